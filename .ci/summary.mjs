@@ -1,0 +1,57 @@
+// Counts the tests a CI log ran: vitest "Tests" summaries (one per package) and the conformance lines
+// `<runtime>: N passed, N failed[, N skipped]`. Prints a breakdown, then one plain closing line.
+// Usage: node .ci/summary.mjs <log> <exit status> <seconds>
+import { readFileSync } from "node:fs";
+
+const [logPath, statusArg = "0", seconds = "?"] = process.argv.slice(2);
+const status = Number(statusArg);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+const text = readFileSync(logPath, "utf8").replace(/\u001b\[[0-9;]*m/g, "");
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+const count = (line, word) => Number(line.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
+
+for (const raw of text.split("\n")) {
+  const vitest = raw.match(/^(?:(\S+):test:)?\s*Tests\s+(.*\(\d+\))\s*$/);
+  const conformance = raw.match(
+    /^(?:\S+:\s+)?(node|deno|bun): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/,
+  );
+  let row;
+  if (vitest) {
+    const line = vitest[2];
+    row = {
+      source: `${vitest[1] ?? "vitest"} (unit)`,
+      passed: count(line, "passed"),
+      failed: count(line, "failed"),
+      skipped: count(line, "skipped"),
+    };
+  } else if (conformance) {
+    row = {
+      source: `conformance on ${conformance[1]}`,
+      passed: Number(conformance[2]),
+      failed: Number(conformance[3]),
+      skipped: Number(conformance[4] ?? 0),
+    };
+  }
+  if (!row) continue;
+  rows.push(row);
+  totals.passed += row.passed;
+  totals.failed += row.failed;
+  totals.skipped += row.skipped;
+}
+
+console.log("\n=== CI summary ===");
+for (const r of rows)
+  console.log(`${r.source}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+console.log(`wall time: ${seconds} s; test command exit status: ${status}`);
+if (status !== 0 && totals.failed === 0) {
+  console.log(
+    "the test command failed outside any counted test (install, lint, build, typecheck or export checks)",
+  );
+  totals.failed += 1;
+}
+if (rows.length === 0) console.log("no test summary found in the log");
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(status !== 0 || totals.failed > 0 || rows.length === 0 ? 1 : 0);

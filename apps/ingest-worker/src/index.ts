@@ -1,0 +1,27 @@
+/**
+ * `@pipe/app-ingest-worker`: the seed 001 ingest worker as a library (the CLI is `src/main.ts`).
+ *
+ * @module
+ */
+export { type IngestRun, type IngestSummary, type StartHooks, startIngest } from "./app.ts";
+export { DEFAULT_DATA_DIR, HELP, type IngestConfig, parseConfig } from "./config.ts";
+export {
+  compensatingEvent,
+  decodeEnvelope,
+  domainEvents,
+  type Envelope,
+  EnvelopeFromJson,
+  INVALID_MESSAGE_CODE,
+  MESSAGE_TYPES,
+  type OutboxEvent,
+} from "./envelope.ts";
+export type { Feed, FeedStats, RawMessage } from "./feed.ts";
+export { type GenerateOptions, generatePayload, messageId } from "./generator.ts";
+export { createIngestHandler, type HandlerDeps, POISON_CODE } from "./handler.ts";
+export { createMemoryFeed, type MemoryFeedOptions } from "./memory-feed.ts";
+export { progressLine } from "./progress.ts";
+export { connectRedis, createRedisFeed, type RedisConnection, type RedisFeedOptions } from "./redis-feed.ts";
+export { type ProduceOptions, produceToRedis } from "./redis-producer.ts";
+export { type CompensationStats, createStats, type WorkerStats } from "./stats.ts";
+export { type EffectReport, type IngestStore, openStore, type StoreOptions } from "./store.ts";
+export { runWorker, type WorkerOptions, type WorkerResult } from "./worker.ts";

@@ -1,0 +1,312 @@
+import { Channel, type ChannelWriter } from "@pipe/pipeline";
+import { createClient } from "redis";
+import type { Feed, FeedStats, RawMessage } from "./feed.ts";
+
+/** A connected node-redis client speaking RESP2 (replies as plain arrays). */
+export type RedisConnection = ReturnType<typeof createClient<{}, {}, {}, 2>>;
+
+/**
+ * Connects a RESP2 node-redis client (the worker parses stream replies as arrays).
+ *
+ * @example
+ * ```ts
+ * import { connectRedis } from "@pipe/app-ingest-worker";
+ * const redis = await connectRedis("redis://127.0.0.1:6379");
+ * await redis.close();
+ * ```
+ */
+export async function connectRedis(url: string): Promise<RedisConnection> {
+  const client = createClient({ url, RESP: 2, socket: { connectTimeout: 3000, reconnectStrategy: false } });
+  client.on("error", () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** Options of {@link createRedisFeed}. */
+export interface RedisFeedOptions {
+  /** Redis URL. */
+  readonly url: string;
+  /** Feed name (for stats and message `feed`). */
+  readonly name: string;
+  /** Stream key. */
+  readonly stream: string;
+  /** Consumer group (created at the stream's start when missing). */
+  readonly group: string;
+  /** This worker's consumer name (stable across restarts to pick up its own pending entries at once). */
+  readonly consumer: string;
+  /** Entries per XREADGROUP / XAUTOCLAIM call (default 100). */
+  readonly batch?: number;
+  /** How long one XREADGROUP blocks, in ms (default 500). */
+  readonly blockMs?: number;
+  /** A pending entry idle this long is reclaimed by XAUTOCLAIM (default 30 000 ms). */
+  readonly leaseTimeout?: number;
+  /** Most leases held locally at once (default 256); keep it small enough to process within `leaseTimeout`. */
+  readonly window?: number;
+  /** Complete the reader once the stream has nothing new and the group nothing pending. */
+  readonly exitWhenDrained?: boolean;
+}
+
+type Entry = [id: string, fields: string[]] | null;
+
+const payloadOf = (fields: readonly string[]): string => {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "payload") return fields[i + 1] as string;
+  return "";
+};
+
+class RedisFeed implements Feed {
+  readonly name: string;
+  readonly stats: FeedStats;
+  readonly reader: Feed["reader"];
+  readonly #writer: ChannelWriter<RawMessage>;
+  /** Entries held by this worker: id → attempt. */
+  readonly #held = new Map<string, number>();
+  /** Attempts of released entries, so their redelivery says attempt + 1. */
+  readonly #attempts = new Map<string, number>();
+  readonly #o: Required<Omit<RedisFeedOptions, "exitWhenDrained">> & { exitWhenDrained: boolean };
+  #closed = false;
+  #reclaimSoon = false;
+  #wake: (() => void) | undefined;
+  #cursor = "0-0";
+  #done: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly commands: RedisConnection,
+    readonly blocking: RedisConnection,
+    options: RedisFeedOptions,
+  ) {
+    this.name = options.name;
+    this.#o = {
+      batch: 100,
+      blockMs: 500,
+      leaseTimeout: 30_000,
+      window: 256,
+      ...options,
+      exitWhenDrained: options.exitWhenDrained ?? false,
+    };
+    const { reader, writer } = Channel.createUnbounded<RawMessage>();
+    this.reader = reader;
+    this.#writer = writer;
+    this.stats = { name: options.name, delivered: 0, completed: 0, released: 0, reclaimed: 0, lag: 0 };
+  }
+
+  start(): void {
+    this.#done = this.#pump().catch((e: unknown) => {
+      // A lost connection ends the feed with the error: the fan-in fails with it and the worker stops.
+      this.#writer.tryComplete(e);
+    });
+  }
+
+  #deliver(entry: Entry, reclaimed: boolean): void {
+    if (entry === null) return;
+    const [id, fields] = entry;
+    if (this.#held.has(id)) return; // already ours locally: XAUTOCLAIM just refreshed its idle time
+    const attempt = reclaimed ? (this.#attempts.get(id) ?? 1) + 1 : 1;
+    this.#attempts.delete(id);
+    this.#held.set(id, attempt);
+    if (reclaimed) this.stats.reclaimed++;
+    this.stats.delivered++;
+    this.#writer.tryWrite({ feed: this.name, id, leaseId: id, attempt, payload: payloadOf(fields) });
+  }
+
+  async #readOwnPending(): Promise<void> {
+    // Entries this consumer name held before a restart: redeliver them at once.
+    let from = "0-0";
+    for (;;) {
+      const reply = (await this.commands.sendCommand([
+        "XREADGROUP",
+        "GROUP",
+        this.#o.group,
+        this.#o.consumer,
+        "COUNT",
+        String(this.#o.batch),
+        "STREAMS",
+        this.#o.stream,
+        from,
+      ])) as [string, Entry[]][] | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) return;
+      for (const e of entries) {
+        if (e !== null) from = e[0];
+        this.#deliver(e, true);
+      }
+    }
+  }
+
+  async #reclaim(): Promise<number> {
+    const reply = (await this.commands.sendCommand([
+      "XAUTOCLAIM",
+      this.#o.stream,
+      this.#o.group,
+      this.#o.consumer,
+      String(this.#o.leaseTimeout),
+      this.#cursor,
+      "COUNT",
+      String(this.#o.batch),
+    ])) as [string, Entry[], string[]];
+    this.#cursor = reply[0];
+    let n = 0;
+    for (const e of reply[1]) {
+      if (e !== null && !this.#held.has(e[0])) n++;
+      this.#deliver(e, true);
+    }
+    return n;
+  }
+
+  async #refreshLag(): Promise<number> {
+    const groups = (await this.commands.sendCommand(["XINFO", "GROUPS", this.#o.stream])) as unknown[][];
+    for (const g of groups) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < g.length; i += 2) info.set(String(g[i]), g[i + 1]);
+      if (info.get("name") !== this.#o.group) continue;
+      const pending = Number(info.get("pending") ?? 0);
+      const lag = Number(info.get("lag") ?? 0);
+      this.stats.lag = pending + (Number.isFinite(lag) ? lag : 0);
+      return pending;
+    }
+    return 0;
+  }
+
+  async #pump(): Promise<void> {
+    const o = this.#o;
+    try {
+      await this.commands.sendCommand(["XGROUP", "CREATE", o.stream, o.group, "0", "MKSTREAM"]);
+    } catch (e) {
+      if (!String((e as Error).message).includes("BUSYGROUP")) throw e;
+    }
+    await this.#readOwnPending();
+    let lastReclaim = 0;
+    let lastLag = 0;
+    while (!this.#closed) {
+      if (this.#held.size >= o.window) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+        continue;
+      }
+      let got = 0;
+      const now = Date.now();
+      if (this.#reclaimSoon || now - lastReclaim >= Math.max(100, o.leaseTimeout / 2)) {
+        this.#reclaimSoon = false;
+        lastReclaim = now;
+        got += await this.#reclaim();
+      }
+      // COUNT must stay positive: Redis reads a zero or negative COUNT as "no limit".
+      const room = Math.min(o.batch, o.window - this.#held.size);
+      if (room <= 0) continue;
+      const reply = (await this.blocking.sendCommand([
+        "XREADGROUP",
+        "GROUP",
+        o.group,
+        o.consumer,
+        "COUNT",
+        String(room),
+        "BLOCK",
+        String(got > 0 ? 1 : o.blockMs),
+        "STREAMS",
+        o.stream,
+        ">",
+      ])) as [string, Entry[]][] | null;
+      if (this.#closed) return;
+      const entries = reply?.[0]?.[1] ?? [];
+      for (const e of entries) this.#deliver(e, false);
+      got += entries.length;
+      if (got === 0 || Date.now() - lastLag >= 1000) {
+        lastLag = Date.now();
+        const pending = await this.#refreshLag();
+        if (got === 0 && o.exitWhenDrained && pending === 0 && this.#held.size === 0) {
+          this.#writer.tryComplete();
+          return;
+        }
+      }
+    }
+  }
+
+  #wakeUp(): void {
+    const w = this.#wake;
+    this.#wake = undefined;
+    w?.();
+  }
+
+  async complete(message: RawMessage): Promise<boolean> {
+    const acked = (await this.commands.sendCommand([
+      "XACK",
+      this.#o.stream,
+      this.#o.group,
+      message.leaseId,
+    ])) as number;
+    // Forget the lease only once XACK answered: an XAUTOCLAIM sent before it (same connection, in order) may
+    // still return the entry, and must see it as held here rather than deliver it again.
+    const held = this.#held.delete(message.leaseId);
+    this.#wakeUp();
+    if (acked > 0) this.stats.completed++;
+    if (this.stats.lag > 0) this.stats.lag--;
+    return held && acked > 0;
+  }
+
+  async release(message: RawMessage): Promise<boolean> {
+    if (!this.#held.delete(message.leaseId)) return false;
+    this.#attempts.set(message.leaseId, message.attempt);
+    // Make the entry immediately claimable (idle = lease timeout) by any consumer, this one included.
+    const claimed = (await this.commands.sendCommand([
+      "XCLAIM",
+      this.#o.stream,
+      this.#o.group,
+      this.#o.consumer,
+      "0",
+      message.leaseId,
+      "IDLE",
+      String(this.#o.leaseTimeout),
+      "JUSTID",
+    ])) as string[];
+    this.stats.released++;
+    this.#reclaimSoon = true;
+    this.#wakeUp();
+    return claimed.length > 0;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wakeUp();
+    this.#writer.tryComplete();
+    // The blocking XREADGROUP returns within blockMs; then the pump sees #closed.
+    await this.#done;
+  }
+}
+
+/**
+ * A Redis Streams feed read through a consumer group: the pending-entries list (PEL) is the lease.
+ *
+ * When to use: `REDIS_URL` is set (the CLI builds one per feed name, stream `<prefix>:<feed>`).
+ *
+ * Details: XREADGROUP `>` delivers new entries (attempt 1); on start the consumer's own pending entries are
+ * delivered again (after a restart with the same consumer name); XAUTOCLAIM reclaims entries idle longer than
+ * `leaseTimeout` from any consumer (a crashed worker's). `complete` is XACK (only after the effect is
+ * committed); `release` (a compensation) resets the entry's idle time to `leaseTimeout` with XCLAIM so the
+ * next XAUTOCLAIM pass (here or on another worker) redelivers it at once. Blocking reads use their own
+ * connection. A connection failure completes the reader with the error (the fan-in fails with it).
+ *
+ * Gotchas: XAUTOCLAIM of an entry this worker still holds only refreshes its idle time (no second local
+ * delivery); keep `leaseTimeout` well above the slowest message. With `exitWhenDrained`, the reader completes
+ * once nothing is new and nothing is pending for the group.
+ *
+ * @example
+ * ```ts
+ * import { connectRedis, createRedisFeed } from "@pipe/app-ingest-worker";
+ * const feed = await createRedisFeed({ url: "redis://127.0.0.1:6379", name: "orders", stream: "ingest:orders", group: "ingest", consumer: "w1" });
+ * await feed.close();
+ * ```
+ */
+export async function createRedisFeed(options: RedisFeedOptions): Promise<Feed> {
+  const commands = await connectRedis(options.url);
+  const blocking = commands.duplicate();
+  blocking.on("error", () => undefined);
+  await blocking.connect();
+  const feed = new RedisFeed(commands, blocking, options);
+  const close = feed.close.bind(feed);
+  feed.close = async () => {
+    await close();
+    await Promise.allSettled([commands.close(), blocking.close()]);
+  };
+  feed.start();
+  return feed;
+}

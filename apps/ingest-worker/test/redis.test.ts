@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { connectRedis, createRedisFeed } from "../src/redis-feed.ts";
+import { produceToRedis } from "../src/redis-producer.ts";
+import { openStore } from "../src/store.ts";
+import { runWorker } from "../src/worker.ts";
+import { redisUnavailable, reportSkip, uniqueName } from "./helpers.ts";
+
+const skip = reportSkip("the Redis Streams path", await redisUnavailable());
+const prefix = uniqueName("ingest_test");
+const url = process.env.REDIS_URL as string;
+
+describe.skipIf(skip)("Redis Streams feeds (REDIS_URL)", () => {
+  afterAll(async () => {
+    const redis = await connectRedis(url);
+    for (const key of await redis.keys(`${prefix}*`)) await redis.del(key);
+    await redis.close();
+  });
+
+  it("acknowledges only on success, releases on rollback and drains: exactly once in effect", async () => {
+    const feedsNames = ["orders", "payments"];
+    await produceToRedis({
+      url,
+      feeds: feedsNames,
+      prefix: `${prefix}:a`,
+      messages: 300,
+      runId: "r",
+      invalidEvery: 100,
+    });
+    const store = await openStore({ dataDir: "memory://" });
+    try {
+      const feeds = await Promise.all(
+        feedsNames.map((name) =>
+          createRedisFeed({
+            url,
+            name,
+            stream: `${prefix}:a:${name}`,
+            group: "g",
+            consumer: "w1",
+            leaseTimeout: 2000,
+            exitWhenDrained: true,
+            blockMs: 100,
+          }),
+        ),
+      );
+      const r = await runWorker({ feeds, store, concurrency: 8, poisonEvery: 40 });
+      await Promise.all(feeds.map((f) => f.close()));
+      expect(r.status).toBe("drained");
+      expect(r.stats.processed).toBe(594);
+      expect(r.stats.deadLettered).toBe(6);
+      expect(r.stats.compensations.leasesReleased).toBe(r.stats.poisoned);
+      for (const f of feeds) expect(f.stats.completed).toBe(300);
+      expect(await store.report()).toMatchObject({ once: 594, duplicated: 0, undone: 0, deadLetters: 6 });
+      const redis = await connectRedis(url);
+      for (const name of feedsNames) {
+        const pending = (await redis.sendCommand(["XPENDING", `${prefix}:a:${name}`, "g"])) as [number];
+        expect(pending[0]).toBe(0);
+      }
+      await redis.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("reclaims a dead consumer's leases with XAUTOCLAIM after the lease timeout", async () => {
+    const stream = `${prefix}:b:orders`;
+    await produceToRedis({ url, feeds: ["orders"], prefix: `${prefix}:b`, messages: 50, runId: "r" });
+    const redis = await connectRedis(url);
+    await redis.sendCommand(["XGROUP", "CREATE", stream, "g", "0"]);
+    // A consumer that takes 20 messages and dies without acknowledging them.
+    await redis.sendCommand(["XREADGROUP", "GROUP", "g", "ghost", "COUNT", "20", "STREAMS", stream, ">"]);
+    await redis.close();
+    const store = await openStore({ dataDir: "memory://" });
+    try {
+      const feed = await createRedisFeed({
+        url,
+        name: "orders",
+        stream,
+        group: "g",
+        consumer: "w2",
+        leaseTimeout: 300,
+        exitWhenDrained: true,
+        blockMs: 50,
+      });
+      const r = await runWorker({ feeds: [feed], store, concurrency: 4 });
+      await feed.close();
+      expect(r.status).toBe("drained");
+      expect(r.stats.processed).toBe(50);
+      expect(feed.stats.reclaimed).toBe(20);
+      expect(await store.report()).toMatchObject({ once: 50, duplicated: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+});

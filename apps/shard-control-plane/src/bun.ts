@@ -1,0 +1,52 @@
+/**
+ * Bun bootstrap: `bun src/bun.ts [--port 8787] [--help]`.
+ */
+import { banner, openControlPlane } from "./app.ts";
+import { HELP, parseServerArgs } from "./config.ts";
+
+interface BunServer {
+  readonly port: number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+declare const Bun: {
+  readonly version: string;
+  serve(options: {
+    port: number;
+    hostname: string;
+    idleTimeout?: number;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): BunServer;
+};
+
+const defaultDataDir = decodeURIComponent(new URL("../.data/shards", import.meta.url).pathname);
+
+let parsed: ReturnType<typeof parseServerArgs>;
+try {
+  parsed = parseServerArgs(process.argv.slice(2), process.env, defaultDataDir);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}
+if (parsed.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const { config } = parsed;
+const cp = await openControlPlane(config, (line) => console.log(line));
+// idleTimeout 0: watch streams are long-lived (heartbeats keep them busy anyway).
+const server = Bun.serve({ port: config.port, hostname: config.host, idleTimeout: 0, fetch: cp.fetch });
+const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+console.log(banner(cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`));
+let stopping = false;
+const shutdown = async (signal: string): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+  cp.closeWatchers();
+  await server.stop(false);
+  await cp.close();
+  console.log("stopped");
+  process.exit(0);
+};
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));

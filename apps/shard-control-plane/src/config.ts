@@ -1,0 +1,123 @@
+/**
+ * Server configuration from command-line flags and environment variables (flags win). Runtime-neutral: each
+ * bootstrap passes its own argv and env.
+ */
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** PGlite data directory (ignored when `databaseUrl` is set). */
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly schema: string;
+  /** Operator token (`shards.operate`); generated at start when not configured. */
+  readonly operatorToken: string | undefined;
+  /** Read-only token (`shards.read`, used by the web page's live feed); generated when not configured. */
+  readonly readToken: string | undefined;
+  readonly seed: boolean;
+  readonly heartbeatMs: number;
+  readonly quiet: boolean;
+}
+
+export const HELP = `shard-control-plane: the @pipe/shards control plane over HTTP (Node, Deno, Bun)
+
+Usage:
+  node dist/node.js [options]            (or: deno run --allow-all src/deno.ts, bun src/bun.ts)
+
+Options (environment variable in brackets; flags win):
+  --port <n>             TCP port, 0 = any free port            [PORT, default 8787]
+  --host <addr>          interface to listen on                 [HOST, default 127.0.0.1]
+  --data-dir <path>      PGlite data directory (embedded store) [SHARDS_DATA_DIR, default apps/shard-control-plane/.data/shards]
+  --database-url <url>   use PostgreSQL instead of PGlite        [DATABASE_URL]
+  --schema <name>        PostgreSQL/PGlite schema               [SHARDS_DB_SCHEMA, default public]
+  --operator-token <t>   token with shards.operate (>= 16 chars) [SHARDS_OPERATOR_TOKEN, default: generated]
+  --read-token <t>       token with shards.read (>= 16 chars)    [SHARDS_READ_TOKEN, default: generated]
+  --no-seed              do not create the demo namespace        [SHARDS_SEED=0]
+  --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
+  --quiet                no request log                          [SHARDS_QUIET=1]
+  -h, --help             this text
+
+On start it prints the URL, the tokens and a web-page link. Stop with Ctrl-C (graceful: stops accepting,
+finishes in-flight requests, closes watch streams and the store).`;
+
+export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly config: ServerConfig };
+
+const flagNames = new Set([
+  "port",
+  "host",
+  "data-dir",
+  "database-url",
+  "schema",
+  "operator-token",
+  "read-token",
+  "heartbeat-ms",
+]);
+
+/** Parses argv (without the runtime and script) and env; throws an Error with a usage message on bad input. */
+export function parseServerArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  defaultDataDir: string,
+): ParsedArgs {
+  const flags: Record<string, string> = {};
+  let seed = env.SHARDS_SEED !== "0";
+  let quiet = env.SHARDS_QUIET === "1";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "-h" || arg === "--help") return { help: true };
+    if (arg === "--no-seed") {
+      seed = false;
+      continue;
+    }
+    if (arg === "--quiet") {
+      quiet = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (m === null || !flagNames.has(m[1]!)) throw new Error(`Unknown argument '${arg}'. Try --help.`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new Error(`--${m[1]} needs a value.`);
+    flags[m[1]!] = value;
+  }
+  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name} must be an integer from ${min} to ${max}.`);
+    return n;
+  };
+  const token = (name: string, raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw === "") return undefined;
+    if (raw.length < 16) throw new Error(`${name} must be at least 16 characters.`);
+    return raw;
+  };
+  const schema = flags.schema ?? env.SHARDS_DB_SCHEMA ?? "public";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error("--schema must be a lowercase SQL identifier.");
+  return {
+    help: false,
+    config: {
+      port: int("--port", flags.port ?? env.PORT, 8787, 0, 65535),
+      host: flags.host ?? env.HOST ?? "127.0.0.1",
+      dataDir: flags["data-dir"] ?? env.SHARDS_DATA_DIR ?? defaultDataDir,
+      databaseUrl: flags["database-url"] ?? (env.DATABASE_URL || undefined),
+      schema,
+      operatorToken: token("--operator-token", flags["operator-token"] ?? env.SHARDS_OPERATOR_TOKEN),
+      readToken: token("--read-token", flags["read-token"] ?? env.SHARDS_READ_TOKEN),
+      seed,
+      heartbeatMs: int(
+        "--heartbeat-ms",
+        flags["heartbeat-ms"] ?? env.SHARDS_HEARTBEAT_MS,
+        15_000,
+        100,
+        3_600_000,
+      ),
+      quiet,
+    },
+  };
+}
+
+/** A URL without its password (for logs). */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
+}

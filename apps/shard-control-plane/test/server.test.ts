@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { banner, generateToken } from "../src/app.ts";
+import { HELP, parseServerArgs, redactUrl } from "../src/config.ts";
+import { startNodeServer } from "../src/node-server.ts";
+import { OPERATOR, open, READER } from "./support.ts";
+
+describe("config", () => {
+  it("flags win over env; defaults; --help; usage errors", () => {
+    const p = parseServerArgs(["--port", "9000", "--no-seed"], { PORT: "1", HOST: "0.0.0.0" }, "/d");
+    expect(p.help).toBe(false);
+    if (p.help) return;
+    expect(p.config).toMatchObject({
+      port: 9000,
+      host: "0.0.0.0",
+      dataDir: "/d",
+      seed: false,
+      schema: "public",
+    });
+    expect(parseServerArgs(["-h"], {}, "/d").help).toBe(true);
+    expect(HELP).toContain("--database-url");
+    const pg = parseServerArgs([], { DATABASE_URL: "postgres://u:pw@h/db", SHARDS_DB_SCHEMA: "s1" }, "/d");
+    expect(!pg.help && pg.config.databaseUrl).toBe("postgres://u:pw@h/db");
+    expect(() => parseServerArgs(["--port", "x"], {}, "/d")).toThrow(/--port/);
+    expect(() => parseServerArgs(["--bogus"], {}, "/d")).toThrow(/Unknown argument/);
+    expect(() => parseServerArgs(["--operator-token", "short"], {}, "/d")).toThrow(/16/);
+    expect(() => parseServerArgs(["--schema", "Bad-Name"], {}, "/d")).toThrow(/schema/);
+    expect(redactUrl("postgres://user:secret@host:5432/db")).toBe("postgres://user:***@host:5432/db");
+  });
+
+  it("generates distinct URL-safe tokens", () => {
+    const a = generateToken("op");
+    expect(a).toMatch(/^op_[A-Za-z0-9_-]{43}$/);
+    expect(generateToken("op")).not.toBe(a);
+  });
+});
+
+describe("server", () => {
+  it("starts on an ephemeral port, answers over real HTTP, serves the page, and stops gracefully", async () => {
+    const inner = await open();
+    expect(inner.seeded).toBe(64);
+    // A gate holds one request inside the handler, so "in flight during shutdown" is deterministic.
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((r) => {
+      entered = r;
+    });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const cp = {
+      ...inner,
+      fetch: async (request: Request) => {
+        if (new URL(request.url).searchParams.get("search") === "gate") {
+          entered();
+          await gate;
+        }
+        return inner.fetch(request);
+      },
+    };
+    const server = await startNodeServer(cp, 0, "127.0.0.1");
+    try {
+      expect(banner(cp, server.url, "Node")).toContain(`${server.url}/#token=${READER}`);
+      const health = await fetch(`${server.url}/healthz`);
+      expect(await health.json()).toEqual({ status: "ok", position: 64 });
+      const list = await fetch(`${server.url}/control/shards?namespace=demo&pageSize=500`, {
+        headers: { authorization: `Bearer ${READER}` },
+      });
+      expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(64);
+      const page = await fetch(`${server.url}/`);
+      expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(await page.text()).toContain("Shard control plane");
+      expect((await fetch(`${server.url}/app.js`)).status).toBe(200);
+      // An open watch stream must not block shutdown; an in-flight request finishes.
+      const watch = await fetch(`${server.url}/control/shards/watch?resumeToken=64`, {
+        headers: { authorization: `Bearer ${OPERATOR}` },
+      });
+      expect(watch.status).toBe(200);
+      const reader = watch.body!.getReader();
+      await reader.read();
+      const inflight = fetch(`${server.url}/control/shards?search=gate`, {
+        headers: { authorization: `Bearer ${OPERATOR}` },
+      });
+      await inside;
+      const stopped = server.stop();
+      release();
+      expect((await inflight).status).toBe(200);
+      for (;;) if ((await reader.read()).done) break;
+      await stopped;
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("does not seed with --no-seed", async () => {
+    const cp = await open({ seed: false });
+    expect(cp.seeded).toBe(0);
+    expect((await cp.service.repository.highestPosition()).unwrap()).toBe(0);
+    await cp.close();
+  });
+});

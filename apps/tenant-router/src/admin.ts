@@ -1,0 +1,114 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { type OverflowPolicy, TenantErrorCodes } from "@pipe/tenants";
+import { Hono } from "hono";
+import type { TenantRouterApp } from "./app.ts";
+import { renderMetrics } from "./metrics.ts";
+
+const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
+
+/**
+ * Compares a presented token with the expected one in constant time (both are hashed first, so neither the
+ * length nor the first differing byte leaks through timing).
+ */
+export function tokenMatches(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+const OVERFLOWS = new Set<string>(["block", "deadLetter", "dropOldest"]);
+
+/**
+ * The admin HTTP API and `/metrics`, as a Hono app (serve it with `@hono/node-server`, bound to 127.0.0.1).
+ *
+ * Routes: `GET /healthz` and `GET /metrics` (Prometheus text) are open; `/admin/*` needs
+ * `Authorization: Bearer <token>`: 401 when the header is missing or not a bearer token, 403 when the token is
+ * wrong. `GET /admin/tenants` lists tenants with counters; `POST /admin/tenants` `{ tenantId, capacity?,
+ * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 for a bad body);
+ * `DELETE /admin/tenants/:id` removes one, waiting until it drained what it accepted (200; 404
+ * `tenants.not_found`).
+ *
+ * @example
+ * ```ts
+ * import { createAdminApp } from "@pipe/app-tenant-router";
+ * // const admin = createAdminApp(app, "s3cret"); serve({ fetch: admin.fetch, hostname: "127.0.0.1", port: 8787 })
+ * ```
+ */
+export function createAdminApp(app: TenantRouterApp, token: string): Hono {
+  if (token.length === 0) throw new RangeError("createAdminApp: the admin token must not be empty.");
+  const router = app.router;
+  const api = new Hono();
+
+  api.get("/healthz", (c) => c.json({ ok: true, state: router.state }));
+  api.get("/metrics", (c) =>
+    c.body(renderMetrics(router.snapshot(), app.stats, app.ingress.stats), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    }),
+  );
+
+  api.use("/admin/*", async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) {
+      c.header("www-authenticate", 'Bearer realm="tenant-router"');
+      return c.json({ error: "unauthorized", message: "Send Authorization: Bearer <token>." }, 401);
+    }
+    if (!tokenMatches(match[1] as string, token))
+      return c.json({ error: "forbidden", message: "Wrong token." }, 403);
+    await next();
+  });
+
+  api.get("/admin/tenants", (c) => {
+    const snapshot = router.snapshot();
+    return c.json({
+      state: snapshot.state,
+      tenants: snapshot.tenants.map((t) => ({
+        ...t,
+        error: t.error?.toJSON(),
+        ledger: app.stats.tenant(t.tenantId),
+      })),
+      totals: snapshot.totals,
+      unknown: snapshot.unknown,
+    });
+  });
+
+  api.post("/admin/tenants", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: "bad_request", message: "The body must be JSON: { tenantId }." }, 400);
+    }
+    const { tenantId, capacity, overflow } = (body ?? {}) as Record<string, unknown>;
+    if (typeof tenantId !== "string" || tenantId.trim() === "" || tenantId.length > 200)
+      return c.json(
+        { error: "bad_request", message: "tenantId must be a non-blank string (<= 200 chars)." },
+        400,
+      );
+    if (capacity !== undefined && (!Number.isInteger(capacity) || (capacity as number) < 1))
+      return c.json({ error: "bad_request", message: "capacity must be an integer >= 1." }, 400);
+    if (overflow !== undefined && !OVERFLOWS.has(overflow as string))
+      return c.json(
+        { error: "bad_request", message: "overflow must be block, deadLetter or dropOldest." },
+        400,
+      );
+    const added = router.add(tenantId, {
+      ...(capacity === undefined ? {} : { capacity: capacity as number }),
+      ...(overflow === undefined ? {} : { overflow: overflow as OverflowPolicy }),
+    });
+    if (added.isErr) return c.json({ error: added.error.code, message: added.error.message }, 409);
+    const snap = router.snapshot().tenants.find((t) => t.tenantId === tenantId);
+    return c.json({ tenantId, state: snap?.state, capacity: snap?.capacity, overflow: snap?.overflow }, 201);
+  });
+
+  api.delete("/admin/tenants/:id", async (c) => {
+    const tenantId = c.req.param("id");
+    const removed = await router.remove(tenantId);
+    if (removed.isErr) {
+      const status = removed.error.code === TenantErrorCodes.notFound ? 404 : 409;
+      return c.json({ error: removed.error.code, message: removed.error.message }, status);
+    }
+    return c.json({ tenantId, removed: true, ledger: app.stats.tenant(tenantId) });
+  });
+
+  api.notFound((c) => c.json({ error: "not_found" }, 404));
+  return api;
+}

@@ -1,0 +1,124 @@
+/**
+ * `ShardControlPlaneService.list` p50/p99 (pages of 100 and 500, with and without filters) on the 10k×100 and
+ * 100k×1000 fixtures, PGlite and in-memory. Baseline: the exact SQL statement the PGlite store issues, run
+ * raw (in-memory: a hand-written binary search + scan over the sorted records).
+ */
+import { encodeShardCursor, ShardFilter, type ShardRecord } from "@pipe/shards";
+import { type Benchmark, benchmark } from "../harness.ts";
+import { closeFixtures, FIXTURES, type Fixture, type FixtureSpec, fixture } from "./fixture.ts";
+
+/** The store's record tuple (src/internal/sql-rows.ts): one json_agg value per page. */
+const RECORD_TUPLE = `json_build_array(r.namespace, r.shard_id, r.strategy_id, r.owner_node_id, r.leader_id,
+  r.capacity_hint, r.status, r.version, r.checksum, round(extract(epoch from r.updated_at) * 1000), r.change_ticket)`;
+const FILTER = { namespace: "ns-3", statuses: ["active" as const], search: "1" };
+
+interface Cursor {
+  readonly namespace: string;
+  readonly shardId: string;
+}
+
+/** Deterministic cursor sequence (each variant walks it in lockstep). */
+function cursors(spec: FixtureSpec, filtered: boolean): Cursor[] {
+  const out: Cursor[] = [];
+  for (let k = 0; k < 512; k++) {
+    const i = (k * 7919) % spec.shards;
+    const ns = filtered ? 3 : i % 10;
+    const shard = filtered ? Math.floor(i / 10) * 10 + 3 : i;
+    out.push({ namespace: `ns-${ns}`, shardId: `shard-${String(shard).padStart(6, "0")}` });
+  }
+  return out;
+}
+
+function rawSql(size: number, filtered: boolean): string {
+  const where = filtered
+    ? "namespace = $1 AND strpos(search_key, $2) > 0 AND status IN (0) AND (namespace, shard_id) > ($3, $4)"
+    : "(namespace, shard_id) > ($1, $2)";
+  return `SELECT coalesce(json_agg(${RECORD_TUPLE} ORDER BY r.namespace, r.shard_id), '[]')::text AS page,
+    (SELECT position::float8 FROM shard_log) AS head
+    FROM (SELECT * FROM shard_records WHERE ${where} ORDER BY namespace, shard_id LIMIT ${size + 1}) r`;
+}
+
+const digest = (ids: readonly string[]): string => `${ids.length}:${ids[ids.length - 1] ?? ""}`;
+
+function make(spec: FixtureSpec, store: "pglite" | "memory", size: number, filtered: boolean): Benchmark {
+  let f: Fixture;
+  let sorted: ShardRecord[] = [];
+  const seq = cursors(spec, filtered);
+  const counters = [0, 0];
+  const next = (v: number): Cursor => seq[counters[v]!++ % seq.length]!;
+  const filter = filtered ? ShardFilter.create(FILTER) : ShardFilter.all;
+  const sql = rawSql(size, filtered);
+  const baselineSql = async (): Promise<string> => {
+    const c = next(0);
+    const params = filtered
+      ? [FILTER.namespace, FILTER.search, c.namespace, c.shardId]
+      : [c.namespace, c.shardId];
+    const rows = (JSON.parse((await f.sql!(sql, params))[0]!.page as string) as string[][]).slice(0, size);
+    return digest(rows.map((r) => r[1]!));
+  };
+  const baselineMemory = (): string => {
+    const c = next(0);
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = sorted[mid]!;
+      if (r.namespace < c.namespace || (r.namespace === c.namespace && r.shardId <= c.shardId)) lo = mid + 1;
+      else hi = mid;
+    }
+    const ids: string[] = [];
+    for (let i = lo; i < sorted.length && ids.length < size; i++) {
+      const r = sorted[i]!;
+      if (
+        filtered &&
+        (r.namespace !== FILTER.namespace || r.status !== "active" || !r.shardId.includes(FILTER.search))
+      ) {
+        if (filtered && r.namespace > FILTER.namespace) break;
+        continue;
+      }
+      ids.push(r.shardId);
+    }
+    return digest(ids);
+  };
+  return benchmark({
+    name: `shards list(${size})${filtered ? " filtered" : ""} ${spec.label} ${store}`,
+    workload: `one page of ${size} ${filtered ? "with namespace+status+search filters " : ""}from a cursor, ${spec.label} fixture, ${store}`,
+    baselineNote:
+      store === "pglite"
+        ? "the raw SQL statement the store issues"
+        : "binary search + scan over the sorted records",
+    samples: 200,
+    warmup: 20,
+    setup: async () => {
+      f = await fixture(spec, store);
+      if (store === "memory") sorted = [...(await f.repository.list()).unwrap()];
+    },
+    baseline: {
+      name: store === "pglite" ? "raw SQL" : "hand-written scan",
+      run: store === "pglite" ? baselineSql : baselineMemory,
+    },
+    variants: [
+      {
+        name: "service.list",
+        run: async () => {
+          const c = next(1);
+          const page = (
+            await f.service.list(filter, { pageSize: size, cursor: encodeShardCursor(c) })
+          ).unwrap();
+          return digest(page.items.map((r) => r.shardId));
+        },
+      },
+    ],
+  });
+}
+
+const all: Benchmark[] = [];
+for (const spec of FIXTURES) {
+  for (const store of ["pglite", "memory"] as const) {
+    for (const size of [100, 500])
+      for (const filtered of [false, true]) all.push(make(spec, store, size, filtered));
+  }
+}
+const last = all[all.length - 1]!;
+all[all.length - 1] = { ...last, teardown: closeFixtures };
+export default all;

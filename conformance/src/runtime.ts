@@ -1,0 +1,30 @@
+/**
+ * Which runtime is executing the suite, read from each runtime's own global (never from a flag we pass).
+ *
+ * @module
+ */
+
+/** The runtimes the suite targets. */
+export type RuntimeName = "node" | "deno" | "bun";
+
+/** The detected runtime and its version. */
+export interface RuntimeInfo {
+  readonly name: RuntimeName;
+  readonly version: string;
+}
+
+interface RuntimeGlobals {
+  Deno?: { version: { deno: string } };
+  Bun?: { version: string };
+  process?: { versions?: { node?: string } };
+}
+
+/** Detects the runtime from its globals. Bun also defines `process`, so Bun and Deno are checked first. */
+export function detectRuntime(): RuntimeInfo {
+  const g = globalThis as RuntimeGlobals;
+  if (g.Deno !== undefined) return { name: "deno", version: g.Deno.version.deno };
+  if (g.Bun !== undefined) return { name: "bun", version: g.Bun.version };
+  const node = g.process?.versions?.node;
+  if (node !== undefined) return { name: "node", version: node };
+  throw new Error("unknown runtime: none of Deno, Bun or Node globals are present");
+}

@@ -1,0 +1,117 @@
+import { err, ok, type Result } from "@pipe/result";
+import { type FullMode, NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
+import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
+import { DEPTH_SAMPLE_MASK, recordDepth } from "./diagnostics.ts";
+import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
+import { WaiterList } from "./list.ts";
+import { RingBuffer } from "./ring-buffer.ts";
+
+/** Full modes as small integers for the hot path. */
+export type Mode = 0 | 1 | 2 | 3;
+export const Mode = { Wait: 0, DropOldest: 1, DropNewest: 2, DropWrite: 3 } as const;
+
+export function modeOf(fullMode: FullMode | undefined): Mode {
+  switch (fullMode ?? "wait") {
+    case "wait":
+      return Mode.Wait;
+    case "dropOldest":
+      return Mode.DropOldest;
+    case "dropNewest":
+      return Mode.DropNewest;
+    case "dropWrite":
+      return Mode.DropWrite;
+    default:
+      throw new TypeError(`Channel: unknown fullMode ${JSON.stringify(fullMode)}.`);
+  }
+}
+
+/** A single-lane channel: bounded (`capacity` finite) or unbounded (`capacity` Infinity). */
+export class BoundedChannel<T> extends ChannelCore<T> {
+  private readonly buffer: RingBuffer<T>;
+  private readonly writers: WaiterList<WriteWaiter<T>> = new WaiterList<WriteWaiter<T>>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly mode: Mode,
+    private readonly onDrop: ((value: T) => void) | undefined,
+  ) {
+    super();
+    this.buffer = new RingBuffer<T>(Math.min(capacity, 16));
+  }
+
+  /** Buffered writes since creation, for sampling `channel.depth`. */
+  private depthTick = 0;
+
+  get count(): number {
+    return this.buffer.size;
+  }
+
+  tryRead(): T | NoValue {
+    const buffer = this.buffer;
+    if (buffer.size === 0) return NO_VALUE;
+    const value = buffer.shift();
+    if (this.writers.head !== null) {
+      const w = this.writers.shift() as WriteWaiter<T>;
+      buffer.push(w.value);
+      w.settle(okVoidResult());
+    } else if (this.writeWatchers.head !== null) {
+      this.notify(this.writeWatchers);
+    }
+    if (buffer.size === 0 && this.closed) this.finish();
+    return value;
+  }
+
+  tryWrite(value: T): boolean {
+    if (this.closed) return false;
+    if (this.readers.head !== null) {
+      (this.readers.shift() as ReadWaiter<T>).settle(ok(value));
+      return true;
+    }
+    const buffer = this.buffer;
+    if (buffer.size < this.capacity) {
+      buffer.push(value);
+      if (this.readWatchers.head !== null) this.notify(this.readWatchers);
+      if ((++this.depthTick & DEPTH_SAMPLE_MASK) === 0) recordDepth(buffer.size);
+      return true;
+    }
+    if (this.mode === Mode.Wait) return false;
+    let dropped: T;
+    if (this.mode === Mode.DropWrite) {
+      dropped = value;
+    } else {
+      dropped = this.mode === Mode.DropOldest ? buffer.shift() : buffer.pop();
+      buffer.push(value);
+    }
+    if (this.onDrop !== undefined) {
+      try {
+        this.onDrop(dropped);
+      } catch (error) {
+        reportHookError(error);
+      }
+    }
+    return true;
+  }
+
+  write(value: T, options?: SignalOptions): Result<void> | Promise<Result<void>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return canceledResult<void>(signal);
+    if (this.tryWrite(value)) return okVoidResult();
+    if (this.closed) return err<void>(channelCompletedError());
+    const waiter = new WriteWaiter<T>(value, signal);
+    const promise = new Promise<Result<void>>((resolve) => {
+      waiter.resolve = resolve;
+    });
+    if (signal !== undefined) signal.addEventListener("abort", waiter);
+    this.writers.push(waiter);
+    return promise;
+  }
+
+  protected rejectBlockedWriters(): void {
+    const failed = err<void>(channelCompletedError());
+    for (let w = this.writers.shift(); w !== null; w = this.writers.shift()) w.settle(failed);
+  }
+
+  protected hasRoom(_lane: number): boolean {
+    return this.mode !== Mode.Wait || this.buffer.size < this.capacity;
+  }
+}

@@ -1,0 +1,336 @@
+import { err, ok, type PipeError, type Result } from "@pipe/result";
+import {
+  type ChannelReader,
+  type ChannelWriter,
+  NO_VALUE,
+  type NoValue,
+  type SignalOptions,
+} from "../channel-types.ts";
+import {
+  canceledError,
+  canceledResult,
+  channelCompletedError,
+  okFalseResult,
+  okTrueResult,
+  okVoidResult,
+  toPipeError,
+} from "./errors.ts";
+import { type ListNode, WaiterList } from "./list.ts";
+import type { WatchableReader, Watcher } from "./protocol.ts";
+
+/** Marker result delivered to a read waiter released by an iterator's `return()`. */
+const RELEASED: unique symbol = Symbol("released");
+type Released = typeof RELEASED;
+
+/** A pending `read()` (or iterator `next()`): one-shot, removed from its list on settle. */
+export class ReadWaiter<T> implements ListNode {
+  prev: ListNode | null = null;
+  next: ListNode | null = null;
+  list: WaiterList<ListNode> | null = null;
+  seq = 0;
+  resolve: (result: Result<T> | Released) => void = noop;
+  constructor(readonly signal: AbortSignal | undefined) {}
+
+  settle(result: Result<T> | Released): void {
+    this.list?.remove(this);
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    const resolve = this.resolve;
+    this.resolve = noop;
+    resolve(result);
+  }
+
+  /** Abort listener (an object listener: no closure per waiter). */
+  handleEvent(): void {
+    this.settle(canceledResult<T>(this.signal));
+  }
+}
+
+/** A pending blocked `write()` in mode `wait`. */
+export class WriteWaiter<T> implements ListNode {
+  prev: ListNode | null = null;
+  next: ListNode | null = null;
+  list: WaiterList<ListNode> | null = null;
+  seq = 0;
+  resolve: (result: Result<void>) => void = noop;
+  constructor(
+    readonly value: T,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  settle(result: Result<void>): void {
+    this.list?.remove(this);
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    const resolve = this.resolve;
+    this.resolve = noop;
+    resolve(result);
+  }
+
+  handleEvent(): void {
+    this.settle(canceledResult<void>(this.signal));
+  }
+}
+
+/** A pending `waitToRead`/`waitToWrite`: re-checks on each notification, re-registers when still not ready. */
+class ReadinessWaiter implements Watcher {
+  prev: ListNode | null = null;
+  next: ListNode | null = null;
+  list: WaiterList<ListNode> | null = null;
+  seq = 0;
+  resolve: (result: Result<boolean>) => void = noop;
+  constructor(
+    readonly check: () => Result<boolean> | undefined,
+    readonly home: WaiterList<Watcher>,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  onReady(): void {
+    const result = this.check();
+    if (result === undefined) this.home.push(this);
+    else this.settle(result);
+  }
+
+  settle(result: Result<boolean>): void {
+    this.list?.remove(this);
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    const resolve = this.resolve;
+    this.resolve = noop;
+    resolve(result);
+  }
+
+  handleEvent(): void {
+    this.settle(canceledResult<boolean>(this.signal));
+  }
+}
+
+function noop(): void {}
+
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined }) as IteratorResult<never>;
+
+/**
+ * Shared machinery of every channel: waiting readers, readiness watchers, completion and async iteration.
+ * Subclasses own the buffer(s) and blocked writers.
+ */
+export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<T>, WatchableReader {
+  protected readonly readers: WaiterList<ReadWaiter<T>> = new WaiterList<ReadWaiter<T>>();
+  protected readonly readWatchers: WaiterList<Watcher> = new WaiterList<Watcher>();
+  protected readonly writeWatchers: WaiterList<Watcher> = new WaiterList<Watcher>();
+  /** The writer completed (no more writes). */
+  protected closed = false;
+  /** Completed and drained: readers see the end. */
+  drained = false;
+  /** The completion error as a PipeError (undefined for plain completion). */
+  protected fault: PipeError | undefined = undefined;
+  private rawFault: unknown = undefined;
+  private completionPromise: Promise<void> | undefined = undefined;
+  private completionResolve: (() => void) | undefined = undefined;
+  private completionReject: ((reason: unknown) => void) | undefined = undefined;
+
+  abstract get count(): number;
+  abstract tryRead(): T | NoValue;
+  abstract tryWrite(value: T): boolean;
+  abstract write(value: T, options?: SignalOptions): Result<void> | Promise<Result<void>>;
+  /** Fails every blocked writer with `error.channel.completed` (called once, on completion). */
+  protected abstract rejectBlockedWriters(): void;
+  /** Whether a write could succeed now (ignoring completion). */
+  protected abstract hasRoom(lane: number): boolean;
+
+  read(options?: SignalOptions): Result<T> | Promise<Result<T>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return canceledResult<T>(signal);
+    const value = this.tryRead();
+    if (value !== NO_VALUE) return ok(value);
+    if (this.drained) return err<T>(this.endError());
+    const waiter = new ReadWaiter<T>(signal);
+    const promise = new Promise<Result<T> | Released>((resolve) => {
+      waiter.resolve = resolve;
+    }) as Promise<Result<T>>;
+    this.enqueueReader(waiter);
+    return promise;
+  }
+
+  /** Parks a read waiter (the caller made sure nothing is buffered and the channel is not drained). */
+  enqueueReader(waiter: ReadWaiter<T>): void {
+    if (waiter.signal !== undefined) waiter.signal.addEventListener("abort", waiter);
+    this.readers.push(waiter);
+  }
+
+  waitToRead(options?: SignalOptions): Result<boolean> | Promise<Result<boolean>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return canceledResult<boolean>(signal);
+    const now = this.readReadiness();
+    if (now !== undefined) return now;
+    return this.park(new ReadinessWaiter(() => this.readReadiness(), this.readWatchers, signal));
+  }
+
+  waitToWrite(
+    options?: SignalOptions & { readonly priority?: number },
+  ): Result<boolean> | Promise<Result<boolean>> {
+    const signal = options?.signal;
+    if (signal?.aborted) return canceledResult<boolean>(signal);
+    const lane = this.laneOf(options?.priority);
+    const now = this.writeReadiness(lane);
+    if (now !== undefined) return now;
+    return this.park(new ReadinessWaiter(() => this.writeReadiness(lane), this.writeWatchers, signal));
+  }
+
+  /** Validates a priority option (prioritised channels override). */
+  protected laneOf(_priority: number | undefined): number {
+    return 0;
+  }
+
+  private park(waiter: ReadinessWaiter): Promise<Result<boolean>> {
+    const promise = new Promise<Result<boolean>>((resolve) => {
+      waiter.resolve = resolve;
+    });
+    if (waiter.signal !== undefined) waiter.signal.addEventListener("abort", waiter);
+    waiter.home.push(waiter);
+    return promise;
+  }
+
+  private readReadiness(): Result<boolean> | undefined {
+    if (this.count > 0) return okTrueResult();
+    if (this.drained) return this.fault === undefined ? okFalseResult() : err<boolean>(this.fault);
+    return undefined;
+  }
+
+  private writeReadiness(lane: number): Result<boolean> | undefined {
+    if (this.closed) return this.fault === undefined ? okFalseResult() : err<boolean>(this.fault);
+    return this.hasRoom(lane) ? okTrueResult() : undefined;
+  }
+
+  readAll(options?: SignalOptions): AsyncIterableIterator<T> {
+    return new ChannelIterator<T>(this, options?.signal);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ChannelIterator<T>(this, undefined);
+  }
+
+  get completion(): Promise<void> {
+    if (this.completionPromise === undefined) {
+      if (this.drained) {
+        this.completionPromise =
+          this.fault === undefined ? Promise.resolve() : Promise.reject(this.rawFault as unknown);
+      } else {
+        this.completionPromise = new Promise<void>((resolve, reject) => {
+          this.completionResolve = resolve;
+          this.completionReject = reject;
+        });
+      }
+    }
+    return this.completionPromise;
+  }
+
+  complete(error?: unknown): Result<void> {
+    return this.tryComplete(error) ? okVoidResult() : err<void>(channelCompletedError());
+  }
+
+  tryComplete(error?: unknown): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    if (error !== undefined) {
+      this.rawFault = error;
+      this.fault = toPipeError(error);
+    }
+    this.rejectBlockedWriters();
+    this.notify(this.writeWatchers);
+    if (this.count === 0) this.finish();
+    return true;
+  }
+
+  /** The error readers see once drained. */
+  endError(): PipeError {
+    return this.fault ?? channelCompletedError();
+  }
+
+  /** Marks the channel drained and settles every reader, watcher and the completion promise. */
+  protected finish(): void {
+    if (this.drained) return;
+    this.drained = true;
+    const end = err<T>(this.endError());
+    for (let r = this.readers.shift(); r !== null; r = this.readers.shift()) r.settle(end);
+    this.notify(this.readWatchers);
+    if (this.fault === undefined) this.completionResolve?.();
+    else this.completionReject?.(this.rawFault);
+    this.completionResolve = undefined;
+    this.completionReject = undefined;
+  }
+
+  /** Fires (and detaches) the watchers registered before this call. */
+  protected notify(list: WaiterList<Watcher>): void {
+    const limit = list.pushes;
+    for (let w = list.shiftBefore(limit); w !== null; w = list.shiftBefore(limit)) w.onReady();
+  }
+
+  pipeWatchRead(watcher: Watcher): void {
+    this.readWatchers.push(watcher);
+  }
+
+  pipeUnwatchRead(watcher: Watcher): void {
+    this.readWatchers.remove(watcher);
+  }
+
+  pipeStatus(): PipeError | null | undefined {
+    if (!this.drained) return undefined;
+    return this.fault ?? null;
+  }
+}
+
+/** Async iterator over a channel; uses `tryRead` first, parks one read waiter otherwise. */
+class ChannelIterator<T> implements AsyncIterableIterator<T> {
+  private done = false;
+  private pending: ReadWaiter<T> | undefined = undefined;
+  constructor(
+    private readonly channel: ChannelCore<T>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.done) return Promise.resolve(DONE);
+    const signal = this.signal;
+    if (signal?.aborted) {
+      this.done = true;
+      return Promise.reject(canceledError(signal));
+    }
+    const channel = this.channel;
+    const value = channel.tryRead();
+    if (value !== NO_VALUE) return Promise.resolve({ value, done: false });
+    if (channel.drained) return this.end(channel.pipeStatus());
+    const waiter = new ReadWaiter<T>(signal);
+    this.pending = waiter;
+    const promise = new Promise<Result<T> | Released>((resolve) => {
+      waiter.resolve = resolve;
+    });
+    channel.enqueueReader(waiter);
+    return promise.then(this.onSettled);
+  }
+
+  private readonly onSettled = (result: Result<T> | Released): IteratorResult<T> | Promise<never> => {
+    this.pending = undefined;
+    if (result === RELEASED) return DONE;
+    if (result.isOk) return { value: result.value as T, done: false };
+    this.done = true;
+    const error = result.error as PipeError;
+    if (error === this.channel.endError() && this.channel.pipeStatus() === null) return DONE;
+    return Promise.reject(error);
+  };
+
+  private end(status: PipeError | null | undefined): Promise<IteratorResult<T>> {
+    this.done = true;
+    return status ? Promise.reject(status) : Promise.resolve(DONE);
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    this.done = true;
+    const pending = this.pending;
+    if (pending !== undefined) {
+      this.pending = undefined;
+      pending.settle(RELEASED);
+    }
+    return Promise.resolve({ done: true, value } as IteratorResult<T>);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}

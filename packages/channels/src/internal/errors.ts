@@ -1,0 +1,53 @@
+import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
+
+let okVoid: Result<void> | undefined;
+let okTrue: Result<boolean> | undefined;
+let okFalse: Result<boolean> | undefined;
+let completed: PipeError | undefined;
+
+/** Shared `ok()` (Results are immutable, so one instance serves every successful write). */
+export function okVoidResult(): Result<void> {
+  if (okVoid === undefined) okVoid = ok(undefined);
+  return okVoid;
+}
+
+/** Shared `ok(true)`. */
+export function okTrueResult(): Result<boolean> {
+  if (okTrue === undefined) okTrue = ok(true);
+  return okTrue;
+}
+
+/** Shared `ok(false)`. */
+export function okFalseResult(): Result<boolean> {
+  if (okFalse === undefined) okFalse = ok(false);
+  return okFalse;
+}
+
+/** The shared `error.channel.completed` error. */
+export function channelCompletedError(): PipeError {
+  if (completed === undefined)
+    completed = PipeError.from("The channel has completed.", ErrorCodes.channelCompleted);
+  return completed;
+}
+
+/** `error.canceled` carrying the signal's reason. */
+export function canceledError(signal: AbortSignal | undefined): PipeError {
+  return PipeError.canceled(undefined, signal?.reason);
+}
+
+/** A failed Result with `error.canceled` for an aborted signal. */
+export function canceledResult<T>(signal: AbortSignal | undefined): Result<T> {
+  return err<T>(canceledError(signal));
+}
+
+/** Turns a completion error or fault into a PipeError: PipeErrors pass through, anything else becomes `error.exception` with it as cause. */
+export function toPipeError(error: unknown): PipeError {
+  return PipeError.is(error) ? error : PipeError.fromException(error);
+}
+
+/** Reports an exception thrown by a user hook without swallowing it or breaking the caller's state. */
+export function reportHookError(error: unknown): void {
+  queueMicrotask(() => {
+    throw error;
+  });
+}

@@ -1,0 +1,59 @@
+/** A node of an intrusive doubly linked list (waiters are their own nodes: O(1) removal, no wrapper). */
+export interface ListNode {
+  prev: ListNode | null;
+  next: ListNode | null;
+  list: WaiterList<ListNode> | null;
+  /** Push sequence number, set by the list (lets a notifier skip nodes pushed while it runs). */
+  seq: number;
+}
+
+/** Intrusive doubly linked list of waiters; a node belongs to at most one list at a time. */
+export class WaiterList<N extends ListNode> {
+  head: N | null = null;
+  tail: N | null = null;
+  size = 0;
+  /** Number of pushes so far (the next node's `seq`). */
+  pushes = 0;
+
+  push(node: N): void {
+    node.seq = this.pushes++;
+    node.list = this as unknown as WaiterList<ListNode>;
+    node.prev = this.tail;
+    node.next = null;
+    if (this.tail === null) this.head = node;
+    else this.tail.next = node;
+    this.tail = node;
+    this.size++;
+  }
+
+  shift(): N | null {
+    const node = this.head;
+    if (node !== null) this.remove(node);
+    return node;
+  }
+
+  /** Removes `node` if it is in this list; returns whether it was. */
+  remove(node: N): boolean {
+    if (node.list !== (this as unknown as WaiterList<ListNode>)) return false;
+    if (node.prev === null) this.head = node.next as N | null;
+    else node.prev.next = node.next;
+    if (node.next === null) this.tail = node.prev as N | null;
+    else node.next.prev = node.prev;
+    node.prev = null;
+    node.next = null;
+    node.list = null;
+    this.size--;
+    return true;
+  }
+
+  /**
+   * Removes the head if it was pushed before `limit` (a `pushes` value read before notifying), so a notifier
+   * that calls back into user code never visits nodes re-registered during the walk.
+   */
+  shiftBefore(limit: number): N | null {
+    const node = this.head;
+    if (node === null || node.seq >= limit) return null;
+    this.remove(node);
+    return node;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Result } from "@pipe/result";
+import type { ChannelReader, ChannelWriter, SignalOptions } from "./channel-types.ts";
+import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import type { TimeProvider } from "./time-provider.ts";
+
+/**
+ * Options of {@link merge}.
+ *
+ * @example
+ * ```ts
+ * const options: MergeOptions = { completeDestination: false, timeout: 5_000 };
+ * ```
+ */
+export interface MergeOptions {
+  /** Complete `destination` when the merge ends (with the error on failure). Default true. */
+  readonly completeDestination?: boolean;
+  /** One overall deadline in milliseconds (fails `error.timeout`, also while waiting for room in the destination). */
+  readonly timeout?: number;
+  /** Aborting stops the merge with `error.canceled` (also while waiting for room in the destination). */
+  readonly signal?: AbortSignal;
+  /** Clock for `timeout` (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider;
+}
+
+/**
+ * Forwards every value of `readers` into `destination` until all readers are completed and drained.
+ *
+ * When to use: joining several producers into one consumer channel, with the destination's backpressure
+ * applied to every source.
+ *
+ * Details: values of one reader keep their order; sources interleave by readiness (lower index first). The hot
+ * path is `tryRead` + `tryWrite` (synchronous, no allocation); the merge awaits only when every source is
+ * empty or the destination is full. Room is reserved before a value is taken: when the destination is full the
+ * merge waits (`waitToWrite`) with the value still in its source, so a value leaves a source only when it is
+ * written in the same synchronous step. On success the destination is completed (when `completeDestination`);
+ * on failure it is completed with the error, so its readers see it.
+ *
+ * Errors: `error.channel.completed` when the destination was completed by someone else; a faulted source's
+ * error (`error.exception` with the fault as cause unless it is a PipeError); `error.timeout` at the overall
+ * deadline; `error.canceled` on abort. Empty `readers` → ok (completing the destination if asked).
+ *
+ * Abort / timeout: stops waiting at once; no value is lost (every value is either in the destination or
+ * still in its source, so a later merge or reader can pick it up).
+ *
+ * @example
+ * ```ts
+ * import { Channel, merge } from "@pipe/channels";
+ * const a = Channel.createUnbounded<number>(), b = Channel.createUnbounded<number>();
+ * const out = Channel.createBounded<number>(16);
+ * a.writer.tryWrite(1); b.writer.tryWrite(2); a.writer.complete(); b.writer.complete();
+ * console.log((await merge([a.reader, b.reader], out.writer)).isOk, out.reader.count); // true 2
+ * ```
+ */
+export async function merge<T>(
+  readers: readonly ChannelReader<T>[],
+  destination: ChannelWriter<T>,
+  options: MergeOptions = {},
+): Promise<Result<void>> {
+  const sources = watchables(readers, "merge");
+  checkTimeout(options.timeout, "merge");
+  // Built once per merge (not per value): the caller's signal, linked with the deadline when there is one.
+  let signalOptions: SignalOptions | undefined | null = null;
+  const optionsOf = (signalOf: () => AbortSignal | undefined): SignalOptions | undefined => {
+    if (signalOptions === null) {
+      const signal = signalOf();
+      signalOptions = signal === undefined ? undefined : { signal };
+    }
+    return signalOptions;
+  };
+  const result = await drainReaders<T>(
+    sources,
+    (value, _index, signalOf) => {
+      if (destination.tryWrite(value)) return undefined;
+      // Only reached when waitToWrite reported room but tryWrite disagrees (a writer not made by this package).
+      return destination.write(value, optionsOf(signalOf));
+    },
+    options,
+    // Reserve room before taking a value: the hot path gets a shared ok(true) synchronously.
+    (signalOf) => destination.waitToWrite(optionsOf(signalOf)),
+  );
+  if (options.completeDestination !== false) {
+    if (result.isOk) destination.tryComplete();
+    else destination.tryComplete(result.error);
+  }
+  return result;
+}

@@ -1,0 +1,326 @@
+import { Err, ErrorCodes, err, Ok, PipeError, type Result } from "@pipe/result";
+import { NO_VALUE } from "./channel-types.ts";
+import { type instruments, turnScopedInstruments } from "./internal/diagnostics.ts";
+import { canceledResult } from "./internal/errors.ts";
+import { invokeUser } from "./internal/invoke.ts";
+import { MultiWait, Wake } from "./internal/multi-wait.ts";
+import type { SelectCase } from "./select-case.ts";
+import { TimeProvider } from "./time-provider.ts";
+
+/**
+ * Options of {@link select}.
+ *
+ * @example
+ * ```ts
+ * const options: SelectOptions = { timeout: 100, fair: true, timeProvider: new VirtualTimeProvider() };
+ * ```
+ */
+export interface SelectOptions {
+  /** Fails with `error.timeout` when no case wins within this many milliseconds (>= 0; default: none). */
+  readonly timeout?: number;
+  /** Aborting fails the select with `error.canceled`; a pre-aborted signal fails before anything is read. */
+  readonly signal?: AbortSignal;
+  /** Clock for `timeout` and deadline cases (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider;
+  /** Rotate among ready cases of equal priority instead of always preferring the first (default false). */
+  readonly fair?: boolean;
+}
+
+const DRAINED = "All channel cases completed without yielding a value.";
+const rotation = new WeakMap<object, number>();
+
+/**
+ * Runs exactly one case: the first ready read case by priority then registration order, else the default
+ * case, else waits for the first case to become ready (Go's `select`).
+ *
+ * When to use: consuming several channels with priorities, adding a timeout or deadline to a read, or polling
+ * with a default case.
+ *
+ * Details: returns a plain Result when a case is ready at once and its continuation is synchronous (no
+ * promise allocated), else a Promise. Only the winning case reads a value; losing cases consume nothing, and
+ * cases are reusable. While waiting, select registers one-shot watchers on each open reader, one timer per
+ * timeout/deadline and one abort listener, all removed when it settles (no `Promise.race`). With `fair`, ties
+ * among ready cases of the same priority rotate across calls made with the same cases array.
+ *
+ * Errors: `error.select.drained` when every read case's channel completed without a value (and no deadline
+ * case is pending); `error.timeout` (metadata `duration`) on timeout; `error.canceled` on abort or a
+ * pre-aborted signal; `error.exception` when a continuation throws or rejects; a reader completed with an
+ * error makes select return that error (a PipeError passes through; anything else is wrapped as
+ * `error.exception` with it as cause). Usage errors (thrown synchronously): no cases (`TypeError`), more than
+ * one default case (`TypeError`), a negative `timeout` (`RangeError`).
+ *
+ * @example
+ * ```ts
+ * import { Channel, SelectCase, select } from "@pipe/channels";
+ * import { ok } from "@pipe/result";
+ * const urgent = Channel.createUnbounded<string>();
+ * const normal = Channel.createUnbounded<string>();
+ * normal.writer.tryWrite("n"); urgent.writer.tryWrite("u");
+ * const cases = [
+ *   SelectCase.read(urgent.reader, (s: string) => ok(`urgent ${s}`)),
+ *   SelectCase.read(normal.reader, (s: string) => ok(`normal ${s}`)),
+ * ];
+ * console.log(await select(cases, { timeout: 1000 })); // Ok("urgent u")
+ * ```
+ */
+export function select<R>(
+  cases: readonly SelectCase<R>[],
+  options?: SelectOptions,
+): Result<R> | Promise<Result<R>> {
+  return executePlan(planSelect(cases, false), options);
+}
+
+/** A validated select: cases in priority order, the default's index, and whether the fast path applies. */
+export interface SelectPlan<R> {
+  readonly cases: readonly SelectCase<R>[];
+  readonly order: number[] | undefined;
+  readonly defaultIndex: number;
+  readonly hasDeadline: boolean;
+  /** Only read cases, priorities already sorted: the first reader with data wins. */
+  readonly simple: boolean;
+}
+
+/** @internal Validates `cases` (usage errors are thrown here) and builds a plan. */
+export function planSelect<R>(cases: readonly SelectCase<R>[], copy: boolean): SelectPlan<R> {
+  const n = cases.length;
+  if (n === 0) throw new TypeError("select: at least one case is required.");
+  let defaultIndex = -1;
+  let sorted = true;
+  let hasDeadline = false;
+  for (let i = 0; i < n; i++) {
+    const c = cases[i] as SelectCase<R>;
+    if (i > 0 && c.priority < (cases[i - 1] as SelectCase<R>).priority) sorted = false;
+    if (c.kind === "default") {
+      if (defaultIndex !== -1) throw new TypeError("select: at most one default case is allowed.");
+      defaultIndex = i;
+    } else if (c.kind === "deadline") hasDeadline = true;
+  }
+  const list = copy ? Object.freeze(cases.slice()) : cases;
+  return {
+    cases: list,
+    order: sorted ? undefined : stableOrder(list),
+    defaultIndex,
+    hasDeadline,
+    simple: sorted && defaultIndex === -1 && !hasDeadline,
+  };
+}
+
+/** @internal Runs one select over a plan. */
+export function executePlan<R>(
+  plan: SelectPlan<R>,
+  options: SelectOptions | undefined,
+): Result<R> | Promise<Result<R>> {
+  const cases = plan.cases;
+  const timeout = options?.timeout;
+  if (timeout !== undefined && !(timeout >= 0)) {
+    throw new RangeError(`select: timeout must be >= 0, got ${timeout}.`);
+  }
+  const meter = turnScopedInstruments();
+  const signal = options?.signal;
+  if (
+    meter === undefined &&
+    plan.simple &&
+    options?.fair !== true &&
+    (signal === undefined || !signal.aborted)
+  ) {
+    // Fast path: the first reader with data (or a faulted one) wins; no clock, no state, no allocation.
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i] as SelectCase<R>;
+      const source = c.source!;
+      const value = source.tryRead();
+      if (value !== NO_VALUE) {
+        // Inlined invokeUser: a dedicated call site keeps the continuation call monomorphic in hot loops.
+        let out: unknown;
+        try {
+          out = c.run(value);
+        } catch (error) {
+          return err<R>(PipeError.fromException(error));
+        }
+        if (out instanceof Ok || out instanceof Err) return out as Result<R>;
+        return invokeUser<unknown, R>(returnValue, out);
+      }
+      const status = source.pipeStatus();
+      if (status !== undefined && status !== null) return err<R>(status);
+    }
+  }
+  return executeGeneral(plan, options, meter);
+}
+
+/** The general path (kept out of `executePlan` so the fast path allocates no closure context). */
+function executeGeneral<R>(
+  plan: SelectPlan<R>,
+  options: SelectOptions | undefined,
+  meter: ReturnType<typeof instruments>,
+): Result<R> | Promise<Result<R>> {
+  const cases = plan.cases;
+  const timeout = options?.timeout;
+  const signal = options?.signal;
+  const clock = options?.timeProvider ?? TimeProvider.system;
+  const started = meter === undefined ? 0 : clock.now();
+  meter?.selectAttempts.add(1);
+  if (signal?.aborted) {
+    meter?.selectCancellations.add(1);
+    return canceledResult<R>(signal);
+  }
+  const fair = options?.fair === true;
+  const order = plan.order;
+  const state = syncState;
+  state.due = undefined;
+  const picked = poll(cases, order, fair, state);
+  if (picked >= 0) return finish(run(cases[picked] as SelectCase<R>), meter, clock, started);
+  const defaultIndex = plan.defaultIndex;
+  if (defaultIndex >= 0) {
+    return finish(
+      invokeUser<undefined, R>((cases[defaultIndex] as SelectCase<R>).run, undefined),
+      meter,
+      clock,
+      started,
+    );
+  }
+  if (state.open === 0 && !plan.hasDeadline) return finish(drained<R>(), meter, clock, started);
+  if (timeout === 0) {
+    return finish(err<R>(PipeError.timeout(0)), meter, clock, started);
+  }
+  const waiting = waitLoop(cases, order, fair, options ?? {}, clock, plan.hasDeadline);
+  return meter === undefined ? waiting : waiting.then((r) => finish(r, meter, clock, started));
+}
+
+interface PollState {
+  /** Per-case flags: deadline case fired (allocated only when a deadline exists and select waits). */
+  due: boolean[] | undefined;
+  /** Number of read cases whose channel is still open (after a poll). */
+  open: number;
+}
+
+/** Poll state of the synchronous first attempt (reused: select's first poll never awaits). */
+const syncState: PollState = { due: undefined, open: 0 };
+
+function stableOrder<R>(cases: readonly SelectCase<R>[]): number[] {
+  const order = cases.map((_, i) => i);
+  order.sort((a, b) => (cases[a] as SelectCase<R>).priority - (cases[b] as SelectCase<R>).priority || a - b);
+  return order;
+}
+
+/** Finds the winning case index (or -1); counts open read cases. Reads nothing. */
+function poll<R>(
+  cases: readonly SelectCase<R>[],
+  order: number[] | undefined,
+  fair: boolean,
+  state: PollState,
+): number {
+  let open = 0;
+  let best = -1;
+  let tieCount = 0;
+  let ties: number[] | undefined;
+  const rot = fair ? (rotation.get(cases) ?? 0) : 0;
+  for (let k = 0; k < cases.length; k++) {
+    const i = order === undefined ? k : (order[k] as number);
+    const c = cases[i] as SelectCase<R>;
+    let ready = false;
+    if (c.kind === "read") {
+      const source = c.source!;
+      if (source.count > 0) {
+        open++;
+        ready = true;
+      } else {
+        const status = source.pipeStatus();
+        if (status === undefined) open++;
+        else if (status !== null) ready = true;
+      }
+    } else if (c.kind === "deadline") {
+      ready = c.dueInMs === 0 || state.due?.[i] === true;
+    }
+    if (!ready) continue;
+    if (best === -1) {
+      best = i;
+      if (!fair) break; // deterministic: the first ready case wins (`open` is only read when none is ready)
+      tieCount = 1;
+    } else if (c.priority === (cases[best] as SelectCase<R>).priority) {
+      if (ties === undefined) ties = [best];
+      ties.push(i);
+      tieCount++;
+    }
+  }
+  state.open = open;
+  if (fair && tieCount > 1 && ties !== undefined) {
+    rotation.set(cases, rot + 1);
+    return ties[rot % tieCount] as number;
+  }
+  if (fair && best >= 0) rotation.set(cases, rot + 1);
+  return best;
+}
+
+/** Runs the picked case: takes the value (read case) and invokes the continuation. */
+function run<R>(c: SelectCase<R>): Result<R> | Promise<Result<R>> {
+  if (c.kind !== "read") return invokeUser<undefined, R>(c.run, undefined);
+  const source = c.source!;
+  const value = source.tryRead();
+  if (value === NO_VALUE) {
+    const status = source.pipeStatus();
+    return err<R>(status ?? PipeError.from(DRAINED, ErrorCodes.selectDrained));
+  }
+  return invokeUser<unknown, R>(c.run, value);
+}
+
+const drained = <R>(): Result<R> => err<R>(PipeError.from(DRAINED, ErrorCodes.selectDrained));
+
+function finish<R>(
+  result: Result<R> | Promise<Result<R>>,
+  meter: ReturnType<typeof instruments>,
+  clock: TimeProvider,
+  started: number,
+): Result<R> | Promise<Result<R>> {
+  if (meter === undefined) return result;
+  if (result instanceof Promise) return result.then((r) => finish(r, meter, clock, started) as Result<R>);
+  const code = result.isErr ? result.error.code : undefined;
+  if (code === "error.timeout") meter.selectTimeouts.add(1);
+  else if (code === "error.canceled") meter.selectCancellations.add(1);
+  else meter.selectCompletions.add(1);
+  meter.selectLatency.record(clock.now() - started);
+  return result;
+}
+
+async function waitLoop<R>(
+  cases: readonly SelectCase<R>[],
+  order: number[] | undefined,
+  fair: boolean,
+  options: SelectOptions,
+  clock: TimeProvider,
+  hasDeadline: boolean,
+): Promise<Result<R>> {
+  const signal = options.signal;
+  const start = clock.now();
+  const waiter = new MultiWait(clock, signal);
+  for (const c of cases) waiter.watcherFor(c.source);
+  const timeoutAt =
+    options.timeout === undefined || options.timeout === Infinity ? undefined : start + options.timeout;
+  const state: PollState = { due: undefined, open: 0 };
+  let deadlines: (number | undefined)[] | undefined;
+  if (hasDeadline) {
+    state.due = cases.map((c) => c.kind === "deadline" && c.dueInMs === 0);
+    deadlines = cases.map((c) => (c.kind === "deadline" && c.dueInMs > 0 ? start + c.dueInMs : undefined));
+  }
+  const active = (i: number): boolean => {
+    const source = (cases[i] as SelectCase<R>).source;
+    return source !== undefined && source.pipeStatus() === undefined;
+  };
+  for (;;) {
+    const wake = await waiter.wait(active, timeoutAt, deadlines);
+    if (wake === Wake.Aborted) return canceledResult<R>(signal);
+    if (wake === Wake.Timeout) return err<R>(PipeError.timeout(options.timeout));
+    if (wake === Wake.Timer && deadlines !== undefined && state.due !== undefined) {
+      state.due[waiter.firedTimer] = true;
+      deadlines[waiter.firedTimer] = undefined;
+    }
+    const picked = poll(cases, order, fair, state);
+    if (picked >= 0) return run(cases[picked] as SelectCase<R>);
+    if (state.open === 0 && (deadlines === undefined || deadlines.every((d) => d === undefined))) {
+      return drained<R>();
+    }
+  }
+}
+
+/** Identity, used to route a non-Result continuation value (or a promise) through invokeUser. */
+function returnValue(value: unknown): unknown {
+  return value;
+}

@@ -1,0 +1,223 @@
+import { err, isResult, PipeError, type Result } from "@pipe/result";
+import { instruments } from "./internal/diagnostics.ts";
+import { canceledResult, okVoidResult } from "./internal/errors.ts";
+import { TimeProvider, type TimerHandle } from "./time-provider.ts";
+
+/**
+ * Work run by `go`: receives a signal and returns a Result, a value, nothing, or a promise of one.
+ *
+ * @example
+ * ```ts
+ * const work: GroupWork = async (signal) => (signal.aborted ? ok("skipped") : ok("done"));
+ * new WaitGroup().go(work);
+ * ```
+ */
+export type GroupWork = (signal: AbortSignal) => unknown;
+
+/**
+ * Options of {@link WaitGroup.wait}.
+ *
+ * @example
+ * ```ts
+ * const options: WaitOptions = { timeout: 1_000, signal: AbortSignal.timeout(5_000) };
+ * const r = await new WaitGroup().wait(options); // ok(): nothing outstanding
+ * ```
+ */
+export interface WaitOptions {
+  /** Aborting stops the wait with `error.canceled` (the work keeps running). Pre-aborted: fails at once. */
+  readonly signal?: AbortSignal;
+  /** Fails the wait with `error.timeout` after this many milliseconds (>= 0). */
+  readonly timeout?: number;
+  /** Clock for `timeout` (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider;
+}
+
+/**
+ * Options of {@link WaitGroup.go}.
+ *
+ * @example
+ * ```ts
+ * const c = new AbortController();
+ * const options: GoOptions = { signal: c.signal };
+ * new WaitGroup().go(async (signal) => ok(signal.aborted), options);
+ * ```
+ */
+export interface GoOptions {
+  /** Passed to the work; a pre-aborted signal records `error.canceled` and the work never runs. */
+  readonly signal?: AbortSignal;
+}
+
+const NEVER: AbortSignal = new AbortController().signal;
+
+interface Waiter {
+  resolve: (result: Result<void>) => void;
+  signal: AbortSignal | undefined;
+  timer: TimerHandle | undefined;
+  clock: TimeProvider;
+  onAbort: (() => void) | undefined;
+}
+
+/**
+ * Go's `sync.WaitGroup` with Results: count outstanding work, then `wait()` for all of it and learn whether
+ * any of it failed.
+ *
+ * When to use: starting a dynamic number of concurrent tasks and joining them. Use {@link ErrGroup} instead
+ * when the first failure should cancel the others.
+ *
+ * Details: `go(work)` counts the work, runs it (synchronously up to its first `await`) with a signal, and
+ * records its outcome: a failed Result, a throw or a rejection (`error.exception`) is a failure; anything else
+ * is success. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
+ * `error.aggregate` of every failure (in completion order). Failures are kept for the group's lifetime.
+ *
+ * Extension points (used by `@pipe/pipeline`, whose subclass adds `go(ctx, work(childCtx, signal), { stepName })`):
+ * `protected track(outcome)` counts one unit of work and records how it settles (call it with whatever your
+ * overload produced: a Result, a promise of one, or any value); `protected recordFailure(error)` receives each
+ * failure (override to react, call `super`); `protected outcome()` builds the Result `wait()` returns.
+ *
+ * Errors: `wait` gives `error.canceled` on abort (or a pre-aborted signal, even when the count is zero) and
+ * `error.timeout` (metadata `duration`) on timeout. Usage errors (thrown synchronously): `add` with a
+ * non-positive or non-integer count (`RangeError`), `done` below zero (`RangeError`, count stays zero).
+ *
+ * @example
+ * ```ts
+ * import { WaitGroup } from "@pipe/channels";
+ * import { ok } from "@pipe/result";
+ * const wg = new WaitGroup();
+ * for (const id of [1, 2, 3]) wg.go(async () => ok(id));
+ * console.log((await wg.wait()).isOk); // true
+ * ```
+ */
+export class WaitGroup {
+  private outstanding = 0;
+  private readonly failures: PipeError[] = [];
+  private waiters: Waiter[] = [];
+
+  /** Outstanding work. */
+  get count(): number {
+    return this.outstanding;
+  }
+
+  /** Adds `delta` (default 1) units of outstanding work. */
+  add(delta = 1): void {
+    if (!Number.isInteger(delta) || delta < 1)
+      throw new RangeError(`WaitGroup.add: delta must be an integer >= 1.`);
+    this.outstanding += delta;
+    const meter = instruments();
+    if (meter !== undefined) {
+      meter.waitGroupAdditions.add(delta);
+      meter.waitGroupOutstanding.add(delta);
+    }
+  }
+
+  /** Marks one unit of work done; releases waiters at zero. */
+  done(): void {
+    if (this.outstanding === 0) throw new RangeError("WaitGroup.done: the counter is already zero.");
+    this.outstanding--;
+    const meter = instruments();
+    if (meter !== undefined) {
+      meter.waitGroupCompletions.add(1);
+      meter.waitGroupOutstanding.add(-1);
+    }
+    if (this.outstanding === 0) this.release();
+  }
+
+  /** Runs `work(signal)` as tracked work (see the class notes). */
+  go(work: GroupWork, options: GoOptions = {}): void {
+    const signal = options.signal ?? this.workSignal();
+    if (signal.aborted) {
+      this.track(canceledResult<void>(signal));
+      return;
+    }
+    let outcome: unknown;
+    try {
+      outcome = work(signal);
+    } catch (error) {
+      outcome = err<void>(PipeError.fromException(error));
+    }
+    this.track(outcome);
+  }
+
+  /** The signal handed to work started without one (never aborts here; ErrGroup returns its group signal). */
+  protected workSignal(): AbortSignal {
+    return NEVER;
+  }
+
+  /**
+   * Counts one unit of work and records its outcome when it settles: a failed Result or a rejection is a
+   * failure (`recordFailure`), anything else a success. Synchronous outcomes are recorded at once.
+   */
+  protected track(outcome: unknown): void {
+    this.add(1);
+    if (
+      typeof outcome === "object" &&
+      outcome !== null &&
+      typeof (outcome as PromiseLike<unknown>).then === "function"
+    ) {
+      Promise.resolve(outcome as PromiseLike<unknown>).then(
+        (value) => this.settle(value),
+        (error: unknown) => this.settle(err<void>(PipeError.fromException(error))),
+      );
+    } else {
+      this.settle(outcome);
+    }
+  }
+
+  private settle(value: unknown): void {
+    if (isResult(value) && value.isErr) this.recordFailure(value.error);
+    this.done();
+  }
+
+  /** Records one failure (override to react; call `super.recordFailure`). */
+  protected recordFailure(error: PipeError): void {
+    this.failures.push(error);
+  }
+
+  /** The Result `wait()` resolves with once the count is zero. */
+  protected outcome(): Result<void> {
+    const f = this.failures;
+    if (f.length === 0) return okVoidResult();
+    if (f.length === 1) return err<void>(f[0] as PipeError);
+    return err<void>(PipeError.aggregate("One or more operations failed.", f.slice()));
+  }
+
+  /** Waits until the count is zero; see the class notes for the Result. */
+  wait(options: WaitOptions = {}): Promise<Result<void>> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
+    const timeout = options.timeout;
+    if (timeout !== undefined && !(timeout >= 0))
+      throw new RangeError("WaitGroup.wait: timeout must be >= 0.");
+    if (this.outstanding === 0) return Promise.resolve(this.outcome());
+    if (timeout === 0) return Promise.resolve(err<void>(PipeError.timeout(0)));
+    const clock = options.timeProvider ?? TimeProvider.system;
+    return new Promise<Result<void>>((resolve) => {
+      const waiter: Waiter = { resolve, signal, timer: undefined, clock, onAbort: undefined };
+      this.waiters.push(waiter);
+      if (timeout !== undefined && timeout !== Infinity) {
+        waiter.timer = clock.setTimeout(() => {
+          waiter.timer = undefined;
+          this.finishWaiter(waiter, err<void>(PipeError.timeout(timeout)));
+        }, timeout);
+      }
+      if (signal !== undefined) {
+        waiter.onAbort = () => this.finishWaiter(waiter, canceledResult<void>(signal));
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+    });
+  }
+
+  private finishWaiter(waiter: Waiter, result: Result<void>): void {
+    const i = this.waiters.indexOf(waiter);
+    if (i === -1) return;
+    this.waiters.splice(i, 1);
+    if (waiter.timer !== undefined) waiter.clock.clearTimeout(waiter.timer);
+    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    waiter.resolve(result);
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return;
+    const result = this.outcome();
+    for (const w of [...this.waiters]) this.finishWaiter(w, result);
+  }
+}

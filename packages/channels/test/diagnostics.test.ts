@@ -1,0 +1,66 @@
+import { GoDiagnostics, ok } from "@pipe/result";
+import { afterEach, describe, expect, it } from "vitest";
+import { Channel, SelectCase, select, VirtualTimeProvider } from "../src/index.ts";
+
+function recordingMeter() {
+  const counts: Record<string, number> = {};
+  const records: Record<string, number[]> = {};
+  const meter = {
+    createCounter: (name: string) => ({ add: (n: number) => void (counts[name] = (counts[name] ?? 0) + n) }),
+    createUpDownCounter: (name: string) => ({
+      add: (n: number) => void (counts[name] = (counts[name] ?? 0) + n),
+    }),
+    createHistogram: (name: string) => ({ record: (n: number) => void (records[name] ??= []).push(n) }),
+  };
+  return { meter, counts, records };
+}
+
+describe("diagnostics", () => {
+  afterEach(() => GoDiagnostics.reset());
+
+  it("records select attempts, completions, timeouts, cancellations and latency", async () => {
+    const { meter, counts, records } = recordingMeter();
+    GoDiagnostics.configure(meter);
+    const clock = new VirtualTimeProvider();
+    const a = Channel.createUnbounded<number>();
+    const cases = [SelectCase.read(a.reader, (v: number) => ok(v))];
+    a.writer.tryWrite(1);
+    select(cases, { timeProvider: clock });
+    const timed = select(cases, { timeout: 10, timeProvider: clock });
+    await clock.advance(10);
+    await timed;
+    const c = new AbortController();
+    const canceled = select(cases, { signal: c.signal, timeProvider: clock });
+    c.abort();
+    await canceled;
+    select(cases, { signal: AbortSignal.abort(), timeProvider: clock });
+    expect(counts["channel.select.attempts"]).toBe(4);
+    expect(counts["channel.select.completions"]).toBe(1);
+    expect(counts["channel.select.timeouts"]).toBe(1);
+    expect(counts["channel.select.cancellations"]).toBe(2);
+    expect(records["channel.select.latency"]).toEqual([0, 10, 0]);
+  });
+
+  it("samples channel depth: one record per 64 buffered writes", () => {
+    const { meter, records } = recordingMeter();
+    GoDiagnostics.configure(meter);
+    const { writer } = Channel.createBounded<number>(1000);
+    for (let i = 0; i < 130; i++) writer.tryWrite(i);
+    const p = Channel.createPrioritized<number>({ levels: 2 });
+    for (let i = 0; i < 64; i++) p.writer.tryWrite(i, 0);
+    expect(records["channel.depth"]).toEqual([64, 128, 64]);
+  });
+
+  it("creates instruments lazily and again for a new meter", () => {
+    const first = recordingMeter();
+    const { writer } = Channel.createUnbounded<number>();
+    for (let i = 0; i < 64; i++) writer.tryWrite(i);
+    GoDiagnostics.configure(first.meter);
+    for (let i = 0; i < 64; i++) writer.tryWrite(i);
+    const second = recordingMeter();
+    GoDiagnostics.configure(second.meter);
+    for (let i = 0; i < 64; i++) writer.tryWrite(i);
+    expect(first.records["channel.depth"]).toEqual([128]);
+    expect(second.records["channel.depth"]).toEqual([192]);
+  });
+});

@@ -1,0 +1,59 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { ok } from "@pipe/result";
+import { describe, expect, it } from "vitest";
+import { Channel, SelectCase, select } from "../src/index.ts";
+import { parked, trackedSignal } from "./helpers.ts";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+const heap = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+const ITERATIONS = 1_000_000;
+
+describe("leaks", () => {
+  it("1,000,000 select/read iterations against an idle channel with a signal keep the heap flat", async () => {
+    const idle = Channel.createBounded<number>(8);
+    const wake = Channel.createBounded<number>(8);
+    const longLived = trackedSignal();
+    const cases = [
+      SelectCase.read(idle.reader, (v: number) => ok(v)),
+      SelectCase.read(wake.reader, (v: number) => ok(v)),
+    ];
+
+    const round = async (i: number): Promise<void> => {
+      if (i % 2 === 0) {
+        // select parks watchers on both channels and an abort listener on the long-lived signal
+        const p = select(cases, { signal: longLived.signal });
+        wake.writer.tryWrite(i);
+        const r = await p;
+        if (!r.isOk) throw new Error("select failed");
+      } else {
+        // a read parks on the idle channel with its own signal and is aborted
+        const c = new AbortController();
+        const p = idle.reader.read({ signal: c.signal });
+        c.abort();
+        const r = await p;
+        if (r.isOk) throw new Error("read should be canceled");
+      }
+    };
+
+    for (let i = 0; i < 20_000; i++) await round(i);
+    const before = heap();
+    for (let i = 0; i < ITERATIONS; i++) await round(i);
+    const after = heap();
+    const growth = after - before;
+    console.log(
+      `leak test: heapUsed before=${(before / 1e6).toFixed(2)} MB after=${(after / 1e6).toFixed(2)} MB growth=${(growth / 1e3).toFixed(1)} kB over ${ITERATIONS} iterations`,
+    );
+    expect(parked(idle.reader)).toBe(0);
+    expect(parked(wake.reader)).toBe(0);
+    expect(longLived.listeners()).toBe(0);
+    expect(growth).toBeLessThan(2_000_000);
+  }, 120_000);
+});

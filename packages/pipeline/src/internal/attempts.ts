@@ -1,0 +1,116 @@
+import type { TimeProvider } from "@pipe/channels";
+import { err, type PipeError, type Result } from "@pipe/result";
+import type { ResultExecutionPolicy } from "../execution-policy.ts";
+import type { ResultPipelineOperation } from "../operation.ts";
+import type { RetrySchedule } from "../retry-policy.ts";
+import { ResultPipelineStepContext } from "../step-context.ts";
+import { scopeIfAny } from "./context-internals.ts";
+import { invoke } from "./invoke.ts";
+import { runLog } from "./run-log.ts";
+import { logOf } from "./scope-internals.ts";
+import { sleep } from "./signals.ts";
+import { canceledBy, isThenable } from "./util.ts";
+
+/** The end of one operation under a retry policy. @internal */
+export interface AttemptOutcome<T> {
+  /** The final attempt's result, without attached compensations (they were absorbed into `ctx`). */
+  result: Result<T>;
+  /** The final attempt's context; its scope holds that attempt's compensations. */
+  ctx: ResultPipelineStepContext;
+  /** Attempts made. */
+  attempts: number;
+  /** Failures of the rollbacks of earlier failed attempts. */
+  compensationErrors: PipeError[] | undefined;
+}
+
+/** Settles one attempt: moves the result's attached compensations into its context. */
+export function settleAttempt<T>(ctx: ResultPipelineStepContext, result: Result<T>): Result<T> {
+  return result.compensations.length === 0 ? result : ctx.absorb(result);
+}
+
+function makeCtx(
+  stepName: string,
+  timeProvider: TimeProvider,
+  signal: AbortSignal,
+): ResultPipelineStepContext {
+  return new ResultPipelineStepContext({ stepName, timeProvider, signal });
+}
+
+function retryable(
+  result: Result<unknown>,
+  policy: ResultExecutionPolicy,
+  attempt: number,
+  signal: AbortSignal,
+): boolean {
+  if (result.isOk || signal.aborted) return false;
+  if (result.error.code === "error.canceled") return false;
+  const predicate = policy.retry.shouldRetry;
+  return predicate === undefined || predicate(result.error, attempt) === true;
+}
+
+async function continueAttempts<T>(
+  operation: ResultPipelineOperation<T>,
+  stepName: string,
+  timeProvider: TimeProvider,
+  signal: AbortSignal,
+  policy: ResultExecutionPolicy,
+  compensationSignal: AbortSignal,
+  first: { ctx: ResultPipelineStepContext; pending: Result<T> | Promise<Result<T>> },
+): Promise<AttemptOutcome<T>> {
+  let ctx = first.ctx;
+  let result = settleAttempt(ctx, await first.pending);
+  let attempt = 1;
+  let schedule: RetrySchedule | undefined;
+  let compensationErrors: PipeError[] | undefined;
+  for (;;) {
+    if (!retryable(result, policy, attempt, signal)) break;
+    schedule ??= policy.retry.schedule();
+    const delay = schedule.next();
+    if (delay === undefined) break;
+    const scope = scopeIfAny(ctx);
+    if (scope?.hasActions) {
+      const failure = await runLog(policy.compensation, logOf(scope).take(), compensationSignal);
+      if (failure !== undefined) (compensationErrors ??= []).push(failure);
+    }
+    if (delay > 0 ? !(await sleep(timeProvider, delay, signal)) : signal.aborted) {
+      result = err(canceledBy(signal));
+      break;
+    }
+    attempt++;
+    ctx = makeCtx(stepName, timeProvider, signal);
+    result = settleAttempt(ctx, await invoke(operation, ctx));
+  }
+  return { result, ctx, attempts: attempt, compensationErrors };
+}
+
+/**
+ * Runs `operation` under the policy's retry: each attempt gets a fresh context; a failed attempt's
+ * compensations are run (under the policy) before the next attempt; `error.canceled` is never retried; an
+ * abort during back-off gives `error.canceled`. Synchronous when the first attempt is and needs no retry.
+ * @internal
+ */
+export function runAttempts<T>(
+  operation: ResultPipelineOperation<T>,
+  stepName: string,
+  timeProvider: TimeProvider,
+  signal: AbortSignal,
+  policy: ResultExecutionPolicy,
+  compensationSignal: AbortSignal,
+): AttemptOutcome<T> | Promise<AttemptOutcome<T>> {
+  const ctx = makeCtx(stepName, timeProvider, signal);
+  const pending = invoke(operation, ctx);
+  if (!isThenable(pending)) {
+    const result = settleAttempt(ctx, pending);
+    if (!retryable(result, policy, 1, signal) || policy.retry.maxAttempts <= 1) {
+      return { result, ctx, attempts: 1, compensationErrors: undefined };
+    }
+    return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, {
+      ctx,
+      pending: result,
+    });
+  }
+  return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, {
+    ctx,
+    pending,
+  });
+}

@@ -1,0 +1,36 @@
+import { err, type Result } from "@pipe/result";
+import type { ResultPipelineStepContext } from "../step-context.ts";
+import { invoke } from "./invoke.ts";
+import { canceledBy, isThenable } from "./util.ts";
+
+/** Pipeline work run by `WaitGroup.go(context, work)`: a child context and its signal. */
+export type PipelineWork<T> = (
+  context: ResultPipelineStepContext,
+  signal: AbortSignal,
+) => Result<T> | PromiseLike<Result<T>>;
+
+function end<T>(child: ResultPipelineStepContext, result: Result<T>): Result<T> {
+  const stripped = result.compensations.length > 0 ? child.absorb(result) : result;
+  child.end();
+  return stripped;
+}
+
+/**
+ * Runs `work` with a child of `parent` (signal linked to the parent's and `groupSignal`); the child's
+ * compensations reach the parent on success and failure; a throw becomes `error.exception`. @internal
+ */
+export function runChildWork<T>(
+  parent: ResultPipelineStepContext,
+  work: PipelineWork<T>,
+  stepName: string,
+  groupSignal: AbortSignal,
+): Result<T> | Promise<Result<T>> {
+  if (typeof work !== "function") throw new TypeError("go: work must be a function.");
+  const child = parent.child(stepName, { signal: groupSignal });
+  if (child.signal.aborted) {
+    child.end();
+    return err(canceledBy(child.signal));
+  }
+  const pending = invoke(work, child);
+  return isThenable(pending) ? pending.then((r) => end(child, r)) : end(child, pending);
+}

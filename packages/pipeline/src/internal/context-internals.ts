@@ -1,0 +1,44 @@
+import type { CompensationScope } from "../compensation-scope.ts";
+import type { ResultPipelineStepContext } from "../step-context.ts";
+
+let peek: ((ctx: ResultPipelineStepContext) => CompensationScope | undefined) | undefined;
+let attach:
+  | ((parent: ResultPipelineStepContext, stepName: string, signal: AbortSignal) => ResultPipelineStepContext)
+  | undefined;
+
+/** Installed once by `ResultPipelineStepContext`'s static block. @internal */
+export function installContextInternals(
+  fn: (ctx: ResultPipelineStepContext) => CompensationScope | undefined,
+  attachChild: (
+    parent: ResultPipelineStepContext,
+    stepName: string,
+    signal: AbortSignal,
+  ) => ResultPipelineStepContext,
+): void {
+  peek = fn;
+  attach = attachChild;
+}
+
+/**
+ * A child context that uses `signal` as is (no controller, no listener: the caller owns a signal already linked
+ * to the parent's) and, like `child()`, moves its actions into the parent on `end()`. Its scope is created on
+ * first registration, so an unused one costs two small objects.
+ */
+export function attachedChild(
+  parent: ResultPipelineStepContext,
+  stepName: string,
+  signal: AbortSignal,
+): ResultPipelineStepContext {
+  return (
+    attach as (
+      parent: ResultPipelineStepContext,
+      stepName: string,
+      signal: AbortSignal,
+    ) => ResultPipelineStepContext
+  )(parent, stepName, signal);
+}
+
+/** The context's scope if one was created (contexts create theirs lazily). @internal */
+export function scopeIfAny(ctx: ResultPipelineStepContext): CompensationScope | undefined {
+  return (peek as (ctx: ResultPipelineStepContext) => CompensationScope | undefined)(ctx);
+}

@@ -1,0 +1,56 @@
+import { err, isResult, PipeError, type Result } from "@pipe/result";
+import type { ResultPipelineOperation } from "../operation.ts";
+import type { ResultPipelineStepContext } from "../step-context.ts";
+import { isThenable, toPipeError } from "./util.ts";
+
+function notAResult<T>(value: unknown): Result<T> {
+  return err(
+    PipeError.from(
+      `Operation returned ${value === null ? "null" : typeof value} instead of a Result.`,
+      "error.validation",
+    ),
+  );
+}
+
+/** Normalises a settled value into a Result. */
+export function asResult<T>(value: unknown): Result<T> {
+  return isResult(value) ? (value as Result<T>) : notAResult<T>(value);
+}
+
+/**
+ * Calls `operation(ctx, ctx.signal)`, turning throws/rejections into failures; synchronous when the operation
+ * is. @internal
+ */
+export function invoke<T>(
+  operation: ResultPipelineOperation<T>,
+  ctx: ResultPipelineStepContext,
+): Result<T> | Promise<Result<T>> {
+  let value: unknown;
+  try {
+    value = operation(ctx, ctx.signal);
+  } catch (thrown) {
+    return err(toPipeError(thrown, ctx.signal));
+  }
+  if (isResult(value)) return value as Result<T>;
+  if (isThenable(value)) {
+    return Promise.resolve(value).then(asResult<T>, (thrown: unknown) =>
+      err<T>(toPipeError(thrown, ctx.signal)),
+    );
+  }
+  return notAResult<T>(value);
+}
+
+/** Calls a value-level function `fn(...args)` the same way (throws/rejections become failures). @internal */
+export function invokeFn<T>(fn: () => unknown, signal: AbortSignal): Result<T> | Promise<Result<T>> {
+  let value: unknown;
+  try {
+    value = fn();
+  } catch (thrown) {
+    return err(toPipeError(thrown, signal));
+  }
+  if (isResult(value)) return value as Result<T>;
+  if (isThenable(value)) {
+    return Promise.resolve(value).then(asResult<T>, (thrown: unknown) => err<T>(toPipeError(thrown, signal)));
+  }
+  return notAResult<T>(value);
+}

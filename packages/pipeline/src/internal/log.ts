@@ -1,0 +1,156 @@
+import { type Compensation, compensation, type StatefulCompensationAction } from "@pipe/result";
+import { nextSeq } from "./seq.ts";
+
+/** Runs a stateless action stored as `{ state: action, action: invokeStateless }` (no closure per entry). */
+export const invokeStateless: StatefulCompensationAction<unknown> = (state, signal) =>
+  (state as (signal: AbortSignal) => void | PromiseLike<void>)(signal);
+
+/**
+ * The storage behind a {@link CompensationScope}: three parallel arrays sorted by global registration
+ * sequence (oldest first). Replay walks it backwards.
+ * @internal
+ */
+export class CompensationLog {
+  states: unknown[] = [];
+  actions: StatefulCompensationAction<unknown>[] = [];
+  seqs: number[] = [];
+
+  get size(): number {
+    return this.seqs.length;
+  }
+
+  push(state: unknown, action: StatefulCompensationAction<unknown>): void {
+    this.states.push(state);
+    this.actions.push(action);
+    this.seqs.push(nextSeq());
+  }
+
+  /** Appends result compensation entries (oldest first) as newly registered. */
+  pushEntries(entries: readonly Compensation[]): void {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as Compensation;
+      this.push(entry.state, entry.action);
+    }
+  }
+
+  /** Moves every entry of `other` into this log, keeping global sequence order; empties `other`. */
+  mergeFrom(other: CompensationLog): void {
+    if (other === this || other.seqs.length === 0) return;
+    const n = this.seqs.length;
+    if (n === 0) {
+      this.states = other.states;
+      this.actions = other.actions;
+      this.seqs = other.seqs;
+      other.states = [];
+      other.actions = [];
+      other.seqs = [];
+      return;
+    }
+    if ((this.seqs[n - 1] as number) < (other.seqs[0] as number)) {
+      for (let i = 0; i < other.seqs.length; i++) {
+        this.states.push(other.states[i]);
+        this.actions.push(other.actions[i] as StatefulCompensationAction<unknown>);
+        this.seqs.push(other.seqs[i] as number);
+      }
+    } else {
+      const states: unknown[] = [];
+      const actions: StatefulCompensationAction<unknown>[] = [];
+      const seqs: number[] = [];
+      let a = 0;
+      let b = 0;
+      const m = other.seqs.length;
+      while (a < n || b < m) {
+        const takeOther = a >= n || (b < m && (other.seqs[b] as number) < (this.seqs[a] as number));
+        if (takeOther) {
+          states.push(other.states[b]);
+          actions.push(other.actions[b] as StatefulCompensationAction<unknown>);
+          seqs.push(other.seqs[b] as number);
+          b++;
+        } else {
+          states.push(this.states[a]);
+          actions.push(this.actions[a] as StatefulCompensationAction<unknown>);
+          seqs.push(this.seqs[a] as number);
+          a++;
+        }
+      }
+      this.states = states;
+      this.actions = actions;
+      this.seqs = seqs;
+    }
+    other.clear();
+  }
+
+  /** Atomically moves every entry into a new log and leaves this one empty. */
+  take(): CompensationLog {
+    const taken = new CompensationLog();
+    taken.states = this.states;
+    taken.actions = this.actions;
+    taken.seqs = this.seqs;
+    this.states = [];
+    this.actions = [];
+    this.seqs = [];
+    return taken;
+  }
+
+  clear(): void {
+    if (this.seqs.length === 0) return;
+    this.states = [];
+    this.actions = [];
+    this.seqs = [];
+  }
+
+  /** Keeps entries [0, count) and drops the rest. */
+  truncate(count: number): void {
+    const drop = this.seqs.length - count;
+    if (drop <= 0) return;
+    if (drop <= 16) {
+      // Shrinking `length` is slow on V8; popping a few entries is not (the per-message fan-in path).
+      for (let i = 0; i < drop; i++) {
+        this.states.pop();
+        this.actions.pop();
+        this.seqs.pop();
+      }
+      return;
+    }
+    this.states.length = count;
+    this.actions.length = count;
+    this.seqs.length = count;
+  }
+
+  /** Index of the first entry whose seq is greater than `seq` (binary search). */
+  indexAfter(seq: number): number {
+    let lo = 0;
+    let hi = this.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.seqs[mid] as number) <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops every entry with `afterSeq < seq < beforeSeq`; returns how many were dropped. */
+  removeRange(afterSeq: number, beforeSeq: number): number {
+    const from = this.indexAfter(afterSeq);
+    const to = this.indexAfter(beforeSeq - 1);
+    const count = to - from;
+    if (count <= 0) return 0;
+    if (to === this.seqs.length) {
+      this.truncate(from);
+    } else {
+      this.states.splice(from, count);
+      this.actions.splice(from, count);
+      this.seqs.splice(from, count);
+    }
+    return count;
+  }
+
+  /** The entries as result compensations, oldest first. */
+  toCompensations(): Compensation[] {
+    const out: Compensation[] = new Array(this.seqs.length);
+    for (let i = 0; i < this.seqs.length; i++) {
+      out[i] = compensation(this.states[i], this.actions[i] as StatefulCompensationAction<unknown>);
+    }
+    return out;
+  }
+}

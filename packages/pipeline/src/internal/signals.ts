@@ -1,0 +1,94 @@
+import { linkAbort } from "./abort-fanout.ts";
+import { neverAbortedSignal } from "./util.ts";
+
+/** A signal combining up to two sources, with a `dispose` that removes the listeners. @internal */
+export interface LinkedSignal {
+  readonly signal: AbortSignal;
+  /** Aborts the linked signal itself (only for links that own a controller). */
+  abort(reason?: unknown): void;
+  dispose(): void;
+}
+
+const noop = (): void => {};
+const UNLINKED: LinkedSignal = Object.freeze({ signal: neverAbortedSignal, abort: noop, dispose: noop });
+
+class OwnedLink implements LinkedSignal {
+  readonly controller: AbortController = new AbortController();
+  private unlinks: (() => void)[] = [];
+
+  constructor(sources: AbortSignal[]) {
+    const controller = this.controller;
+    for (const s of sources) {
+      if (s.aborted) {
+        controller.abort(s.reason);
+        return;
+      }
+    }
+    for (const s of sources) this.unlinks.push(linkAbort(s, controller));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(reason?: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  dispose(): void {
+    for (const unlink of this.unlinks) unlink();
+    this.unlinks = [];
+  }
+}
+
+/**
+ * Links `a` and `b`. Without `owned`, returns the single real source as is when there is only one (no
+ * controller, no listener); `owned` always creates a controller so the caller can abort it.
+ */
+export function linkSignals(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+  owned = false,
+): LinkedSignal {
+  const sources: AbortSignal[] = [];
+  if (a !== undefined && a !== neverAbortedSignal) sources.push(a);
+  if (b !== undefined && b !== neverAbortedSignal && b !== a) sources.push(b);
+  if (!owned) {
+    if (sources.length === 0) return UNLINKED;
+    if (sources.length === 1) return { signal: sources[0] as AbortSignal, abort: noop, dispose: noop };
+  }
+  return new OwnedLink(sources);
+}
+
+/** The first aborted signal among the given ones, if any. */
+export function firstAborted(
+  a: AbortSignal | undefined,
+  b: AbortSignal | undefined,
+): AbortSignal | undefined {
+  if (a?.aborted === true) return a;
+  if (b?.aborted === true) return b;
+  return undefined;
+}
+
+/**
+ * Waits `ms` on `timeProvider`; resolves `true` when the time passed and `false` when `signal` aborted first.
+ * The abort listener and the timer are removed on settle.
+ */
+export function sleep(
+  timeProvider: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(h: unknown): void },
+  ms: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const onAbort = (): void => {
+      timeProvider.clearTimeout(handle);
+      resolve(false);
+    };
+    const handle = timeProvider.setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

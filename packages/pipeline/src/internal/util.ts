@@ -1,0 +1,57 @@
+import { PipeError, type Result } from "@pipe/result";
+
+/** True when `value` has a callable `then` (a promise or any PromiseLike). Results are never thenable. */
+export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+const neverController = new AbortController();
+
+/** A signal that never aborts (shared; nobody holds its controller outside this module). */
+export const neverAbortedSignal: AbortSignal = neverController.signal;
+
+/** True when `error` looks like the abort of `signal` (its reason, or a DOMException named AbortError). */
+export function isAbortError(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted === true && error === signal.reason) return true;
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { name?: unknown }).name === "AbortError" &&
+    signal?.aborted === true
+  );
+}
+
+/** The canceled error for an aborted signal (reason rendered by PipeError.canceled). */
+export function canceledBy(signal: AbortSignal | undefined, message?: string): PipeError {
+  return PipeError.canceled(message, signal?.reason);
+}
+
+/** Converts anything thrown into a PipeError: a PipeError stays itself, an abort becomes `error.canceled`. */
+export function toPipeError(thrown: unknown, signal?: AbortSignal): PipeError {
+  if (PipeError.is(thrown)) return thrown;
+  if (isAbortError(thrown, signal)) return canceledBy(signal);
+  return PipeError.fromException(thrown);
+}
+
+/** True when `result` failed with `error.canceled`. */
+export function isCanceled(result: Result<unknown>): boolean {
+  return result.isErr && result.error.code === "error.canceled";
+}
+
+/** Ensures a number option is finite and >= 0 (a programmer error otherwise). */
+export function requireNonNegative(value: number, name: string): number {
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number of milliseconds.`);
+  }
+  return value;
+}
+
+/** Ensures a count option is a positive integer (a programmer error otherwise). */
+export function requirePositiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);
+  return value;
+}

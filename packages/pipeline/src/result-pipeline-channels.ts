@@ -1,0 +1,166 @@
+import type { ChannelReader, ChannelWriter, KeyedFanOut, SelectCase, WindowStream } from "@pipe/channels";
+import type { Result } from "@pipe/result";
+import {
+  type PipelineBroadcastOptions,
+  type PipelineFanOutOptions,
+  pipelineBroadcast,
+  pipelineFanOut,
+} from "./channels/broadcast.ts";
+import { type PipelineFanInHandler, type PipelineFanInOptions, pipelineFanIn } from "./channels/fan-in.ts";
+import {
+  type MergeStrategy,
+  type PipelineMergeOptions,
+  type PipelineMergeWithStrategyOptions,
+  pipelineMerge,
+  pipelineMergeWithStrategy,
+} from "./channels/merge.ts";
+import {
+  type PipelineKeyedFanOutOptions,
+  type PipelineSelectOptions,
+  type PipelineWindowOptions,
+  pipelineKeyedFanOut,
+  pipelineSelect,
+  pipelineWindow,
+} from "./channels/routing.ts";
+import type { ResultPipelineStepContext } from "./step-context.ts";
+
+/** The shape of {@link ResultPipelineChannels}. */
+export interface ResultPipelineChannelsApi {
+  /**
+   * Drains every reader through `handler(value, signal)`; compensations staged in `ctx` (seed 001).
+   *
+   * Details: selects across the readers (round-robin) and runs up to `concurrency` handlers (default 1, one at
+   * a time). Compensations the handler registers on `ctx`, and those attached to its returned Result, go into
+   * `ctx`'s scope. The first failure stops the fan-in: in-flight handlers are aborted and awaited, values still
+   * in the channels stay there, and the failure is returned with every staged compensation left in the scope
+   * (run `Result.runCompensation` once). On success the fan-in's staged compensations are cleared, so
+   * `scope.hasActions` is false after a clean run (the .NET original kept them). `retain: "message"` releases a
+   * message's compensations as soon as its handler (and every handler started before it) succeeded, so an
+   * endless feed holds flat memory; on failure what remains is the in-flight window plus the failing message.
+   *
+   * Error codes: the handler's failure (a throw is `error.exception`); `error.timeout` for `timeout` (one
+   * deadline for the whole fan-in on the context's clock) or `messageTimeout` (one handler); a faulted source
+   * gives its completion error (`error.exception` with the fault as cause, never a throw); `error.canceled` on
+   * abort; `error.validation` when a handler returns something that is not a Result.
+   *
+   * Abort: via `ctx.signal` or `options.signal`: stops reading, aborts the handlers' signal, waits for them and
+   * returns `error.canceled` (staged compensations are kept for rollback). Pre-aborted: nothing is read.
+   *
+   * Gotchas: the handler's third argument is the message's own context: register there for exact per-message
+   * release with `retain: "message"` at any concurrency. Registrations on the outer `ctx` (seed 001) are
+   * attributed exactly with `concurrency: 1`; with several handlers in flight they are released only when none
+   * is running, so an endless, always-busy feed should use the message context. Run concurrent fan-ins on
+   * separate (child) contexts, since clearing works on what was registered in `ctx`'s scope while the fan-in
+   * ran. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps
+   * running: a handler whose side effects must finish before rollback should await them itself.
+   *
+   * @throws TypeError/RangeError for a bad handler, reader, timeout, concurrency or retain (programmer errors).
+   */
+  fanIn<T>(
+    ctx: ResultPipelineStepContext,
+    readers: readonly ChannelReader<T>[],
+    handler: PipelineFanInHandler<T>,
+    options?: PipelineFanInOptions,
+  ): Promise<Result<void>>;
+  /**
+   * Merges readers into `destination` (completed when done, with the error on failure, unless
+   * `completeDestination: false`). Errors: `error.timeout`, `error.canceled` (never Ok after an abort), the
+   * completing error of a faulted source, `error.channel.completed` when the destination was closed.
+   */
+  merge<T>(
+    ctx: ResultPipelineStepContext,
+    readers: readonly ChannelReader<T>[],
+    destination: ChannelWriter<T>,
+    options?: PipelineMergeOptions,
+  ): Promise<Result<void>>;
+  /**
+   * Merges with a user strategy choosing the next reader (an out-of-range index means "next active"). Fixes of
+   * the original: an abort between reads returns `error.canceled` (never Ok) and a faulted reader fails the
+   * merge with its error (never swallowed). A throwing strategy gives `error.exception`.
+   */
+  mergeWithStrategy<T>(
+    ctx: ResultPipelineStepContext,
+    readers: readonly ChannelReader<T>[],
+    destination: ChannelWriter<T>,
+    strategy: MergeStrategy<T>,
+    options?: PipelineMergeWithStrategyOptions,
+  ): Promise<Result<void>>;
+  /** Copies every value of `source` to every destination (head-of-line blocking), on the context's clock. */
+  broadcast<T>(
+    ctx: ResultPipelineStepContext,
+    source: ChannelReader<T>,
+    destinations: readonly ChannelWriter<T>[],
+    options?: PipelineBroadcastOptions,
+  ): Promise<Result<void>>;
+  /**
+   * Broadcasts `source` into `branchCount` new branches in the background and returns their readers (seed 002).
+   * Failures (timeout, abort, a faulted source) complete every branch with the error, so consumers see them;
+   * one compensation is registered on `ctx` that stops the background broadcast when the stage is rolled back.
+   * For per-key routing use `keyedFanOut`.
+   */
+  fanOut<T>(
+    ctx: ResultPipelineStepContext,
+    source: ChannelReader<T>,
+    options: PipelineFanOutOptions<T>,
+  ): ChannelReader<T>[];
+  /** Routes each value to one branch chosen by `keyOf`; branches can be added/removed while it runs. */
+  keyedFanOut<T, K>(
+    ctx: ResultPipelineStepContext,
+    source: ChannelReader<T>,
+    keyOf: (value: T) => K,
+    options?: PipelineKeyedFanOutOptions<T, K>,
+  ): KeyedFanOut<T, K>;
+  /** Batches by size and/or interval on the context's clock (the interval does not restart per arrival). */
+  window<T>(
+    ctx: ResultPipelineStepContext,
+    source: ChannelReader<T>,
+    options: PipelineWindowOptions,
+  ): WindowStream<T>;
+  /**
+   * Runs exactly one select case (channels' `select`) on the context's signal and clock, absorbing the chosen
+   * case's attached compensations into `ctx`. Abort gives `error.canceled`.
+   */
+  select<R>(
+    ctx: ResultPipelineStepContext,
+    cases: readonly SelectCase<R>[],
+    options?: PipelineSelectOptions,
+  ): Result<R> | Promise<Result<R>>;
+}
+
+/**
+ * Pipeline-aware channel adapters: the channel operators of `@pipe/channels` run with a step context's signal
+ * and TimeProvider, absorbing compensations into the context.
+ *
+ * When to use: streaming stages of a pipeline (fan-in of feeds, merge of worker outputs, per-tenant branches)
+ * whose side effects must be rolled back with the rest of the pipeline.
+ *
+ * Details: every adapter takes the context first, uses `ctx.signal` (linked with `options.signal`) and
+ * `ctx.timeProvider`, completes its outputs with the error on failure, and returns `error.canceled` on abort,
+ * never Ok. A faulted source is a failed Result (`error.exception` with the fault as cause), never a throw.
+ *
+ * @example
+ * ```ts
+ * import { Channel, CompensationScope, ok, Result, ResultExecutionPolicy, ResultPipelineChannels, ResultPipelineStepContext } from "@pipe/pipeline";
+ * const scope = new CompensationScope();
+ * const context = new ResultPipelineStepContext({ stepName: "ingest.fan-in", compensationScope: scope });
+ * const a = Channel.createUnbounded<number>();
+ * const b = Channel.createUnbounded<number>();
+ * a.writer.tryWrite(1); b.writer.tryWrite(2); a.writer.complete(); b.writer.complete();
+ * const result = await ResultPipelineChannels.fanIn(context, [a.reader, b.reader], (n) => {
+ *   context.registerCompensation(n, (v) => console.log("undo", v));
+ *   return ok();
+ * }, { timeout: 60_000 });
+ * if (result.isErr) await Result.runCompensation(ResultExecutionPolicy.none, scope);
+ * console.log(result.isOk, scope.hasActions); // true false
+ * ```
+ */
+export const ResultPipelineChannels: ResultPipelineChannelsApi = Object.freeze({
+  fanIn: pipelineFanIn,
+  merge: pipelineMerge,
+  mergeWithStrategy: pipelineMergeWithStrategy,
+  broadcast: pipelineBroadcast,
+  fanOut: pipelineFanOut,
+  keyedFanOut: pipelineKeyedFanOut,
+  window: pipelineWindow,
+  select: pipelineSelect,
+});

@@ -1,0 +1,208 @@
+import { TimeProvider } from "@pipe/channels";
+import type { CompensationAction, Result, StatefulCompensationAction } from "@pipe/result";
+import { CompensationScope } from "./compensation-scope.ts";
+import { linkAbort } from "./internal/abort-fanout.ts";
+import { installContextInternals } from "./internal/context-internals.ts";
+import { neverAbortedSignal } from "./internal/util.ts";
+
+/** Options of the {@link ResultPipelineStepContext} constructor. */
+export interface ResultPipelineStepContextOptions {
+  /** Name used in diagnostics and error metadata (blank becomes `""`). */
+  readonly stepName?: string;
+  /** Where registrations go (default: a new scope, created on first use). */
+  readonly compensationScope?: CompensationScope;
+  /** Clock for timeouts, deadlines and timers (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider;
+  /** The step's cancellation signal (default: never aborts). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What a pipeline step runs with: its name, a compensation scope to register undo actions in, a clock and a
+ * cancellation signal.
+ *
+ * When to use: create one per pipeline run (`new ResultPipelineStepContext({ stepName, compensationScope,
+ * timeProvider, signal })`) and pass it to the adapters (`ResultPipelineChannels.fanIn(context, ...)`,
+ * `waitGroup.go(context, ...)`, `ResultPipeline.fanOut(ops, { context })`). Orchestrators hand each operation a
+ * child context.
+ *
+ * Details: `registerCompensation` appends to the scope right away. `child(stepName)` makes a context with its
+ * own scope and a signal linked to this one (aborting the parent aborts the child); `child.end()` moves the
+ * child's actions into this context's scope (keeping global registration order) and unlinks the signal;
+ * registrations on an ended child go straight to the parent. The positional form
+ * `new ResultPipelineStepContext(stepName, scope, timeProvider, signal)` is accepted too (seed 002).
+ *
+ * Gotchas: a context never runs or clears compensations itself; call `Result.runCompensation(policy, scope)` on
+ * the scope you created. A context without a given scope creates one lazily.
+ *
+ * @example
+ * ```ts
+ * import { CompensationScope, ResultPipelineStepContext, TimeProvider } from "@pipe/pipeline";
+ * const scope = new CompensationScope();
+ * const context = new ResultPipelineStepContext({ stepName: "ingest", compensationScope: scope, timeProvider: TimeProvider.system });
+ * context.registerCompensation("key-1", async (key) => console.log("delete", key));
+ * const child = context.child("ingest.batch");
+ * child.registerCompensation(() => console.log("undo batch"));
+ * child.end();
+ * console.log(scope.size); // 2
+ * ```
+ */
+export class ResultPipelineStepContext {
+  /** The step's name (`""` when none was given). */
+  readonly stepName: string;
+  /** The step's clock. */
+  readonly timeProvider: TimeProvider;
+  /** The step's cancellation signal. */
+  readonly signal: AbortSignal;
+  #scope: CompensationScope | undefined;
+  #parent: ResultPipelineStepContext | undefined;
+  #unlink: (() => void) | undefined;
+  #ended = false;
+
+  static {
+    installContextInternals(
+      (ctx) => ctx.#scope,
+      (parent, stepName, signal) => {
+        const child = new ResultPipelineStepContext({ stepName, timeProvider: parent.timeProvider, signal });
+        child.#parent = parent;
+        return child;
+      },
+    );
+  }
+
+  /** Creates a context from options. */
+  constructor(options?: ResultPipelineStepContextOptions);
+  /** Creates a context from positional arguments (the .NET constructor's order). */
+  constructor(
+    stepName: string,
+    compensationScope?: CompensationScope,
+    timeProvider?: TimeProvider,
+    signal?: AbortSignal,
+  );
+  constructor(
+    optionsOrName?: ResultPipelineStepContextOptions | string,
+    compensationScope?: CompensationScope,
+    timeProvider?: TimeProvider,
+    signal?: AbortSignal,
+  ) {
+    const options: ResultPipelineStepContextOptions =
+      typeof optionsOrName === "object"
+        ? optionsOrName
+        : typeof optionsOrName === "string" || optionsOrName === undefined
+          ? {
+              ...(optionsOrName === undefined ? {} : { stepName: optionsOrName }),
+              ...(compensationScope === undefined ? {} : { compensationScope }),
+              ...(timeProvider === undefined ? {} : { timeProvider }),
+              ...(signal === undefined ? {} : { signal }),
+            }
+          : {};
+    const name = options.stepName;
+    this.stepName =
+      typeof name === "string" && name.length > 0 && (name.charCodeAt(0) > 32 || name.trim().length > 0)
+        ? name
+        : "";
+    this.timeProvider = options.timeProvider ?? TimeProvider.system;
+    this.signal = options.signal ?? neverAbortedSignal;
+    this.#scope = options.compensationScope;
+  }
+
+  /** The scope registrations go to (created on first access when none was given). */
+  get compensationScope(): CompensationScope {
+    this.#scope ??= new CompensationScope();
+    return this.#scope;
+  }
+
+  /** The context this one was created from by `child`, if any. */
+  get parent(): ResultPipelineStepContext | undefined {
+    return this.#parent;
+  }
+
+  /** True once `end()` ran on this child context. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Registers a compensating action `(signal) => ...` in this context's scope. */
+  registerCompensation(action: CompensationAction): void;
+  /** Registers a stateful compensating action `(state, signal) => ...` (no closure needed). */
+  registerCompensation<S>(state: S, action: StatefulCompensationAction<S>): void;
+  registerCompensation(stateOrAction: unknown, action?: StatefulCompensationAction<never>): void {
+    if (action === undefined) this.compensationScope.register(stateOrAction as CompensationAction);
+    else this.compensationScope.register(stateOrAction, action as StatefulCompensationAction<unknown>);
+  }
+
+  /**
+   * Registers `action` with `state` only when `when` is true (or returns true for `state`); reports whether it
+   * registered.
+   */
+  tryRegisterCompensation<S>(
+    state: S,
+    action: StatefulCompensationAction<S>,
+    when: boolean | ((state: S) => boolean),
+  ): boolean {
+    const yes = typeof when === "function" ? when(state) : when;
+    if (yes !== true) return false;
+    this.compensationScope.register(state, action);
+    return true;
+  }
+
+  /** Moves a scope's actions into this context's scope (emptying it). */
+  absorb(scope: CompensationScope): void;
+  /** Registers a result's attached compensations here; returns the result without them. */
+  absorb<T>(result: Result<T>): Result<T>;
+  absorb<T>(source: CompensationScope | Result<T>): Result<T> | undefined {
+    if (source instanceof CompensationScope) {
+      if (source.hasActions) this.compensationScope.absorb(source);
+      return undefined;
+    }
+    if (source.compensations.length === 0) return source;
+    return this.compensationScope.absorb(source);
+  }
+
+  /**
+   * A child context: own scope, same clock, signal linked to this one's (plus `options.signal` when given).
+   * Call `end()` on it when its work is done so its actions move into this context.
+   */
+  child(stepName?: string, options: { readonly signal?: AbortSignal } = {}): ResultPipelineStepContext {
+    const controller = new AbortController();
+    const sources = [this.signal, options.signal].filter(
+      (s): s is AbortSignal => s !== undefined && s !== neverAbortedSignal,
+    );
+    const child = new ResultPipelineStepContext({
+      stepName: stepName ?? `${this.stepName}.child`,
+      timeProvider: this.timeProvider,
+      signal: sources.length === 0 ? neverAbortedSignal : controller.signal,
+    });
+    child.#parent = this;
+    for (const s of sources) {
+      if (s.aborted) {
+        controller.abort(s.reason);
+        break;
+      }
+    }
+    if (!controller.signal.aborted && sources.length > 0) {
+      const unlinks = sources.map((s) => linkAbort(s, controller));
+      child.#unlink = () => {
+        for (const unlink of unlinks) unlink();
+      };
+    }
+    return child;
+  }
+
+  /**
+   * Ends a child context: moves its actions into the parent's scope, unlinks its signal, and sends later
+   * registrations to the parent. Idempotent; a no-op on a root context.
+   */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#unlink?.();
+    this.#unlink = undefined;
+    const parent = this.#parent;
+    if (parent === undefined) return;
+    const own = this.#scope;
+    const target = parent.compensationScope;
+    if (own?.hasActions) target.absorb(own);
+    this.#scope = target;
+  }
+}

@@ -1,0 +1,70 @@
+import { WaitGroup as ChannelsWaitGroup, type GoOptions, type GroupWork } from "@pipe/channels";
+import type { Result } from "@pipe/result";
+import { type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import type { ResultPipelineStepContext } from "./step-context.ts";
+
+/** Options of the pipeline overload of `WaitGroup.go` / `ErrGroup.go`. */
+export interface PipelineGoOptions {
+  /** The child context's step name (default `"<parent>.waitgroup"` / `"<parent>.errgroup"`). */
+  readonly stepName?: string;
+}
+
+/**
+ * Go's `sync.WaitGroup` with the pipeline overload `go(context, work(childContext, signal), { stepName })`.
+ *
+ * When to use: long-running workers of a pipeline stage (seed 002: one processor per tenant branch) whose
+ * compensations must reach the stage's scope, and whose failures must be visible to `wait()`.
+ *
+ * Details: the pipeline overload gives the work a child context (own scope, the parent's clock, a signal linked
+ * to the parent's); when the work ends, its registered and attached compensations move into the parent's scope
+ * on success **and** failure, also when it throws (the .NET original swallowed throws and absorbed nothing).
+ * `wait({ signal, timeout })` resolves to a Result that fails when any work failed (the single failure, or an
+ * `error.aggregate` "One or more operations failed."), which the .NET original could not report (seed 002
+ * reads `waitResult.isErr`). The plain `go(work, options)` of `@pipe/channels` still works.
+ *
+ * Error codes: via `wait()`: the work's failures (`error.exception` for a throw), `error.canceled` for work
+ * whose parent signal was already aborted (it never runs), `error.canceled`/`error.timeout` for the wait itself.
+ *
+ * Abort: aborting the parent context aborts every child signal; the work decides how to stop.
+ *
+ * @example
+ * ```ts
+ * import { CompensationScope, ok, ResultPipelineStepContext, WaitGroup } from "@pipe/pipeline";
+ * const scope = new CompensationScope();
+ * const context = new ResultPipelineStepContext({ stepName: "tenants", compensationScope: scope });
+ * const waitGroup = new WaitGroup();
+ * waitGroup.go(context, async (child) => {
+ *   child.registerCompensation(() => console.log("rollback tenant a"));
+ *   return ok();
+ * }, { stepName: "tenant[a]" });
+ * const waitResult = await waitGroup.wait();
+ * console.log(waitResult.isOk, scope.size); // true 1
+ * ```
+ */
+export class WaitGroup extends ChannelsWaitGroup {
+  /** Runs `work(signal)` as tracked work (the `@pipe/channels` form). */
+  override go(work: GroupWork, options?: GoOptions): void;
+  /** Runs pipeline work with a child context whose compensations reach `context`'s scope. */
+  override go<T>(
+    context: ResultPipelineStepContext,
+    work: PipelineWork<T>,
+    options?: PipelineGoOptions,
+  ): void;
+  override go<T>(
+    first: GroupWork | ResultPipelineStepContext,
+    second?: GoOptions | PipelineWork<T>,
+    third?: PipelineGoOptions,
+  ): void {
+    if (typeof first === "function") {
+      super.go(first, second as GoOptions | undefined);
+      return;
+    }
+    const outcome: Result<T> | Promise<Result<T>> = runChildWork(
+      first,
+      second as PipelineWork<T>,
+      third?.stepName ?? `${first.stepName}.waitgroup`,
+      this.workSignal(),
+    );
+    this.track(outcome);
+  }
+}

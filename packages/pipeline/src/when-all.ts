@@ -1,0 +1,207 @@
+import { PipeError, type Result } from "@pipe/result";
+import { type AttemptOutcome, runAttempts, settleAttempt } from "./internal/attempts.ts";
+import { scopeIfAny } from "./internal/context-internals.ts";
+import {
+  callerAborted,
+  type Environment,
+  environment,
+  failAfterRollback,
+  mergeLogs,
+  succeed,
+} from "./internal/environment.ts";
+import { invoke } from "./internal/invoke.ts";
+import type { CompensationLog } from "./internal/log.ts";
+import { logOf } from "./internal/scope-internals.ts";
+import { canceledBy, isThenable, requirePositiveInteger } from "./internal/util.ts";
+import type { ResultPipelineOperation } from "./operation.ts";
+import type { FanOutOptions } from "./orchestration-options.ts";
+import { ResultPipelineStepContext } from "./step-context.ts";
+
+interface Failure {
+  readonly index: number;
+  readonly stepName: string;
+  readonly error: PipeError;
+}
+
+class FanOutRun<T> {
+  readonly values: T[];
+  failures: Failure[] | undefined;
+  logs: CompensationLog[] | undefined;
+  compensationErrors: PipeError[] | undefined;
+  next = 0;
+  active = 0;
+  stopped = false;
+  resolve: ((result: Result<T[]> | Promise<Result<T[]>>) => void) | undefined;
+  readonly retry: boolean;
+
+  constructor(
+    readonly operations: readonly ResultPipelineOperation<T>[],
+    readonly env: Environment,
+    readonly limit: number,
+  ) {
+    this.values = new Array(operations.length);
+    this.retry = env.policy.retry.maxAttempts > 1;
+  }
+
+  start(): Result<T[]> | Promise<Result<T[]>> {
+    this.launch();
+    if (this.active === 0) return this.finish();
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  launch(): void {
+    const { operations, env } = this;
+    const signal = env.link.signal;
+    while (this.active < this.limit && this.next < operations.length) {
+      if (this.stopped || signal.aborted) {
+        this.stopped = true;
+        return;
+      }
+      const index = this.next++;
+      const operation = operations[index] as ResultPipelineOperation<T>;
+      const stepName = `${env.stepName}[${index}]`;
+      if (!this.retry) {
+        const ctx = new ResultPipelineStepContext({ stepName, timeProvider: env.timeProvider, signal });
+        const pending = invoke(operation, ctx);
+        if (isThenable(pending)) {
+          this.active++;
+          pending.then((result) => this.settleAsync(index, ctx, result, undefined));
+        } else {
+          this.record(index, ctx, pending, undefined);
+        }
+      } else {
+        const pending = runAttempts(
+          operation,
+          stepName,
+          env.timeProvider,
+          signal,
+          env.policy,
+          env.compensationSignal,
+        );
+        if (isThenable(pending)) {
+          this.active++;
+          pending.then((o) => this.settleAsync(index, o.ctx, o.result, o));
+        } else {
+          this.record(index, pending.ctx, pending.result, pending);
+        }
+      }
+    }
+  }
+
+  settleAsync(
+    index: number,
+    ctx: ResultPipelineStepContext,
+    result: Result<T>,
+    outcome: AttemptOutcome<T> | undefined,
+  ): void {
+    this.active--;
+    this.record(index, ctx, result, outcome);
+    this.launch();
+    if (this.active === 0) (this.resolve as (r: Result<T[]> | Promise<Result<T[]>>) => void)(this.finish());
+  }
+
+  record(
+    index: number,
+    ctx: ResultPipelineStepContext,
+    result: Result<T>,
+    outcome: AttemptOutcome<T> | undefined,
+  ): void {
+    result = settleAttempt(ctx, result);
+    const scope = scopeIfAny(ctx);
+    if (scope?.hasActions) (this.logs ??= []).push(logOf(scope).take());
+    if (outcome?.compensationErrors !== undefined)
+      (this.compensationErrors ??= []).push(...outcome.compensationErrors);
+    if (result.isOk) {
+      this.values[index] = result.value;
+    } else {
+      (this.failures ??= []).push({ index, stepName: ctx.stepName, error: result.error });
+      this.stopped = true;
+    }
+  }
+
+  finish(): Result<T[]> | Promise<Result<T[]>> {
+    const env = this.env;
+    env.link.dispose();
+    const log = mergeLogs(this.logs);
+    const failures = this.failures;
+    const aborted = callerAborted(env.options);
+    // An abort wins over late successes: what completed is rolled back and `error.canceled` returned.
+    if (failures === undefined && this.next === this.operations.length && aborted === undefined)
+      return succeed(this.values, log, env.options);
+    let error: PipeError;
+    if (aborted !== undefined) {
+      error = canceledBy(aborted);
+    } else if (failures === undefined) {
+      error = canceledBy(env.link.signal);
+    } else if (failures.length === 1) {
+      error = (failures[0] as Failure).error;
+    } else {
+      failures.sort((a, b) => a.index - b.index);
+      error = PipeError.aggregate(
+        "One or more operations failed.",
+        failures.map((f) => f.error.withMetadata({ operationIndex: f.index, stepName: f.stepName })),
+      );
+    }
+    return failAfterRollback(error, log, env, this.compensationErrors);
+  }
+}
+
+/**
+ * Runs operations concurrently and collects their values in input order (`Result.whenAll`, `ResultPipeline.fanOut`).
+ *
+ * When to use: fan-out over a list (shards, endpoints, files) where every item must succeed, with rollback
+ * of the finished ones when one fails (seed 000).
+ *
+ * Details: each operation gets its own child context (step name `<stepName>[i]`) and runs under the policy's
+ * retry (a failed attempt is rolled back before the next). When one fails, the others already running finish
+ * (they are not aborted) and then the compensations of every operation, the failing ones included, run under
+ * the policy in one global reverse-registration order. On success the compensations go into `context` when
+ * given (a later stage can still roll them back), else they are attached to the returned Result. With
+ * `concurrency`, at most that many run at once (a shared-index worker pool). When every operation completes
+ * synchronously the call returns a plain Result, not a promise (`await` works on both).
+ *
+ * Error codes: the single failure as is (same instance), or `error.aggregate` "One or more operations
+ * failed." whose children carry `metadata.operationIndex` and `metadata.stepName`; `error.canceled` on abort;
+ * a rollback failure is attached as `metadata.compensationError` (code `error.compensation`).
+ *
+ * Abort: operations not yet started never start; running ones see the aborted signal; once they settle, what
+ * completed is rolled back and `error.canceled` is returned. An already-aborted signal returns `error.canceled`
+ * synchronously without starting anything.
+ *
+ * Gotchas: the orchestrator waits for every started operation, so an operation that ignores its signal delays
+ * the result. Operations not yet started when one fails are never started.
+ *
+ * @throws RangeError when `concurrency` is not a positive integer (a programmer error).
+ * @example
+ * ```ts
+ * import { ok, ResultPipeline } from "@pipe/pipeline";
+ * const result = await ResultPipeline.fanOut(
+ *   [1, 2, 3].map((shard) => (ctx) => {
+ *     ctx.registerCompensation(() => console.log(`undo shard ${shard}`));
+ *     return ok(shard * 10);
+ *   }),
+ *   { concurrency: 2 },
+ * );
+ * console.log(result.isOk && result.value); // [10, 20, 30] (compensations attached to result)
+ * ```
+ */
+export function whenAll<T>(
+  operations: Iterable<ResultPipelineOperation<T>>,
+  options: FanOutOptions = {},
+): Result<T[]> | Promise<Result<T[]>> {
+  const list = Array.isArray(operations) ? (operations as ResultPipelineOperation<T>[]) : [...operations];
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== "function") throw new TypeError(`whenAll: operations[${i}] is not a function.`);
+  }
+  const limit =
+    options.concurrency === undefined
+      ? Number.POSITIVE_INFINITY
+      : requirePositiveInteger(options.concurrency, "fanOut: concurrency");
+  const aborted = callerAborted(options);
+  if (aborted !== undefined)
+    return failAfterRollback(canceledBy(aborted), undefined, environment({}, "whenall"));
+  const env = environment(options, "whenall");
+  return new FanOutRun(list, env, limit).start();
+}

@@ -1,0 +1,140 @@
+import { currentMeter, setMeter } from "./internal/diagnostics-state.ts";
+
+/**
+ * Attributes attached to a measurement (OpenTelemetry `Attributes`-compatible).
+ */
+export type MetricAttributes = Readonly<Record<string, unknown>>;
+
+/** Options when creating an instrument (OpenTelemetry `MetricOptions`-compatible subset). */
+export interface MetricOptions {
+  /** Human-readable description. */
+  readonly description?: string;
+  /** Unit, e.g. `"ms"` or `"{result}"`. */
+  readonly unit?: string;
+}
+
+/**
+ * A monotonic counter (structurally compatible with an OpenTelemetry `Counter`).
+ *
+ * @example
+ * ```ts
+ * import type { CounterLike } from "@pipe/result";
+ * const c: CounterLike = { add: (n) => console.log(n) };
+ * c.add(1);
+ * ```
+ */
+export interface CounterLike {
+  /** Adds `value` (≥ 0). */
+  add(value: number, attributes?: MetricAttributes): void;
+}
+
+/**
+ * A counter that can go down (structurally compatible with an OpenTelemetry `UpDownCounter`).
+ *
+ * @example
+ * ```ts
+ * import type { UpDownCounterLike } from "@pipe/result";
+ * const c: UpDownCounterLike = { add: (n) => console.log(n) };
+ * c.add(-1);
+ * ```
+ */
+export interface UpDownCounterLike {
+  /** Adds `value` (may be negative). */
+  add(value: number, attributes?: MetricAttributes): void;
+}
+
+/**
+ * A histogram (structurally compatible with an OpenTelemetry `Histogram`).
+ *
+ * @example
+ * ```ts
+ * import type { HistogramLike } from "@pipe/result";
+ * const h: HistogramLike = { record: (v) => console.log(v) };
+ * h.record(12.5);
+ * ```
+ */
+export interface HistogramLike {
+  /** Records one measurement. */
+  record(value: number, attributes?: MetricAttributes): void;
+}
+
+/**
+ * The instrument factory the `@pipe` packages use; an OpenTelemetry `Meter` satisfies it structurally.
+ *
+ * @example
+ * ```ts
+ * import { metrics } from "@opentelemetry/api";
+ * import { GoDiagnostics, type MeterLike } from "@pipe/result";
+ * const meter: MeterLike = metrics.getMeter("my-service");
+ * GoDiagnostics.configure(meter);
+ * ```
+ */
+export interface MeterLike {
+  /** Creates a monotonic counter. */
+  createCounter(name: string, options?: MetricOptions): CounterLike;
+  /** Creates a histogram. */
+  createHistogram(name: string, options?: MetricOptions): HistogramLike;
+  /** Creates an up-down counter. */
+  createUpDownCounter(name: string, options?: MetricOptions): UpDownCounterLike;
+}
+
+/** The shape of the {@link GoDiagnostics} object. */
+export interface GoDiagnosticsApi {
+  /**
+   * Turns metrics on for every `@pipe` package by handing in a meter (e.g. an OpenTelemetry `Meter`).
+   * `@pipe/result` creates `result.successes` and `result.failures` counters at once; other packages create
+   * theirs lazily from {@link GoDiagnosticsApi.meter}.
+   *
+   * Gotchas: throws a `TypeError` when `meter` lacks the three factory methods.
+   */
+  configure(meter: MeterLike): void;
+  /** Turns metrics off again (the default state); useful between tests. */
+  reset(): void;
+  /** The configured meter, or `undefined` when metrics are off. */
+  readonly meter: MeterLike | undefined;
+}
+
+/**
+ * Process-wide metrics switch for the `@pipe` packages: off by default at the cost of one property read.
+ *
+ * When to use: call `configure(meter)` once at start-up to export counters such as `result.successes` and
+ * `result.failures` (one per created result; a failure propagated through combinators is not counted again;
+ * copies made by `withCompensation`/`withoutCompensations` are not counted).
+ *
+ * Details: package authors read `GoDiagnostics.meter` and cache their instruments keyed by the meter instance.
+ *
+ * @example
+ * ```ts
+ * import { GoDiagnostics, ok } from "@pipe/result";
+ * let successes = 0;
+ * GoDiagnostics.configure({
+ *   createCounter: (name) => ({ add: (n) => { if (name === "result.successes") successes += n; } }),
+ *   createHistogram: () => ({ record: () => {} }),
+ *   createUpDownCounter: () => ({ add: () => {} }),
+ * });
+ * ok(1).map((x) => x + 1); // successes === 2
+ * GoDiagnostics.reset();
+ * ```
+ */
+export const GoDiagnostics: GoDiagnosticsApi = Object.freeze({
+  configure(meter: MeterLike): void {
+    if (
+      meter === null ||
+      typeof meter !== "object" ||
+      typeof meter.createCounter !== "function" ||
+      typeof meter.createHistogram !== "function" ||
+      typeof meter.createUpDownCounter !== "function"
+    ) {
+      throw new TypeError(
+        "GoDiagnostics.configure: expected a meter with createCounter, createHistogram and createUpDownCounter.",
+      );
+    }
+    setMeter(meter);
+  },
+  reset(): void {
+    setMeter(undefined);
+  },
+  get meter(): MeterLike | undefined {
+    return currentMeter;
+  },
+});

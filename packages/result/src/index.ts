@@ -1,0 +1,68 @@
+/**
+ * `@pipe/result`: `Result<T>` with structured, serialisable errors, async chains, streams and compensations
+ * attached to results.
+ *
+ * @module @pipe/result
+ */
+export { AsyncResult } from "./async-result.ts";
+export {
+  all,
+  group,
+  type Partitioned,
+  partition,
+  type ResultValues,
+  traverse,
+  window,
+} from "./collections.ts";
+export {
+  type Compensation,
+  type CompensationAction,
+  compensation,
+  runCompensationEntry,
+  type StatefulCompensationAction,
+} from "./compensation.ts";
+export {
+  type CounterLike,
+  GoDiagnostics,
+  type GoDiagnosticsApi,
+  type HistogramLike,
+  type MeterLike,
+  type MetricAttributes,
+  type MetricOptions,
+  type UpDownCounterLike,
+} from "./diagnostics.ts";
+export { Err } from "./err.ts";
+export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCode } from "./error-codes.ts";
+export { type GenBind, gen } from "./gen.ts";
+export { Ok } from "./ok.ts";
+export { PipeError, type PipeErrorJson, type PipeErrorOptions } from "./pipe-error.ts";
+export { err, isResult, ok } from "./result.ts";
+export { ResultError } from "./result-error.ts";
+export { Result, type ResultNamespace } from "./result-namespace.ts";
+export {
+  fromStandardSchema,
+  fromStandardSchemaAsync,
+  type StandardSchemaIssueLike,
+  type StandardSchemaLike,
+  type StandardSchemaResultLike,
+  type ValidationIssue,
+} from "./standard-schema.ts";
+export {
+  filterStream,
+  flatMapStream,
+  mapStream,
+  type ResultStream,
+  type StreamOptions,
+} from "./stream-operators.ts";
+export {
+  collectErrors,
+  forEach,
+  STREAM_FAILURES_MESSAGE,
+  tapFailureEach,
+  tapFailureEachAggregateErrors,
+  tapFailureEachIgnoreErrors,
+  tapSuccessEach,
+  tapSuccessEachAggregateErrors,
+  tapSuccessEachIgnoreErrors,
+} from "./stream-sinks.ts";
+export type { ErrorFactory, TryAsyncOptions } from "./try.ts";

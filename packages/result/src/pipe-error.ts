@@ -1,0 +1,373 @@
+import { descriptorMetadataOf, ErrorCodes } from "./error-codes.ts";
+import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
+import { EMPTY_METADATA, exceptionTypeOf, messageOf, renderReason } from "./internal/render.ts";
+import type { Result } from "./result.ts";
+import { ResultError } from "./result-error.ts";
+
+/** Options for {@link PipeError.from} and the `PipeError` constructor. */
+export interface PipeErrorOptions {
+  /** The original exception or value that caused the failure (kept as is, with its stack). */
+  readonly cause?: unknown;
+  /** Extra data; copied and frozen. Keys must be non-blank strings. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Children (the constructor use of {@link PipeError.aggregate}). */
+  readonly errors?: readonly PipeError[];
+}
+
+/** The JSON shape of a {@link PipeError} (`toJSON()` output, `PipeError.fromJSON` input). */
+export interface PipeErrorJson {
+  /** The message. */
+  readonly message: string;
+  /** The code, when there is one. */
+  readonly code?: string;
+  /** Metadata with nested errors rendered as `PipeErrorJson`; omitted when empty. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Aggregate children; omitted when empty. */
+  readonly errors?: readonly PipeErrorJson[];
+  /** The cause as `{ name, message, stack? }`; omitted without a cause. */
+  readonly cause?: { readonly name: string; readonly message: string; readonly stack?: string };
+}
+
+const EMPTY_ERRORS: readonly PipeError[] = Object.freeze([]);
+const BRAND: unique symbol = Symbol.for("@pipe/result.PipeError") as never;
+
+function invalidArguments(message: unknown): never {
+  if (typeof message !== "string") throw new TypeError("PipeError: message must be a string.");
+  throw new TypeError("PipeError: code must be a non-blank string or undefined.");
+}
+
+function buildChildren(errors: readonly PipeError[] | undefined): readonly PipeError[] {
+  if (errors === undefined || errors === null || errors.length === 0) return EMPTY_ERRORS;
+  for (const child of errors) {
+    if (!PipeError.is(child)) throw new TypeError("PipeError: every child must be a PipeError.");
+  }
+  return Object.freeze([...errors]);
+}
+
+/** A non-blank string (cheap for the usual code without leading whitespace). */
+function isCode(code: unknown): boolean {
+  if (typeof code !== "string" || code.length === 0) return false;
+  return code.charCodeAt(0) > 32 || code.trim().length > 0;
+}
+
+function buildMetadata(
+  code: string | undefined,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> {
+  const descriptor = descriptorMetadataOf(code);
+  if (metadata === undefined || metadata === null) return descriptor ?? EMPTY_METADATA;
+  if (typeof metadata !== "object") throw new TypeError("PipeError: metadata must be an object.");
+  const keys = Object.keys(metadata);
+  for (const key of keys) {
+    if (key.trim().length === 0) throw new TypeError("PipeError: metadata keys must be non-blank strings.");
+  }
+  if (descriptor === undefined) {
+    if (keys.length === 0) return EMPTY_METADATA;
+    return Object.isFrozen(metadata) ? metadata : Object.freeze({ ...metadata });
+  }
+  return Object.freeze({ ...descriptor, ...metadata });
+}
+
+/**
+ * An immutable, serialisable error value: message, optional code, cause, frozen metadata and aggregate children.
+ *
+ * When to use: as the failure of every `Result`. Build one with the static factories (`from`, `fromException`,
+ * `canceled`, `timeout`, `unspecified`, `aggregate`) and enrich it copy-on-write (`withMetadata`, `withCode`,
+ * `withCause`).
+ *
+ * Details: it does not extend `Error` and captures no stack, so creating one is cheap; the original exception
+ * (with its stack) is kept in `cause`. A registered code (see {@link ErrorCodes}) adds `error.name`,
+ * `error.description` and `error.category` metadata unless you set those keys.
+ *
+ * Gotchas: a non-string message, a blank code or a blank metadata key is a usage error (`TypeError`).
+ *
+ * @example
+ * ```ts
+ * import { PipeError } from "@pipe/result";
+ * const e = PipeError.from("Shard not found", "shards.not_found", { metadata: { shard: 7 } });
+ * console.log(e.toString()); // "shards.not_found: Shard not found"
+ * console.log(e.withMetadata("attempt", 2).metadata.attempt); // 2
+ * ```
+ */
+export class PipeError {
+  /** The human-readable message. */
+  declare readonly message: string;
+  /** The machine-readable code (see {@link ErrorCodes}), or `undefined`. */
+  declare readonly code: string | undefined;
+  /** The original exception or value, or `undefined`. */
+  declare readonly cause: unknown;
+  /** Frozen metadata. */
+  declare readonly metadata: Readonly<Record<string, unknown>>;
+  /** Children of an aggregate (frozen; empty otherwise). */
+  declare readonly errors: readonly PipeError[];
+
+  /**
+   * Creates an error; prefer {@link PipeError.from}. Throws `TypeError` for a non-string message, a blank code
+   * or a blank metadata key, and when a child is not a PipeError.
+   */
+  constructor(message: string, code?: string, options?: PipeErrorOptions) {
+    if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
+    this.message = message;
+    this.code = code;
+    if (options === undefined) {
+      // fast path: nothing allocated beyond the error itself
+      this.cause = undefined;
+      this.metadata = descriptorMetadataOf(code) ?? EMPTY_METADATA;
+      this.errors = EMPTY_ERRORS;
+    } else {
+      this.cause = options.cause;
+      this.metadata = buildMetadata(code, options.metadata);
+      this.errors = buildChildren(options.errors);
+    }
+  }
+
+  /**
+   * Creates an error from a message, an optional code and optional `{ cause, metadata }`.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const e = PipeError.from("Bad input", "error.validation", { metadata: { field: "name" } });
+   * ```
+   */
+  static from(message: string, code?: string, options?: PipeErrorOptions): PipeError {
+    return new PipeError(message, code, options);
+  }
+
+  /**
+   * Wraps a thrown value: message from the exception, code `error.exception` (or `code`), cause = the exception,
+   * metadata `exceptionType`.
+   *
+   * Details: a PipeError is returned as is (re-coded when `code` is given); a {@link ResultError} gives back its
+   * PipeError. Non-Error values are stringified.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const e = PipeError.fromException(new TypeError("boom"));
+   * console.log(e.code, e.metadata.exceptionType); // "error.exception" "TypeError"
+   * ```
+   */
+  static fromException(exception: unknown, code?: string): PipeError {
+    if (exception instanceof ResultError) exception = exception.error;
+    if (PipeError.is(exception)) return code === undefined ? exception : exception.withCode(code);
+    return new PipeError(messageOf(exception), code ?? ErrorCodes.exception, {
+      cause: exception,
+      metadata: { exceptionType: exceptionTypeOf(exception) },
+    });
+  }
+
+  /**
+   * A cancellation error: code `error.canceled`, default message "Operation was canceled.", metadata `reason`
+   * (a serialisable rendering of the abort reason: a string, `{ name, message }` or JSON data) when given.
+   *
+   * Gotchas: pass `signal.reason`, not the signal; a signal is replaced by its reason.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const c = new AbortController();
+   * c.abort("shutdown");
+   * PipeError.canceled(undefined, c.signal.reason).metadata.reason; // "shutdown"
+   * ```
+   */
+  static canceled(message?: string, reason?: unknown): PipeError {
+    const rendered = renderReason(reason);
+    return new PipeError(
+      message ?? "Operation was canceled.",
+      ErrorCodes.canceled,
+      rendered === undefined ? undefined : { metadata: { reason: rendered } },
+    );
+  }
+
+  /**
+   * A timeout error: code `error.timeout`, default message "The operation timed out.", metadata `duration` (ms)
+   * when given.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.timeout(500).metadata.duration; // 500
+   * ```
+   */
+  static timeout(durationMs?: number, message?: string): PipeError {
+    return new PipeError(
+      message ?? "The operation timed out.",
+      ErrorCodes.timeout,
+      durationMs === undefined ? undefined : { metadata: { duration: durationMs } },
+    );
+  }
+
+  /**
+   * The fallback error: code `error.unspecified`, default message "An unspecified error occurred.".
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.unspecified().toString(); // "error.unspecified: An unspecified error occurred."
+   * ```
+   */
+  static unspecified(message?: string): PipeError {
+    return new PipeError(message ?? "An unspecified error occurred.", ErrorCodes.unspecified);
+  }
+
+  /**
+   * Combines several errors: code `error.aggregate`, children in `errors`.
+   *
+   * Gotchas: zero children is a usage error (`RangeError`); a child that is not a PipeError is a `TypeError`.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const all = PipeError.aggregate("Two failed.", [PipeError.from("a"), PipeError.from("b")]);
+   * all.errors.length; // 2
+   * ```
+   */
+  static aggregate(message: string, errors: readonly PipeError[]): PipeError {
+    if (!Array.isArray(errors) || errors.length === 0) {
+      throw new RangeError("PipeError.aggregate: at least one child error is required.");
+    }
+    return new PipeError(message, ErrorCodes.aggregate, { errors });
+  }
+
+  /**
+   * Rebuilds an error from its JSON (an object, or a JSON string). Never throws.
+   *
+   * Errors: a failed Result with `error.validation` (metadata `path`) when the input is not an object with a
+   * string `message`, or a field has the wrong type. Nested errors in metadata (objects shaped like a
+   * PipeErrorJson) come back as PipeErrors; the cause comes back as an `Error` with the original name, message
+   * and stack.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const r = PipeError.fromJSON(JSON.parse(JSON.stringify(PipeError.timeout(10))));
+   * if (r.isOk) console.log(r.value.code); // "error.timeout"
+   * ```
+   */
+  static fromJSON(json: unknown): Result<PipeError> {
+    return parsePipeErrorJson(json);
+  }
+
+  /**
+   * Whether a value is a PipeError (also across duplicated copies of this package).
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.is(PipeError.from("x")); // true
+   * ```
+   */
+  static is(value: unknown): value is PipeError {
+    return (
+      value instanceof PipeError ||
+      (typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true)
+    );
+  }
+
+  /**
+   * Returns a copy with one metadata entry (`key`, `value`) or several (a record) added or replaced.
+   *
+   * Gotchas: a blank key is a usage error (`TypeError`).
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.from("x").withMetadata({ tenant: "a", attempt: 3 }).metadata.attempt; // 3
+   * ```
+   */
+  withMetadata(key: string, value: unknown): PipeError;
+  withMetadata(entries: Readonly<Record<string, unknown>>): PipeError;
+  withMetadata(keyOrEntries: string | Readonly<Record<string, unknown>>, value?: unknown): PipeError {
+    let added: Record<string, unknown>;
+    if (typeof keyOrEntries === "string") {
+      if (keyOrEntries.trim().length === 0) {
+        throw new TypeError("PipeError.withMetadata: the key must be a non-blank string.");
+      }
+      added = { [keyOrEntries]: value };
+    } else if (typeof keyOrEntries === "object" && keyOrEntries !== null) {
+      added = keyOrEntries as Record<string, unknown>;
+    } else {
+      throw new TypeError("PipeError.withMetadata: expected a key and a value, or a record.");
+    }
+    return new PipeError(this.message, this.code, {
+      cause: this.cause,
+      metadata: { ...this.metadata, ...added },
+      errors: this.errors,
+    });
+  }
+
+  /**
+   * Returns a copy with another code (the old code's descriptor metadata is replaced by the new one's).
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.from("x").withCode("error.validation").code; // "error.validation"
+   * ```
+   */
+  withCode(code: string | undefined): PipeError {
+    const old = descriptorMetadataOf(this.code);
+    let metadata: Record<string, unknown> = { ...this.metadata };
+    if (old !== undefined) {
+      metadata = {};
+      for (const key of Object.keys(this.metadata)) {
+        if (!(key in old && old[key] === this.metadata[key])) metadata[key] = this.metadata[key];
+      }
+    }
+    return new PipeError(this.message, code, { cause: this.cause, metadata, errors: this.errors });
+  }
+
+  /**
+   * Returns a copy with another cause.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * PipeError.from("x").withCause(new Error("root")).cause;
+   * ```
+   */
+  withCause(cause: unknown): PipeError {
+    return new PipeError(this.message, this.code, { cause, metadata: this.metadata, errors: this.errors });
+  }
+
+  /**
+   * The JSON shape: message, code, metadata (nested errors rendered recursively), children, and the cause as
+   * `{ name, message, stack? }`. `JSON.stringify(error)` uses it.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * JSON.stringify(PipeError.from("x", "demo.code")); // {"message":"x","code":"demo.code"}
+   * ```
+   */
+  toJSON(): PipeErrorJson {
+    const json: {
+      message: string;
+      code?: string;
+      metadata?: Readonly<Record<string, unknown>>;
+      errors?: readonly PipeErrorJson[];
+      cause?: { name: string; message: string; stack?: string };
+    } = { message: this.message };
+    if (this.code !== undefined) json.code = this.code;
+    if (Object.keys(this.metadata).length > 0) json.metadata = serialiseMetadata(this.metadata);
+    if (this.errors.length > 0) json.errors = this.errors.map((e) => e.toJSON());
+    if (this.cause !== undefined) json.cause = serialiseCause(this.cause);
+    return json;
+  }
+
+  /**
+   * `"code: message"`, or just the message when there is no code.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * String(PipeError.timeout()); // "error.timeout: The operation timed out."
+   * ```
+   */
+  toString(): string {
+    return this.code === undefined ? this.message : `${this.code}: ${this.message}`;
+  }
+}
+
+Object.defineProperty(PipeError.prototype, BRAND, { value: true });

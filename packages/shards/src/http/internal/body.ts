@@ -1,0 +1,75 @@
+import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ShardHttpErrorCodes } from "../codes.ts";
+
+const tooLarge = (limit: number): PipeError =>
+  PipeError.from(`The request body exceeds ${limit} bytes.`, ShardHttpErrorCodes.payloadTooLarge, {
+    metadata: { limit },
+  });
+
+const malformed = (message: string): PipeError =>
+  PipeError.from(`Malformed JSON body: ${message}`, ShardHttpErrorCodes.malformedJson);
+
+const isJson = (contentType: string | null): boolean => {
+  if (contentType === null) return false;
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+};
+
+/**
+ * Reads a JSON request body under a byte limit: 415 unless the content type is JSON, 413 from
+ * `Content-Length` before reading or while streaming (a chunked body is cut off as soon as it passes the
+ * limit), 400 for an empty body, invalid UTF-8 or malformed JSON. @internal
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<Result<unknown>> {
+  if (!isJson(request.headers.get("content-type")))
+    return err(
+      PipeError.from(
+        "The request body must be JSON (Content-Type: application/json).",
+        ShardHttpErrorCodes.unsupportedMediaType,
+      ),
+    );
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit)
+    return err(tooLarge(limit));
+  const body = request.body;
+  if (body === null) return err(malformed("Request body is required."));
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        return err(tooLarge(limit));
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    return err(
+      PipeError.canceled("The request body could not be read.", e instanceof Error ? e.message : String(e)),
+    );
+  } finally {
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return err(malformed("the body is not valid UTF-8."));
+  }
+  if (text.trim().length === 0) return err(malformed("Request body is required."));
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch (e) {
+    return err(malformed(e instanceof Error ? e.message : String(e)));
+  }
+}

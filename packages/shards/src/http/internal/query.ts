@@ -1,0 +1,172 @@
+import { err, ok, type Result } from "@pipe/result";
+import * as Schema from "effect/Schema";
+import { ShardFilter } from "../../filter.ts";
+import type { ShardStatus } from "../../model.ts";
+import { parseShardStatus } from "../../status.ts";
+import { decodeWith, type Issue, validationError } from "./decode.ts";
+
+const MAX_TEXT = 512;
+const MAX_CURSOR = 2048;
+const SEPARATORS = /[\s,;]+/;
+
+const Text = Schema.String.check(Schema.isMaxLength(MAX_TEXT));
+const Cursor = Schema.String.check(Schema.isMaxLength(MAX_CURSOR));
+const PageSize = Schema.String.check(
+  Schema.makeFilter((s: string) => /^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 500, {
+    expected: "an integer from 1 to 500",
+  }),
+);
+const Position = Schema.String.check(
+  Schema.makeFilter((s: string) => /^\d{1,15}$/.test(s), {
+    expected: "a non-negative integer (a change position)",
+  }),
+);
+const Status = Schema.String.check(
+  Schema.makeFilter(
+    (s: string) =>
+      s.split(SEPARATORS).every((part) => part.length === 0 || parseShardStatus(part) !== undefined),
+    { expected: "statuses among active, draining, paused, disabled (or 0-3)" },
+  ),
+);
+
+const filterFields = {
+  namespace: Schema.optional(Text),
+  owner: Schema.optional(Text),
+  ownerNodeId: Schema.optional(Text),
+  search: Schema.optional(Text),
+  status: Schema.optional(Schema.Array(Status)),
+};
+
+const ListQuery = Schema.Struct({
+  ...filterFields,
+  pageSize: Schema.optional(PageSize),
+  cursor: Schema.optional(Cursor),
+});
+const DiffQuery = Schema.Struct({
+  ...filterFields,
+  fromPosition: Schema.optional(Position),
+  toPosition: Schema.optional(Position),
+});
+const WatchQuery = Schema.Struct({ ...filterFields, resumeToken: Schema.optional(Position) });
+
+const MULTI = new Set(["status"]);
+/** Accepted aliases (the original's parameter names). */
+const ALIASES: Readonly<Record<string, string>> = {
+  fromVersion: "fromPosition",
+  toVersion: "toPosition",
+  from: "fromPosition",
+  to: "toPosition",
+  statuses: "status",
+};
+const IGNORED = new Set(["access_token"]);
+
+function collect(url: URL, known: readonly string[]): Result<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const issues: Issue[] = [];
+  for (const [rawKey, rawValue] of url.searchParams) {
+    if (IGNORED.has(rawKey)) continue;
+    const key = ALIASES[rawKey] ?? rawKey;
+    if (!known.includes(key)) {
+      issues.push({ path: `$.query.${rawKey}`, message: "Unknown query parameter" });
+      continue;
+    }
+    const value = rawValue.trim();
+    if (value.length === 0) continue;
+    if (MULTI.has(key)) (out[key] as string[] | undefined)?.push(value) ?? (out[key] = [value]);
+    else if (key in out) issues.push({ path: `$.query.${rawKey}`, message: "Expected a single value" });
+    else out[key] = value;
+  }
+  return issues.length === 0 ? ok(out) : err(validationError("query", issues));
+}
+
+const statusesOf = (raw: readonly string[] | undefined): ShardStatus[] =>
+  (raw ?? []).flatMap((v) =>
+    v
+      .split(SEPARATORS)
+      .filter((p) => p.length > 0)
+      .map((p) => parseShardStatus(p)!),
+  );
+
+const filterOf = (q: {
+  readonly namespace?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly ownerNodeId?: string | undefined;
+  readonly search?: string | undefined;
+  readonly status?: readonly string[] | undefined;
+}): ShardFilter =>
+  ShardFilter.create({
+    namespace: q.namespace,
+    ownerNodeId: q.owner ?? q.ownerNodeId,
+    search: q.search,
+    statuses: statusesOf(q.status),
+  });
+
+const keys = (schema: { readonly fields: object }): string[] => Object.keys(schema.fields);
+
+/** Decoded query of `GET /control/shards`. @internal */
+export interface ListQueryValue {
+  readonly filter: ShardFilter;
+  readonly pageSize: number | undefined;
+  readonly cursor: string | undefined;
+}
+
+/** Decodes the list query (filters, `pageSize` 1..500, `cursor`). @internal */
+export function decodeListQuery(url: URL): Result<ListQueryValue> {
+  return collect(url, keys(ListQuery))
+    .andThen((raw) => decodeWith(ListQuery, raw, "query", "$.query"))
+    .map((q) => ({
+      filter: filterOf(q),
+      pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+      cursor: q.cursor,
+    }));
+}
+
+/** Decoded query of `GET /control/shards/diff`. @internal */
+export interface DiffQueryValue {
+  readonly filter: ShardFilter;
+  readonly from: number | undefined;
+  readonly to: number | undefined;
+}
+
+/** Decodes the diff query (filters, `fromPosition`/`toPosition`, aliases `fromVersion`/`toVersion`). @internal */
+export function decodeDiffQuery(url: URL): Result<DiffQueryValue> {
+  return collect(url, keys(DiffQuery))
+    .andThen((raw) => decodeWith(DiffQuery, raw, "query", "$.query"))
+    .andThen((q) => {
+      const from = q.fromPosition === undefined ? undefined : Number(q.fromPosition);
+      const to = q.toPosition === undefined ? undefined : Number(q.toPosition);
+      if (from !== undefined && to !== undefined && from > to)
+        return err(
+          validationError("query", [
+            { path: "$.query.toPosition", message: "Expected toPosition >= fromPosition" },
+          ]),
+        );
+      return ok({ filter: filterOf(q), from, to });
+    });
+}
+
+/** Decoded query of `GET /control/shards/watch`. @internal */
+export interface WatchQueryValue {
+  readonly filter: ShardFilter;
+  readonly resumeToken: number | undefined;
+}
+
+/** Decodes the watch query; a `Last-Event-ID` header (the browser's reconnect) wins over `resumeToken`. @internal */
+export function decodeWatchQuery(url: URL, lastEventId: string | null): Result<WatchQueryValue> {
+  return collect(url, keys(WatchQuery))
+    .andThen((raw) => decodeWith(WatchQuery, raw, "query", "$.query"))
+    .andThen((q) => {
+      let resume = q.resumeToken === undefined ? undefined : Number(q.resumeToken);
+      if (lastEventId !== null && lastEventId.trim().length > 0) {
+        const id = decodeWith(
+          Position,
+          lastEventId.trim(),
+          "Last-Event-ID header",
+          "$.headers.last-event-id",
+        );
+        if (id.isErr) return err(id.error);
+        resume = Number(id.value);
+      }
+      return ok({ filter: filterOf(q), resumeToken: resume });
+    });
+}

@@ -1,0 +1,140 @@
+import type { TimeProvider, TimerHandle } from "@pipe/channels";
+import { PipeError, type Result } from "@pipe/result";
+import type { ShardRecordDiff } from "../../model.ts";
+
+/** Hooks of one watch stream (metrics, registry of open streams). @internal */
+export interface SseHooks {
+  readonly onEvent: () => void;
+  readonly onHeartbeat: () => void;
+  readonly onError: (error: PipeError) => void;
+  readonly onClose: () => void;
+}
+
+/** Options of {@link sseWatch}. @internal */
+export interface SseWatchOptions {
+  /** Opens the service watch; the signal aborts when the stream closes for any reason. */
+  readonly source: (signal: AbortSignal) => AsyncIterable<Result<ShardRecordDiff>>;
+  readonly time: TimeProvider;
+  readonly heartbeatMs: number;
+  readonly retryMs: number;
+  /** The request's signal (aborts when the client disconnects, on runtimes that report it). */
+  readonly requestSignal: AbortSignal | undefined;
+  readonly hooks: SseHooks;
+}
+
+/** An open watch stream: the response to send and a way to end it (server shutdown). @internal */
+export interface SseWatch {
+  readonly response: Response;
+  close(): void;
+}
+
+const encoder = new TextEncoder();
+
+const errorEvent = (e: PipeError): string =>
+  `event: shard.error\ndata: ${JSON.stringify({ code: e.code ?? "error.unspecified", message: e.message, metadata: e.code === "error.exception" ? {} : e.metadata })}\n\n`;
+
+/**
+ * Serves a service watch as Server-Sent Events: `retry:` first, then `id: <position>` / `event: shard.diff` /
+ * `data: <diff JSON>` per change, `: heartbeat` comments every `heartbeatMs` on the injected clock, and one
+ * `event: shard.error` before closing on a failure. The stream ends, the service watch is aborted and the
+ * timer cleared when the client cancels the body, the request signal aborts, `close()` is called, or the
+ * source ends. Writes pause while the client is not reading (backpressure, 64 queued events). @internal
+ */
+export function sseWatch(options: SseWatchOptions): SseWatch {
+  const { time, hooks, requestSignal } = options;
+  const abort = new AbortController();
+  let closed = false;
+  let timer: TimerHandle | undefined;
+  let wake: (() => void) | undefined;
+  let ctrl: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  const onRequestAbort = (): void => finish();
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    if (timer !== undefined) time.clearTimeout(timer);
+    timer = undefined;
+    requestSignal?.removeEventListener("abort", onRequestAbort);
+    abort.abort(new DOMException("The watch stream closed.", "AbortError"));
+    const w = wake;
+    wake = undefined;
+    w?.();
+    try {
+      ctrl?.close();
+    } catch {
+      // already closed or canceled by the consumer
+    }
+    hooks.onClose();
+  };
+  const write = (text: string): void => {
+    if (!closed) ctrl?.enqueue(encoder.encode(text));
+  };
+  const schedule = (): void => {
+    timer = time.setTimeout(beat, options.heartbeatMs);
+  };
+  const beat = (): void => {
+    timer = undefined;
+    if (closed) return;
+    write(": heartbeat\n\n");
+    hooks.onHeartbeat();
+    schedule();
+  };
+  const pump = async (): Promise<void> => {
+    try {
+      for await (const item of options.source(abort.signal)) {
+        if (closed) break;
+        if (item.isErr) {
+          hooks.onError(item.error);
+          write(errorEvent(item.error));
+          break;
+        }
+        const diff = item.value;
+        write(`id: ${diff.position}\nevent: shard.diff\ndata: ${JSON.stringify(diff)}\n\n`);
+        hooks.onEvent();
+        if (ctrl !== undefined && ctrl.desiredSize !== null && ctrl.desiredSize <= 0 && !closed)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+      }
+    } catch (e) {
+      const error = PipeError.fromException(e);
+      hooks.onError(error);
+      write(errorEvent(error));
+    }
+    finish();
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        ctrl = c;
+        if (requestSignal?.aborted) {
+          finish();
+          return;
+        }
+        requestSignal?.addEventListener("abort", onRequestAbort, { once: true });
+        write(`retry: ${options.retryMs}\n\n`);
+        schedule();
+        void pump();
+      },
+      pull() {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      },
+      cancel() {
+        finish();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 64 }),
+  );
+  const response = new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+  return { response, close: finish };
+}

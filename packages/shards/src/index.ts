@@ -1,0 +1,75 @@
+/**
+ * `@pipe/shards`: a shard control plane. Domain model and checksums byte-compatible with the original .NET
+ * control plane, hashing strategies (rendezvous, ring, locality, weighted rendezvous), three stores
+ * (in-memory, PGlite, PostgreSQL) behind one repository contract, and a service for list / diff / watch /
+ * simulate / upsert / apply.
+ *
+ * @module @pipe/shards
+ */
+export { computeShardChecksum, type ShardChecksumInput } from "./checksum.ts";
+export { type ShardErrorCode, ShardErrorCodes, shardErrorDescriptors } from "./codes.ts";
+export { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
+export { ShardFilter, type ShardFilterInput } from "./filter.ts";
+export { type LocalityPreference, localityStrategy, parseLocalityHint } from "./hashing/locality.ts";
+export { ShardHashStrategyRegistry } from "./hashing/registry.ts";
+export { rendezvousStrategy, weightedRendezvousStrategy } from "./hashing/rendezvous.ts";
+export { ringStrategy } from "./hashing/ring.ts";
+export type {
+  ShardAssignment,
+  ShardAssignmentPlan,
+  ShardDefinition,
+  ShardHashOptions,
+  ShardHashRequest,
+  ShardHashStrategy,
+  ShardNodeDescriptor,
+} from "./hashing/types.ts";
+export {
+  type ShardChangeMetadata,
+  type ShardHistoryRecord,
+  type ShardKey,
+  type ShardMutationRequest,
+  type ShardMutationResult,
+  type ShardRecord,
+  type ShardRecordDiff,
+  type ShardStatus,
+  shardKeyString,
+} from "./model.ts";
+export type {
+  ShardDiffReadOptions,
+  ShardQueryOptions,
+  ShardQueryPage,
+  ShardRepository,
+  ShardRepositoryCallOptions,
+} from "./repository.ts";
+export {
+  decodeShardFilterInput,
+  decodeShardMutationRequest,
+  decodeShardSimulationRequest,
+  ShardFilterInputSchema,
+  ShardMutationRequestSchema,
+  ShardSimulationRequestSchema,
+} from "./schemas.ts";
+export {
+  type ShardCallOptions,
+  ShardControlPlaneService,
+  type ShardControlPlaneServiceOptions,
+} from "./service.ts";
+export type {
+  ShardApplyRequest,
+  ShardApplyResult,
+  ShardBalance,
+  ShardDiffPage,
+  ShardListOptions,
+  ShardListPage,
+  ShardReconcileHook,
+  ShardReconcileInput,
+  ShardSimulation,
+  ShardSimulationChange,
+  ShardSimulationNode,
+  ShardSimulationRequest,
+} from "./service-types.ts";
+export { parseShardStatus, shardStatuses, shardStatusFromValue, shardStatusValue } from "./status.ts";
+export { InMemoryShardRepository, type InMemoryShardRepositoryOptions } from "./stores/in-memory.ts";
+export { PGliteShardRepository, type PGliteShardRepositoryOptions } from "./stores/pglite.ts";
+export { PostgresShardRepository, type PostgresShardRepositoryOptions } from "./stores/postgres.ts";
+export { xxh64, xxh64Hex } from "./xxh64.ts";

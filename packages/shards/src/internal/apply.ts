@@ -1,0 +1,115 @@
+import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ShardErrorCodes } from "../codes.ts";
+import type { ShardKey, ShardMutationRequest, ShardMutationResult, ShardRecord } from "../model.ts";
+import type { ShardApplyRequest, ShardApplyResult } from "../service-types.ts";
+import { isBlank } from "./hash-common.ts";
+import { serviceErrors } from "./service-errors.ts";
+import { concurrentWrite } from "./store-common.ts";
+
+type Upsert = (
+  m: ShardMutationRequest,
+  signal: AbortSignal | undefined,
+) => Promise<Result<ShardMutationResult>>;
+type Get = (k: ShardKey, signal: AbortSignal | undefined) => Promise<Result<ShardRecord | null>>;
+
+const invalid = (message: string, path: string): Result<ShardApplyResult> =>
+  err(PipeError.from(message, ShardErrorCodes.planInvalid, { metadata: { issues: [{ path, message }] } }));
+
+/** Applies a simulation's changes in plan order; rolls back what it applied when one fails. @internal */
+export async function applyPlan(
+  upsert: Upsert,
+  get: Get,
+  request: ShardApplyRequest,
+  signal: AbortSignal | undefined,
+): Promise<Result<ShardApplyResult>> {
+  if (request == null || request.simulation == null || !Array.isArray(request.simulation.changes)) {
+    return invalid("A simulation with changes must be provided.", "$.simulation");
+  }
+  if (isBlank(request.actor)) return err(serviceErrors.validation("Actor must be provided.", "$.actor"));
+  if (isBlank(request.reason)) return err(serviceErrors.validation("Reason must be provided.", "$.reason"));
+  if (isBlank(request.changeTicket))
+    return err(serviceErrors.validation("A change ticket must be provided.", "$.changeTicket"));
+  const sim = request.simulation;
+  const metadata =
+    request.metadata ?? JSON.stringify({ planGeneratedAt: sim.generatedAt, strategyId: sim.strategyId });
+  const total = sim.changes.length;
+  const applied: { before: ShardRecord; after: ShardRecord }[] = [];
+  let failure: PipeError | undefined;
+  for (const change of sim.changes) {
+    if (signal?.aborted) {
+      failure = PipeError.canceled("Shard plan application canceled.", signal.reason);
+      break;
+    }
+    const current = await get(change, signal);
+    if (current.isErr) {
+      failure = current.error;
+      break;
+    }
+    const before = current.value;
+    if (before === null || before.version !== change.currentVersion) {
+      failure =
+        before === null
+          ? concurrentWrite(change, false)
+          : concurrentWrite(change, false).withMetadata({
+              expectedVersion: change.currentVersion,
+              actualVersion: before.version,
+            });
+      break;
+    }
+    const written = await upsert(
+      {
+        namespace: before.namespace,
+        shardId: before.shardId,
+        strategyId: sim.strategyId,
+        ownerNodeId: change.proposedOwner,
+        leaderId: before.leaderId,
+        capacityHint: before.capacityHint,
+        status: before.status,
+        changeTicket: request.changeTicket,
+        expectedVersion: change.currentVersion,
+        changeMetadata: {
+          actor: request.actor,
+          reason: request.reason,
+          changeTicket: request.changeTicket,
+          ownershipDeltaPercent: total === 0 ? 0 : (100 * total) / Math.max(1, sim.assignments.length),
+          metadata,
+        },
+      },
+      signal,
+    );
+    if (written.isErr) {
+      failure = written.error;
+      break;
+    }
+    applied.push({ before, after: written.value.record });
+  }
+  if (failure === undefined) {
+    return ok({ changeTicket: request.changeTicket, applied: applied.map((a) => a.after) });
+  }
+  let rolledBack = 0;
+  for (let i = applied.length - 1; i >= 0; i--) {
+    const { before, after } = applied[i]!;
+    const undone = await upsert(
+      {
+        namespace: before.namespace,
+        shardId: before.shardId,
+        strategyId: before.strategyId,
+        ownerNodeId: before.ownerNodeId,
+        leaderId: before.leaderId,
+        capacityHint: before.capacityHint,
+        status: before.status,
+        changeTicket: request.changeTicket,
+        expectedVersion: after.version,
+        changeMetadata: {
+          actor: request.actor,
+          reason: `rollback: ${request.reason}`,
+          changeTicket: request.changeTicket,
+          metadata,
+        },
+      },
+      undefined,
+    );
+    if (undone.isOk) rolledBack++;
+  }
+  return err(failure.withMetadata({ applied: applied.length, rolledBack }));
+}

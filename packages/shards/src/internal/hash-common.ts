@@ -1,0 +1,109 @@
+import { PipeError } from "@pipe/result";
+import { ShardErrorCodes } from "../codes.ts";
+import type {
+  ShardAssignment,
+  ShardAssignmentPlan,
+  ShardDefinition,
+  ShardHashOptions,
+  ShardHashRequest,
+  ShardNodeDescriptor,
+} from "../hashing/types.ts";
+import { digestHigh, digestLow, digestUnit, xxh64String } from "./xxh64.ts";
+
+/** `string.IsNullOrWhiteSpace`. @internal */
+export const isBlank = (value: unknown): boolean => typeof value !== "string" || value.trim().length === 0;
+
+const messages: Record<string, string> = {
+  [ShardErrorCodes.hashingNamespaceRequired]: "Shard namespace is required to compute assignments.",
+  [ShardErrorCodes.hashingNodesRequired]: "At least one node is required to compute shard assignments.",
+  [ShardErrorCodes.hashingNodeIdInvalid]: "Shard nodes must supply a non-empty nodeId.",
+  [ShardErrorCodes.hashingShardsMissing]: "Shard definitions are required to compute assignments.",
+  [ShardErrorCodes.hashingNoEligibleNodes]: "No eligible nodes were available for shard hashing.",
+  [ShardErrorCodes.hashingStrategyUnknown]: "Requested shard hash strategy is not registered.",
+  [ShardErrorCodes.hashingStrategyDuplicate]: "Shard hash strategy id is already registered.",
+  [ShardErrorCodes.hashingStrategyRequired]: "Shard hash strategy cannot be null.",
+};
+
+/** A hashing error with the original's message and `strategyId` metadata. @internal */
+export function hashError(code: string, strategyId: string | undefined): PipeError {
+  return PipeError.from(messages[code] ?? code, code, { metadata: { strategyId: strategyId ?? null } });
+}
+
+/** The shared request validation, in the original's order. @internal */
+export function validateHashRequest(
+  request: ShardHashRequest | null | undefined,
+  strategyId: string,
+): PipeError | undefined {
+  if (request == null || isBlank(request.namespace))
+    return hashError(ShardErrorCodes.hashingNamespaceRequired, strategyId);
+  if (request.nodes == null || request.nodes.length === 0)
+    return hashError(ShardErrorCodes.hashingNodesRequired, strategyId);
+  if (!request.nodes.some((n) => n != null && !isBlank(n.nodeId)))
+    return hashError(ShardErrorCodes.hashingNodeIdInvalid, strategyId);
+  if (request.shards == null) return hashError(ShardErrorCodes.hashingShardsMissing, strategyId);
+  return undefined;
+}
+
+/** Node weight with the default of 1. @internal */
+export const weightOf = (node: ShardNodeDescriptor): number => node.weight ?? 1;
+
+/** Linear HRW score of the original: normalised XXH64 × max(0.001, weight). @internal */
+export const linearScore = (weight: number): number => digestUnit() * Math.max(0.001, weight);
+
+const TWO_POW_21 = 2097152;
+const TWO_POW_53 = 9007199254740992;
+
+/** Weighted HRW score −w / ln(u), u the top 53 hash bits mapped into (0, 1). @internal */
+export const logScore = (weight: number): number => {
+  const u = (digestHigh * TWO_POW_21 + (digestLow >>> 11) + 0.5) / TWO_POW_53;
+  return -Math.max(0.001, weight) / Math.log(u);
+};
+
+/**
+ * Highest-random-weight owner over `nodes` (input order) for key prefix `<namespace>/<shardId>::`: a strictly
+ * higher score wins; a score within 1e-12 goes to the ordinally (UTF-16) smaller node id. A blank node id
+ * fails at once. @internal
+ */
+export function selectOwner(
+  prefix: string,
+  nodes: readonly ShardNodeDescriptor[],
+  score: (weight: number) => number,
+  strategyId: string,
+): string | PipeError {
+  let best = Number.NEGATIVE_INFINITY;
+  let owner: string | undefined;
+  for (const node of nodes) {
+    if (node == null || isBlank(node.nodeId))
+      return hashError(ShardErrorCodes.hashingNodeIdInvalid, strategyId);
+    xxh64String(prefix + node.nodeId);
+    const s = score(weightOf(node));
+    if (s > best || (owner !== undefined && Math.abs(s - best) < 1e-12 && node.nodeId < owner)) {
+      best = s;
+      owner = node.nodeId;
+    }
+  }
+  return owner ?? hashError(ShardErrorCodes.hashingNoEligibleNodes, strategyId);
+}
+
+/** Builds one assignment. @internal */
+export function assignment(namespace: string, shard: ShardDefinition, owner: string): ShardAssignment {
+  return {
+    namespace,
+    shardId: shard.shardId,
+    ownerNodeId: owner,
+    capacity: shard.capacity ?? 1,
+    leaderId: null,
+    localityHint: shard.localityHint ?? null,
+  };
+}
+
+/** Wraps assignments into a plan stamped with `generatedAt`. @internal */
+export function plan(
+  namespace: string,
+  strategyId: string,
+  assignments: readonly ShardAssignment[],
+  options: ShardHashOptions | undefined,
+): ShardAssignmentPlan {
+  const now = options?.now?.() ?? Date.now();
+  return { namespace, strategyId, assignments, generatedAt: new Date(now).toISOString() };
+}

@@ -1,0 +1,238 @@
+import { Channel, type ChannelReader, type ChannelWriter, NO_VALUE, type TimeProvider } from "@pipe/channels";
+import {
+  type ResultExecutionPolicy,
+  ResultPipeline,
+  ResultPipelineChannels,
+  ResultPipelineStepContext,
+} from "@pipe/pipeline";
+import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ShardErrorCodes } from "../codes.ts";
+import type { ShardHashStrategyRegistry } from "../hashing/registry.ts";
+import type { ShardAssignment, ShardNodeDescriptor } from "../hashing/types.ts";
+import type { ShardRecord } from "../model.ts";
+import { decodeShardSimulationRequest } from "../schemas.ts";
+import type {
+  ShardBalance,
+  ShardReconcileHook,
+  ShardSimulation,
+  ShardSimulationChange,
+  ShardSimulationRequest,
+} from "../service-types.ts";
+import { isBlank } from "./hash-common.ts";
+import { isCanceled, serviceErrors } from "./service-errors.ts";
+
+/** What the simulation needs from the service. @internal */
+export interface SimulationDeps {
+  readonly registry: ShardHashStrategyRegistry;
+  readonly time: TimeProvider;
+  readonly policy: ResultExecutionPolicy;
+  readonly workers: number;
+  readonly hook: ShardReconcileHook | undefined;
+  readonly listNamespace: (
+    namespace: string,
+    signal: AbortSignal | undefined,
+  ) => Promise<Result<readonly ShardRecord[]>>;
+}
+
+interface IndexedChange extends ShardSimulationChange {
+  readonly planIndex: number;
+}
+
+const STAGE = "shards.simulate";
+
+/** Validates, computes the plan, fans reconciliation out over workers and merges their changes. @internal */
+export async function simulate(
+  deps: SimulationDeps,
+  request: ShardSimulationRequest | null | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Result<ShardSimulation>> {
+  if (request == null) return err(serviceErrors.requestRequired());
+  const decoded = decodeShardSimulationRequest(request);
+  if (decoded.isErr) return err(decoded.error);
+  const req = decoded.value;
+  if (isBlank(req.namespace)) return err(serviceErrors.namespaceRequired());
+  const namespace = req.namespace as string;
+  if (req.nodes == null || req.nodes.length === 0) return err(serviceErrors.nodesRequired());
+  const strategyId = isBlank(req.strategyId) ? "rendezvous" : (req.strategyId as string);
+  const nodes: ShardNodeDescriptor[] = [];
+  const seen = new Set<string>();
+  for (const [index, node] of req.nodes.entries()) {
+    if (node == null || isBlank(node.nodeId)) return err(serviceErrors.nodeIdInvalid(node?.nodeId));
+    // A node listed twice would own a double share of the plan (the original accepted it silently).
+    if (seen.has(node.nodeId as string)) {
+      return err(
+        serviceErrors.validation(
+          `Node '${node.nodeId}' is listed more than once.`,
+          `$.nodes[${index}].nodeId`,
+        ),
+      );
+    }
+    seen.add(node.nodeId as string);
+    nodes.push({
+      nodeId: node.nodeId as string,
+      weight: node.weight ?? 1,
+      region: node.region ?? null,
+      zone: node.zone ?? null,
+    });
+  }
+  if (signal?.aborted) return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal.reason));
+  const listed = await deps.listNamespace(namespace, signal);
+  if (listed.isErr) return err(listed.error);
+  const records = listed.value;
+  if (records.length === 0) return err(serviceErrors.namespaceMissing(namespace));
+  const planned = deps.registry.compute(
+    strategyId,
+    { namespace, shards: records.map((r) => ({ shardId: r.shardId, capacity: r.capacityHint })), nodes },
+    { now: () => deps.time.now() },
+  );
+  if (planned.isErr) return err(planned.error);
+  const assignments = planned.value.assignments;
+  const base = { namespace, strategyId, generatedAt: new Date(deps.time.now()).toISOString(), assignments };
+  if (assignments.length === 0)
+    return ok({ ...base, changes: [], moves: 0, minimumMoves: 0, balance: balanceOf(nodes, []) });
+
+  const byId = new Map<string, ShardRecord>();
+  for (const r of records) byId.set(r.shardId, r);
+  for (const a of assignments)
+    if (!byId.has(a.shardId)) return err(serviceErrors.assignmentMissing(a.shardId));
+
+  const workerCount = Math.max(1, Math.min(assignments.length, deps.workers));
+  const size = Math.ceil(assignments.length / workerCount);
+  const slices: { start: number; items: readonly ShardAssignment[] }[] = [];
+  for (let start = 0; start < assignments.length; start += size) {
+    slices.push({ start, items: assignments.slice(start, start + size) });
+  }
+  const channels = slices.map((s) =>
+    Channel.createBounded<IndexedChange>({
+      capacity: Math.max(16, s.items.length),
+      fullMode: "wait",
+      singleReader: true,
+      singleWriter: true,
+    }),
+  );
+  const operations = slices.map((slice, w) =>
+    worker(deps, slice.start, slice.items, byId, channels[w]!.writer, w),
+  );
+  const context = new ResultPipelineStepContext({
+    stepName: STAGE,
+    timeProvider: deps.time,
+    ...(signal === undefined ? {} : { signal }),
+  });
+  const fanned = await ResultPipeline.fanOut(operations, {
+    policy: deps.policy,
+    timeProvider: deps.time,
+    stepName: `${STAGE}.worker`,
+    ...(signal === undefined ? {} : { signal }),
+  });
+  if (fanned.isErr) {
+    // cleanup: no worker channel is left open, whatever the workers did
+    for (const c of channels) c.writer.tryComplete(fanned.error);
+    if (isCanceled(fanned.error))
+      return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
+    return err(fanned.error);
+  }
+  const destination = Channel.createBounded<IndexedChange>({
+    capacity: assignments.length,
+    singleReader: true,
+  });
+  const merged = await ResultPipelineChannels.merge(
+    context,
+    channels.map((c) => c.reader as ChannelReader<IndexedChange>),
+    destination.writer,
+    { completeDestination: true, ...(signal === undefined ? {} : { signal }) },
+  );
+  if (merged.isErr) {
+    if (isCanceled(merged.error))
+      return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
+    return err(merged.error);
+  }
+  const changes: IndexedChange[] = [];
+  for (let v = destination.reader.tryRead(); v !== NO_VALUE; v = destination.reader.tryRead())
+    changes.push(v);
+  changes.sort((a, b) => a.planIndex - b.planIndex);
+  const output: ShardSimulationChange[] = changes.map(({ planIndex: _, ...c }) => c);
+  const simulation: ShardSimulation = {
+    ...base,
+    changes: output,
+    moves: output.length,
+    minimumMoves: minimumMoves(records, assignments),
+    balance: balanceOf(nodes, assignments),
+  };
+  return ok(simulation).withCompensations(fanned.compensations);
+}
+
+/**
+ * One worker: reconciles its slice into a fresh buffer (so a retried attempt never duplicates), then writes
+ * the buffer to its channel, which has room for the whole slice, and completes it.
+ */
+function worker(
+  deps: SimulationDeps,
+  start: number,
+  slice: readonly ShardAssignment[],
+  byId: ReadonlyMap<string, ShardRecord>,
+  writer: ChannelWriter<IndexedChange>,
+  workerIndex: number,
+) {
+  let attempt = 0;
+  return async (context: ResultPipelineStepContext, signal: AbortSignal): Promise<Result<number>> => {
+    attempt++;
+    const buffer: IndexedChange[] = [];
+    for (let i = 0; i < slice.length; i++) {
+      if (signal.aborted) return err(PipeError.canceled("Shard simulation canceled.", signal.reason));
+      const assignment = slice[i]!;
+      const record = byId.get(assignment.shardId);
+      if (record === undefined) return err(serviceErrors.assignmentMissing(assignment.shardId));
+      if (deps.hook !== undefined) {
+        const hooked = await deps.hook({ assignment, record, attempt, workerIndex, context, signal });
+        if (hooked?.isErr) {
+          const e = hooked.error;
+          return err(
+            e.code === undefined
+              ? PipeError.from(e.message, ShardErrorCodes.assignmentFailed, {
+                  cause: e.cause,
+                  metadata: { ...e.metadata, shardId: assignment.shardId },
+                })
+              : e.withMetadata("shardId", assignment.shardId),
+          );
+        }
+      }
+      if (record.ownerNodeId !== assignment.ownerNodeId) {
+        buffer.push({
+          namespace: assignment.namespace,
+          shardId: assignment.shardId,
+          currentOwner: record.ownerNodeId,
+          proposedOwner: assignment.ownerNodeId,
+          changesOwner: true,
+          currentVersion: record.version,
+          planIndex: start + i,
+        });
+      }
+    }
+    for (const change of buffer) writer.tryWrite(change);
+    writer.tryComplete();
+    return ok(buffer.length);
+  };
+}
+
+/** Fewest moves reaching the proposed per-node counts: Σ max(0, current(n) − proposed(n)). */
+function minimumMoves(records: readonly ShardRecord[], assignments: readonly ShardAssignment[]): number {
+  const delta = new Map<string, number>();
+  for (const r of records) delta.set(r.ownerNodeId, (delta.get(r.ownerNodeId) ?? 0) + 1);
+  for (const a of assignments) delta.set(a.ownerNodeId, (delta.get(a.ownerNodeId) ?? 0) - 1);
+  let moves = 0;
+  for (const d of delta.values()) if (d > 0) moves += d;
+  return moves;
+}
+
+function balanceOf(
+  nodes: readonly ShardNodeDescriptor[],
+  assignments: readonly ShardAssignment[],
+): ShardBalance {
+  const perNode: Record<string, number> = {};
+  for (const n of nodes) perNode[n.nodeId] = 0;
+  for (const a of assignments) perNode[a.ownerNodeId] = (perNode[a.ownerNodeId] ?? 0) + 1;
+  const counts = Object.values(perNode);
+  const mean = counts.length === 0 ? 0 : assignments.length / counts.length;
+  const max = counts.reduce((m, c) => Math.max(m, c), 0);
+  return { perNode, max, mean, ratio: mean === 0 ? 0 : max / mean };
+}

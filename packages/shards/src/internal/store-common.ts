@@ -1,0 +1,167 @@
+import { err, ok, PipeError, type Result } from "@pipe/result";
+import { computeShardChecksum } from "../checksum.ts";
+import { ShardErrorCodes } from "../codes.ts";
+import {
+  type ShardHistoryRecord,
+  type ShardKey,
+  type ShardMutationRequest,
+  type ShardRecord,
+  type ShardRecordDiff,
+  shardKeyString,
+} from "../model.ts";
+import type { ShardRepositoryCallOptions } from "../repository.ts";
+import type { ChangeNotifier } from "./notifier.ts";
+
+/** `error.canceled` for an aborted store call. @internal */
+export function canceled(
+  signal: AbortSignal | undefined,
+  message = "Shard repository call canceled.",
+): PipeError {
+  return PipeError.canceled(message, signal?.reason);
+}
+
+/** A store fault as a retryable failure. @internal */
+export function repositoryFailure(cause: unknown, stage: string): PipeError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return PipeError.from(message || "Shard repository failure.", ShardErrorCodes.repositoryFailure, {
+    cause,
+    metadata: { stage },
+  });
+}
+
+/** The original's concurrency message for an expected-version mismatch. @internal */
+export function versionMismatch(key: ShardKey, expected: number, actual: number): PipeError {
+  return PipeError.from(
+    `Shard '${shardKeyString(key)}' expected version ${expected} but was ${actual}.`,
+    ShardErrorCodes.versionConflict,
+    {
+      metadata: {
+        namespace: key.namespace,
+        shardId: key.shardId,
+        expectedVersion: expected,
+        actualVersion: actual,
+      },
+    },
+  );
+}
+
+/** Lost a race to a concurrent writer. @internal */
+export function concurrentWrite(key: ShardKey, created: boolean): PipeError {
+  return PipeError.from(
+    `Shard '${shardKeyString(key)}' was ${created ? "created" : "updated"} by another actor.`,
+    ShardErrorCodes.versionConflict,
+    { metadata: { namespace: key.namespace, shardId: key.shardId } },
+  );
+}
+
+/** Runs `fn` and turns a throw into a repository failure (abort checked first). @internal */
+export async function guard<T>(
+  stage: string,
+  options: ShardRepositoryCallOptions | undefined,
+  fn: () => Promise<Result<T>> | Result<T>,
+): Promise<Result<T>> {
+  const signal = options?.signal;
+  if (signal?.aborted) return err(canceled(signal));
+  try {
+    return await fn();
+  } catch (e) {
+    if (signal?.aborted) return err(canceled(signal));
+    return err(repositoryFailure(e, stage));
+  }
+}
+
+/** Everything an upsert computes from a mutation and the existing record. @internal */
+export interface PreparedMutation {
+  readonly record: ShardRecord;
+  readonly history: ShardHistoryRecord;
+  readonly created: boolean;
+}
+
+/**
+ * Checks `expectedVersion` against `existing` and builds the next record and history row (positions are the
+ * store's business). @internal
+ */
+export function prepareMutation(
+  mutation: ShardMutationRequest,
+  existing: ShardRecord | null,
+  nowMs: number,
+): Result<PreparedMutation> {
+  const current = existing?.version ?? 0;
+  if (mutation.expectedVersion !== undefined && mutation.expectedVersion !== current) {
+    return err(versionMismatch(mutation, mutation.expectedVersion, current));
+  }
+  const meta = mutation.changeMetadata;
+  const ticket = mutation.changeTicket ?? meta?.changeTicket ?? null;
+  const base = {
+    namespace: mutation.namespace,
+    shardId: mutation.shardId,
+    strategyId: mutation.strategyId,
+    ownerNodeId: mutation.ownerNodeId,
+    leaderId: mutation.leaderId ?? null,
+    capacityHint: mutation.capacityHint ?? 0,
+    status: mutation.status ?? "active",
+    changeTicket: ticket,
+  } as const;
+  const at = new Date(nowMs).toISOString();
+  const version = current + 1;
+  const record: ShardRecord = { ...base, version, checksum: computeShardChecksum(base), updatedAt: at };
+  const history: ShardHistoryRecord = {
+    namespace: base.namespace,
+    shardId: base.shardId,
+    version,
+    strategyId: base.strategyId,
+    actor: meta?.actor ?? "system",
+    reason: meta?.reason ?? "unspecified",
+    changeTicket: ticket,
+    createdAt: at,
+    ownerNodeId: base.ownerNodeId,
+    previousOwnerNodeId: existing?.ownerNodeId ?? null,
+    ownershipDeltaPercent: meta?.ownershipDeltaPercent ?? null,
+    metadata: meta?.metadata ?? null,
+  };
+  return ok({ record, history, created: existing === null });
+}
+
+/** Diffs read per page by the streaming helpers. @internal */
+export const STREAM_PAGE = 500;
+
+type ReadPage = (
+  after: number,
+  signal: AbortSignal | undefined,
+) => Promise<Result<readonly ShardRecordDiff[]>>;
+
+/**
+ * Replays positions > `since` page by page; with `notifier`, then tails live changes until the signal aborts
+ * (one `error.canceled`) or the notifier closes. A failed page read is yielded and ends the stream. @internal
+ */
+export async function* diffStream(
+  read: ReadPage,
+  since: number | null | undefined,
+  signal: AbortSignal | undefined,
+  notifier: ChangeNotifier | undefined,
+): AsyncGenerator<Result<ShardRecordDiff>, void, undefined> {
+  let after = since == null || since < 0 ? 0 : since;
+  for (;;) {
+    if (signal?.aborted) {
+      yield err(canceled(signal, "Shard watch canceled."));
+      return;
+    }
+    const generation = notifier?.generation ?? 0;
+    const page = await read(after, signal);
+    if (page.isErr) {
+      yield err(page.error);
+      return;
+    }
+    for (const diff of page.value) {
+      after = diff.position;
+      yield ok(diff);
+    }
+    if (page.value.length >= STREAM_PAGE) continue;
+    if (notifier === undefined || notifier.closed) return;
+    if (!(await notifier.wait(generation, signal))) {
+      yield err(canceled(signal, "Shard watch canceled."));
+      return;
+    }
+    if (notifier.closed) return;
+  }
+}

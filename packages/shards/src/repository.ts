@@ -1,0 +1,139 @@
+import type { Result } from "@pipe/result";
+import type {
+  ShardKey,
+  ShardMutationRequest,
+  ShardMutationResult,
+  ShardRecord,
+  ShardRecordDiff,
+  ShardStatus,
+} from "./model.ts";
+
+/**
+ * A filtered, cursor-paged listing request to a store.
+ *
+ * Details: identifiers (`namespace`, `ownerNodeId`) match ordinally; `search` is a case-insensitive
+ * (`String.prototype.toLowerCase`) substring of the shard id, with no wildcard characters; an empty `statuses`
+ * means any. Items are ordered by (namespace, shardId) in Unicode code-point order (PostgreSQL `"C"`
+ * collation); `cursor` is exclusive.
+ *
+ * @example
+ * ```ts
+ * import type { ShardQueryOptions } from "@pipe/shards";
+ * const q: ShardQueryOptions = { namespace: "ns", statuses: ["active"], pageSize: 100 };
+ * console.log(q.pageSize);
+ * ```
+ */
+export interface ShardQueryOptions {
+  readonly namespace?: string | undefined;
+  readonly ownerNodeId?: string | undefined;
+  readonly search?: string | undefined;
+  readonly statuses?: readonly ShardStatus[] | undefined;
+  /** 1..500 (the service clamps). */
+  readonly pageSize: number;
+  readonly cursor?: ShardKey | undefined;
+}
+
+/**
+ * One page of a listing.
+ *
+ * Details: `nextCursor` is the last item's key when more items remain (never a trailing empty page; the
+ * original's relational store returned one when the page was exactly full). `position` is the store's highest
+ * change position when the page was read: a strong validator (any mutation anywhere raises it).
+ *
+ * @example
+ * ```ts
+ * import type { ShardQueryPage } from "@pipe/shards";
+ * const more = (p: ShardQueryPage) => p.nextCursor !== null;
+ * console.log(typeof more);
+ * ```
+ */
+export interface ShardQueryPage {
+  readonly items: readonly ShardRecord[];
+  readonly nextCursor: ShardKey | null;
+  readonly position: number;
+}
+
+/**
+ * Per-call options of a repository operation.
+ *
+ * @example
+ * ```ts
+ * import type { ShardRepositoryCallOptions } from "@pipe/shards";
+ * const o: ShardRepositoryCallOptions = { signal: AbortSignal.timeout(1000) };
+ * console.log(o.signal !== undefined);
+ * ```
+ */
+export interface ShardRepositoryCallOptions {
+  /** Checked before the call starts (an aborted signal gives `error.canceled`); an in-flight SQL statement is not interrupted. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Options of a diff page read.
+ *
+ * @example
+ * ```ts
+ * import type { ShardDiffReadOptions } from "@pipe/shards";
+ * const o: ShardDiffReadOptions = { limit: 1000, upTo: 5000 };
+ * console.log(o.limit);
+ * ```
+ */
+export interface ShardDiffReadOptions extends ShardRepositoryCallOptions {
+  /** Maximum diffs returned (≥ 1). */
+  readonly limit: number;
+  /** Inclusive upper bound on positions. */
+  readonly upTo?: number | undefined;
+}
+
+/**
+ * The storage contract of the control plane: records, their history, and the global change stream.
+ *
+ * When to use: pick an implementation (`InMemoryShardRepository`, `PGliteShardRepository`,
+ * `PostgresShardRepository`) and hand it to `ShardControlPlaneService`; all three pass one contract suite.
+ *
+ * Details:
+ * - `upsert` is an optimistic create/update plus one history row, atomically. `expectedVersion` is compared
+ *   with the current version (0 when absent): a mismatch, or losing a race to a concurrent writer, fails with
+ *   `shards.control.version.conflict` and writes nothing (no lost update).
+ * - Every mutation gets the next global position; positions become visible in order (a reader never sees
+ *   position n+1 before n), so `readDiffs(after)` never skips a position that commits later.
+ * - `streamDiffs(since)` is a finite replay of positions > `since`; `watch(since)` replays, then tails live
+ *   changes until its signal aborts (then yields one `error.canceled` and ends) or the repository closes.
+ * - Store faults are failed Results with `shards.control.repository.failure` (retryable); nothing throws.
+ *
+ * Gotchas: abort is checked before each call and between pages; a running SQL statement completes.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryShardRepository } from "@pipe/shards";
+ * const repo = new InMemoryShardRepository();
+ * const r = await repo.upsert({ namespace: "ns", shardId: "s1", strategyId: "rendezvous", ownerNodeId: "a" });
+ * console.log(r.isOk && r.value.created); // true
+ * ```
+ */
+export interface ShardRepository {
+  /** Point read: the record, or `null`. */
+  get(key: ShardKey, options?: ShardRepositoryCallOptions): Promise<Result<ShardRecord | null>>;
+  /** Every record (or one namespace's), ordered by (namespace, shardId). */
+  list(namespace?: string, options?: ShardRepositoryCallOptions): Promise<Result<readonly ShardRecord[]>>;
+  /** One filtered page. */
+  query(options: ShardQueryOptions, call?: ShardRepositoryCallOptions): Promise<Result<ShardQueryPage>>;
+  /** Optimistic create/update plus a history row. */
+  upsert(
+    mutation: ShardMutationRequest,
+    options?: ShardRepositoryCallOptions,
+  ): Promise<Result<ShardMutationResult>>;
+  /** Up to `limit` diffs with position > `after` (and ≤ `upTo`), ascending. */
+  readDiffs(after: number, options: ShardDiffReadOptions): Promise<Result<readonly ShardRecordDiff[]>>;
+  /** The highest position written so far (0 when empty). */
+  highestPosition(options?: ShardRepositoryCallOptions): Promise<Result<number>>;
+  /** Finite replay of positions > `since` (from the start when omitted). */
+  streamDiffs(
+    since?: number | null,
+    options?: ShardRepositoryCallOptions,
+  ): AsyncIterable<Result<ShardRecordDiff>>;
+  /** Replay of positions > `since`, then live changes until the signal aborts or the repository closes. */
+  watch(since?: number | null, options?: ShardRepositoryCallOptions): AsyncIterable<Result<ShardRecordDiff>>;
+  /** Releases connections and ends live watches. Idempotent. */
+  close(): Promise<void>;
+}

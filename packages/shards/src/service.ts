@@ -1,0 +1,299 @@
+import { TimeProvider } from "@pipe/channels";
+import { ResultExecutionPolicy, ResultPipeline, ResultRetryPolicy } from "@pipe/pipeline";
+import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ShardErrorCodes } from "./codes.ts";
+import { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
+import type { ShardFilter } from "./filter.ts";
+import { ShardHashStrategyRegistry } from "./hashing/registry.ts";
+import { applyPlan } from "./internal/apply.ts";
+import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
+import { simulate } from "./internal/simulate.ts";
+import { watchStream } from "./internal/watch.ts";
+import type { ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
+import type { ShardRepository } from "./repository.ts";
+import { decodeShardMutationRequest } from "./schemas.ts";
+import type {
+  ShardApplyRequest,
+  ShardApplyResult,
+  ShardDiffPage,
+  ShardListOptions,
+  ShardListPage,
+  ShardReconcileHook,
+  ShardSimulation,
+  ShardSimulationRequest,
+} from "./service-types.ts";
+
+/**
+ * Options of a {@link ShardControlPlaneService}.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryShardRepository, type ShardControlPlaneServiceOptions } from "@pipe/shards";
+ * const o: ShardControlPlaneServiceOptions = { repository: new InMemoryShardRepository(), workers: 4 };
+ * console.log(o.workers);
+ * ```
+ */
+export interface ShardControlPlaneServiceOptions {
+  readonly repository: ShardRepository;
+  /** Strategy registry (default: a new registry with the built-ins). */
+  readonly registry?: ShardHashStrategyRegistry | undefined;
+  /** Clock for retry back-off, `generatedAt` (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider | undefined;
+  /**
+   * The repository policy: retries and compensation for store calls and simulation workers (default
+   * {@link ShardControlPlaneService.repositoryPolicy}). Only `shards.control.repository.failure` is retried.
+   */
+  readonly policy?: ResultExecutionPolicy | undefined;
+  /** Simulation worker partitions (default `navigator.hardwareConcurrency`, else 4). */
+  readonly workers?: number | undefined;
+  /** Per-assignment hook of simulation workers (fault injection, custom checks). */
+  readonly reconcile?: ShardReconcileHook | undefined;
+}
+
+/**
+ * Signal-only options.
+ *
+ * @example
+ * ```ts
+ * import type { ShardCallOptions } from "@pipe/shards";
+ * const o: ShardCallOptions = { signal: AbortSignal.timeout(5000) };
+ * console.log(o.signal !== undefined);
+ * ```
+ */
+export interface ShardCallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 500;
+const DIFF_PAGE = 1000;
+
+const defaultWorkers = (): number => {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === "number" && n > 0 ? n : 4;
+};
+
+const retryable = (e: PipeError): boolean => e.code === ShardErrorCodes.repositoryFailure;
+
+/**
+ * The shard control plane: paged listing, diffs, live watch, what-if simulation, governed mutations and plan
+ * application over any {@link ShardRepository}.
+ *
+ * When to use: the one entry point an HTTP/RPC surface or a CLI calls; every method returns Results.
+ *
+ * Details:
+ * - Store faults (`shards.control.repository.failure`) are retried under the repository policy (3 attempts,
+ *   25 ms then 50 ms, ×2, cap 500 ms) on the injected TimeProvider; conflicts and validation are not retried.
+ * - `list` validates filter → cursor → page size; `diff`/`watch` map store failures to
+ *   `shards.control.stream.failure` (stage `shards.diff` / `shards.watch`) and aborts to `error.canceled`
+ *   ("Shard diff canceled." / "Shard watch canceled.").
+ * - `simulate` validates in the original's order (request → namespace → nodes → node ids (blank: the original's code;
+ *   listed twice: `error.validation` with the path, which the original accepted) → namespace.missing →
+ *   strategy.unknown), fans reconciliation out with `ResultPipeline.fanOut` over worker partitions and merges
+ *   the workers' channels with `ResultPipelineChannels.merge`; changes come out in plan order.
+ *
+ * Gotchas: identifiers compare ordinally; `search` is case-insensitive. An upsert retried after a store fault
+ * that happened after commit is applied again (pass `expectedVersion` to make it conflict instead).
+ *
+ * @example
+ * ```ts
+ * import { InMemoryShardRepository, ShardControlPlaneService, ShardFilter } from "@pipe/shards";
+ * const service = new ShardControlPlaneService({ repository: new InMemoryShardRepository() });
+ * await service.upsert({ namespace: "ns", shardId: "s1", strategyId: "rendezvous", ownerNodeId: "a" });
+ * const page = await service.list(ShardFilter.create({ namespace: "ns" }));
+ * console.log(page.unwrap().items.length); // 1
+ * const sim = await service.simulate({ namespace: "ns", nodes: [{ nodeId: "a" }, { nodeId: "b" }] });
+ * console.log(sim.unwrap().assignments.length); // 1
+ * ```
+ */
+export class ShardControlPlaneService {
+  /** The original's repository policy: exponential retry, 3 attempts, 25 ms, ×2, 500 ms cap. */
+  static readonly repositoryPolicy: ResultExecutionPolicy = ResultExecutionPolicy.none.withRetry(
+    ResultRetryPolicy.exponential(3, 25, 2, 500).withShouldRetry(retryable),
+  );
+
+  readonly repository: ShardRepository;
+  readonly registry: ShardHashStrategyRegistry;
+  readonly #time: TimeProvider;
+  readonly #policy: ResultExecutionPolicy;
+  readonly #workers: number;
+  readonly #reconcile: ShardReconcileHook | undefined;
+
+  constructor(options: ShardControlPlaneServiceOptions) {
+    this.repository = options.repository;
+    this.registry = options.registry ?? new ShardHashStrategyRegistry();
+    this.#time = options.timeProvider ?? TimeProvider.system;
+    this.#policy = options.policy ?? ShardControlPlaneService.repositoryPolicy;
+    this.#workers = options.workers ?? defaultWorkers();
+    this.#reconcile = options.reconcile;
+  }
+
+  /**
+   * One page of shards matching `filter`, ordered by (namespace, shardId).
+   *
+   * Errors: `shards.control.filter.required`, `shards.control.cursor.invalid`, `error.validation` (page size not
+   * an integer), the store's failures after retries, `error.canceled`.
+   */
+  async list(
+    filter: ShardFilter | null | undefined,
+    options: ShardListOptions = {},
+  ): Promise<Result<ShardListPage>> {
+    if (filter == null) return err(serviceErrors.filterRequired());
+    let cursor: ReturnType<typeof decodeShardCursor> | undefined;
+    if (options.cursor != null && options.cursor.trim().length > 0) {
+      cursor = decodeShardCursor(options.cursor);
+      if (cursor.isErr) return err(cursor.error);
+    }
+    const raw = options.pageSize;
+    if (raw != null && !Number.isInteger(raw))
+      return err(serviceErrors.validation("Page size must be an integer.", "$.pageSize"));
+    const pageSize = raw == null || raw <= 0 ? DEFAULT_PAGE : Math.min(MAX_PAGE, raw);
+    const query = filter.toQueryOptions(pageSize, cursor?.value);
+    const page = await this.#retry((signal) => this.repository.query(query, { signal }), options.signal);
+    return page.map((p) => ({
+      items: p.items,
+      nextCursor: p.nextCursor === null ? null : encodeShardCursor(p.nextCursor),
+      version: p.position,
+    }));
+  }
+
+  /**
+   * The diffs with `from` ≤ position ≤ `to` (both inclusive, each optional) whose `current` matches `filter`.
+   *
+   * Errors: `shards.control.filter.required`, `error.validation` (non-integer bounds),
+   * `shards.control.stream.failure` (stage `shards.diff`), `error.canceled` "Shard diff canceled.".
+   */
+  async diff(
+    from: number | null | undefined,
+    to: number | null | undefined,
+    filter: ShardFilter | null | undefined,
+    options: ShardCallOptions = {},
+  ): Promise<Result<ShardDiffPage>> {
+    if (filter == null) return err(serviceErrors.filterRequired());
+    if (from != null && !Number.isSafeInteger(from))
+      return err(serviceErrors.validation("fromPosition must be an integer.", "$.from"));
+    if (to != null && !Number.isSafeInteger(to))
+      return err(serviceErrors.validation("toPosition must be an integer.", "$.to"));
+    const signal = options.signal;
+    let after = from == null ? 0 : Math.max(0, from - 1);
+    const items: ShardRecordDiff[] = [];
+    for (;;) {
+      if (to != null && after >= to) break;
+      const page = await this.#retry(
+        (s) => this.repository.readDiffs(after, { limit: DIFF_PAGE, upTo: to ?? undefined, signal: s }),
+        signal,
+      );
+      if (page.isErr) {
+        if (isCanceled(page.error))
+          return err(serviceErrors.canceled("Shard diff canceled.", "shards.diff", signal?.reason));
+        return err(serviceErrors.streamFailure(page.error, "shards.diff"));
+      }
+      for (const d of page.value) if (filter.matches(d.current)) items.push(d);
+      if (page.value.length < DIFF_PAGE) break;
+      after = page.value[page.value.length - 1]!.position;
+    }
+    return ok({ items, lastPosition: items.length === 0 ? null : items[items.length - 1]!.position });
+  }
+
+  /**
+   * Replays diffs after `resumeToken` (exclusive) matching `filter`, then tails live changes until the signal
+   * aborts (one final `error.canceled` "Shard watch canceled.") or the repository closes.
+   *
+   * Details: a transient store failure is retried by resuming from the last delivered position (no duplicate,
+   * nothing missed); when retries are exhausted one `shards.control.stream.failure` (stage `shards.watch`) ends
+   * the stream. A null filter gives one `shards.control.filter.required` item.
+   */
+  watch(
+    resumeToken: number | null | undefined,
+    filter: ShardFilter | null | undefined,
+    options: ShardCallOptions = {},
+  ): AsyncIterable<Result<ShardRecordDiff>> {
+    return watchStream(this.repository, this.#policy, this.#time, resumeToken, filter, options.signal, true);
+  }
+
+  /**
+   * Collects the replay of `watch` up to the current head (it does not tail): Ok(diffs), or the failure
+   * (several failures: `error.aggregate` "One or more failures occurred while processing the stream.").
+   */
+  async collectWatch(
+    resumeToken: number | null | undefined,
+    filter: ShardFilter | null | undefined,
+    options: ShardCallOptions = {},
+  ): Promise<Result<readonly ShardRecordDiff[]>> {
+    const items: ShardRecordDiff[] = [];
+    const errors: PipeError[] = [];
+    for await (const r of watchStream(
+      this.repository,
+      this.#policy,
+      this.#time,
+      resumeToken,
+      filter,
+      options.signal,
+      false,
+    )) {
+      if (r.isOk) items.push(r.value);
+      else errors.push(r.error);
+    }
+    if (errors.length === 1) return err(errors[0]!);
+    if (errors.length > 1)
+      return err(PipeError.aggregate("One or more failures occurred while processing the stream.", errors));
+    return ok(items);
+  }
+
+  /** Computes a what-if plan for a namespace over a node set (see the class Details for validation order). */
+  simulate(
+    request: ShardSimulationRequest | null | undefined,
+    options: ShardCallOptions = {},
+  ): Promise<Result<ShardSimulation>> {
+    return simulate(
+      {
+        registry: this.registry,
+        time: this.#time,
+        policy: this.#policy,
+        workers: this.#workers,
+        hook: this.#reconcile,
+        listNamespace: (ns, signal) => this.#retry((s) => this.repository.list(ns, { signal: s }), signal),
+      },
+      request,
+      options.signal,
+    );
+  }
+
+  /**
+   * Creates or updates one shard with governance metadata (decoded at the boundary: `error.validation` with
+   * paths; blank actor/reason use the original's messages). Conflicts: `shards.control.version.conflict`.
+   */
+  async upsert(
+    mutation: ShardMutationRequest,
+    options: ShardCallOptions = {},
+  ): Promise<Result<ShardMutationResult>> {
+    const decoded = decodeShardMutationRequest(mutation);
+    if (decoded.isErr) return err(decoded.error);
+    return this.#retry((signal) => this.repository.upsert(decoded.value, { signal }), options.signal);
+  }
+
+  /**
+   * Persists a simulation's changes in plan order, each with `expectedVersion` = the version it was simulated
+   * against and one change ticket. The first failure (e.g. `shards.control.version.conflict`) rolls back the
+   * changes already applied (newest first) and is returned with metadata `applied` / `rolledBack`.
+   */
+  apply(request: ShardApplyRequest, options: ShardCallOptions = {}): Promise<Result<ShardApplyResult>> {
+    return applyPlan(
+      (m, signal) => this.#retry((s) => this.repository.upsert(m, { signal: s }), signal),
+      (k, signal) => this.#retry((s) => this.repository.get(k, { signal: s }), signal),
+      request,
+      options.signal,
+    );
+  }
+
+  async #retry<T>(
+    call: (signal: AbortSignal | undefined) => Promise<Result<T>>,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<T>> {
+    return ResultPipeline.retry((_ctx, s) => call(s), {
+      policy: this.#policy,
+      timeProvider: this.#time,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+}

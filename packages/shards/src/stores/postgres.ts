@@ -1,0 +1,114 @@
+import { TimeProvider } from "@pipe/channels";
+import { err, ok, type Result } from "@pipe/result";
+import postgres from "postgres";
+import { quoteSchema, type SqlExecutor } from "../internal/sql-executor.ts";
+import { migrate } from "../internal/sql-migrations.ts";
+import { SqlShardRepository } from "../internal/sql-repository.ts";
+import { repositoryFailure } from "../internal/store-common.ts";
+
+/**
+ * Options of {@link PostgresShardRepository.open}.
+ *
+ * @example
+ * ```ts
+ * import type { PostgresShardRepositoryOptions } from "@pipe/shards";
+ * const o: PostgresShardRepositoryOptions = { url: "postgres://postgres@127.0.0.1:5432/test", schema: "shards" };
+ * console.log(o.schema);
+ * ```
+ */
+export interface PostgresShardRepositoryOptions {
+  /** Connection URL (`postgres://user:pass@host:port/db`). */
+  readonly url: string;
+  /** Schema holding the tables (lowercase identifier; default `public`); created when missing. */
+  readonly schema?: string | undefined;
+  /** Pool size (default 10). */
+  readonly maxConnections?: number | undefined;
+  /** Seconds to wait for a connection (default 10). */
+  readonly connectTimeoutSeconds?: number | undefined;
+  /** Clock for `updatedAt`/`createdAt` (default `TimeProvider.system`). */
+  readonly timeProvider?: TimeProvider | undefined;
+}
+
+type Sql = postgres.Sql;
+type TxSql = postgres.TransactionSql;
+
+function executor(sql: Sql | TxSql, root: Sql): SqlExecutor {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]): Promise<readonly R[]> {
+      return (await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], {
+        prepare: true,
+      })) as unknown as R[];
+    },
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      if (sql !== root) return fn(this);
+      return root.begin((tx) => fn(executor(tx, root))) as Promise<T>;
+    },
+    async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+      const subscription = await root.listen(channel, onNotify, onNotify);
+      return () => subscription.unlisten();
+    },
+    notifies: true,
+    close: () => root.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * The scale-out {@link ShardRepository} on a PostgreSQL server, through the `postgres` driver (Node, Deno,
+ * Bun). Several control-plane instances can share one database.
+ *
+ * When to use: more than one control-plane instance, or an existing PostgreSQL deployment.
+ *
+ * Details: the same schema, migrations and SQL as `PGliteShardRepository`. Migrations run on open inside one
+ * transaction holding `pg_advisory_xact_lock`, so instances starting together do not race. Updates are
+ * guarded by `version = <read version>` and creates by `ON CONFLICT DO NOTHING`, so concurrent writers get
+ * `shards.control.version.conflict` instead of a lost update; positions come from a counter row locked to
+ * commit, so they become visible in order. `watch` tails through LISTEN/NOTIFY (channel
+ * `pipe_shards_<schema>`) and re-reads by position after a reconnect, so nothing is missed or duplicated.
+ *
+ * Gotchas: `open` fails with `shards.control.repository.failure` when the server cannot be reached. Abort is
+ * checked before each call; a running statement completes.
+ *
+ * @example
+ * ```ts
+ * import { PostgresShardRepository } from "@pipe/shards";
+ * const opened = await PostgresShardRepository.open({ url: "postgres://postgres@127.0.0.1:5432/test" });
+ * if (opened.isOk) await opened.value.close();
+ * else console.log(opened.error.code); // "shards.control.repository.failure"
+ * ```
+ */
+export class PostgresShardRepository extends SqlShardRepository {
+  /** The underlying `postgres` client (for raw SQL baselines). */
+  readonly sql: Sql;
+
+  private constructor(sql: Sql, exec: SqlExecutor, quoted: string, schema: string, time: TimeProvider) {
+    super(exec, quoted, schema, time);
+    this.sql = sql;
+  }
+
+  /** Connects, applies pending migrations and starts listening for changes. */
+  static async open(options: PostgresShardRepositoryOptions): Promise<Result<PostgresShardRepository>> {
+    const schema = options.schema ?? "public";
+    const quoted = quoteSchema(schema);
+    const sql = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      onnotice: () => undefined,
+    });
+    try {
+      const exec = executor(sql, sql);
+      await migrate(exec, quoted);
+      const repo = new PostgresShardRepository(
+        sql,
+        exec,
+        quoted,
+        schema,
+        options.timeProvider ?? TimeProvider.system,
+      );
+      await repo.startListening();
+      return ok(repo);
+    } catch (e) {
+      await sql.end({ timeout: 1 }).catch(() => undefined);
+      return err(repositoryFailure(e, "shards.repository.open"));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { TimeProvider } from "@pipe/channels";
+import type { ResultCompensationPolicy, ResultRetryPolicy } from "@pipe/pipeline";
+import { PipeError } from "@pipe/result";
+import type { DroppedEnvelope } from "../dead-letter.ts";
+import type { FailureMode, IsolateRollback } from "../policies.ts";
+import type { TenantProcessor } from "../processor.ts";
+import type { DeadLetterSink } from "./dead-letter-sink.ts";
+import { shutdownError } from "./errors.ts";
+import { instruments } from "./metrics.ts";
+
+/** Counters every tenant keeps (and the router sums over retired tenants). @internal */
+export interface Counters {
+  received: number;
+  processed: number;
+  failed: number;
+  deadLettered: number;
+  dropped: number;
+  restarts: number;
+}
+
+/** What the router hands its tenants and workers: configuration, the dead-letter sink, failure records. @internal */
+export class RouterCore<E> {
+  readonly failures: PipeError[] = [];
+  failFastError: PipeError | undefined = undefined;
+  /** Aborts the run (set by the router when it starts). */
+  abortRun: (reason: PipeError) => void = () => {};
+  /** Called by a worker once it stopped (set by the router). */
+  stopped: (tenant: Counters & { readonly id: string }) => void = () => {};
+  readonly retired: Counters = {
+    received: 0,
+    processed: 0,
+    failed: 0,
+    deadLettered: 0,
+    dropped: 0,
+    restarts: 0,
+  };
+  #shutdown: PipeError | undefined = undefined;
+
+  constructor(
+    readonly process: TenantProcessor<E>,
+    readonly failureMode: FailureMode,
+    readonly retry: ResultRetryPolicy,
+    readonly compensation: ResultCompensationPolicy,
+    readonly isolateRollback: IsolateRollback,
+    readonly retainEnvelope: boolean,
+    readonly timeProvider: TimeProvider,
+    readonly sink: DeadLetterSink<E>,
+    readonly onDrop: ((dropped: DroppedEnvelope<E>) => void) | undefined,
+  ) {}
+
+  /** Dead-letters `envelope` (counted on `counters` when given). */
+  deadLetter(
+    counters: Counters | undefined,
+    tenantId: string | undefined,
+    envelope: E,
+    error: PipeError,
+  ): void {
+    this.sink.send(tenantId, envelope, error);
+    if (counters !== undefined) counters.deadLettered++;
+    const m = instruments();
+    if (m !== undefined) m.deadLettered.add(1, tenantId === undefined ? {} : { tenantId });
+  }
+
+  /** The `tenants.shutdown` error of this run (cause: the fail-fast failure or the abort). */
+  shutdownError(cause: AbortSignal | PipeError): PipeError {
+    if (this.#shutdown === undefined) {
+      const canceled = PipeError.is(cause) ? cause : PipeError.canceled(undefined, cause.reason);
+      this.#shutdown = shutdownError(this.failFastError ?? canceled);
+    }
+    return this.#shutdown;
+  }
+
+  /** Records the first failure under `failFast` and aborts the run; later calls are ignored. */
+  failFast(error: PipeError): void {
+    if (this.failFastError !== undefined) return;
+    this.failFastError = error;
+    this.failures.push(error);
+    this.abortRun(error);
+  }
+
+  /** Adds a retired tenant's counters to the router totals. */
+  retire(counters: Counters): void {
+    const r = this.retired;
+    r.received += counters.received;
+    r.processed += counters.processed;
+    r.failed += counters.failed;
+    r.deadLettered += counters.deadLettered;
+    r.dropped += counters.dropped;
+    r.restarts += counters.restarts;
+  }
+}
