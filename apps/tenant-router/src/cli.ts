@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createAdminApp } from "./admin.ts";
 import { TenantRouterApp } from "./app.ts";
 import { type Config, HELP, parseConfig } from "./config.ts";
-import { DEMO, type DemoPlan, demoPlan, runDemoScript } from "./demo.ts";
+import { createDemoScript, DEMO, type DemoPlan, type DemoScript, demoPlan } from "./demo.ts";
 import { generateEnvelopes } from "./generator.ts";
 import type { Ingress } from "./ingress.ts";
 import { createMemoryIngress } from "./memory-ingress.ts";
@@ -43,6 +43,9 @@ export async function runCli(
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const plan: DemoPlan | undefined = config.demo ? demoPlan(config.rate, config.seconds) : undefined;
   const stop = new AbortController();
+  // The admin URL is known only once the server listens (after the ingress exists); the feed starts later.
+  let script: DemoScript | undefined;
+  const gate = plan === undefined ? undefined : (fed: number) => script?.gate(fed);
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse())
@@ -99,6 +102,7 @@ export async function runCli(
           envelopes: generateEnvelopes({ tenants: traffic, count, runId }),
           ratePerSecond: config.rate,
           signal: stop.signal,
+          gate,
         }).finally(() => {
           producerDone = true;
         });
@@ -113,6 +117,7 @@ export async function runCli(
       ingress = createMemoryIngress({
         envelopes: generateEnvelopes({ tenants: traffic, count, runId }),
         ratePerSecond: config.rate,
+        gate,
       });
       log(
         `ingress: in-memory generator, ${count} envelopes over ${traffic.join(",")}` +
@@ -169,18 +174,18 @@ export async function runCli(
       view = new LiveView(app, human);
       view.start();
     }
-    const script =
-      plan === undefined
-        ? undefined
-        : runDemoScript(
-            { url: admin.url, token: config.adminToken },
-            () => ingress.stats.read / plan.count,
-            log,
-            stop.signal,
-          );
+    if (plan !== undefined)
+      script = createDemoScript(
+        { url: admin.url, token: config.adminToken },
+        plan.count,
+        // The router took everything fed so far: read from the source, and nothing left in the ingress buffer.
+        (fed) => ingress.stats.read >= fed && ingress.reader.count === 0,
+        log,
+        stop.signal,
+      );
     const summary = await app.run();
     stop.abort(new Error("run ended"));
-    await script;
+    await script?.done;
     view?.stop();
     view = undefined;
     await cleanup();

@@ -48,39 +48,92 @@ export function demoPlan(rate: number, seconds: number): DemoPlan {
   };
 }
 
+/** The demo's admin script, driven by the ingress feed (see {@link createDemoScript}). */
+export interface DemoScript {
+  /**
+   * The feed's gate: called before envelope number `fed` (0-based) is fed; at 30% and 60% of the traffic it
+   * starts the admin call and returns a promise that settles when the call is answered, so the feed waits.
+   */
+  readonly gate: (fed: number) => Promise<void> | undefined;
+  /** Settles once both admin calls were answered (or the run was aborted). */
+  readonly done: Promise<void>;
+}
+
 /**
- * The demo's admin script: adds the late tenant once 30% of the traffic was read and removes one at 60%,
- * through the real admin HTTP API (so the printed curl commands are exactly what happens). Progress-driven
- * (`progress()` in 0..1), not wall-clock-driven, so a busy machine does not reorder the story.
+ * The demo's admin script: adds the late tenant once 30% of the traffic was fed and removes one at 60%,
+ * through the real admin HTTP API (so the printed curl commands are exactly what happens).
+ *
+ * Details: the ingress feed (the in-memory pump or the Redis producer) calls `gate(fed)` before each envelope
+ * and waits while an admin call is in flight; before each call the script also waits until `drained(fed)` says
+ * the router has taken all `fed` envelopes fed so far. So the story does not depend on how fast the machine is:
+ * every envelope fed before the 30% mark finds the late tenant unknown and every one after it reaches it; the
+ * same at 60% for the removed tenant. Aborting `signal` releases a waiting feed.
+ *
+ * @example
+ * ```ts
+ * let ingress: Ingress | undefined;
+ * const drained = (fed: number) => ingress !== undefined && ingress.stats.read >= fed && ingress.reader.count === 0;
+ * const script = createDemoScript({ url, token }, 3_000, drained, console.log, AbortSignal.timeout(10_000));
+ * ingress = createMemoryIngress({ envelopes, gate: script.gate });
+ * ```
  */
-export async function runDemoScript(
+export function createDemoScript(
   admin: { readonly url: string; readonly token: string },
-  progress: () => number,
+  count: number,
+  drained: (fed: number) => boolean,
   log: (line: string) => void,
   signal: AbortSignal,
-): Promise<void> {
-  const reached = async (fraction: number): Promise<boolean> => {
-    while (!signal.aborted && progress() < fraction) await new Promise((r) => setTimeout(r, 20));
-    return !signal.aborted;
-  };
+): DemoScript {
   const headers = { authorization: `Bearer ${admin.token}`, "content-type": "application/json" };
-  if (!(await reached(0.3))) return;
-  const added = await fetch(`${admin.url}/admin/tenants`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ tenantId: DEMO.late }),
-  }).catch((e: unknown) => e as Error);
-  log(
-    `demo: POST /admin/tenants {"tenantId":"${DEMO.late}"} -> ${added instanceof Error ? added.message : added.status}` +
-      ` (its earlier envelopes were dead-lettered as tenants.unknown)`,
-  );
-  if (!(await reached(0.6))) return;
-  const removed = await fetch(`${admin.url}/admin/tenants/${DEMO.removed}`, {
-    method: "DELETE",
-    headers,
-  }).catch((e: unknown) => e as Error);
-  log(
-    `demo: DELETE /admin/tenants/${DEMO.removed} -> ${removed instanceof Error ? removed.message : removed.status}` +
-      ` (drained what it had accepted; later envelopes are tenants.unknown)`,
-  );
+  const addAt = Math.floor(count * 0.3);
+  const removeAt = Math.floor(count * 0.6);
+  const steps: Promise<void>[] = [];
+  const call = async (path: string, init: RequestInit): Promise<string> => {
+    try {
+      const res = await fetch(`${admin.url}${path}`, { ...init, headers, signal });
+      const body = res.ok ? "" : ` ${await res.text()}`;
+      return `${res.status}${body}`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const settle = async (fed: number): Promise<void> => {
+    // A macrotask per check: the router routes what it pulled in microtasks, so this sees it done.
+    do await new Promise((r) => setTimeout(r, 5));
+    while (!signal.aborted && !drained(fed));
+  };
+  const step = (fed: number, run: () => Promise<void>): Promise<void> => {
+    const p = signal.aborted
+      ? Promise.resolve()
+      : settle(fed).then(() => (signal.aborted ? undefined : run()));
+    steps.push(p);
+    return p;
+  };
+  return {
+    gate(fed) {
+      if (fed === addAt)
+        return step(fed, async () => {
+          const status = await call("/admin/tenants", {
+            method: "POST",
+            body: JSON.stringify({ tenantId: DEMO.late }),
+          });
+          log(
+            `demo: POST /admin/tenants {"tenantId":"${DEMO.late}"} -> ${status}` +
+              ` (its earlier envelopes were dead-lettered as tenants.unknown)`,
+          );
+        });
+      if (fed === removeAt)
+        return step(fed, async () => {
+          const status = await call(`/admin/tenants/${DEMO.removed}`, { method: "DELETE" });
+          log(
+            `demo: DELETE /admin/tenants/${DEMO.removed} -> ${status}` +
+              ` (drained what it had accepted; later envelopes are tenants.unknown)`,
+          );
+        });
+      return undefined;
+    },
+    get done() {
+      return Promise.all(steps).then(() => undefined);
+    },
+  };
 }

@@ -8,7 +8,7 @@ export { TenantRouterApp, type TenantRouterAppOptions } from "./app.ts";
 export { type CliIo, runCli } from "./cli.ts";
 export { type Config, HELP, parseConfig } from "./config.ts";
 export { drainDeadLetters } from "./dead-letters.ts";
-export { DEMO, type DemoPlan, demoPlan, runDemoScript } from "./demo.ts";
+export { createDemoScript, DEMO, type DemoPlan, type DemoScript, demoPlan } from "./demo.ts";
 export type { Envelope } from "./envelope.ts";
 export { failingFrom, sequenceOf, slow, type TenantFault } from "./faults.ts";
 export { type GeneratorOptions, generateEnvelopes } from "./generator.ts";

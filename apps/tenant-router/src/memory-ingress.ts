@@ -11,6 +11,11 @@ export interface MemoryIngressOptions {
   readonly ratePerSecond?: number | undefined;
   /** Buffer between the generator and the router (default 1,024). */
   readonly capacity?: number | undefined;
+  /**
+   * Called before envelope number `fed` (0-based) is fed; when it returns a promise, feeding waits for it to
+   * settle (pacing resumes from there). The demo uses it to make its admin calls at fixed points of the traffic.
+   */
+  readonly gate?: ((fed: number) => Promise<void> | undefined) | undefined;
 }
 
 /**
@@ -39,9 +44,16 @@ export function createMemoryIngress(options: MemoryIngressOptions): Ingress {
   const started = new Promise<void>((resolve) => (go = resolve));
   const pump = async (): Promise<void> => {
     await started;
-    const t0 = performance.now();
+    let t0 = performance.now();
     for (const envelope of options.envelopes) {
       if (stop.signal.aborted) break;
+      const held = options.gate?.(stats.read);
+      if (held !== undefined) {
+        const before = performance.now();
+        await held.catch(() => undefined);
+        t0 += performance.now() - before;
+        if (stop.signal.aborted) break;
+      }
       if (rate > 0 && stats.read % Math.max(1, Math.floor(rate / 100)) === 0) {
         const due = t0 + (stats.read / rate) * 1000;
         const wait = due - performance.now();

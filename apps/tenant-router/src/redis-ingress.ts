@@ -192,6 +192,11 @@ export interface ProduceOptions {
   /** Envelopes per second (0 or absent: as fast as Redis takes them, 500 per pipelined batch). */
   readonly ratePerSecond?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Called before envelope number `fed` (0-based) is produced; when it returns a promise, producing waits for
+   * it (after flushing what is pending) and pacing resumes from there.
+   */
+  readonly gate?: ((fed: number) => Promise<void> | undefined) | undefined;
 }
 
 /**
@@ -207,12 +212,23 @@ export async function produceToRedis(options: ProduceOptions): Promise<number> {
   const redis = await connectRedis(options.url);
   const rate = options.ratePerSecond ?? 0;
   const chunk = rate > 0 ? Math.max(1, Math.floor(rate / 100)) : 500;
-  const started = performance.now();
+  const aborted = (): boolean => options.signal?.aborted === true;
+  let started = performance.now();
   let total = 0;
   try {
     let pending: Promise<unknown>[] = [];
     for (const e of options.envelopes) {
-      if (options.signal?.aborted === true) break;
+      if (aborted()) break;
+      const held = options.gate?.(total + pending.length);
+      if (held !== undefined) {
+        await Promise.all(pending);
+        total += pending.length;
+        pending = [];
+        const before = performance.now();
+        await held.catch(() => undefined);
+        started += performance.now() - before;
+        if (aborted()) break;
+      }
       pending.push(
         redis.sendCommand([
           "XADD",
