@@ -5,7 +5,7 @@ import { failingFrom } from "../src/faults.ts";
 import { generateEnvelopes } from "../src/generator.ts";
 import { createMemoryIngress } from "../src/memory-ingress.ts";
 import { type LedgerStore, openStore } from "../src/store.ts";
-import { drive, env, manualIngress } from "./helpers.ts";
+import { drive, env, manualIngress, until } from "./helpers.ts";
 import { expectIsolation, runIsolationScenario } from "./scenario.ts";
 
 describe("routing isolation end to end (in-memory ingress, PGlite)", () => {
@@ -58,7 +58,8 @@ describe("routing isolation end to end (in-memory ingress, PGlite)", () => {
     });
     const run = app.run();
     for (let n = 1; n <= 5; n++) ingress.push(env("a", n), env("b", n));
-    await new Promise((r) => setTimeout(r, 50));
+    const processed = (id: string) => app.router.snapshot().tenants.find((t) => t.tenantId === id)?.processed;
+    await until(() => processed("a") === 5 && processed("b") === 5, 10_000, "a and b to process 5 each");
     expect(await store.ledger("a")).toHaveLength(5);
     ingress.push(env("bad", 1), env("bad", 2), env("bad", 3), env("a", 6));
     const summary = await run;
