@@ -82,9 +82,10 @@ export default benchmark({
   itemsPerSample: N,
   baseline: { name: "plain union + free functions", run: runPlain },
   variants: [
-    // The issue's target is 1.3x; measured 1.7-2.3x on Node 20 (see the issue note). This bound guards against
+    // The issue's target is 1.3x; measured 1.52-1.53x on Node 20 (was 1.73x before the hot path was slimmed;
+    // neverthrow 0.80x; see the issue note). This bound guards against
     // regressions from today's level rather than asserting the unmet target.
-    { name: "@pipe/result", run: runPipe, bound: 2.5 },
+    { name: "@pipe/result", run: runPipe, bound: 2 },
     { name: "neverthrow", run: runNeverthrow },
   ],
 });

@@ -89,6 +89,35 @@ function buildMetadata(
  * console.log(e.withMetadata("attempt", 2).metadata.attempt); // 2
  * ```
  */
+interface PipeErrorFields {
+  message: string;
+  code: string | undefined;
+  cause: unknown;
+  metadata: Readonly<Record<string, unknown>>;
+  errors: readonly PipeError[];
+}
+
+/** The constructor's general path: validates, then builds metadata and children (same field order). */
+function initSlow(
+  self: PipeErrorFields,
+  message: unknown,
+  code: unknown,
+  options: PipeErrorOptions | undefined,
+): void {
+  if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
+  self.message = message;
+  self.code = code as string | undefined;
+  if (options === undefined) {
+    self.cause = undefined;
+    self.metadata = descriptorMetadataOf(code as string | undefined) ?? EMPTY_METADATA;
+    self.errors = EMPTY_ERRORS;
+  } else {
+    self.cause = options.cause;
+    self.metadata = buildMetadata(code as string | undefined, options.metadata);
+    self.errors = buildChildren(options.errors);
+  }
+}
+
 export class PipeError {
   /** The human-readable message. */
   declare readonly message: string;
@@ -106,19 +135,21 @@ export class PipeError {
    * or a blank metadata key, and when a child is not a PipeError.
    */
   constructor(message: string, code?: string, options?: PipeErrorOptions) {
-    if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
+    // Fast path (a string message, no options, an absent or plainly non-blank code) stays tiny so V8 can
+    // inline it into a chain; everything else, validation errors included, goes through `initSlow`.
+    if (
+      options !== undefined ||
+      typeof message !== "string" ||
+      (code !== undefined && (typeof code !== "string" || code.length === 0 || code.charCodeAt(0) <= 32))
+    ) {
+      initSlow(this, message, code, options);
+      return;
+    }
     this.message = message;
     this.code = code;
-    if (options === undefined) {
-      // fast path: nothing allocated beyond the error itself
-      this.cause = undefined;
-      this.metadata = descriptorMetadataOf(code) ?? EMPTY_METADATA;
-      this.errors = EMPTY_ERRORS;
-    } else {
-      this.cause = options.cause;
-      this.metadata = buildMetadata(code, options.metadata);
-      this.errors = buildChildren(options.errors);
-    }
+    this.cause = undefined;
+    this.metadata = descriptorMetadataOf(code) ?? EMPTY_METADATA;
+    this.errors = EMPTY_ERRORS;
   }
 
   /**

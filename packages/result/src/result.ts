@@ -1,7 +1,13 @@
 import { Err } from "./err.ts";
-import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
+import { countFailure, countSuccess, onCountingChange } from "./internal/diagnostics-state.ts";
 import { Ok } from "./ok.ts";
 import { PipeError } from "./pipe-error.ts";
+
+// Whether a meter counts results (see `configureDiagnostics`); a local flag keeps `ok`/`err` tiny when off.
+let counting = false;
+onCountingChange((on) => {
+  counting = on;
+});
 
 /**
  * A success (`Ok<T>`) or a failure (`Err<T>` with a {@link PipeError}), narrowed by the literal `isOk`/`isErr`.
@@ -38,9 +44,8 @@ export type Result<T> = Ok<T> | Err<T>;
 export function ok(): Ok<void>;
 export function ok<T>(value: T): Ok<T>;
 export function ok<T>(value?: T): Ok<T | undefined> {
-  const result = new Ok(value);
-  countSuccess();
-  return result;
+  if (counting) countSuccess();
+  return new Ok(value);
 }
 
 /**
@@ -57,9 +62,8 @@ export function ok<T>(value?: T): Ok<T | undefined> {
  * ```
  */
 export function err<T = never>(error: PipeError): Err<T> {
-  const result = new Err<T>(toPipeError(error));
-  countFailure();
-  return result;
+  if (counting) countFailure();
+  return new Err<T>(toPipeError(error));
 }
 
 /** Normalises whatever was passed as an error. @internal */

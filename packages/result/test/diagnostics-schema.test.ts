@@ -54,8 +54,12 @@ describe("GoDiagnostics", () => {
     all([ok(1)]); // 1 + 1
     expect(counts).toEqual({ "result.successes": 5, "result.failures": 3 });
     GoDiagnostics.reset();
-    ok(1);
+    ok(1).map((n) => n + 1); // metrics off: the lean map is back
     expect(counts["result.successes"]).toBe(5);
+    GoDiagnostics.configure(meter);
+    ok(1).map((n) => n + 1); // on again: 2 more
+    expect(counts["result.successes"]).toBe(7);
+    GoDiagnostics.reset();
     expect(GoDiagnostics.meter).toBeUndefined();
   });
 
