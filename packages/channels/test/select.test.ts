@@ -254,4 +254,35 @@ describe("prepareSelect", () => {
     expect(sel.run()).toMatchObject({ isOk: false, error: { code: "app.f" } });
     expect(() => prepareSelect([])).toThrow(TypeError);
   });
+
+  it("fast path: skips drained cases, reports a faulted one, normalises continuations like select", async () => {
+    const a = Channel.createUnbounded<number>();
+    const b = Channel.createUnbounded<number>();
+    const c = Channel.createUnbounded<number>();
+    let seen = 0;
+    const sel = prepareSelect<unknown>([
+      SelectCase.read(a.reader, (v: number) => ok(v)),
+      SelectCase.read(b.reader, (v: number) => {
+        if (v < 0) throw new Error("negative");
+        seen = v;
+        return undefined as never; // a non-Result continuation value becomes ok(value)
+      }),
+      SelectCase.read(c.reader, (v: number) => ok(v * 10)),
+    ]);
+    a.writer.complete(); // drained: skipped, the next ready case wins
+    b.writer.tryWrite(7);
+    const r = sel.run();
+    expect(r).not.toBeInstanceOf(Promise);
+    expect(r).toMatchObject({ isOk: true, value: undefined });
+    expect(seen).toBe(7);
+    b.writer.tryWrite(-1);
+    expect(sel.run()).toMatchObject({ isOk: false, error: { code: "error.exception", message: "negative" } });
+    c.writer.tryWrite(3);
+    b.writer.complete(PipeError.from("b failed", "app.b")); // faulted before c's ready value: its error wins
+    expect(sel.run()).toMatchObject({ isOk: false, error: { code: "app.b" } });
+    const late = prepareSelect([SelectCase.read(c.reader, (v: number) => ok(v * 10))]);
+    expect(late.run()).toMatchObject({ value: 30 });
+    c.writer.complete();
+    expect(await late.run()).toMatchObject({ isOk: false, error: { code: "error.select.drained" } });
+  });
 });
