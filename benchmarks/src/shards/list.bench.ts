@@ -100,6 +100,8 @@ function make(spec: FixtureSpec, store: "pglite" | "memory", size: number, filte
     variants: [
       {
         name: "service.list",
+        // Issue 6's target on this machine: p99 of a 100-item page under 5 ms on the 100k fixture.
+        ...(size === 100 && spec.shards >= 100_000 ? { maxP99Ms: 5 } : {}),
         run: async () => {
           const c = next(1);
           const page = (

@@ -7,7 +7,9 @@ import { decode } from "./decode.ts";
 /*
  * Rows travel as ONE json_agg text value per statement (a JSON array of row tuples): PGlite and the
  * `postgres` driver then parse one value instead of rows × columns, which is 2-3× faster for pages of
- * 100..1,000 rows. Timestamps travel as epoch milliseconds. Each tuple is decoded with an Effect schema.
+ * 100..1,000 rows. Timestamps travel as epoch milliseconds. Each tuple is checked against a compact shape
+ * (one `typeof` per column); only a tuple that fails it goes through its Effect schema, whose error names the
+ * offending path. The Effect decode alone cost ~3 µs per diff row, a quarter of a 1,000-row diff.
  */
 
 const epochMs = (column: string): string => `round(extract(epoch from ${column}) * 1000)`;
@@ -63,12 +65,55 @@ const DiffTuple = Schema.Tuple([
   NS,
 ]);
 
+/**
+ * Column kinds of a tuple: `s` string, `S` string | null, `n` number, `N` number | null, `t` status (0..3),
+ * `T` status | null.
+ */
+type Shape = string;
+const RECORD_SHAPE: Shape = "ssssSntnsnS";
+const DIFF_SHAPE: Shape = "nssnssSssSNSnSntsNSSSNTSNS";
+
+const isStatus = (v: unknown): boolean => v === 0 || v === 1 || v === 2 || v === 3;
+
+/** Whether `row` is an array matching `shape` column by column (the happy path; no allocation). */
+function fits(row: unknown, shape: Shape): boolean {
+  if (!Array.isArray(row) || row.length !== shape.length) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const v: unknown = row[i];
+    switch (shape.charCodeAt(i)) {
+      case 115 /* s */:
+        if (typeof v !== "string") return false;
+        break;
+      case 83 /* S */:
+        if (v !== null && typeof v !== "string") return false;
+        break;
+      case 110 /* n */:
+        if (typeof v !== "number") return false;
+        break;
+      case 78 /* N */:
+        if (v !== null && typeof v !== "number") return false;
+        break;
+      case 116 /* t */:
+        if (!isStatus(v)) return false;
+        break;
+      default:
+        /* T */ if (v !== null && !isStatus(v)) return false;
+    }
+  }
+  return true;
+}
+
+/** `row` as the schema's type: the fast shape check, else the schema decode (for its precise error). */
+function tuple<S extends Schema.Top>(schema: S, shape: Shape, row: unknown, what: string): Result<S["Type"]> {
+  return fits(row, shape) ? ok(row as S["Type"]) : decode(schema, row, what);
+}
+
 const statusOf = (n: number): ShardStatus => shardStatuses[n] as ShardStatus;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Decodes one record tuple (`error.validation` with paths when malformed). @internal */
 export function decodeRecordRow(row: unknown): Result<ShardRecord> {
-  return decode(RecordTuple, row, "shard record row").map((r) => ({
+  return tuple(RecordTuple, RECORD_SHAPE, row, "shard record row").map((r) => ({
     namespace: r[0],
     shardId: r[1],
     strategyId: r[2],
@@ -85,7 +130,7 @@ export function decodeRecordRow(row: unknown): Result<ShardRecord> {
 
 /** Decodes one diff tuple into exact current/previous snapshots. @internal */
 export function decodeDiffRow(row: unknown): Result<ShardRecordDiff> {
-  return decode(DiffTuple, row, "shard diff row").map((r) => {
+  return tuple(DiffTuple, DIFF_SHAPE, row, "shard diff row").map((r) => {
     const createdAt = iso(r[12]);
     const current: ShardRecord = {
       namespace: r[1],
@@ -142,11 +187,15 @@ export function decodePage<T>(page: unknown, one: (row: unknown) => Result<T>): 
   } catch (e) {
     return decode(Schema.Array(Schema.Unknown), String(e), "shard page") as Result<never>;
   }
-  const list = decode(Schema.Array(Schema.Unknown), rows, "shard page");
-  if (list.isErr) return err(list.error);
-  const out: T[] = new Array(list.value.length);
-  for (let i = 0; i < list.value.length; i++) {
-    const r = one(list.value[i]);
+  if (!Array.isArray(rows)) {
+    const list = decode(Schema.Array(Schema.Unknown), rows, "shard page");
+    if (list.isErr) return err(list.error);
+    rows = list.value;
+  }
+  const tuples = rows as readonly unknown[];
+  const out: T[] = new Array(tuples.length);
+  for (let i = 0; i < tuples.length; i++) {
+    const r = one(tuples[i]);
     if (r.isErr) return err(r.error);
     out[i] = r.value;
   }

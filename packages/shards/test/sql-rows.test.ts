@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { decodeDiffRow, decodePage, decodeRecordRow } from "../src/internal/sql-rows.ts";
+
+const AT = Date.UTC(2025, 0, 1);
+const recordRow = ["ns", "s-1", "rendezvous", "node-1", null, 1, 0, 3, "abc", AT, null];
+const diffRow = [
+  ...[7, "ns", "s-1", 3, "rendezvous", "node-2", "node-1", "ops", "move", "T-1", 12.5, null, AT],
+  ...[null, 1, 2, "def", 2, "rendezvous", "node-1", null, 1, 0, "abc", AT - 1000, null],
+];
+
+describe("SQL row decoding (the shape fast path and the schema fallback)", () => {
+  it("decodes well-formed record and diff tuples", () => {
+    expect(decodeRecordRow(recordRow).unwrap()).toEqual({
+      namespace: "ns",
+      shardId: "s-1",
+      strategyId: "rendezvous",
+      ownerNodeId: "node-1",
+      leaderId: null,
+      capacityHint: 1,
+      status: "active",
+      version: 3,
+      checksum: "abc",
+      updatedAt: "2025-01-01T00:00:00.000Z",
+      changeTicket: null,
+    });
+    const d = decodeDiffRow(diffRow).unwrap();
+    expect(d.position).toBe(7);
+    expect(d.current).toMatchObject({ ownerNodeId: "node-2", status: "paused", version: 3, checksum: "def" });
+    expect(d.previous).toMatchObject({ ownerNodeId: "node-1", status: "active", version: 2 });
+    expect(d.previous?.updatedAt).toBe("2024-12-31T23:59:59.000Z");
+    expect(d.history).toMatchObject({
+      previousOwnerNodeId: "node-1",
+      ownershipDeltaPercent: 12.5,
+      actor: "ops",
+    });
+    expect(decodeDiffRow([...diffRow.slice(0, 17), ...Array(9).fill(null)]).unwrap().previous).toBeNull();
+  });
+
+  it("rejects a malformed tuple with error.validation naming the column", () => {
+    const badStatus = [...recordRow];
+    badStatus[6] = 9;
+    const r = decodeRecordRow(badStatus);
+    expect(r.isErr && r.error.code).toBe("error.validation");
+    expect(r.isErr && r.error.message).toContain("[6]");
+    const badType = [...diffRow];
+    badType[3] = "3";
+    const d = decodeDiffRow(badType);
+    expect(d.isErr && d.error.message).toContain("[3]");
+    expect(decodeDiffRow(diffRow.slice(0, 25)).isErr).toBe(true);
+    expect(decodeRecordRow({ 0: "ns" }).isErr).toBe(true);
+  });
+
+  it("decodes a JSON page and fails on a non-array page or the first bad tuple", () => {
+    expect(decodePage(JSON.stringify([recordRow, recordRow]), decodeRecordRow).unwrap()).toHaveLength(2);
+    expect(decodePage("[]", decodeRecordRow).unwrap()).toEqual([]);
+    expect(decodePage('{"a":1}', decodeRecordRow).isErr).toBe(true);
+    expect(decodePage("not json", decodeRecordRow).isErr).toBe(true);
+    expect(decodePage(JSON.stringify([recordRow, [1]]), decodeRecordRow).isErr).toBe(true);
+  });
+});
