@@ -1,5 +1,16 @@
+import * as Schema from "effect/Schema";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeDiffRow, decodePage, decodeRecordRow } from "../src/internal/sql-rows.ts";
+import {
+  DIFF_SHAPE,
+  DiffTuple,
+  decodeDiffRow,
+  decodePage,
+  decodeRecordRow,
+  fits,
+  RECORD_SHAPE,
+  RecordTuple,
+} from "../src/internal/sql-rows.ts";
 
 const AT = Date.UTC(2025, 0, 1);
 const recordRow = ["ns", "s-1", "rendezvous", "node-1", null, 1, 0, 3, "abc", AT, null];
@@ -58,3 +69,48 @@ describe("SQL row decoding (the shape fast path and the schema fallback)", () =>
     expect(decodePage(JSON.stringify([recordRow, [1]]), decodeRecordRow).isErr).toBe(true);
   });
 });
+
+describe("row shapes agree with their Effect schemas", () => {
+  // Each column drawn from values that satisfy some kind and values that satisfy none.
+  const cell = fc.oneof(
+    fc.constantFrom<unknown>(null, 0, 1, 2, 3, 4, -1, 2.5, "", "x", true, undefined, [], {}),
+    fc.string({ maxLength: 3 }),
+    fc.double({ noNaN: true }),
+  );
+  for (const [name, shape, schema] of [
+    ["record", RECORD_SHAPE, RecordTuple],
+    ["diff", DIFF_SHAPE, DiffTuple],
+  ] as const) {
+    it(`${name}: fits(row) === Schema.is(schema)(row) for arbitrary rows`, () => {
+      const is = Schema.is(schema);
+      const valid = fc.tuple(...[...shape].map((k) => kindArb(k)));
+      const near = valid.chain((row) =>
+        fc.tuple(fc.nat(row.length - 1), cell).map(([i, v]) => row.map((x, j) => (j === i ? v : x))),
+      );
+      fc.assert(
+        fc.property(fc.oneof(valid, near, fc.array(cell, { maxLength: shape.length + 1 })), (row) => {
+          expect(fits(row, shape)).toBe(is(row));
+        }),
+        { numRuns: 2_000 },
+      );
+    });
+  }
+});
+
+function kindArb(kind: string): fc.Arbitrary<unknown> {
+  const status = fc.constantFrom(0, 1, 2, 3);
+  switch (kind) {
+    case "s":
+      return fc.string({ maxLength: 4 });
+    case "S":
+      return fc.option(fc.string({ maxLength: 4 }), { nil: null });
+    case "n":
+      return fc.double({ noNaN: true });
+    case "N":
+      return fc.option(fc.double({ noNaN: true }), { nil: null });
+    case "t":
+      return status;
+    default:
+      return fc.option(status, { nil: null });
+  }
+}

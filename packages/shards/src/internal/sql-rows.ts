@@ -35,8 +35,10 @@ const NS = Schema.NullOr(Schema.String);
 const NN = Schema.NullOr(Schema.Number);
 const Status = Schema.Literals([0, 1, 2, 3]);
 
-const RecordTuple = Schema.Tuple([S, S, S, S, NS, N, Status, N, S, N, NS]);
-const DiffTuple = Schema.Tuple([
+/** The record tuple's schema. @internal */
+export const RecordTuple = Schema.Tuple([S, S, S, S, NS, N, Status, N, S, N, NS]);
+/** The diff tuple's schema. @internal */
+export const DiffTuple = Schema.Tuple([
   N,
   S,
   S,
@@ -69,14 +71,16 @@ const DiffTuple = Schema.Tuple([
  * Column kinds of a tuple: `s` string, `S` string | null, `n` number, `N` number | null, `t` status (0..3),
  * `T` status | null.
  */
-type Shape = string;
-const RECORD_SHAPE: Shape = "ssssSntnsnS";
-const DIFF_SHAPE: Shape = "nssnssSssSNSnSntsNSSSNTSNS";
+export type Shape = string;
+/** {@link RecordTuple} as a shape (a property test keeps the two in step). @internal */
+export const RECORD_SHAPE: Shape = "ssssSntnsnS";
+/** {@link DiffTuple} as a shape (a property test keeps the two in step). @internal */
+export const DIFF_SHAPE: Shape = "nssnssSssSNSnSntsNSSSNTSNS";
 
 const isStatus = (v: unknown): boolean => v === 0 || v === 1 || v === 2 || v === 3;
 
-/** Whether `row` is an array matching `shape` column by column (the happy path; no allocation). */
-function fits(row: unknown, shape: Shape): boolean {
+/** Whether `row` is an array matching `shape` column by column (the happy path; no allocation). @internal */
+export function fits(row: unknown, shape: Shape): boolean {
   if (!Array.isArray(row) || row.length !== shape.length) return false;
   for (let i = 0; i < shape.length; i++) {
     const v: unknown = row[i];
