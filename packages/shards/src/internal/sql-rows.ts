@@ -35,10 +35,8 @@ const NS = Schema.NullOr(Schema.String);
 const NN = Schema.NullOr(Schema.Number);
 const Status = Schema.Literals([0, 1, 2, 3]);
 
-/** The record tuple's schema. @internal */
-export const RecordTuple = Schema.Tuple([S, S, S, S, NS, N, Status, N, S, N, NS]);
-/** The diff tuple's schema. @internal */
-export const DiffTuple = Schema.Tuple([
+const RecordTuple = Schema.Tuple([S, S, S, S, NS, N, Status, N, S, N, NS]);
+const DiffTuple = Schema.Tuple([
   N,
   S,
   S,
@@ -72,6 +70,11 @@ export const DiffTuple = Schema.Tuple([
  * `T` status | null.
  */
 export type Shape = string;
+/** The schemas' own guards (tests compare them with the shapes). @internal */
+export const isRecordTuple: (row: unknown) => boolean = Schema.is(RecordTuple);
+/** @internal */
+export const isDiffTuple: (row: unknown) => boolean = Schema.is(DiffTuple);
+
 /** {@link RecordTuple} as a shape (a property test keeps the two in step). @internal */
 export const RECORD_SHAPE: Shape = "ssssSntnsnS";
 /** {@link DiffTuple} as a shape (a property test keeps the two in step). @internal */
