@@ -1,8 +1,10 @@
-import type { Result } from "@pipe/result";
+import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { invokeUser } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
+
+const returnValue = (value: unknown): unknown => value;
 
 /**
  * Options of {@link fanIn}.
@@ -81,7 +83,16 @@ export function fanIn<T>(
   return drainReaders<T>(
     sources,
     (value) => {
-      const r = invokeUser<T, unknown, AbortSignal | undefined>(handler, value, signal);
+      // Inlined fast path of invokeUser: a handler that returns nothing or a success costs no allocation.
+      let out: unknown;
+      try {
+        out = handler(value, signal);
+      } catch (error) {
+        return err<void>(PipeError.fromException(error));
+      }
+      if (out === undefined || out instanceof Ok) return undefined;
+      if (out instanceof Err) return out as Result<void>;
+      const r = invokeUser<unknown, unknown>(returnValue, out);
       if (r instanceof Promise) return r as Promise<Result<void>>;
       return r.isErr ? (r as Result<void>) : undefined;
     },
