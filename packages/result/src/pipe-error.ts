@@ -68,27 +68,6 @@ function buildMetadata(
   return Object.freeze({ ...descriptor, ...metadata });
 }
 
-/**
- * An immutable, serialisable error value: message, optional code, cause, frozen metadata and aggregate children.
- *
- * When to use: as the failure of every `Result`. Build one with the static factories (`from`, `fromException`,
- * `canceled`, `timeout`, `unspecified`, `aggregate`) and enrich it copy-on-write (`withMetadata`, `withCode`,
- * `withCause`).
- *
- * Details: it does not extend `Error` and captures no stack, so creating one is cheap; the original exception
- * (with its stack) is kept in `cause`. A registered code (see {@link ErrorCodes}) adds `error.name`,
- * `error.description` and `error.category` metadata unless you set those keys.
- *
- * Gotchas: a non-string message, a blank code or a blank metadata key is a usage error (`TypeError`).
- *
- * @example
- * ```ts
- * import { PipeError } from "@pipe/result";
- * const e = PipeError.from("Shard not found", "shards.not_found", { metadata: { shard: 7 } });
- * console.log(e.toString()); // "shards.not_found: Shard not found"
- * console.log(e.withMetadata("attempt", 2).metadata.attempt); // 2
- * ```
- */
 interface PipeErrorFields {
   message: string;
   code: string | undefined;
@@ -118,6 +97,27 @@ function initSlow(
   }
 }
 
+/**
+ * An immutable, serialisable error value: message, optional code, cause, frozen metadata and aggregate children.
+ *
+ * When to use: as the failure of every `Result`. Build one with the static factories (`from`, `fromException`,
+ * `canceled`, `timeout`, `unspecified`, `aggregate`) and enrich it copy-on-write (`withMetadata`, `withCode`,
+ * `withCause`).
+ *
+ * Details: it does not extend `Error` and captures no stack, so creating one is cheap; the original exception
+ * (with its stack) is kept in `cause`. A registered code (see {@link ErrorCodes}) adds `error.name`,
+ * `error.description` and `error.category` metadata unless you set those keys.
+ *
+ * Gotchas: a non-string message, a blank code or a blank metadata key is a usage error (`TypeError`).
+ *
+ * @example
+ * ```ts
+ * import { PipeError } from "@pipe/result";
+ * const e = PipeError.from("Shard not found", "shards.not_found", { metadata: { shard: 7 } });
+ * console.log(e.toString()); // "shards.not_found: Shard not found"
+ * console.log(e.withMetadata("attempt", 2).metadata.attempt); // 2
+ * ```
+ */
 export class PipeError {
   /** The human-readable message. */
   declare readonly message: string;

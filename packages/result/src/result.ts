@@ -3,7 +3,7 @@ import { countFailure, countSuccess, onCountingChange } from "./internal/diagnos
 import { Ok } from "./ok.ts";
 import { PipeError } from "./pipe-error.ts";
 
-// Whether a meter counts results (see `configureDiagnostics`); a local flag keeps `ok`/`err` tiny when off.
+// Whether a meter counts results (see `GoDiagnostics.configure`); a local flag keeps `ok`/`err` tiny when off.
 let counting = false;
 onCountingChange((on) => {
   counting = on;
