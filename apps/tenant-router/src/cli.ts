@@ -43,9 +43,17 @@ export async function runCli(
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const plan: DemoPlan | undefined = config.demo ? demoPlan(config.rate, config.seconds) : undefined;
   const stop = new AbortController();
-  // The admin URL is known only once the server listens (after the ingress exists); the feed starts later.
+  // The admin URL is known only once the server listens, after the ingress exists. The in-memory feed starts
+  // later, but the Redis producer starts at once: until the script exists, its gate holds the feed.
   let script: DemoScript | undefined;
-  const gate = plan === undefined ? undefined : (fed: number) => script?.gate(fed);
+  let scriptReady!: () => void;
+  const ready = new Promise<void>((resolve) => (scriptReady = resolve));
+  stop.signal.addEventListener("abort", () => scriptReady());
+  const gate =
+    plan === undefined
+      ? undefined
+      : (fed: number): Promise<void> | undefined =>
+          script !== undefined ? script.gate(fed) : ready.then(() => script?.gate(fed));
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse())
@@ -183,6 +191,7 @@ export async function runCli(
         log,
         stop.signal,
       );
+    scriptReady();
     const summary = await app.run();
     stop.abort(new Error("run ended"));
     await script?.done;
@@ -197,6 +206,7 @@ export async function runCli(
     io.stderr.write(`tenant-router: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   } finally {
+    if (!stop.signal.aborted) stop.abort(new Error("cli exiting")); // releases a held demo feed
     view?.stop();
     await cleanup();
   }

@@ -109,28 +109,39 @@ export function createDemoScript(
     steps.push(p);
     return p;
   };
+  const add = async (): Promise<void> => {
+    const status = await call("/admin/tenants", {
+      method: "POST",
+      body: JSON.stringify({ tenantId: DEMO.late }),
+    });
+    log(
+      `demo: POST /admin/tenants {"tenantId":"${DEMO.late}"} -> ${status}` +
+        ` (its earlier envelopes were dead-lettered as tenants.unknown)`,
+    );
+  };
+  const remove = async (): Promise<void> => {
+    const status = await call(`/admin/tenants/${DEMO.removed}`, { method: "DELETE" });
+    log(
+      `demo: DELETE /admin/tenants/${DEMO.removed} -> ${status}` +
+        ` (drained what it had accepted; later envelopes are tenants.unknown)`,
+    );
+  };
+  const marks = [
+    { at: addAt, run: add },
+    { at: removeAt, run: remove },
+  ];
+  let next = 0;
   return {
     gate(fed) {
-      if (fed === addAt)
-        return step(fed, async () => {
-          const status = await call("/admin/tenants", {
-            method: "POST",
-            body: JSON.stringify({ tenantId: DEMO.late }),
-          });
-          log(
-            `demo: POST /admin/tenants {"tenantId":"${DEMO.late}"} -> ${status}` +
-              ` (its earlier envelopes were dead-lettered as tenants.unknown)`,
-          );
-        });
-      if (fed === removeAt)
-        return step(fed, async () => {
-          const status = await call(`/admin/tenants/${DEMO.removed}`, { method: "DELETE" });
-          log(
-            `demo: DELETE /admin/tenants/${DEMO.removed} -> ${status}` +
-              ` (drained what it had accepted; later envelopes are tenants.unknown)`,
-          );
-        });
-      return undefined;
+      // Every mark at or before `fed` that has not run yet (a feed that starts late, or a tiny demo where
+      // both marks fall on the same envelope, still runs each call once, in order).
+      if (next >= marks.length || fed < (marks[next] as (typeof marks)[number]).at) return undefined;
+      const due: (() => Promise<void>)[] = [];
+      while (next < marks.length && fed >= (marks[next] as (typeof marks)[number]).at)
+        due.push((marks[next++] as (typeof marks)[number]).run);
+      return step(fed, async () => {
+        for (const run of due) if (!signal.aborted) await run();
+      });
     },
     get done() {
       return Promise.all(steps).then(() => undefined);

@@ -13,7 +13,8 @@ export interface MemoryIngressOptions {
   readonly capacity?: number | undefined;
   /**
    * Called before envelope number `fed` (0-based) is fed; when it returns a promise, feeding waits for it to
-   * settle (pacing resumes from there). The demo uses it to make its admin calls at fixed points of the traffic.
+   * settle or for `close()` (pacing resumes from there). The demo uses it to make its admin calls at fixed
+   * points of the traffic.
    */
   readonly gate?: ((fed: number) => Promise<void> | undefined) | undefined;
 }
@@ -42,6 +43,8 @@ export function createMemoryIngress(options: MemoryIngressOptions): Ingress {
   const rate = options.ratePerSecond ?? 0;
   let go!: () => void;
   const started = new Promise<void>((resolve) => (go = resolve));
+  // Settles when `close()` stops the feed, so a held gate cannot keep the pump (and `close()`) waiting.
+  const closed = new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
   const pump = async (): Promise<void> => {
     await started;
     let t0 = performance.now();
@@ -50,7 +53,7 @@ export function createMemoryIngress(options: MemoryIngressOptions): Ingress {
       const held = options.gate?.(stats.read);
       if (held !== undefined) {
         const before = performance.now();
-        await held.catch(() => undefined);
+        await Promise.race([held.catch(() => undefined), closed]);
         t0 += performance.now() - before;
         if (stop.signal.aborted) break;
       }
