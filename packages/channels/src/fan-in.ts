@@ -1,10 +1,8 @@
 import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
-import { invokeUser } from "./internal/invoke.ts";
+import { invokeUser, settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
-
-const returnValue = (value: unknown): unknown => value;
 
 /**
  * Options of {@link fanIn}.
@@ -92,7 +90,7 @@ export function fanIn<T>(
       }
       if (out === undefined || out instanceof Ok) return undefined;
       if (out instanceof Err) return out as Result<void>;
-      const r = invokeUser<unknown, unknown>(returnValue, out);
+      const r = settleOutput<unknown>(out);
       if (r instanceof Promise) return r as Promise<Result<void>>;
       return r.isErr ? (r as Result<void>) : undefined;
     },

@@ -1,14 +1,12 @@
 import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
 import { NO_VALUE } from "./channel-types.ts";
 import { turnScopedInstruments } from "./internal/diagnostics.ts";
-import { invokeUser } from "./internal/invoke.ts";
+import { settleOutput } from "./internal/invoke.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import { executePlan, planSelect, type SelectOptions, type SelectPlan } from "./select.ts";
 import type { SelectCase } from "./select-case.ts";
 
 type Continuation<R> = SelectCase<R>["run"];
-const returnValue = (value: unknown): unknown => value;
-
 /**
  * A select validated once and run many times: the fastest way to `select` in a loop.
  *
@@ -73,7 +71,7 @@ export class PreparedSelect<R> {
             return err<R>(PipeError.fromException(error));
           }
           if (out instanceof Ok || out instanceof Err) return out as Result<R>;
-          return invokeUser<unknown, R>(returnValue, out);
+          return settleOutput<R>(out);
         }
         const status = source.pipeStatus();
         if (status !== undefined && status !== null) return err<R>(status); // faulted: its error wins

@@ -2,7 +2,7 @@ import { Err, ErrorCodes, err, Ok, PipeError, type Result } from "@pipe/result";
 import { NO_VALUE } from "./channel-types.ts";
 import { type instruments, turnScopedInstruments } from "./internal/diagnostics.ts";
 import { canceledResult } from "./internal/errors.ts";
-import { invokeUser } from "./internal/invoke.ts";
+import { invokeUser, settleOutput } from "./internal/invoke.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
 import type { SelectCase } from "./select-case.ts";
 import { TimeProvider } from "./time-provider.ts";
@@ -137,7 +137,7 @@ export function executePlan<R>(
           return err<R>(PipeError.fromException(error));
         }
         if (out instanceof Ok || out instanceof Err) return out as Result<R>;
-        return invokeUser<unknown, R>(returnValue, out);
+        return settleOutput<R>(out);
       }
       const status = source.pipeStatus();
       if (status !== undefined && status !== null) return err<R>(status);
@@ -318,9 +318,4 @@ async function waitLoop<R>(
       return drained<R>();
     }
   }
-}
-
-/** Identity, used to route a non-Result continuation value (or a promise) through invokeUser. */
-function returnValue(value: unknown): unknown {
-  return value;
 }

@@ -22,6 +22,14 @@ export function invokeUser<A, R, B = undefined>(
   } catch (error) {
     return fromException<R>(error);
   }
+  return settleOutput<R>(out);
+}
+
+/**
+ * What a user function returned, as a Result: a Result as is, a promise settled into one (a rejection becomes
+ * `error.exception`), any other value wrapped in `ok`. For call sites that make the call themselves.
+ */
+export function settleOutput<R>(out: unknown): Result<R> | Promise<Result<R>> {
   if (isResult(out)) return out as Result<R>;
   if (isPromiseLike(out)) return Promise.resolve(out).then(asResult<R>, fromException<R>);
   return ok(out as R);
