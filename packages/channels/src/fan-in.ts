@@ -1,7 +1,7 @@
 import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
-import { invokeUser, settleOutput } from "./internal/invoke.ts";
+import { settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
 /**
@@ -81,7 +81,7 @@ export function fanIn<T>(
   return drainReaders<T>(
     sources,
     (value) => {
-      // Inlined fast path of invokeUser: a handler that returns nothing or a success costs no allocation.
+      // A handler that returns nothing or a success costs no allocation (no Result per value).
       let out: unknown;
       try {
         out = handler(value, signal);
