@@ -82,10 +82,10 @@ export default benchmark({
   itemsPerSample: N,
   baseline: { name: "plain union + free functions", run: runPlain },
   variants: [
-    // The issue's target is 1.3x; measured 1.52-1.53x on Node 20 (was 1.73x before the hot path was slimmed;
-    // neverthrow 0.80x; see the issue note). This bound guards against
-    // regressions from today's level rather than asserting the unmet target.
-    { name: "@pipe/result", run: runPipe, bound: 2 },
+    // The issue's target: at most 1.3x. Measured 1.18-1.22x on Node 20 (1.73x before the hot path was slimmed).
+    // neverthrow runs at about 0.83x here: Node resolves it to its CommonJS build, and on Node 20 the same code
+    // as an ES module runs at about 1.09x (see the issue note).
+    { name: "@pipe/result", run: runPipe, bound: 1.3 },
     { name: "neverthrow", run: runNeverthrow },
   ],
 });

@@ -76,7 +76,11 @@ interface PipeErrorFields {
   errors: readonly PipeError[];
 }
 
-/** The constructor's general path: validates, then builds metadata and children (same field order). */
+/**
+ * The constructor's general path: validates, then builds metadata and children. Like the fast path it owns
+ * only fields that differ from the prototype's defaults, in the same order (message, code, metadata, cause,
+ * errors), so equal errors have equal own keys whichever path built them.
+ */
 function initSlow(
   self: PipeErrorFields,
   message: unknown,
@@ -86,15 +90,15 @@ function initSlow(
   if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
   self.message = message;
   self.code = code as string | undefined;
-  if (options === undefined) {
-    self.cause = undefined;
-    self.metadata = descriptorMetadataOf(code as string | undefined) ?? EMPTY_METADATA;
-    self.errors = EMPTY_ERRORS;
-  } else {
-    self.cause = options.cause;
-    self.metadata = buildMetadata(code as string | undefined, options.metadata);
-    self.errors = buildChildren(options.errors);
-  }
+  const metadata =
+    options === undefined
+      ? descriptorMetadataOf(code as string | undefined)
+      : buildMetadata(code as string | undefined, options.metadata);
+  if (metadata !== undefined && metadata !== EMPTY_METADATA) self.metadata = metadata;
+  if (options === undefined) return;
+  if (options.cause !== undefined) self.cause = options.cause;
+  const errors = buildChildren(options.errors);
+  if (errors !== EMPTY_ERRORS) self.errors = errors;
 }
 
 /**
@@ -105,7 +109,9 @@ function initSlow(
  * `withCause`).
  *
  * Details: it does not extend `Error` and captures no stack, so creating one is cheap; the original exception
- * (with its stack) is kept in `cause`. A registered code (see {@link ErrorCodes}) adds `error.name`,
+ * (with its stack) is kept in `cause`. An error owns only the fields that are set (`message` and `code`
+ * always); an absent `cause`, empty `metadata` and empty `errors` come from the prototype, so read them as
+ * properties (spreading a PipeError copies only its own fields; use `toJSON()` to copy one). A registered code (see {@link ErrorCodes}) adds `error.name`,
  * `error.description` and `error.category` metadata unless you set those keys.
  *
  * Gotchas: a non-string message, a blank code or a blank metadata key is a usage error (`TypeError`).
@@ -147,9 +153,9 @@ export class PipeError {
     }
     this.message = message;
     this.code = code;
-    this.cause = undefined;
-    this.metadata = descriptorMetadataOf(code) ?? EMPTY_METADATA;
-    this.errors = EMPTY_ERRORS;
+    // Only a registered code adds a field; `cause`, `metadata` and `errors` default on the prototype.
+    const metadata = descriptorMetadataOf(code);
+    if (metadata !== undefined) this.metadata = metadata;
   }
 
   /**
@@ -401,4 +407,11 @@ export class PipeError {
   }
 }
 
-Object.defineProperty(PipeError.prototype, BRAND, { value: true });
+// The brand and the defaults of the optional fields live on the prototype; the fields are writable so that an
+// instance can own them (they are `readonly` in the types, and nothing writes them after construction).
+Object.defineProperties(PipeError.prototype, {
+  [BRAND]: { value: true },
+  cause: { value: undefined, writable: true },
+  metadata: { value: EMPTY_METADATA, writable: true },
+  errors: { value: EMPTY_ERRORS, writable: true },
+});

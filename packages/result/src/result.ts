@@ -3,10 +3,12 @@ import { countFailure, countSuccess, onCountingChange } from "./internal/diagnos
 import { Ok } from "./ok.ts";
 import { PipeError } from "./pipe-error.ts";
 
-// Whether a meter counts results (see `GoDiagnostics.configure`); a local flag keeps `ok`/`err` tiny when off.
-let counting = false;
+// Whether a meter counts results (see `GoDiagnostics.configure`). A field of a module constant rather than a
+// `let`: V8 treats a field that was never reassigned as a constant, so with metrics never configured the
+// check folds away in optimised code (it deoptimises once, when a meter is first configured).
+const flags = { counting: false };
 onCountingChange((on) => {
-  counting = on;
+  flags.counting = on;
 });
 
 /**
@@ -44,7 +46,7 @@ export type Result<T> = Ok<T> | Err<T>;
 export function ok(): Ok<void>;
 export function ok<T>(value: T): Ok<T>;
 export function ok<T>(value?: T): Ok<T | undefined> {
-  if (counting) countSuccess();
+  if (flags.counting) countSuccess();
   return new Ok(value);
 }
 
@@ -62,7 +64,7 @@ export function ok<T>(value?: T): Ok<T | undefined> {
  * ```
  */
 export function err<T = never>(error: PipeError): Err<T> {
-  if (counting) countFailure();
+  if (flags.counting) countFailure();
   return new Err<T>(toPipeError(error));
 }
 

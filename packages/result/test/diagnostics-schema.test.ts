@@ -59,6 +59,12 @@ describe("GoDiagnostics", () => {
     GoDiagnostics.configure(meter);
     ok(1).map((n) => n + 1); // on again: 2 more
     expect(counts["result.successes"]).toBe(7);
+    const carried = ok(1).withCompensation(() => {}); // 1 success, the copy nothing
+    carried.map((n) => n + 1).map((n) => n + 1); // a success carrying compensations counts its maps too: 2
+    expect(counts["result.successes"]).toBe(10);
+    GoDiagnostics.reset();
+    carried.map((n) => n + 1);
+    expect(counts["result.successes"]).toBe(10);
     GoDiagnostics.reset();
     expect(GoDiagnostics.meter).toBeUndefined();
   });

@@ -15,6 +15,29 @@ describe("PipeError factories", () => {
     expect("stack" in e).toBe(false);
   });
 
+  it("owns only the fields that are set, whichever path built it", () => {
+    const plain = PipeError.from("m", "demo.plain");
+    expect(Object.keys(plain)).toEqual(["message", "code"]);
+    expect(plain.cause).toBeUndefined();
+    expect(plain.metadata).toEqual({});
+    expect(plain.errors).toEqual([]);
+    // The general path (options given, even empty ones) builds the same own keys.
+    expect(Object.keys(PipeError.from("m", "demo.plain", {}))).toEqual(["message", "code"]);
+    expect(PipeError.from("m", "demo.plain", { metadata: {}, errors: [] })).toEqual(plain);
+    expect(Object.keys(PipeError.from("m", "error.timeout"))).toEqual(["message", "code", "metadata"]);
+    expect(Object.keys(PipeError.from("m", undefined, { cause: 1, metadata: { a: 1 } }))).toEqual([
+      "message",
+      "code",
+      "metadata",
+      "cause",
+    ]);
+    expect(Object.keys(PipeError.aggregate("m", [plain]))).toEqual(["message", "code", "metadata", "errors"]);
+    // Prototype defaults are shared and frozen; writing through a PipeError is not possible in the types.
+    expect(plain.metadata).toBe(PipeError.from("n").metadata);
+    expect(Object.isFrozen(plain.metadata) && Object.isFrozen(plain.errors)).toBe(true);
+    expect(PipeError.fromJSON(plain.toJSON()).unwrap()).toEqual(plain);
+  });
+
   it("copies the metadata record", () => {
     const meta: Record<string, unknown> = { a: 1 };
     const e = PipeError.from("x", undefined, { metadata: meta });

@@ -55,6 +55,26 @@ describe("ok / err", () => {
     expect(err(boom)).toBeInstanceOf(Err);
   });
 
+  it("a success carrying compensations is still an Ok, and keeps them through map and andThen", () => {
+    const undo = compensation(() => {});
+    const direct = new Ok(1, [undo]);
+    expect(direct).toBeInstanceOf(Ok);
+    expect(direct.compensations).toEqual([undo]);
+    expect(Object.keys(new Ok(1, []))).toEqual(["value"]);
+    const mapped = direct.map((n) => n + 1).map(String);
+    expect(mapped).toBeInstanceOf(Ok);
+    expect(mapped.isOk && mapped.value).toBe("2");
+    expect(mapped.compensations).toEqual([undo]);
+    const chained = direct.andThen((n) => ok(n * 10).withCompensation(() => {}));
+    expect(chained.compensations).toHaveLength(2);
+    expect(chained.compensations[0]).toBe(undo);
+    const failed = direct.andThen(() => err<number>(boom));
+    expect(failed.isErr && failed.error).toBe(boom);
+    expect(failed.compensations).toEqual([undo]);
+    expect(direct.withoutCompensations().map((n) => n).compensations).toHaveLength(0);
+    expect(String(direct)).toBe("Ok(1)");
+  });
+
   it("is never thenable", async () => {
     expect("then" in ok(1)).toBe(false);
     expect("then" in err(boom)).toBe(false);
