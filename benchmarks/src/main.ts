@@ -6,9 +6,16 @@
  * Usage: `tsx src/main.ts [filter]`, `deno run --allow-all src/main.ts [filter]`, `bun src/main.ts [filter]`.
  * `PIPE_BENCH_QUICK=1` cuts sample counts to a third (smoke runs).
  *
+ * Each bench file runs in its own child process of the same runtime (`--only=<file>`), so one file's code cannot
+ * shape the JIT's type feedback for another's: a library whose functions were warmed up by other benchmarks'
+ * imports would otherwise be measured against peers that nothing else touched.
+ *
  * @module
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Benchmark, type BenchmarkReport, measure, toMarkdown } from "./harness.ts";
@@ -22,17 +29,15 @@ const [runtime, version] = g.Deno
 
 const srcDir = fileURLToPath(new URL("./", import.meta.url));
 const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
-const filter = process.argv.slice(2).find((arg: string) => !arg.startsWith("-"));
+const args = process.argv.slice(2);
+const filter = args.find((arg: string) => !arg.startsWith("-"));
+const only = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const out = args.find((arg) => arg.startsWith("--out="))?.slice("--out=".length);
 const quick = process.env.PIPE_BENCH_QUICK === "1";
 
-const files = readdirSync(srcDir, { recursive: true })
-  .map(String)
-  .filter((name) => name.endsWith(".bench.ts"))
-  .sort();
-
-const reports: BenchmarkReport[] = [];
-console.log(`benchmarks on ${runtime} ${version}${quick ? " (quick)" : ""}`);
-for (const file of files) {
+/** Measures the benchmarks of one file in this process (the child side). */
+async function measureFile(file: string): Promise<BenchmarkReport[]> {
+  const reports: BenchmarkReport[] = [];
   const mod = (await import(pathToFileURL(`${srcDir}${file}`).href)) as { default: Benchmark | Benchmark[] };
   const list = Array.isArray(mod.default) ? mod.default : [mod.default];
   for (const bench of list) {
@@ -58,7 +63,62 @@ for (const file of files) {
       });
     }
   }
+  return reports;
 }
+
+/** The command that runs this file again on the current runtime. */
+function selfCommand(): string[] {
+  const self = fileURLToPath(import.meta.url);
+  if (runtime === "deno") return [process.execPath, "run", "--allow-all", "--no-lock", self];
+  if (runtime === "bun") return [process.execPath, self];
+  return [process.execPath, ...process.execArgv, self];
+}
+
+/** Runs one file in a child process and reads back its reports. */
+function measureIsolated(file: string): BenchmarkReport[] {
+  const dir = mkdtempSync(join(tmpdir(), "pipe-bench-"));
+  const path = join(dir, "reports.json");
+  try {
+    const [command, ...rest] = selfCommand();
+    const extra = filter === undefined ? [] : [filter];
+    const child = spawnSync(command as string, [...rest, `--only=${file}`, `--out=${path}`, ...extra], {
+      stdio: "inherit",
+      env: process.env,
+    });
+    try {
+      return JSON.parse(readFileSync(path, "utf8")) as BenchmarkReport[];
+    } catch {
+      const reason = child.error?.message ?? `exit status ${child.status ?? child.signal}`;
+      return [
+        {
+          name: file,
+          workload: "",
+          samples: 0,
+          baseline: undefined as never,
+          variants: [],
+          error: `the child process wrote no reports (${reason})`,
+        },
+      ];
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (only !== undefined) {
+  const reports = await measureFile(only);
+  if (out !== undefined) writeFileSync(out, JSON.stringify(reports));
+  process.exit(0);
+}
+
+const files = readdirSync(srcDir, { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .sort();
+
+const reports: BenchmarkReport[] = [];
+console.log(`benchmarks on ${runtime} ${version}${quick ? " (quick)" : ""}`);
+for (const file of files) reports.push(...measureIsolated(file));
 
 const markdown = toMarkdown(runtime, version, reports);
 console.log(`\n${markdown}`);
