@@ -1,4 +1,4 @@
-import { currentMeter, setMeter } from "./internal/diagnostics-state.ts";
+import { currentMeter, setMeter, subscribeMeter } from "./internal/diagnostics-state.ts";
 
 /**
  * Attributes attached to a measurement (OpenTelemetry `Attributes`-compatible).
@@ -92,6 +92,30 @@ export interface GoDiagnosticsApi {
   reset(): void;
   /** The configured meter, or `undefined` when metrics are off. */
   readonly meter: MeterLike | undefined;
+  /**
+   * Calls `listener` with the current meter now and again whenever `configure` or `reset` changes it; returns
+   * the function that unsubscribes.
+   *
+   * When to use: in a package whose hot path should cost nothing while metrics are off, to switch an
+   * instrumented code path in and out (`@pipe/channels` does this for its channel-depth samples) instead of
+   * checking `meter` on every call.
+   *
+   * Gotchas: a non-function listener is a usage error (`TypeError`), and so is a listener that throws when
+   * first called (it is not added). When a listener throws on a change, the others still run, the meter is
+   * still set, and `configure`/`reset` rethrows the first error afterwards. Subscribing the same function twice
+   * calls it twice.
+   *
+   * @example
+   * ```ts
+   * import { GoDiagnostics } from "@pipe/result";
+   * let on = false;
+   * const stop = GoDiagnostics.subscribe((meter) => {
+   *   on = meter !== undefined;
+   * });
+   * stop();
+   * ```
+   */
+  subscribe(listener: (meter: MeterLike | undefined) => void): () => void;
 }
 
 /**
@@ -136,5 +160,8 @@ export const GoDiagnostics: GoDiagnosticsApi = Object.freeze({
   },
   get meter(): MeterLike | undefined {
     return currentMeter;
+  },
+  subscribe(listener: (meter: MeterLike | undefined) => void): () => void {
+    return subscribeMeter(listener);
   },
 });

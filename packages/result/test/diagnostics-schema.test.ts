@@ -69,6 +69,35 @@ describe("GoDiagnostics", () => {
     expect(GoDiagnostics.meter).toBeUndefined();
   });
 
+  it("subscribe: called now and on every change until unsubscribed; a throwing listener is isolated", () => {
+    const seen: (MeterLike | undefined)[] = [];
+    const stop = GoDiagnostics.subscribe((m) => {
+      seen.push(m);
+    });
+    expect(seen).toEqual([undefined]);
+    const first = fakeMeter().meter;
+    const second = fakeMeter().meter;
+    const stopThrowing = GoDiagnostics.subscribe((m) => {
+      if (m === second) throw new Error("listener failed");
+    });
+    const after: (MeterLike | undefined)[] = [];
+    const stopAfter = GoDiagnostics.subscribe((m) => {
+      after.push(m);
+    });
+    GoDiagnostics.configure(first);
+    expect(() => GoDiagnostics.configure(second)).toThrow("listener failed");
+    expect(GoDiagnostics.meter).toBe(second); // set regardless
+    expect(after).toEqual([undefined, first, second]); // the later listener still ran
+    stopThrowing();
+    stopAfter();
+    GoDiagnostics.reset();
+    expect(seen).toEqual([undefined, first, second, undefined]);
+    stop();
+    GoDiagnostics.configure(first);
+    expect(seen).toHaveLength(4);
+    expect(() => GoDiagnostics.subscribe(42 as never)).toThrow(TypeError);
+  });
+
   it("configure rejects a non-meter", () => {
     expect(() => GoDiagnostics.configure({} as MeterLike)).toThrow(TypeError);
   });

@@ -46,6 +46,29 @@ export function setMeter(meter: MeterLike | undefined): void {
           }),
         };
   if (was !== (meter !== undefined)) for (const hook of hooks) hook(meter !== undefined);
+  // Every listener runs; the first throw is rethrown afterwards (the meter is set either way).
+  let failure: { error: unknown } | undefined;
+  for (const listener of [...listeners]) {
+    try {
+      listener(meter);
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
+}
+
+const listeners = new Set<(meter: MeterLike | undefined) => void>();
+
+/** Adds a meter listener, calls it with the current meter, and returns the function that removes it. */
+export function subscribeMeter(listener: (meter: MeterLike | undefined) => void): () => void {
+  if (typeof listener !== "function") throw new TypeError("GoDiagnostics.subscribe: expected a function.");
+  const own = (meter: MeterLike | undefined): void => listener(meter);
+  own(currentMeter);
+  listeners.add(own);
+  return () => {
+    listeners.delete(own);
+  };
 }
 
 /** Counts one created success (no-op when metrics are off). */
