@@ -1,10 +1,16 @@
 import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
-import { NO_VALUE } from "./channel-types.ts";
-import { turnScopedInstruments } from "./internal/diagnostics.ts";
+import { NO_VALUE, type NoValue } from "./channel-types.ts";
+import { metricsOff } from "./internal/diagnostics.ts";
 import { settleOutput } from "./internal/invoke.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import { executePlan, planSelect, type SelectOptions, type SelectPlan } from "./select.ts";
 import type { SelectCase } from "./select-case.ts";
+
+// Module-local aliases of imported bindings used per value: V8 (Node 20) re-reads an imported binding and checks
+// it for the temporal dead zone on every use, but folds a module-local constant (select benchmark: 1.46x -> 1.27x).
+const NONE: NoValue = NO_VALUE;
+const OkResult = Ok;
+const ErrResult = Err;
 
 type Continuation<R> = SelectCase<R>["run"];
 /**
@@ -59,18 +65,18 @@ export class PreparedSelect<R> {
   /** Runs one select; see `select` for results, errors and abort behaviour. */
   run(options?: SelectOptions): Result<R> | Promise<Result<R>> {
     const sources = this.sources;
-    if (options === undefined && sources !== undefined && turnScopedInstruments() === undefined) {
+    if (options === undefined && sources !== undefined && metricsOff()) {
       for (let i = 0; i < sources.length; i++) {
         const source = sources[i] as WatchableReader;
         const value = source.tryRead();
-        if (value !== NO_VALUE) {
+        if (value !== NONE) {
           let out: unknown;
           try {
             out = (this.continuations[i] as Continuation<R>)(value);
           } catch (error) {
             return err<R>(PipeError.fromException(error));
           }
-          if (out instanceof Ok || out instanceof Err) return out as Result<R>;
+          if (out instanceof OkResult || out instanceof ErrResult) return out as Result<R>;
           return settleOutput<R>(out);
         }
         const status = source.pipeStatus();

@@ -1,6 +1,6 @@
 import { GoDiagnostics, ok } from "@pipe/result";
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, SelectCase, select, VirtualTimeProvider } from "../src/index.ts";
+import { Channel, prepareSelect, SelectCase, select, VirtualTimeProvider } from "../src/index.ts";
 
 function recordingMeter() {
   const counts: Record<string, number> = {};
@@ -49,6 +49,26 @@ describe("diagnostics", () => {
     const p = Channel.createPrioritized<number>({ levels: 2 });
     for (let i = 0; i < 64; i++) p.writer.tryWrite(i, 0);
     expect(records["channel.depth"]).toEqual([64, 128, 64]);
+  });
+
+  it("switches depth sampling and prepared-select counting on and off with the meter", () => {
+    const { meter, counts, records } = recordingMeter();
+    const { reader, writer } = Channel.createBounded<number>(1000);
+    const sel = prepareSelect([SelectCase.read(reader, (v: number) => ok(v))]);
+    for (let i = 0; i < 64; i++) writer.tryWrite(i); // off: no samples, nothing counted
+    sel.run();
+    expect(records["channel.depth"]).toBeUndefined();
+    expect(counts["channel.select.attempts"]).toBeUndefined();
+    GoDiagnostics.configure(meter);
+    for (let i = 0; i < 64; i++) expect(writer.tryWrite(i)).toBe(true); // on: the 64th write is sampled
+    expect(sel.run().isOk).toBe(true); // on: the prepared select goes through the counted path
+    expect(records["channel.depth"]).toEqual([127]);
+    expect(counts["channel.select.attempts"]).toBe(1);
+    GoDiagnostics.reset();
+    for (let i = 0; i < 128; i++) writer.tryWrite(i);
+    sel.run();
+    expect(records["channel.depth"]).toEqual([127]);
+    expect(counts["channel.select.attempts"]).toBe(1);
   });
 
   it("creates instruments lazily and again for a new meter", () => {

@@ -60,16 +60,51 @@ export function instruments(): Instruments | undefined {
   return cached;
 }
 
-/**
- * `channel.depth` is sampled: one record per 64 buffered writes of a channel (the 64th, 128th, ...), so the
- * write fast path pays one counter increment instead of a diagnostics lookup.
- */
-export const DEPTH_SAMPLE_MASK = 63;
-
 /** Records one `channel.depth` sample when diagnostics are on. */
 export function recordDepth(depth: number): void {
   const meter = instruments();
   if (meter !== undefined) meter.channelDepth.record(depth);
+}
+
+/** A channel whose writes can be sampled for `channel.depth`. */
+interface DepthSampled {
+  depthTick: number;
+  readonly count: number;
+}
+
+type TryWrite = (this: DepthSampled, value: unknown, priority?: number) => boolean;
+
+/**
+ * Installs `proto.tryWrite`: `lean` while metrics are off, and while a meter is configured a wrapper that records
+ * `channel.depth` once per 64 successful writes of a channel (the 64th, 128th, ...: the buffered count after the
+ * write). Swapping the method keeps the write fast path free of any diagnostics check while metrics are off.
+ */
+export function sampleDepthWhileMetered(proto: object, lean: TryWrite): void {
+  function sampled(this: DepthSampled, value: unknown, priority?: number): boolean {
+    const wrote = lean.call(this, value, priority);
+    if (wrote && (++this.depthTick & 63) === 0) recordDepth(this.count);
+    return wrote;
+  }
+  GoDiagnostics.subscribe((meter) => {
+    Object.defineProperty(proto, "tryWrite", {
+      value: meter === undefined ? lean : sampled,
+      writable: true,
+      configurable: true,
+    });
+  });
+}
+
+// Whether a meter is configured, for checks on hot paths: a field of a module constant that V8 folds to a
+// constant in optimised code until the first `GoDiagnostics.configure` (written only when it changes).
+const metering = { on: false };
+GoDiagnostics.subscribe((meter) => {
+  const on = meter !== undefined;
+  if (metering.on !== on) metering.on = on;
+});
+
+/** Whether metrics are off (no meter configured); free in optimised code while they have never been on. */
+export function metricsOff(): boolean {
+  return !metering.on;
 }
 
 let turnChecked = false;

@@ -1,10 +1,14 @@
 import { ErrorCodes, err, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader } from "../channel-types.ts";
-import { NO_VALUE } from "../channel-types.ts";
+import { NO_VALUE, type NoValue } from "../channel-types.ts";
 import { TimeProvider, type TimerHandle } from "../time-provider.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
+
+// A module-local alias of the imported sentinel: V8 (Node 20) re-reads an imported binding and checks it for the
+// temporal dead zone on every use, but folds a module-local constant (the select benchmark: 1.46x -> 1.27x).
+const NONE: NoValue = NO_VALUE;
 
 /** Options shared by the drain-based combinators. */
 export interface DrainOptions {
@@ -181,7 +185,7 @@ async function loop<T>(
         }
       }
       const value = source.tryRead();
-      if (value !== NO_VALUE) {
+      if (value !== NONE) {
         let r = step(value as T, i, signalOf);
         if (r !== undefined) {
           if (r instanceof Promise) r = settleWait(await r, deadline, timeout);
