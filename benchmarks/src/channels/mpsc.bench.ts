@@ -1,8 +1,9 @@
 /**
  * (2) 8 producers × 125,000 numbers merged into one consumer.
+ *
+ * The `@repeaterjs/repeater` peer of this workload runs in `repeater.bench.ts`, in a process of its own (see there).
  */
 import { Channel, merge, NO_VALUE } from "@pipe/channels";
-import { FixedBuffer, Repeater } from "@repeaterjs/repeater";
 import { Effect, Queue } from "effect";
 import { benchmark } from "../harness.ts";
 import { EMPTY, RingChannel, waitAny } from "./baseline.ts";
@@ -123,20 +124,6 @@ function effect(): Promise<number> {
   );
 }
 
-async function repeater(): Promise<number> {
-  const sources = Array.from(
-    { length: PRODUCERS },
-    (_, p) =>
-      new Repeater<number>(async (push, stop) => {
-        for (let i = 0; i < PER; i++) await push(p + i);
-        stop();
-      }, new FixedBuffer(CAP)),
-  );
-  let sum = 0;
-  for await (const v of Repeater.merge(sources)) sum += v;
-  return sum;
-}
-
 export default benchmark({
   name: "channels: 8 producers × 125,000 merged into one consumer",
   workload: `${PRODUCERS} producers each write ${PER.toLocaleString("en")} numbers into their own bounded(${CAP}); a merge forwards them into one bounded(${CAP}) read by one consumer`,
@@ -149,6 +136,5 @@ export default benchmark({
     { name: "@pipe/channels merge()", run: pipeMerge, bound: 1.25, guardRuntimes: ["node"] },
     { name: "@pipe/channels shared channel (8 writers)", run: pipeShared },
     { name: "effect Queue.bounded (8 fibers)", run: effect },
-    { name: "@repeaterjs/repeater Repeater.merge", run: repeater },
   ],
 });

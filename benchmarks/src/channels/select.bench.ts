@@ -1,9 +1,10 @@
 /**
  * (3) select over 4 channels: 4 producers × 250,000 numbers, one consumer selecting until every channel closed.
+ *
+ * The `@repeaterjs/repeater` peer of this workload runs in `repeater.bench.ts`, in a process of its own (see there).
  */
 import { Channel, fanIn, prepareSelect, SelectCase, select } from "@pipe/channels";
 import { ok, type Result } from "@pipe/result";
-import { FixedBuffer, Repeater } from "@repeaterjs/repeater";
 import { Effect, Queue } from "effect";
 import { benchmark } from "../harness.ts";
 import { EMPTY, RingChannel, waitAny } from "./baseline.ts";
@@ -134,20 +135,6 @@ function effect(): Promise<number> {
   );
 }
 
-async function repeater(): Promise<number> {
-  const sources = Array.from(
-    { length: CHANNELS },
-    (_, p) =>
-      new Repeater<number>(async (push, stop) => {
-        for (let i = 0; i < PER; i++) await push(p + i);
-        stop();
-      }, new FixedBuffer(CAP)),
-  );
-  let sum = 0;
-  for await (const v of Repeater.merge(sources)) sum += v;
-  return sum;
-}
-
 export default benchmark({
   name: "channels: select over 4 channels",
   workload: `${CHANNELS} producers × ${PER.toLocaleString("en")} numbers into bounded(${CAP}) channels; one consumer runs select over the 4 read cases until all are drained`,
@@ -166,6 +153,5 @@ export default benchmark({
     { name: "@pipe/channels select(cases)", run: pipeSelect },
     { name: "@pipe/channels fanIn() (select loop)", run: pipeFanIn },
     { name: "effect Queue.bounded (4 fibers → 1 queue, no select)", run: effect },
-    { name: "@repeaterjs/repeater Repeater.merge", run: repeater },
   ],
 });

@@ -1,8 +1,9 @@
 /**
  * (1) One producer → one consumer: 1,000,000 numbers through a bounded(1024) channel with real backpressure.
+ *
+ * The `@repeaterjs/repeater` peer of this workload runs in `repeater.bench.ts`, in a process of its own (see there).
  */
 import { Channel, NO_VALUE } from "@pipe/channels";
-import { FixedBuffer, Repeater } from "@repeaterjs/repeater";
 import { Effect, Queue } from "effect";
 import { benchmark } from "../harness.ts";
 import { EMPTY, RingChannel } from "./baseline.ts";
@@ -84,16 +85,6 @@ function effect(): Promise<number> {
   );
 }
 
-async function repeater(): Promise<number> {
-  const r = new Repeater<number>(async (push, stop) => {
-    for (let i = 0; i < N; i++) await push(i);
-    stop();
-  }, new FixedBuffer(CAP));
-  let sum = 0;
-  for await (const v of r) sum += v;
-  return sum;
-}
-
 export default benchmark({
   name: "channels: 1 producer → 1 consumer, bounded(1024)",
   workload: `${N.toLocaleString("en")} numbers through a bounded channel of ${CAP} with backpressure (tryWrite/tryRead, await only when full/empty)`,
@@ -106,6 +97,5 @@ export default benchmark({
     { name: "@pipe/channels", run: pipe, bound: 1.25, guardRuntimes: ["node"] },
     { name: "@pipe/channels (write + for await)", run: pipeForAwait },
     { name: "effect Queue.bounded", run: effect },
-    { name: "@repeaterjs/repeater FixedBuffer", run: repeater },
   ],
 });
