@@ -4,6 +4,10 @@ import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts
 import { settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
+// Module-local aliases of the result classes checked per value (see the note in `select.ts`).
+const OkResult = Ok;
+const ErrResult = Err;
+
 /**
  * Options of {@link fanIn}.
  *
@@ -88,8 +92,8 @@ export function fanIn<T>(
       } catch (error) {
         return err<void>(PipeError.fromException(error));
       }
-      if (out === undefined || out instanceof Ok) return undefined;
-      if (out instanceof Err) return out as Result<void>;
+      if (out === undefined || out instanceof OkResult) return undefined;
+      if (out instanceof ErrResult) return out as Result<void>;
       const r = settleOutput<unknown>(out);
       if (r instanceof Promise) return r as Promise<Result<void>>;
       return r.isErr ? (r as Result<void>) : undefined;
