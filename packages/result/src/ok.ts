@@ -43,8 +43,12 @@ export class Ok<T> {
   /**
    * Internal: use `ok(value)`; the constructor does not count diagnostics. With a non-empty `compensations`
    * list it returns an instance of the internal subclass that carries them.
+   *
+   * Gotchas: `Ok` cannot be subclassed (a `TypeError`): its combinators build plain successes.
    */
   constructor(value: T, compensations?: readonly Compensation[]) {
+    // `new.target` is a constant wherever `new Ok(...)` is inlined, so this test costs nothing there.
+    if (new.target !== OkClass && new.target !== CompensatedOkClass) notSubclassable();
     (this as { value: T }).value = value;
     // A one-field object on the common path; `new Ok(v)` folds this test away once inlined.
     if (compensations !== undefined && compensations.length > 0) {
@@ -281,6 +285,14 @@ class CompensatedOk<T> extends Ok<T> {
   override andThen<U>(fn: (value: T) => Result<U>): Result<U> {
     return prependCompensations(this.compensations, fn(this.value));
   }
+}
+
+// Module-local aliases for the constructor's subclass test (a class's own name is re-checked on every read).
+const OkClass: typeof Ok = Ok;
+const CompensatedOkClass: typeof CompensatedOk = CompensatedOk;
+
+function notSubclassable(): never {
+  throw new TypeError("Ok cannot be subclassed: create successes with ok(value).");
 }
 
 // Class bindings on the hot path: a class's own name, read inside its methods, is a lexical binding that V8

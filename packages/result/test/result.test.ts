@@ -75,6 +75,12 @@ describe("ok / err", () => {
     expect(String(direct)).toBe("Ok(1)");
   });
 
+  it("Ok cannot be subclassed (its combinators build plain successes)", () => {
+    class Tagged<T> extends Ok<T> {}
+    expect(() => new Tagged(1)).toThrow(TypeError);
+    expect(() => new Tagged(1, [compensation(() => {})])).toThrow(TypeError);
+  });
+
   it("is never thenable", async () => {
     expect("then" in ok(1)).toBe(false);
     expect("then" in err(boom)).toBe(false);
