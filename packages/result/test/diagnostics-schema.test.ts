@@ -98,6 +98,25 @@ describe("GoDiagnostics", () => {
     expect(() => GoDiagnostics.subscribe(42 as never)).toThrow(TypeError);
   });
 
+  it("subscribe: a listener that changes the meter leaves every listener on the newest one", () => {
+    const first = fakeMeter().meter;
+    const fallback = fakeMeter().meter;
+    const last: (MeterLike | undefined)[] = [];
+    const stopA = GoDiagnostics.subscribe((m) => {
+      if (m === undefined) GoDiagnostics.configure(fallback); // keeps a meter configured
+    });
+    const stopB = GoDiagnostics.subscribe((m) => {
+      last.push(m);
+    });
+    expect(GoDiagnostics.meter).toBe(fallback);
+    GoDiagnostics.configure(first);
+    GoDiagnostics.reset();
+    expect(GoDiagnostics.meter).toBe(fallback);
+    expect(last.at(-1)).toBe(fallback);
+    stopA();
+    stopB();
+  });
+
   it("configure rejects a non-meter", () => {
     expect(() => GoDiagnostics.configure({} as MeterLike)).toThrow(TypeError);
   });

@@ -46,9 +46,13 @@ export function setMeter(meter: MeterLike | undefined): void {
           }),
         };
   if (was !== (meter !== undefined)) for (const hook of hooks) hook(meter !== undefined);
-  // Every listener runs; the first throw is rethrown afterwards (the meter is set either way).
+  // Every listener runs; the first throw is rethrown afterwards (the meter is set either way). A listener that
+  // changes the meter itself starts a newer round, which tells every listener the newer meter: this round
+  // stops there, so no listener is left holding the older one.
+  const round = ++rounds;
   let failure: { error: unknown } | undefined;
   for (const listener of [...listeners]) {
+    if (round !== rounds) break;
     try {
       listener(meter);
     } catch (error) {
@@ -57,6 +61,9 @@ export function setMeter(meter: MeterLike | undefined): void {
   }
   if (failure !== undefined) throw failure.error;
 }
+
+/** Meter changes so far (see `setMeter`). */
+let rounds = 0;
 
 const listeners = new Set<(meter: MeterLike | undefined) => void>();
 
