@@ -72,6 +72,20 @@ describe("diagnostics", () => {
     expect(counts["channel.select.attempts"]).toBe(1);
   });
 
+  it("samples only writes that buffered a value (not hand-offs to readers, not drop-mode writes when full)", async () => {
+    const { meter, records } = recordingMeter();
+    GoDiagnostics.configure(meter);
+    const dropping = Channel.createBounded<number>({ capacity: 4, fullMode: "dropOldest" });
+    for (let i = 0; i < 200; i++) dropping.writer.tryWrite(i);
+    const handed = Channel.createBounded<number>(4);
+    for (let i = 0; i < 128; i++) {
+      const read = handed.reader.read();
+      expect(handed.writer.tryWrite(i)).toBe(true);
+      await read;
+    }
+    expect(records["channel.depth"]).toBeUndefined();
+  });
+
   it("creates instruments lazily and again for a new meter", () => {
     const first = recordingMeter();
     const { writer } = Channel.createUnbounded<number>();

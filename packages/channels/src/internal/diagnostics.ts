@@ -76,13 +76,16 @@ type TryWrite = (this: DepthSampled, value: unknown, priority?: number) => boole
 
 /**
  * Installs `proto.tryWrite`: `lean` while metrics are off, and while a meter is configured a wrapper that records
- * `channel.depth` once per 64 successful writes of a channel (the 64th, 128th, ...: the buffered count after the
+ * `channel.depth` once per 64 buffered writes of a channel (the 64th, 128th, ...: the buffered count after the
  * write). Swapping the method keeps the write fast path free of any diagnostics check while metrics are off.
  */
 export function sampleDepthWhileMetered(proto: object, lean: TryWrite): void {
   function sampled(this: DepthSampled, value: unknown, priority?: number): boolean {
+    const before = this.count;
     const wrote = lean.call(this, value, priority);
-    if (wrote && (++this.depthTick & 63) === 0) recordDepth(this.count);
+    // Only writes that buffered a value count: not a hand-off to a waiting reader, nor a drop-mode write that
+    // replaced or discarded a value in a full buffer.
+    if (wrote && this.count > before && (++this.depthTick & 63) === 0) recordDepth(this.count);
     return wrote;
   }
   GoDiagnostics.subscribe((meter) => {
