@@ -196,6 +196,9 @@ export async function measure(definition: Benchmark, runtime: string): Promise<B
   };
 }
 
+// Reports cross a process boundary as JSON, where a non-finite ratio (a zero baseline) arrives as null.
+const ratioText = (r: number | null): string =>
+  typeof r === "number" && Number.isFinite(r) ? r.toFixed(2) : "n/a";
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(4));
 const fmtRate = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k/s` : `${n.toFixed(1)}/s`;
@@ -231,7 +234,7 @@ export function toMarkdown(runtime: string, version: string, reports: readonly B
     for (const v of [r.baseline, ...r.variants]) {
       const verdict = v === r.baseline ? "baseline" : !v.passed ? "**FAIL**" : v.guarded ? "pass" : "info";
       lines.push(
-        `| ${v.name} | ${fmt(v.stats.min)} | ${fmt(v.stats.median)} | ${fmt(v.stats.max)} | ${fmt(v.stats.p50)} | ${fmt(v.stats.p99)} | ${fmtRate(v.itemsPerSecond)} | ${v.ratio.toFixed(2)} | ${v.ratioP99.toFixed(2)} | ${guardText(v)} | ${verdict} |`,
+        `| ${v.name} | ${fmt(v.stats.min)} | ${fmt(v.stats.median)} | ${fmt(v.stats.max)} | ${fmt(v.stats.p50)} | ${fmt(v.stats.p99)} | ${fmtRate(v.itemsPerSecond)} | ${ratioText(v.ratio)} | ${ratioText(v.ratioP99)} | ${guardText(v)} | ${verdict} |`,
       );
     }
     lines.push("");
