@@ -4,7 +4,7 @@ import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts
 import { settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
-// Module-local aliases of the result classes checked per value (see the note in `select.ts`).
+// Module-local aliases for per-value checks (see `NO_VALUE` in channel-types.ts).
 const OkResult = Ok;
 const ErrResult = Err;
 

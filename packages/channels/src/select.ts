@@ -7,8 +7,7 @@ import { MultiWait, Wake } from "./internal/multi-wait.ts";
 import type { SelectCase } from "./select-case.ts";
 import { TimeProvider } from "./time-provider.ts";
 
-// Module-local aliases of imported bindings used per value: V8 (Node 20) re-reads an imported binding and checks
-// it for the temporal dead zone on every use, but folds a module-local constant (select benchmark: 1.46x -> 1.27x).
+// Module-local aliases for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
 const OkResult = Ok;
 const ErrResult = Err;

@@ -18,8 +18,7 @@ import {
 import { type ListNode, WaiterList } from "./list.ts";
 import type { WatchableReader, Watcher } from "./protocol.ts";
 
-// A module-local alias of the imported sentinel: V8 (Node 20) re-reads an imported binding and checks it for the
-// temporal dead zone on every use, but folds a module-local constant (the select benchmark: 1.46x -> 1.27x).
+// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
 
 /** Marker result delivered to a read waiter released by an iterator's `return()`. */

@@ -6,8 +6,7 @@ import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
 
-// A module-local alias of the imported sentinel: V8 (Node 20) re-reads an imported binding and checks it for the
-// temporal dead zone on every use, but folds a module-local constant (the select benchmark: 1.46x -> 1.27x).
+// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
 
 /** Options shared by the drain-based combinators. */
