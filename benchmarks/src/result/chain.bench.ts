@@ -82,10 +82,10 @@ export default benchmark({
   itemsPerSample: N,
   baseline: { name: "plain union + free functions", run: runPlain },
   variants: [
-    // The issue's target: at most 1.3x. Measured 1.18-1.22x on Node 20 (1.73x before the hot path was slimmed).
-    // neverthrow runs at about 0.83x here: Node resolves it to its CommonJS build, and on Node 20 the same code
-    // as an ES module runs at about 1.09x (see the issue note).
-    // Guarded on Node (as the channel targets are); Bun runs it at about 1.4-1.5x and Deno at about 1.1x.
+    // The issue's target: at most 1.3x. Measured 0.98-0.99x on Node 20 (1.73x at first, 1.18-1.22x before failures
+    // stopped defeating V8's escape analysis). neverthrow runs at about 0.80x: Node resolves it to its CommonJS
+    // build, and on Node 20 the same code as an ES module runs at about 1.0x (see the issue note).
+    // Guarded on Node (as the channel targets are); Bun runs it at about 1.4x and Deno at about 1.1x.
     { name: "@pipe/result", run: runPipe, bound: 1.3, guardRuntimes: ["node"] },
     { name: "neverthrow", run: runNeverthrow },
   ],

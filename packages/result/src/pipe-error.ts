@@ -1,4 +1,4 @@
-import { descriptorMetadataOf, ErrorCodes } from "./error-codes.ts";
+import { descriptorMetadataOf, ErrorCodes, lastLookup } from "./error-codes.ts";
 import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
 import { EMPTY_METADATA, exceptionTypeOf, messageOf, renderReason } from "./internal/render.ts";
 import type { Result } from "./result.ts";
@@ -29,6 +29,9 @@ export interface PipeErrorJson {
 }
 
 const EMPTY_ERRORS: readonly PipeError[] = Object.freeze([]);
+// A module-local alias: V8 (Node 20) re-checks an imported binding on every read, not a local constant. Safe at
+// evaluation: `error-codes.ts` imports nothing, so it is always evaluated before this module.
+const LAST_LOOKUP = lastLookup;
 const BRAND: unique symbol = Symbol.for("@pipe/result.PipeError") as never;
 
 function invalidArguments(message: unknown): never {
@@ -141,12 +144,13 @@ export class PipeError {
    * or a blank metadata key, and when a child is not a PipeError.
    */
   constructor(message: string, code?: string, options?: PipeErrorOptions) {
-    // Fast path (a string message, no options, an absent or plainly non-blank code) stays tiny so V8 can
-    // inline it into a chain; everything else, validation errors included, goes through `initSlow`.
+    // Fast path: a string message, no options, and no code or the code of the previous lookup, which was
+    // validated then. It stays tiny so V8 inlines it into a chain and can drop the allocation of an error that
+    // goes unused. Everything else, validation errors included, goes through `initSlow`.
     if (
       options !== undefined ||
       typeof message !== "string" ||
-      (code !== undefined && (typeof code !== "string" || code.length === 0 || code.charCodeAt(0) <= 32))
+      (code !== undefined && code !== LAST_LOOKUP.code)
     ) {
       initSlow(this, message, code, options);
       return;
@@ -154,8 +158,10 @@ export class PipeError {
     this.message = message;
     this.code = code;
     // Only a registered code adds a field; `cause`, `metadata` and `errors` default on the prototype.
-    const metadata = descriptorMetadataOf(code);
-    if (metadata !== undefined) this.metadata = metadata;
+    if (code !== undefined) {
+      const metadata = LAST_LOOKUP.metadata;
+      if (metadata !== undefined) this.metadata = metadata;
+    }
   }
 
   /**

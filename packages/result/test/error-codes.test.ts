@@ -40,6 +40,23 @@ describe("ErrorCodes", () => {
     expect(() => ErrorCodes.register(null as never)).toThrow(TypeError);
   });
 
+  it("a code used before it is registered gains its descriptor metadata from then on", () => {
+    // The constructor remembers the last code it looked up; registering must not leave that answer stale.
+    const before = PipeError.from("x", "test.late");
+    expect(before.metadata).toEqual({});
+    expect(PipeError.from("y", "test.late").metadata).toEqual({});
+    ErrorCodes.register({
+      code: "test.late",
+      name: "Late",
+      description: "Registered late.",
+      category: "Test",
+    });
+    const after = PipeError.from("z", "test.late");
+    expect(after.metadata["error.name"]).toBe("Late");
+    expect(new PipeError("w", "test.late").metadata["error.category"]).toBe("Test");
+    expect(before.metadata).toEqual({});
+  });
+
   it("the descriptor objects are frozen", () => {
     expect(Object.isFrozen(ErrorCodes.describe("error.timeout"))).toBe(true);
   });

@@ -54,6 +54,23 @@ describe("PipeError factories", () => {
     expect(PipeError.from("x", "unknown.code").metadata).toEqual({});
   });
 
+  it("validates every code, also right after a valid one was used", () => {
+    for (const code of ["test.valid", "error.timeout"]) {
+      expect(PipeError.from("x", code).code).toBe(code);
+      expect(() => PipeError.from("x", "  ")).toThrow(TypeError);
+      expect(() => PipeError.from("x", "")).toThrow(TypeError);
+      expect(() => new PipeError("x", 5 as unknown as string)).toThrow(TypeError);
+      expect(() => new PipeError(7 as unknown as string, code)).toThrow(TypeError);
+      expect(PipeError.from("x", code).code).toBe(code);
+    }
+    // The fast path and the general path build equal errors for the same code.
+    PipeError.from("x", "error.timeout");
+    const viaFast = PipeError.from("x", "error.timeout");
+    const viaSlow = PipeError.from("x", "error.timeout", {});
+    expect(Object.keys(viaFast)).toEqual(Object.keys(viaSlow));
+    expect(viaFast.metadata).toBe(viaSlow.metadata);
+  });
+
   it("rejects a non-string message, a blank code and a blank metadata key", () => {
     expect(() => PipeError.from(undefined as unknown as string)).toThrow(TypeError);
     expect(() => PipeError.from("x", "  ")).toThrow(TypeError);

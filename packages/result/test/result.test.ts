@@ -38,6 +38,24 @@ describe("ok / err", () => {
     expect(err(new Error("x") as unknown as PipeError).error.code).toBe("error.exception");
   });
 
+  it("err keeps a PipeError as the same instance and converts anything else", () => {
+    expect(err(boom).error).toBe(boom);
+    expect(err(null as unknown as PipeError).error.code).toBe("error.unspecified");
+    expect(err("text" as unknown as PipeError).error.message).toBe("text");
+    // A plain object is not taken for a PipeError, even with a PipeError-like shape.
+    const lookalike = { message: "m", code: "c" } as unknown as PipeError;
+    const converted = err(lookalike).error;
+    expect(converted).not.toBe(lookalike);
+    expect(PipeError.is(converted)).toBe(true);
+    // An error branded by another copy of the package is kept as it is.
+    class OtherCopy {
+      readonly message = "f";
+    }
+    Object.defineProperty(OtherCopy.prototype, Symbol.for("@pipe/result.PipeError"), { value: true });
+    const foreign = new OtherCopy() as unknown as PipeError;
+    expect(err(foreign).error).toBe(foreign);
+  });
+
   it("shape: one own field; compensations own only when attached, else a shared frozen empty list", () => {
     expect(Object.keys(ok(1))).toEqual(["value"]);
     expect(Object.keys(err(boom))).toEqual(["error"]);
