@@ -85,7 +85,7 @@ export default benchmark({
     // The issue's target: at most 1.3x. Measured 0.98-0.99x on Node 20 (1.73x at first, 1.18-1.22x before failures
     // stopped defeating V8's escape analysis). neverthrow runs at about 0.80x: Node resolves it to its CommonJS
     // build, and on Node 20 the same code as an ES module runs at about 1.0x (see the issue note).
-    // Guarded on Node (as the channel targets are); Bun runs it at about 1.4x and Deno at about 1.1x.
+    // Guarded on Node (as the channel targets are); Bun runs it at about 1.3x and Deno at about 1.1x.
     { name: "@pipe/result", run: runPipe, bound: 1.3, guardRuntimes: ["node"] },
     { name: "neverthrow", run: runNeverthrow },
   ],

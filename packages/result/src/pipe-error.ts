@@ -71,37 +71,13 @@ function buildMetadata(
   return Object.freeze({ ...descriptor, ...metadata });
 }
 
-interface PipeErrorFields {
-  message: string;
-  code: string | undefined;
-  cause: unknown;
-  metadata: Readonly<Record<string, unknown>>;
-  errors: readonly PipeError[];
-}
-
 /**
- * The constructor's general path: validates, then builds metadata and children. Like the fast path it owns
- * only fields that differ from the prototype's defaults, in the same order (message, code, metadata, cause,
- * errors), so equal errors have equal own keys whichever path built them.
+ * Validates a message and code that the constructor could not accept at a glance, and looks the code up so that
+ * {@link LAST_LOOKUP} holds it afterwards. Throws `TypeError` for a non-string message or a blank code.
  */
-function initSlow(
-  self: PipeErrorFields,
-  message: unknown,
-  code: unknown,
-  options: PipeErrorOptions | undefined,
-): void {
+function validateAndLookUp(message: unknown, code: unknown): void {
   if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
-  self.message = message;
-  self.code = code as string | undefined;
-  const metadata =
-    options === undefined
-      ? descriptorMetadataOf(code as string | undefined)
-      : buildMetadata(code as string | undefined, options.metadata);
-  if (metadata !== undefined && metadata !== EMPTY_METADATA) self.metadata = metadata;
-  if (options === undefined) return;
-  if (options.cause !== undefined) self.cause = options.cause;
-  const errors = buildChildren(options.errors);
-  if (errors !== EMPTY_ERRORS) self.errors = errors;
+  descriptorMetadataOf(code as string | undefined);
 }
 
 /**
@@ -144,35 +120,35 @@ export class PipeError {
    * or a blank metadata key, and when a child is not a PipeError.
    */
   constructor(message: string, code?: string, options?: PipeErrorOptions) {
-    // Fast path: a string message, no options, and no code or the code of the previous lookup, which was
-    // validated then. It stays tiny so V8 inlines it into a chain and can drop the allocation of an error that
-    // goes unused. Everything else, validation errors included, goes through `initSlow`.
+    // A string message and the code of the previous lookup (validated then), or no code, are accepted at a
+    // glance; anything else is validated and looked up first. The `typeof` test is not redundant: it lets
+    // JavaScriptCore (Bun) compare the two strings inline.
     if (
-      options !== undefined ||
       typeof message !== "string" ||
-      (code !== undefined && code !== LAST_LOOKUP.code)
+      (code !== undefined && (typeof code !== "string" || code !== LAST_LOOKUP.code))
     ) {
-      initSlow(this, message, code, options);
-      return;
+      validateAndLookUp(message, code);
     }
+    // `this` is never handed to a helper, so an engine that inlines this constructor can drop the allocation of
+    // an error nothing reads (JavaScriptCore gives that up once any path has passed `this` on).
+    // Only fields that differ from the prototype's defaults are owned, always in this order, so equal errors have
+    // equal own keys.
     this.message = message;
     this.code = code;
-    // Only a registered code adds a field; `cause`, `metadata` and `errors` default on the prototype.
-    if (code !== undefined) {
-      const metadata = LAST_LOOKUP.metadata;
-      if (metadata !== undefined) this.metadata = metadata;
+    if (options === undefined) {
+      if (code !== undefined) {
+        const metadata = LAST_LOOKUP.metadata;
+        if (metadata !== undefined) this.metadata = metadata;
+      }
+      return;
     }
+    const metadata = buildMetadata(code, options.metadata);
+    if (metadata !== EMPTY_METADATA) this.metadata = metadata;
+    if (options.cause !== undefined) this.cause = options.cause;
+    const errors = buildChildren(options.errors);
+    if (errors !== EMPTY_ERRORS) this.errors = errors;
   }
 
-  /**
-   * Creates an error from a message, an optional code and optional `{ cause, metadata }`.
-   *
-   * @example
-   * ```ts
-   * import { PipeError } from "@pipe/result";
-   * const e = PipeError.from("Bad input", "error.validation", { metadata: { field: "name" } });
-   * ```
-   */
   static from(message: string, code?: string, options?: PipeErrorOptions): PipeError {
     return new PipeError(message, code, options);
   }
