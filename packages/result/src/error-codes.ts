@@ -146,6 +146,17 @@ export function descriptorMetadataOf(
 }
 
 /**
+ * {@link descriptorMetadataOf} for a code that may not have been validated: looks it up without remembering it.
+ *
+ * @internal
+ */
+export function peekDescriptorMetadata(
+  code: string | undefined,
+): Readonly<Record<string, unknown>> | undefined {
+  return code === undefined ? undefined : descriptorMetadata.get(code);
+}
+
+/**
  * The last code {@link descriptorMetadataOf} looked up, with its descriptor metadata (`undefined` when the code
  * is not registered). Every code stored here has been validated, so `PipeError`'s constructor skips both the
  * validation and the lookup for a code equal to `code`. Registering a code clears it.

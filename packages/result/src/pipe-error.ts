@@ -1,4 +1,4 @@
-import { descriptorMetadataOf, ErrorCodes, lastLookup } from "./error-codes.ts";
+import { descriptorMetadataOf, ErrorCodes, lastLookup, peekDescriptorMetadata } from "./error-codes.ts";
 import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
 import { EMPTY_METADATA, exceptionTypeOf, messageOf, renderReason } from "./internal/render.ts";
 import type { Result } from "./result.ts";
@@ -50,7 +50,9 @@ function buildChildren(errors: readonly PipeError[] | undefined): readonly PipeE
 /** A non-blank string (cheap for the usual code without leading whitespace). */
 function isCode(code: unknown): boolean {
   if (typeof code !== "string" || code.length === 0) return false;
-  return code.charCodeAt(0) > 32 || code.trim().length > 0;
+  const first = code.charCodeAt(0);
+  // A printable ASCII first character settles it; otherwise (" x", "\u00a0", ...) ask `trim`.
+  return (first > 32 && first < 127) || code.trim().length > 0;
 }
 
 function buildMetadata(
@@ -72,8 +74,8 @@ function buildMetadata(
 }
 
 /**
- * Validates a message and code that the constructor could not accept at a glance, and looks the code up so that
- * {@link LAST_LOOKUP} holds it afterwards. Throws `TypeError` for a non-string message or a blank code.
+ * Validates a message and code that the constructor could not accept at a glance, and looks a given code up so
+ * that {@link LAST_LOOKUP} holds it afterwards. Throws `TypeError` for a non-string message or a blank code.
  */
 function validateAndLookUp(message: unknown, code: unknown): void {
   if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
@@ -149,6 +151,15 @@ export class PipeError {
     if (errors !== EMPTY_ERRORS) this.errors = errors;
   }
 
+  /**
+   * Creates an error from a message, an optional code and optional `{ cause, metadata }`.
+   *
+   * @example
+   * ```ts
+   * import { PipeError } from "@pipe/result";
+   * const e = PipeError.from("Bad input", "error.validation", { metadata: { field: "name" } });
+   * ```
+   */
   static from(message: string, code?: string, options?: PipeErrorOptions): PipeError {
     return new PipeError(message, code, options);
   }
@@ -326,7 +337,8 @@ export class PipeError {
    * ```
    */
   withCode(code: string | undefined): PipeError {
-    const old = descriptorMetadataOf(this.code);
+    // `this.code` may have been tampered with (the fields are writable), so look it up without remembering it.
+    const old = peekDescriptorMetadata(this.code);
     let metadata: Record<string, unknown> = { ...this.metadata };
     if (old !== undefined) {
       metadata = {};

@@ -53,8 +53,12 @@ export function ok<T>(value?: T): Ok<T | undefined> {
 /**
  * Creates a failure; counted once in diagnostics.
  *
- * Details: `undefined`/`null` becomes `PipeError.unspecified()` and a non-PipeError value (an exception) goes
- * through `PipeError.fromException`, so a failure always carries a PipeError.
+ * Details: a PipeError (recognised by its `constructor`, or by the brand of another copy of this package) is
+ * kept as the same instance; `undefined`/`null` becomes `PipeError.unspecified()` and any other value (an
+ * exception) goes through `PipeError.fromException`, so a failure always carries a PipeError.
+ *
+ * Gotchas: the common case is recognised by `error.constructor === PipeError`, so a plain object forged with
+ * an own `constructor: PipeError` property is taken as it is; build errors with `PipeError.from`.
  *
  * @example
  * ```ts

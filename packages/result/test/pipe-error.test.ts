@@ -63,12 +63,27 @@ describe("PipeError factories", () => {
       expect(() => new PipeError(7 as unknown as string, code)).toThrow(TypeError);
       expect(PipeError.from("x", code).code).toBe(code);
     }
+    expect(() => PipeError.from("x", "\u00a0")).toThrow(TypeError);
+    expect(() => PipeError.from("x", "\u3000\t")).toThrow(TypeError);
+    expect(PipeError.from("x", "\u00e9t\u00e9").code).toBe("\u00e9t\u00e9");
     // The fast path and the general path build equal errors for the same code.
     PipeError.from("x", "error.timeout");
     const viaFast = PipeError.from("x", "error.timeout");
     const viaSlow = PipeError.from("x", "error.timeout", {});
     expect(Object.keys(viaFast)).toEqual(Object.keys(viaSlow));
     expect(viaFast.metadata).toBe(viaSlow.metadata);
+  });
+
+  it("a tampered code never lets a blank code through later (withCode looks it up without remembering it)", () => {
+    const tampered = PipeError.from("x", "test.tamper");
+    (tampered as { code: string }).code = "   ";
+    const recoded = tampered.withCode(undefined);
+    expect(recoded.code).toBeUndefined();
+    expect(() => PipeError.from("y", "   ")).toThrow(TypeError);
+    expect(() => tampered.withCode("  ")).toThrow(TypeError);
+    expect(() => PipeError.from("y", "   ")).toThrow(TypeError);
+    // Building from a tampered error validates its code again.
+    expect(() => tampered.withMetadata("k", 1)).toThrow(TypeError);
   });
 
   it("rejects a non-string message, a blank code and a blank metadata key", () => {
