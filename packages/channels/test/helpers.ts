@@ -1,6 +1,7 @@
 import type { ChannelReader, ChannelWriter } from "../src/index.ts";
 
 interface Internals {
+  parked: number;
   readers: { size: number };
   readWatchers: { size: number };
   writeWatchers: { size: number };
@@ -8,11 +9,15 @@ interface Internals {
   lanes?: { writers: { size: number } }[];
 }
 
-/** Total parked waiters/watchers on a channel made by this package (reads private state). */
+/**
+ * Total parked waiters/watchers on a channel made by this package (reads private state). Throws when the
+ * channel's own `parked` count, which its hot paths trust to skip the lists, disagrees with the lists.
+ */
 export function parked(half: ChannelReader<unknown> | ChannelWriter<unknown>): number {
   const c = half as unknown as Internals;
   let n = c.readers.size + c.readWatchers.size + c.writeWatchers.size + (c.writers?.size ?? 0);
   for (const lane of c.lanes ?? []) n += lane.writers.size;
+  if (c.parked !== n) throw new Error(`the channel counts ${c.parked} parked waiters, its lists hold ${n}`);
   return n;
 }
 

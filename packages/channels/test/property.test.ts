@@ -140,6 +140,7 @@ async function scenario(kind: Kind, capacity: number, ops: Op[]): Promise<void> 
         break;
     }
     await flush(6);
+    parked(ch.reader); // the channel's own count agrees with its lists after every step
   }
   ch.writer.tryComplete();
   for (let v = ch.reader.tryRead(); v !== NO_VALUE; v = ch.reader.tryRead()) received.push(v);

@@ -4,10 +4,13 @@ import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
 import { sampleDepthWhileMetered } from "./diagnostics.ts";
 import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
 import { WaiterList } from "./list.ts";
-import { RingBuffer } from "./ring-buffer.ts";
+import { type RingFields, ringPop, ringPush, ringShift, ringSlots } from "./ring-buffer.ts";
 
-// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
+// Module-local aliases for per-value use (see `NO_VALUE` in channel-types.ts). `ring-buffer.ts` imports nothing,
+// so it is always evaluated before this module.
 const NONE: NoValue = NO_VALUE;
+const push = ringPush;
+const shift = ringShift;
 
 /** Full modes as small integers for the hot path. */
 export type Mode = 0 | 1 | 2 | 3;
@@ -28,10 +31,20 @@ export function modeOf(fullMode: FullMode | undefined): Mode {
   }
 }
 
-/** A single-lane channel: bounded (`capacity` finite) or unbounded (`capacity` Infinity). */
-export class BoundedChannel<T> extends ChannelCore<T> {
-  private readonly buffer: RingBuffer<T>;
-  private readonly writers: WaiterList<WriteWaiter<T>> = new WaiterList<WriteWaiter<T>>();
+/**
+ * A single-lane channel: bounded (`capacity` finite) or unbounded (`capacity` Infinity). It is its own ring
+ * buffer (the {@link RingFields}), which saves a hop per value.
+ */
+export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
+  /** @internal The ring buffer's slots (see ring-buffer.ts). */
+  items: (T | undefined)[];
+  /** @internal */
+  head = 0;
+  /** @internal */
+  mask: number;
+  /** @internal Buffered values. */
+  size = 0;
+  private readonly writers: WaiterList<WriteWaiter<T>> = new WaiterList<WriteWaiter<T>>(this);
 
   constructor(
     private readonly capacity: number,
@@ -39,41 +52,45 @@ export class BoundedChannel<T> extends ChannelCore<T> {
     private readonly onDrop: ((value: T) => void) | undefined,
   ) {
     super();
-    this.buffer = new RingBuffer<T>(Math.min(capacity, 16));
+    this.items = ringSlots<T>(Math.min(capacity, 16));
+    this.mask = this.items.length - 1;
   }
 
   /** Buffered writes while metered (see `sampleDepthWhileMetered`). */
   depthTick = 0;
 
   get count(): number {
-    return this.buffer.size;
+    return this.size;
   }
 
   tryRead(): T | NoValue {
-    const buffer = this.buffer;
-    if (buffer.size === 0) return NONE;
-    const value = buffer.shift();
+    if (this.size === 0) return NONE;
+    const value = shift(this);
+    if (this.parked !== 0) this.refill();
+    if (this.size === 0 && this.closed) this.finish();
+    return value;
+  }
+
+  /** After a read made room: moves the first blocked writer's value in, or wakes the write watchers. */
+  private refill(): void {
     if (this.writers.head !== null) {
       const w = this.writers.shift() as WriteWaiter<T>;
-      buffer.push(w.value);
+      push(this, w.value);
       w.settle(okVoidResult());
     } else if (this.writeWatchers.head !== null) {
       this.notify(this.writeWatchers);
     }
-    if (buffer.size === 0 && this.closed) this.finish();
-    return value;
   }
 
   tryWrite(value: T): boolean {
     if (this.closed) return false;
-    if (this.readers.head !== null) {
+    if (this.parked !== 0 && this.readers.head !== null) {
       (this.readers.shift() as ReadWaiter<T>).settle(ok(value));
       return true;
     }
-    const buffer = this.buffer;
-    if (buffer.size < this.capacity) {
-      buffer.push(value);
-      if (this.readWatchers.head !== null) this.notify(this.readWatchers);
+    if (this.size < this.capacity) {
+      push(this, value);
+      if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
       return true;
     }
     if (this.mode === Mode.Wait) return false;
@@ -81,8 +98,8 @@ export class BoundedChannel<T> extends ChannelCore<T> {
     if (this.mode === Mode.DropWrite) {
       dropped = value;
     } else {
-      dropped = this.mode === Mode.DropOldest ? buffer.shift() : buffer.pop();
-      buffer.push(value);
+      dropped = this.mode === Mode.DropOldest ? shift(this) : ringPop(this);
+      push(this, value);
     }
     if (this.onDrop !== undefined) {
       try {
@@ -114,7 +131,7 @@ export class BoundedChannel<T> extends ChannelCore<T> {
   }
 
   protected hasRoom(_lane: number): boolean {
-    return this.mode !== Mode.Wait || this.buffer.size < this.capacity;
+    return this.mode !== Mode.Wait || this.size < this.capacity;
   }
 }
 

@@ -7,8 +7,19 @@ export interface ListNode {
   seq: number;
 }
 
+/**
+ * What a list reports its size changes to: the channel that owns it, so its hot paths test one field
+ * (`parked !== 0`) instead of the head of each of its lists.
+ */
+export interface ParkedCount {
+  /** Waiters in all of the owner's lists. */
+  parked: number;
+}
+
 /** Intrusive doubly linked list of waiters; a node belongs to at most one list at a time. */
 export class WaiterList<N extends ListNode> {
+  constructor(private readonly owner: ParkedCount) {}
+
   head: N | null = null;
   tail: N | null = null;
   size = 0;
@@ -24,6 +35,7 @@ export class WaiterList<N extends ListNode> {
     else this.tail.next = node;
     this.tail = node;
     this.size++;
+    this.owner.parked++;
   }
 
   shift(): N | null {
@@ -43,6 +55,7 @@ export class WaiterList<N extends ListNode> {
     node.next = null;
     node.list = null;
     this.size--;
+    this.owner.parked--;
     return true;
   }
 

