@@ -66,24 +66,29 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
       if (lane.buffer.size === 0) continue;
       const value = lane.buffer.shift();
       this.total--;
-      if (lane.writers.head !== null) {
-        const w = lane.writers.shift() as WriteWaiter<T>;
-        lane.buffer.push(w.value);
-        this.total++;
-        w.settle(okVoidResult());
-      } else if (this.writeWatchers.head !== null) {
-        this.notify(this.writeWatchers);
-      }
+      if (this.parked !== 0) this.refill(lane);
       if (this.total === 0 && this.closed) this.finish();
       return value;
     }
     return NONE;
   }
 
+  /** After a read made room in `lane`: moves its first blocked writer's value in, or wakes the write watchers. */
+  private refill(lane: Lane<T>): void {
+    if (lane.writers.head !== null) {
+      const w = lane.writers.shift() as WriteWaiter<T>;
+      lane.buffer.push(w.value);
+      this.total++;
+      w.settle(okVoidResult());
+    } else if (this.writeWatchers.head !== null) {
+      this.notify(this.writeWatchers);
+    }
+  }
+
   tryWrite(value: T, priority?: number): boolean {
     const level = this.laneOf(priority);
     if (this.closed) return false;
-    if (this.readers.head !== null) {
+    if (this.parked !== 0 && this.readers.head !== null) {
       (this.readers.shift() as ReadWaiter<T>).settle(ok(value));
       return true;
     }
@@ -91,7 +96,7 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
     if (buffer.size < this.capacity) {
       buffer.push(value);
       this.total++;
-      if (this.readWatchers.head !== null) this.notify(this.readWatchers);
+      if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
       return true;
     }
     if (this.mode === Mode.Wait) return false;
