@@ -87,6 +87,20 @@ describe("bounded channel", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("an idle channel can be logged as JSON (its lists hold no reference back to it)", () => {
+    const channels = [
+      Channel.createBounded<number>(2),
+      Channel.createUnbounded<number>(),
+      Channel.createPrioritized<number>(),
+    ];
+    for (const ch of channels) {
+      expect(() => JSON.stringify(ch)).not.toThrow();
+      ch.writer.tryWrite(1);
+      expect(JSON.stringify(ch.reader)).toContain("1");
+      expect(ch.reader.tryRead()).toBe(1);
+    }
+  });
+
   it("validates options", () => {
     expect(() => Channel.createBounded(0)).toThrow(RangeError);
     expect(() => Channel.createBounded(1.5)).toThrow(RangeError);

@@ -115,8 +115,9 @@ const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined
  */
 export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<T>, WatchableReader {
   /**
-   * Waiters parked in any of this channel's lists (readers, writers, watchers). While it is 0, which is the
-   * steady state of a busy channel, reads and writes skip every list with one test.
+   * Waiters parked in any of this channel's lists (readers, writers, watchers), kept by the lists. While it is 0
+   * (whenever no reader, writer or select is waiting on this channel), reads and writes skip every list with one
+   * test.
    */
   parked = 0;
   protected readonly readers: WaiterList<ReadWaiter<T>> = new WaiterList<ReadWaiter<T>>(this);

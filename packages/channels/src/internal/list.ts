@@ -18,7 +18,13 @@ export interface ParkedCount {
 
 /** Intrusive doubly linked list of waiters; a node belongs to at most one list at a time. */
 export class WaiterList<N extends ListNode> {
-  constructor(private readonly owner: ParkedCount) {}
+  // A native private field: a back-reference that `JSON.stringify`, `Object.keys` and inspection do not follow
+  // (a channel's lists point back at the channel).
+  readonly #owner: ParkedCount;
+
+  constructor(owner: ParkedCount) {
+    this.#owner = owner;
+  }
 
   head: N | null = null;
   tail: N | null = null;
@@ -35,7 +41,7 @@ export class WaiterList<N extends ListNode> {
     else this.tail.next = node;
     this.tail = node;
     this.size++;
-    this.owner.parked++;
+    this.#owner.parked++;
   }
 
   shift(): N | null {
@@ -55,7 +61,7 @@ export class WaiterList<N extends ListNode> {
     node.next = null;
     node.list = null;
     this.size--;
-    this.owner.parked--;
+    this.#owner.parked--;
     return true;
   }
 

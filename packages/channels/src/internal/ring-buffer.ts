@@ -3,8 +3,8 @@
  * Deno). Freed slots are cleared so values are not retained.
  *
  * The operations are free functions over {@link RingFields}, so that a bounded channel can hold the fields itself
- * and save a hop per value (measured: 1.25x → 1.05x the hand-written ring on Node, 1.74x → 1.49x on Bun), while
- * prioritised channels keep one {@link RingBuffer} per lane. Both run the same code.
+ * and save a hop per value (in a write-1024/read-1024 loop: 1.25x → 1.11x the hand-written ring on Node, 1.74x →
+ * 1.50x on Bun), while prioritised channels keep one {@link RingBuffer} per lane. Both run the same code.
  */
 
 /** The state of a ring buffer. `items.length` is a power of two and `mask` is `items.length - 1`. */
