@@ -98,4 +98,32 @@ describe("diagnostics", () => {
     expect(first.records["channel.depth"]).toEqual([128]);
     expect(second.records["channel.depth"]).toEqual([192]);
   });
+
+  it("completing a channel counts no failure unless a parked reader or writer receives one (issue 14 item 10)", async () => {
+    const { meter, counts } = recordingMeter();
+    GoDiagnostics.configure(meter);
+    const channels = [
+      Channel.createUnbounded<number>(),
+      Channel.createBounded<number>(2),
+      Channel.createPrioritized<number>({ levels: 2 }),
+    ];
+    for (const c of channels) {
+      c.writer.tryWrite(1);
+      expect(c.writer.tryComplete()).toBe(true);
+      expect(c.reader.tryRead()).toBe(1); // drains: the channel finishes with nobody parked
+      await c.reader.completion;
+    }
+    expect(counts["result.failures"] ?? 0).toBe(0);
+    // A parked reader and a parked writer each receive one failure, counted once.
+    const bounded = Channel.createBounded<number>(1);
+    bounded.writer.tryWrite(1);
+    const parkedWriter = bounded.writer.write(2);
+    const empty = Channel.createUnbounded<number>();
+    const parkedReader = empty.reader.read();
+    bounded.writer.tryComplete();
+    empty.writer.tryComplete();
+    expect((await parkedWriter).isErr).toBe(true);
+    expect((await parkedReader).isErr).toBe(true);
+    expect(counts["result.failures"]).toBe(2);
+  });
 });

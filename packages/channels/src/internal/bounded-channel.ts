@@ -126,8 +126,10 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
   }
 
   protected rejectBlockedWriters(): void {
+    let w = this.writers.shift();
+    if (w === null) return; // no parked writer: no failure to create (or count)
     const failed = err<void>(channelCompletedError());
-    for (let w = this.writers.shift(); w !== null; w = this.writers.shift()) w.settle(failed);
+    for (; w !== null; w = this.writers.shift()) w.settle(failed);
   }
 
   protected hasRoom(_lane: number): boolean {

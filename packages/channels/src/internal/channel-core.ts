@@ -256,8 +256,12 @@ export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<
   protected finish(): void {
     if (this.drained) return;
     this.drained = true;
-    const end = err<T>(this.endError());
-    for (let r = this.readers.shift(); r !== null; r = this.readers.shift()) r.settle(end);
+    // The end Result is built only for parked readers: completing an idle channel creates (and counts) no failure.
+    let r = this.readers.shift();
+    if (r !== null) {
+      const end = err<T>(this.endError());
+      for (; r !== null; r = this.readers.shift()) r.settle(end);
+    }
     this.notify(this.readWatchers);
     if (this.fault === undefined) this.completionResolve?.();
     else this.completionReject?.(this.rawFault);

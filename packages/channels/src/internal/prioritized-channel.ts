@@ -136,9 +136,12 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
   }
 
   protected rejectBlockedWriters(): void {
-    const failed = err<void>(channelCompletedError());
+    let failed: Result<void> | undefined; // built for the first parked writer only, so an idle completion counts none
     for (const lane of this.lanes) {
-      for (let w = lane.writers.shift(); w !== null; w = lane.writers.shift()) w.settle(failed);
+      for (let w = lane.writers.shift(); w !== null; w = lane.writers.shift()) {
+        failed ??= err<void>(channelCompletedError());
+        w.settle(failed);
+      }
     }
   }
 
