@@ -60,7 +60,8 @@ export type FanInHandler<T> = (
  * Errors: the handler's failure; `error.exception` when it throws/rejects; a reader completed with an error
  * returns that error (a PipeError passes through, any other fault becomes `error.exception` with it as cause;
  * never thrown, never swallowed); `error.timeout` at the deadline (a zero timeout fails at once);
- * `error.canceled` on abort or a pre-aborted signal. Empty `readers` → ok. A foreign reader is a `TypeError`,
+ * `error.canceled` on abort or a pre-aborted signal. Empty `readers` → ok. `readers` is any iterable (an array, a
+ * Set, a generator; read once, up front); a non-iterable or a foreign reader is a `TypeError`,
  * a negative timeout a `RangeError` (both synchronous).
  *
  * @example
@@ -74,7 +75,7 @@ export type FanInHandler<T> = (
  * ```
  */
 export function fanIn<T>(
-  readers: readonly ChannelReader<T>[],
+  readers: Iterable<ChannelReader<T>>,
   handler: FanInHandler<T>,
   options: FanInOptions = {},
 ): Promise<Result<void>> {

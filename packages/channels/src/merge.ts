@@ -1,6 +1,7 @@
 import type { Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter, SignalOptions } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import type { WatchableReader } from "./internal/protocol.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
 /**
@@ -37,7 +38,9 @@ export interface MergeOptions {
  *
  * Errors: `error.channel.completed` when the destination was completed by someone else; a faulted source's
  * error (`error.exception` with the fault as cause unless it is a PipeError); `error.timeout` at the overall
- * deadline; `error.canceled` on abort. Empty `readers` → ok (completing the destination if asked).
+ * deadline; `error.canceled` on abort. Empty `readers` → ok (completing the destination if asked). `readers` is
+ * any iterable (an array, a Set, a generator; read once, up front); a non-iterable or a foreign reader is a
+ * `TypeError`, a negative timeout a `RangeError` (both synchronous).
  *
  * Abort / timeout: stops waiting at once; no value is lost (every value is either in the destination or
  * still in its source, so a later merge or reader can pick it up).
@@ -51,13 +54,21 @@ export interface MergeOptions {
  * console.log((await merge([a.reader, b.reader], out.writer)).isOk, out.reader.count); // true 2
  * ```
  */
-export async function merge<T>(
-  readers: readonly ChannelReader<T>[],
+export function merge<T>(
+  readers: Iterable<ChannelReader<T>>,
   destination: ChannelWriter<T>,
   options: MergeOptions = {},
 ): Promise<Result<void>> {
   const sources = watchables(readers, "merge");
   checkTimeout(options.timeout, "merge");
+  return mergeSources(sources, destination, options);
+}
+
+async function mergeSources<T>(
+  sources: readonly WatchableReader[],
+  destination: ChannelWriter<T>,
+  options: MergeOptions,
+): Promise<Result<void>> {
   // Built once per merge (not per value): the caller's signal, linked with the deadline when there is one.
   let signalOptions: SignalOptions | undefined | null = null;
   const optionsOf = (signalOf: () => AbortSignal | undefined): SignalOptions | undefined => {

@@ -49,6 +49,14 @@ export interface GoOptions {
 
 const NEVER: AbortSignal = new AbortController().signal;
 
+let ended: unknown;
+
+/** The reason a work's signal aborts with once the work settled (one shared `AbortError`). */
+function workEnded(): unknown {
+  ended ??= new DOMException("The work has ended.", "AbortError");
+  return ended;
+}
+
 interface Waiter {
   resolve: (result: Result<void>) => void;
   signal: AbortSignal | undefined;
@@ -64,9 +72,10 @@ interface Waiter {
  * When to use: starting a dynamic number of concurrent tasks and joining them. Use {@link ErrGroup} instead
  * when the first failure should cancel the others.
  *
- * Details: `go(work)` counts the work, runs it (synchronously up to its first `await`) with a signal, and
+ * Details: `go(work)` counts the work, runs it (synchronously up to its first `await`) with its own signal, and
  * records its outcome: a failed Result, a throw or a rejection (`error.exception`) is a failure; anything else
- * is success. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
+ * is success. The work's signal follows `options.signal` (or the group's) and aborts (an `AbortError`, "The
+ * work has ended.") once the work settles, as Go's context cancel does, so resources tied to it are released. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
  * `error.aggregate` of every failure (in completion order). Failures are kept for the group's lifetime.
  *
  * Extension points (used by `@pipe/pipeline`, whose subclass adds `go(ctx, work(childCtx, signal), { stepName })`):
@@ -123,18 +132,22 @@ export class WaitGroup {
 
   /** Runs `work(signal)` as tracked work (see the class notes). */
   go(work: GroupWork, options: GoOptions = {}): void {
-    const signal = options.signal ?? this.workSignal();
-    if (signal.aborted) {
-      this.track(canceledResult<void>(signal));
+    const source = options.signal ?? this.workSignal();
+    if (source.aborted) {
+      this.track(canceledResult<void>(source));
       return;
     }
+    // The work's own signal: it follows `source` and aborts once the work settles, so whatever the work tied to
+    // it (listeners, timers, requests) is released.
+    const own = new AbortController();
+    const signal = source === NEVER ? own.signal : AbortSignal.any([source, own.signal]);
     let outcome: unknown;
     try {
       outcome = work(signal);
     } catch (error) {
       outcome = err<void>(PipeError.fromException(error));
     }
-    this.track(outcome);
+    this.track(outcome, own);
   }
 
   /** The signal handed to work started without one (never aborts here; ErrGroup returns its group signal). */
@@ -144,9 +157,10 @@ export class WaitGroup {
 
   /**
    * Counts one unit of work and records its outcome when it settles: a failed Result or a rejection is a
-   * failure (`recordFailure`), anything else a success. Synchronous outcomes are recorded at once.
+   * failure (`recordFailure`), anything else a success. Synchronous outcomes are recorded at once. `ended`, when
+   * given, is aborted once the outcome settled (after `recordFailure`, before the count drops).
    */
-  protected track(outcome: unknown): void {
+  protected track(outcome: unknown, ended?: AbortController): void {
     this.add(1);
     if (
       typeof outcome === "object" &&
@@ -154,16 +168,17 @@ export class WaitGroup {
       typeof (outcome as PromiseLike<unknown>).then === "function"
     ) {
       Promise.resolve(outcome as PromiseLike<unknown>).then(
-        (value) => this.settle(value),
-        (error: unknown) => this.settle(err<void>(PipeError.fromException(error))),
+        (value) => this.settle(value, ended),
+        (error: unknown) => this.settle(err<void>(PipeError.fromException(error)), ended),
       );
     } else {
-      this.settle(outcome);
+      this.settle(outcome, ended);
     }
   }
 
-  private settle(value: unknown): void {
+  private settle(value: unknown, ended: AbortController | undefined): void {
     if (isResult(value) && value.isErr) this.recordFailure(value.error);
+    ended?.abort(workEnded());
     this.done();
   }
 

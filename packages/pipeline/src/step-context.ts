@@ -57,6 +57,8 @@ export class ResultPipelineStepContext {
   #scope: CompensationScope | undefined;
   #parent: ResultPipelineStepContext | undefined;
   #unlink: (() => void) | undefined;
+  /** The controller of `signal` when this context owns it (`child()` contexts). */
+  #controller: AbortController | undefined;
   #ended = false;
 
   static {
@@ -66,6 +68,12 @@ export class ResultPipelineStepContext {
         const child = new ResultPipelineStepContext({ stepName, timeProvider: parent.timeProvider, signal });
         child.#parent = parent;
         return child;
+      },
+      (ctx, reason) => {
+        const controller = ctx.#controller;
+        if (controller === undefined || controller.signal.aborted) return false;
+        controller.abort(reason);
+        return true;
       },
     );
   }
@@ -171,9 +179,10 @@ export class ResultPipelineStepContext {
     const child = new ResultPipelineStepContext({
       stepName: stepName ?? `${this.stepName}.child`,
       timeProvider: this.timeProvider,
-      signal: sources.length === 0 ? neverAbortedSignal : controller.signal,
+      signal: controller.signal,
     });
     child.#parent = this;
+    child.#controller = controller;
     for (const s of sources) {
       if (s.aborted) {
         controller.abort(s.reason);

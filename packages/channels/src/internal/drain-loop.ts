@@ -5,6 +5,7 @@ import { TimeProvider, type TimerHandle } from "../time-provider.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
+import { describe } from "./usage.ts";
 
 // Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
@@ -98,12 +99,22 @@ class Deadline {
 }
 
 /** Validates readers and returns their internal protocol views (throws `TypeError` for foreign readers). */
-export function watchables(readers: readonly ChannelReader<unknown>[], what: string): WatchableReader[] {
-  if (!Array.isArray(readers)) throw new TypeError(`${what}: readers must be an array.`);
-  return readers.map((r, i) => {
-    if (!isWatchable(r)) throw new TypeError(`${what}: reader ${i} must come from @pipe/channels.`);
-    return r;
-  });
+export function watchables(readers: Iterable<ChannelReader<unknown>>, what: string): WatchableReader[] {
+  if (
+    readers === null ||
+    typeof readers !== "object" ||
+    typeof (readers as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `${what}: readers must be an iterable of channel readers (an array, a Set, a generator), got ${describe(readers)}.`,
+    );
+  }
+  const out: WatchableReader[] = [];
+  for (const r of readers) {
+    if (!isWatchable(r)) throw new TypeError(`${what}: reader ${out.length} must come from @pipe/channels.`);
+    out.push(r);
+  }
+  return out;
 }
 
 /** Validates a timeout option (`RangeError` when negative or NaN). */

@@ -1,5 +1,6 @@
 import { err, type Result } from "@pipe/result";
 import type { ResultPipelineStepContext } from "../step-context.ts";
+import { abortContextSignal } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
@@ -9,9 +10,19 @@ export type PipelineWork<T> = (
   signal: AbortSignal,
 ) => Result<T> | PromiseLike<Result<T>>;
 
+let ended: unknown;
+
+/** The reason a child's signal aborts with once its work settled (one shared `AbortError`). */
+function workEnded(): unknown {
+  ended ??= new DOMException("The work has ended.", "AbortError");
+  return ended;
+}
+
 function end<T>(child: ResultPipelineStepContext, result: Result<T>): Result<T> {
   const stripped = result.compensations.length > 0 ? child.absorb(result) : result;
   child.end();
+  // Like Go's context cancel: whatever the work tied to its signal is released once the work settled.
+  abortContextSignal(child, workEnded());
   return stripped;
 }
 

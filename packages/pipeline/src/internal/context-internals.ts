@@ -5,6 +5,7 @@ let peek: ((ctx: ResultPipelineStepContext) => CompensationScope | undefined) | 
 let attach:
   | ((parent: ResultPipelineStepContext, stepName: string, signal: AbortSignal) => ResultPipelineStepContext)
   | undefined;
+let abortOwn: ((ctx: ResultPipelineStepContext, reason: unknown) => boolean) | undefined;
 
 /** Installed once by `ResultPipelineStepContext`'s static block. @internal */
 export function installContextInternals(
@@ -14,9 +15,19 @@ export function installContextInternals(
     stepName: string,
     signal: AbortSignal,
   ) => ResultPipelineStepContext,
+  abortSignal: (ctx: ResultPipelineStepContext, reason: unknown) => boolean,
 ): void {
   peek = fn;
   attach = attachChild;
+  abortOwn = abortSignal;
+}
+
+/**
+ * Aborts `ctx.signal` with `reason` when the context owns its signal (a `child()` context) and it is not
+ * aborted yet; reports whether it did. @internal
+ */
+export function abortContextSignal(ctx: ResultPipelineStepContext, reason: unknown): boolean {
+  return (abortOwn as (ctx: ResultPipelineStepContext, reason: unknown) => boolean)(ctx, reason);
 }
 
 /**
