@@ -74,7 +74,27 @@ function tenantWorld(badTenant?: string, badMessage?: string) {
   return { ledger, rollbacks, registered, outbox, processTenantMessage };
 }
 
-async function runSeed(badTenant?: string, badMessage?: string) {
+interface Feed {
+  /** Envelopes in the ingress (default 5). */
+  readonly messages?: number;
+  /** Each tenant branch's capacity (the seed's 1_000 by default). */
+  readonly capacity?: number;
+}
+
+/** Rejects when `promise` has not settled after `ms` of real time (a deadlock guard, never a timed assertion). */
+async function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`deadlock: wait() did not resolve within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runSeed(badTenant?: string, badMessage?: string, feed: Feed = {}) {
   const w = tenantWorld(badTenant, badMessage);
   const cancellationSignal = new AbortController().signal;
   // Step 1.
@@ -87,7 +107,7 @@ async function runSeed(badTenant?: string, badMessage?: string) {
   );
   const ingressChannel = Channel.createUnbounded<Envelope>();
   const ingress: ChannelReader<Envelope> = ingressChannel.reader;
-  for (let i = 0; i < 5; i++)
+  for (let i = 0; i < (feed.messages ?? 5); i++)
     ingressChannel.writer.tryWrite({ messageId: `m${i}`, payload: `payload-m${i}` });
   ingressChannel.writer.tryComplete();
 
@@ -99,7 +119,7 @@ async function runSeed(badTenant?: string, badMessage?: string) {
     completeBranches: true,
     channelFactory: () =>
       Channel.createBounded<Envelope>({
-        capacity: 1_000,
+        capacity: feed.capacity ?? 1_000,
         singleReader: true,
         singleWriter: false,
         fullMode: "wait",
@@ -127,8 +147,8 @@ async function runSeed(badTenant?: string, badMessage?: string) {
     );
   }
 
-  // Step 5.
-  const waitResult = await waitGroup.wait({ signal: cancellationSignal });
+  // Step 5 (bounded: a deadlock fails the test instead of hanging the suite).
+  const waitResult = await withinDeadline(waitGroup.wait({ signal: cancellationSignal }), 20_000);
   let compensated = false;
   if (waitResult.isErr) {
     const policy = ResultExecutionPolicy.none.withCompensation(ResultCompensationPolicy.sequentialReverse);
@@ -156,6 +176,22 @@ describe("pipeline seed 002: dynamic fan-out per tenant", () => {
     expect(run.rollbacks).toEqual([...run.registered].reverse());
     expect(run.ledger).toEqual([]);
     expect(run.rollbacks.filter((r) => r.startsWith("globex:"))).toEqual(["globex:m1", "globex:m0"]);
+    expect(run.scope.hasActions).toBe(false);
+  });
+
+  it("a failing tenant with a feed larger than a branch fails the context: no deadlock, its error, every rollback once", async () => {
+    // Issue 14 item 7: the broadcast used to block on the failed tenant's full branch, the other tenants stalled
+    // waiting for more, and wait() never resolved.
+    const run = await runSeed("globex", "m2", { messages: 200, capacity: 4 });
+    expect(run.waitResult.isErr).toBe(true);
+    expect(run.waitResult.error?.code).toBe("error.exception"); // the failing tenant's error, not error.canceled
+    expect(run.waitResult.error?.message).toBe("invalid for globex");
+    expect(run.compensated).toBe(true);
+    expect(run.rollbacks).toEqual([...run.registered].reverse());
+    expect(new Set(run.rollbacks).size).toBe(run.rollbacks.length); // each compensation ran once
+    expect(run.ledger).toEqual([]);
+    expect(run.rollbacks.filter((r) => r.startsWith("globex:"))).toEqual(["globex:m1", "globex:m0"]);
+    expect(run.registered.length).toBeLessThan(3 * 200); // the fan-out and the other tenants stopped early
     expect(run.scope.hasActions).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { ErrGroup as ChannelsErrGroup, type GoOptions, type GroupWork } from "@pipe/channels";
-import type { Result } from "@pipe/result";
+import type { PipeError, Result } from "@pipe/result";
 import { type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 import type { PipelineGoOptions } from "./wait-group.ts";
 
@@ -11,7 +12,9 @@ import type { PipelineGoOptions } from "./wait-group.ts";
  * processors of one batch).
  *
  * Details: the first failure wins and aborts the group signal, which every child signal is linked to (along
- * with the parent context's), so peers stop; `wait()` returns that same PipeError instance. Each child's
+ * with the parent context's), so peers stop; `wait()` returns that same PipeError instance. As with the pipeline
+ * `WaitGroup`, a failed work also fails the parent context (its signal aborts with the PipeError), so adapters
+ * working under it (a `ResultPipelineChannels.fanOut` feeding the peers) stop too. Each child's
  * compensations move into the parent context's scope when it ends, on success and failure, so one
  * `Result.runCompensation` on the root scope rolls back every peer (the ErrGroup itself runs nothing).
  *
@@ -58,5 +61,10 @@ export class ErrGroup extends ChannelsErrGroup {
       this.workSignal(),
     );
     this.track(outcome);
+  }
+
+  /** Records the upstream failure instead of the `error.canceled` of a peer it stopped. */
+  protected override recordFailure(error: PipeError): void {
+    super.recordFailure(reportedFailure(error));
   }
 }

@@ -5,6 +5,9 @@ import { linkAbort } from "./internal/abort-fanout.ts";
 import { installContextInternals } from "./internal/context-internals.ts";
 import { neverAbortedSignal } from "./internal/util.ts";
 
+/** Key of the signal an internally created child context uses as is (module-private). */
+const ADOPTED: unique symbol = Symbol("adopted signal");
+
 /** Options of the {@link ResultPipelineStepContext} constructor. */
 export interface ResultPipelineStepContextOptions {
   /** Name used in diagnostics and error metadata (blank becomes `""`). */
@@ -13,7 +16,10 @@ export interface ResultPipelineStepContextOptions {
   readonly compensationScope?: CompensationScope;
   /** Clock for timeouts, deadlines and timers (default `TimeProvider.system`). */
   readonly timeProvider?: TimeProvider;
-  /** The step's cancellation signal (default: never aborts). */
+  /**
+   * Aborting it aborts the context's signal. The context's own `signal` is a different signal that follows this
+   * one and also aborts when the context fails (a failed `waitGroup.go(context, ...)` work).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -32,8 +38,14 @@ export interface ResultPipelineStepContextOptions {
  * registrations on an ended child go straight to the parent. The positional form
  * `new ResultPipelineStepContext(stepName, scope, timeProvider, signal)` is accepted too (seed 002).
  *
+ * Abort and failure: `context.signal` is the context's own signal. It aborts when the given `signal` does (same
+ * reason) and when the context fails: a failed `waitGroup.go(context, ...)` / `errGroup.go(context, ...)` work is
+ * an upstream failure (seed 002), so the context's signal aborts with that work's PipeError as its reason, which
+ * stops every adapter and child working under the context (fan-outs, peers).
+ *
  * Gotchas: a context never runs or clears compensations itself; call `Result.runCompensation(policy, scope)` on
- * the scope you created. A context without a given scope creates one lazily.
+ * the scope you created. A context without a given scope creates one lazily. `context.signal` is not the signal
+ * you passed in (compare `.aborted`, not identity).
  *
  * @example
  * ```ts
@@ -52,12 +64,15 @@ export class ResultPipelineStepContext {
   readonly stepName: string;
   /** The step's clock. */
   readonly timeProvider: TimeProvider;
-  /** The step's cancellation signal. */
+  /**
+   * The step's cancellation signal: the context's own, which aborts when the given signal does (with its reason)
+   * or when the context fails (with the failure, a PipeError: a failed `waitGroup.go(context, ...)` work).
+   */
   readonly signal: AbortSignal;
   #scope: CompensationScope | undefined;
   #parent: ResultPipelineStepContext | undefined;
   #unlink: (() => void) | undefined;
-  /** The controller of `signal` when this context owns it (`child()` contexts). */
+  /** The controller of `signal` when this context owns it (every context but the fan-in's per-message ones). */
   #controller: AbortController | undefined;
   #ended = false;
 
@@ -65,7 +80,11 @@ export class ResultPipelineStepContext {
     installContextInternals(
       (ctx) => ctx.#scope,
       (parent, stepName, signal) => {
-        const child = new ResultPipelineStepContext({ stepName, timeProvider: parent.timeProvider, signal });
+        const child = new ResultPipelineStepContext({
+          stepName,
+          timeProvider: parent.timeProvider,
+          [ADOPTED]: signal,
+        } as ResultPipelineStepContextOptions);
         child.#parent = parent;
         return child;
       },
@@ -110,7 +129,22 @@ export class ResultPipelineStepContext {
         ? name
         : "";
     this.timeProvider = options.timeProvider ?? TimeProvider.system;
-    this.signal = options.signal ?? neverAbortedSignal;
+    const adopted = (options as { readonly [ADOPTED]?: AbortSignal })[ADOPTED];
+    if (adopted !== undefined) {
+      // Internal creation (child contexts): the caller owns a signal already linked to the parent's.
+      this.signal = adopted;
+    } else {
+      // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with
+      // the failure) without touching the caller's signal; the caller's signal still aborts it.
+      const own = new AbortController();
+      this.#controller = own;
+      const given = options.signal;
+      if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
+      this.signal =
+        given === undefined || given === neverAbortedSignal || given.aborted
+          ? own.signal
+          : AbortSignal.any([given, own.signal]);
+    }
     this.#scope = options.compensationScope;
   }
 
@@ -179,8 +213,8 @@ export class ResultPipelineStepContext {
     const child = new ResultPipelineStepContext({
       stepName: stepName ?? `${this.stepName}.child`,
       timeProvider: this.timeProvider,
-      signal: controller.signal,
-    });
+      [ADOPTED]: controller.signal,
+    } as ResultPipelineStepContextOptions);
     child.#parent = this;
     child.#controller = controller;
     for (const s of sources) {

@@ -1,6 +1,7 @@
 import { WaitGroup as ChannelsWaitGroup, type GoOptions, type GroupWork } from "@pipe/channels";
-import type { Result } from "@pipe/result";
+import type { PipeError, Result } from "@pipe/result";
 import { type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 
 /** Options of the pipeline overload of `WaitGroup.go` / `ErrGroup.go`. */
@@ -17,15 +18,24 @@ export interface PipelineGoOptions {
  *
  * Details: the pipeline overload gives the work a child context (own scope, the parent's clock, a signal linked
  * to the parent's); when the work ends, its registered and attached compensations move into the parent's scope
- * on success **and** failure, also when it throws (the .NET original swallowed throws and absorbed nothing).
- * `wait({ signal, timeout })` resolves to a Result that fails when any work failed (the single failure, or an
- * `error.aggregate` "One or more operations failed."), which the .NET original could not report (seed 002
- * reads `waitResult.isErr`). The plain `go(work, options)` of `@pipe/channels` still works.
+ * on success **and** failure, also when it throws (the .NET original swallowed throws and absorbed nothing),
+ * and the child's signal aborts ("The work has ended."), releasing what was tied to it.
+ * A failed work is an upstream failure (seed 002: "triggers compensation + upstream failure"): it fails the
+ * parent context, whose signal aborts with that PipeError, so a `ResultPipelineChannels.fanOut` feeding the
+ * peers stops (its branches complete) and the peers' signals abort. `wait({ signal, timeout })` resolves to a
+ * Result that fails when any work failed: the failing work's error (a peer stopped by it reports that error,
+ * once, instead of its own `error.canceled`), or an `error.aggregate` "One or more operations failed." when
+ * several failed on their own. The .NET original could not report failures at all (seed 002 reads
+ * `waitResult.isErr`). The plain `go(work, options)` of `@pipe/channels` keeps Go's semantics: a failure there
+ * is only recorded, nothing else stops.
  *
  * Error codes: via `wait()`: the work's failures (`error.exception` for a throw), `error.canceled` for work
- * whose parent signal was already aborted (it never runs), `error.canceled`/`error.timeout` for the wait itself.
+ * whose parent signal was already aborted by the caller (it never runs), `error.canceled`/`error.timeout` for
+ * the wait itself.
  *
- * Abort: aborting the parent context aborts every child signal; the work decides how to stop.
+ * Abort: aborting the parent context aborts every child signal; the work decides how to stop. Gotchas: work
+ * that should fail alone without stopping its peers (per-tenant isolation) returns ok and reports its failure
+ * elsewhere, or runs under its own context.
  *
  * @example
  * ```ts
@@ -42,6 +52,9 @@ export interface PipelineGoOptions {
  * ```
  */
 export class WaitGroup extends ChannelsWaitGroup {
+  /** Failures already recorded (an upstream failure is reported once, however many peers it stopped). */
+  readonly #recorded = new Set<PipeError>();
+
   /** Runs `work(signal)` as tracked work (the `@pipe/channels` form). */
   override go(work: GroupWork, options?: GoOptions): void;
   /** Runs pipeline work with a child context whose compensations reach `context`'s scope. */
@@ -66,5 +79,13 @@ export class WaitGroup extends ChannelsWaitGroup {
       this.workSignal(),
     );
     this.track(outcome);
+  }
+
+  /** Records the upstream failure instead of the `error.canceled` of a peer it stopped, once. */
+  protected override recordFailure(error: PipeError): void {
+    const reported = reportedFailure(error);
+    if (this.#recorded.has(reported)) return;
+    this.#recorded.add(reported);
+    super.recordFailure(reported);
   }
 }

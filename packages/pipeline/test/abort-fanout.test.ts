@@ -17,11 +17,11 @@ function instrument(signal: AbortSignal): { live: () => number } {
   return { live: () => live };
 }
 
-describe("child contexts share one abort listener on the parent signal", () => {
+describe("child contexts share one abort listener on the parent context's signal", () => {
   it("links 50 children with one listener, aborts them all, and unlinks on end", () => {
     const controller = new AbortController();
-    const probe = instrument(controller.signal);
     const root = new ResultPipelineStepContext({ stepName: "root", signal: controller.signal });
+    const probe = instrument(root.signal); // the context's own signal, which follows controller.signal
     const children = Array.from({ length: 50 }, (_, i) => root.child(`c${i}`));
     expect(probe.live()).toBe(1);
     children[0]?.end();
@@ -36,8 +36,8 @@ describe("child contexts share one abort listener on the parent signal", () => {
 
   it("removes the listener when the last child ends", () => {
     const controller = new AbortController();
-    const probe = instrument(controller.signal);
     const root = new ResultPipelineStepContext({ stepName: "root", signal: controller.signal });
+    const probe = instrument(root.signal); // the context's own signal, which follows controller.signal
     const a = root.child("a");
     const b = root.child("b");
     a.end();

@@ -24,14 +24,18 @@ describe("ResultPipelineStepContext", () => {
       timeProvider: tp,
       signal: controller.signal,
     });
-    expect([a.stepName, a.compensationScope, a.timeProvider, a.signal]).toEqual([
-      "a",
-      scope,
-      tp,
-      controller.signal,
-    ]);
+    expect([a.stepName, a.compensationScope, a.timeProvider]).toEqual(["a", scope, tp]);
     const b = new ResultPipelineStepContext("ingress.tenants", scope, TimeProvider.system, controller.signal);
     expect(b.compensationScope).toBe(scope);
+    // The context owns its signal (so a failed waitGroup.go work can fail it); it follows the given one.
+    expect(a.signal.aborted).toBe(false);
+    controller.abort("stop");
+    for (const ctx of [a, b]) {
+      expect(ctx.signal.aborted).toBe(true);
+      expect(ctx.signal.reason).toBe("stop");
+    }
+    const pre = new ResultPipelineStepContext({ signal: AbortSignal.abort("early") });
+    expect([pre.signal.aborted, pre.signal.reason]).toEqual([true, "early"]);
     const c = new ResultPipelineStepContext({ stepName: "   " });
     expect(c.stepName).toBe("");
     expect(c.timeProvider).toBe(TimeProvider.system);

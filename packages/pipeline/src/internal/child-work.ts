@@ -1,7 +1,8 @@
-import { err, type Result } from "@pipe/result";
+import { ErrorCodes, err, type Result } from "@pipe/result";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import { abortContextSignal } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
+import { failContext, recordConsequence, upstreamFailureOf } from "./upstream-failure.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
 /** Pipeline work run by `WaitGroup.go(context, work)`: a child context and its signal. */
@@ -18,9 +19,21 @@ function workEnded(): unknown {
   return ended;
 }
 
-function end<T>(child: ResultPipelineStepContext, result: Result<T>): Result<T> {
+function end<T>(
+  parent: ResultPipelineStepContext,
+  child: ResultPipelineStepContext,
+  result: Result<T>,
+): Result<T> {
   const stripped = result.compensations.length > 0 ? child.absorb(result) : result;
   child.end();
+  if (stripped.isErr) {
+    const error = stripped.error;
+    const upstream = error.code === ErrorCodes.canceled ? upstreamFailureOf(child.signal) : undefined;
+    // A peer stopped by an upstream failure reports that failure; any other failure fails the parent context
+    // (its signal aborts with the error), which stops the fan-outs and peers working under it.
+    if (upstream !== undefined) recordConsequence(error, upstream);
+    else failContext(parent, error);
+  }
   // Like Go's context cancel: whatever the work tied to its signal is released once the work settled.
   abortContextSignal(child, workEnded());
   return stripped;
@@ -28,7 +41,8 @@ function end<T>(child: ResultPipelineStepContext, result: Result<T>): Result<T> 
 
 /**
  * Runs `work` with a child of `parent` (signal linked to the parent's and `groupSignal`); the child's
- * compensations reach the parent on success and failure; a throw becomes `error.exception`. @internal
+ * compensations reach the parent on success and failure; a throw becomes `error.exception`; a failure fails
+ * `parent` (see `failContext`). @internal
  */
 export function runChildWork<T>(
   parent: ResultPipelineStepContext,
@@ -40,8 +54,8 @@ export function runChildWork<T>(
   const child = parent.child(stepName, { signal: groupSignal });
   if (child.signal.aborted) {
     child.end();
-    return err(canceledBy(child.signal));
+    return err(upstreamFailureOf(child.signal) ?? canceledBy(child.signal));
   }
   const pending = invoke(work, child);
-  return isThenable(pending) ? pending.then((r) => end(child, r)) : end(child, pending);
+  return isThenable(pending) ? pending.then((r) => end(parent, child, r)) : end(parent, child, pending);
 }

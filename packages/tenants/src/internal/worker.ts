@@ -5,7 +5,7 @@ import {
   type RetrySchedule,
   runCompensation,
 } from "@pipe/pipeline";
-import { ErrorCodes, err, isResult, ok, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, isResult, ok, PipeError, type Result } from "@pipe/result";
 import { parkedError, withTenant } from "./errors.ts";
 import { DEPTH_SAMPLE_MASK, instruments } from "./metrics.ts";
 import type { Tenant } from "./tenant.ts";
@@ -71,7 +71,10 @@ export class TenantWorker<E> {
       instruments()?.active.add(-1, t.attrs);
       core.stopped(t);
     }
-    return t.error === undefined ? OK : err<void>(t.error);
+    // A tenant's failure reaches the run's outcome through `core` (parked tenants, the fail-fast error); the
+    // worker itself ends ok, because a failed `WaitGroup.go(runContext, ...)` work would fail the run context
+    // and stop every other tenant (isolation).
+    return OK;
   }
 
   #process(envelope: E): Promise<void> | undefined {
