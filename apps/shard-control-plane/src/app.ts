@@ -9,6 +9,7 @@ import {
   PostgresShardRepository,
   ShardControlPlaneService,
   ShardErrorCodes,
+  ShardReadView,
   type ShardRepository,
 } from "@pipe/shards";
 import { createShardControlPlaneApp, type ShardHttpLogEntry } from "@pipe/shards/http";
@@ -109,7 +110,22 @@ export async function openControlPlane(
   config: ServerConfig,
   print: (line: string) => void = () => {},
 ): Promise<ControlPlane> {
-  const { repository, store } = await openStore(config);
+  const opened = await openStore(config);
+  const store = opened.store;
+  // Reads are served from an in-memory view of the store, kept current from its change log.
+  const started = Date.now();
+  const view = await ShardReadView.open(opened.repository, {
+    onTailError: (e) => print(`WARN change-log tail failed, retrying from position: ${e.message}`),
+  });
+  if (view.isErr) {
+    await opened.repository.close();
+    throw new Error(`Cannot load ${store}: ${view.error.message}`);
+  }
+  const repository = view.value;
+  if (!config.quiet)
+    print(
+      `loaded ${repository.size} shards at position ${repository.position} in ${Date.now() - started} ms`,
+    );
   const service = new ShardControlPlaneService({ repository });
   let seeded = 0;
   try {

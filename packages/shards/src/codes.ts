@@ -35,6 +35,7 @@ export const ShardErrorCodes: {
   readonly assignmentFailed: "shards.control.assignment.failed";
   readonly versionConflict: "shards.control.version.conflict";
   readonly planInvalid: "shards.control.plan.invalid";
+  readonly viewBehind: "shards.control.view.behind";
   readonly hashingNamespaceRequired: "shards.hashing.namespace_required";
   readonly hashingNodesRequired: "shards.hashing.nodes_required";
   readonly hashingNodeIdInvalid: "shards.hashing.node_id_invalid";
@@ -57,6 +58,7 @@ export const ShardErrorCodes: {
   assignmentFailed: "shards.control.assignment.failed",
   versionConflict: "shards.control.version.conflict",
   planInvalid: "shards.control.plan.invalid",
+  viewBehind: "shards.control.view.behind",
   hashingNamespaceRequired: "shards.hashing.namespace_required",
   hashingNodesRequired: "shards.hashing.nodes_required",
   hashingNodeIdInvalid: "shards.hashing.node_id_invalid",
@@ -160,6 +162,12 @@ export const shardErrorDescriptors: readonly ErrorDescriptor[] = Object.freeze([
     code: c.planInvalid,
     name: "ShardPlanInvalid",
     description: "The plan to apply is malformed.",
+    category: control,
+  },
+  {
+    code: c.viewBehind,
+    name: "ShardViewBehind",
+    description: "This instance's read view has not yet applied the requested change position.",
     category: control,
   },
   {

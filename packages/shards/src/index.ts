@@ -34,6 +34,7 @@ export {
   type ShardStatus,
   shardKeyString,
 } from "./model.ts";
+export { type ShardPositionWaitOptions, ShardReadView, type ShardReadViewOptions } from "./read-view.ts";
 export type {
   ShardDiffReadOptions,
   ShardQueryOptions,

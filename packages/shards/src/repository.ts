@@ -134,6 +134,15 @@ export interface ShardRepository {
   ): AsyncIterable<Result<ShardRecordDiff>>;
   /** Replay of positions > `since`, then live changes until the signal aborts or the repository closes. */
   watch(since?: number | null, options?: ShardRepositoryCallOptions): AsyncIterable<Result<ShardRecordDiff>>;
+  /**
+   * Optional: resolves once reads reflect every change up to `position`, or fails with
+   * `shards.control.view.behind` after `timeoutMs` (see `ShardReadView`). Stores that read the latest
+   * committed state need not implement it: the service then compares `position` with `highestPosition`.
+   */
+  waitForPosition?(
+    position: number,
+    options?: { readonly timeoutMs?: number | undefined; readonly signal?: AbortSignal | undefined },
+  ): Promise<Result<number>>;
   /** Releases connections and ends live watches. Idempotent. */
   close(): Promise<void>;
 }

@@ -38,6 +38,12 @@ export interface ShardListOptions {
   readonly cursor?: string | null | undefined;
   /** Integer; default 100; ≤ 0 means 100; above 500 is clamped to 500. */
   readonly pageSize?: number | null | undefined;
+  /**
+   * Read your writes across instances: the change position the client last saw (e.g. from a write's
+   * instance). The page is read only once this instance has applied it; when it has not within the
+   * service's `positionWaitMs`, the call fails with `shards.control.view.behind`.
+   */
+  readonly minPosition?: number | null | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -48,6 +48,8 @@ export interface ShardControlPlaneServiceOptions {
   readonly workers?: number | undefined;
   /** Per-assignment hook of simulation workers (fault injection, custom checks). */
   readonly reconcile?: ShardReconcileHook | undefined;
+  /** Longest wait of a `list` for its `minPosition`, in ms (default 2,000). */
+  readonly positionWaitMs?: number | undefined;
 }
 
 /**
@@ -118,6 +120,7 @@ export class ShardControlPlaneService {
   readonly #policy: ResultExecutionPolicy;
   readonly #workers: number;
   readonly #reconcile: ShardReconcileHook | undefined;
+  readonly #positionWaitMs: number;
 
   constructor(options: ShardControlPlaneServiceOptions) {
     this.repository = options.repository;
@@ -126,13 +129,19 @@ export class ShardControlPlaneService {
     this.#policy = options.policy ?? ShardControlPlaneService.repositoryPolicy;
     this.#workers = options.workers ?? defaultWorkers();
     this.#reconcile = options.reconcile;
+    this.#positionWaitMs = options.positionWaitMs ?? 2_000;
+    if (!Number.isSafeInteger(this.#positionWaitMs) || this.#positionWaitMs < 0)
+      throw new RangeError(
+        `positionWaitMs must be a non-negative safe integer, got ${options.positionWaitMs}.`,
+      );
   }
 
   /**
    * One page of shards matching `filter`, ordered by (namespace, shardId).
    *
    * Errors: `shards.control.filter.required`, `shards.control.cursor.invalid`, `error.validation` (page size not
-   * an integer), the store's failures after retries, `error.canceled`.
+   * an integer), `shards.control.view.behind` (`minPosition` not reached in time), the store's failures after
+   * retries, `error.canceled`.
    */
   async list(
     filter: ShardFilter | null | undefined,
@@ -148,6 +157,10 @@ export class ShardControlPlaneService {
     if (raw != null && !Number.isInteger(raw))
       return err(serviceErrors.validation("Page size must be an integer.", "$.pageSize"));
     const pageSize = raw == null || raw <= 0 ? DEFAULT_PAGE : Math.min(MAX_PAGE, raw);
+    if (options.minPosition != null) {
+      const reached = await this.#reach(options.minPosition, options.signal);
+      if (reached.isErr) return err(reached.error);
+    }
     const query = filter.toQueryOptions(pageSize, cursor?.value);
     const page = await this.#retry((signal) => this.repository.query(query, { signal }), options.signal);
     return page.map((p) => ({
@@ -283,6 +296,26 @@ export class ShardControlPlaneService {
       (k, signal) => this.#retry((s) => this.repository.get(k, { signal: s }), signal),
       request,
       options.signal,
+    );
+  }
+
+  /** Ok once reads reflect `position` (see `ShardListOptions.minPosition`). */
+  async #reach(position: number, signal: AbortSignal | undefined): Promise<Result<number>> {
+    if (!Number.isSafeInteger(position) || position < 0)
+      return err(serviceErrors.validation("minPosition must be a non-negative integer.", "$.minPosition"));
+    const repo = this.repository;
+    if (repo.waitForPosition !== undefined)
+      return repo.waitForPosition(position, { timeoutMs: this.#positionWaitMs, signal });
+    const head = await this.#retry((s) => repo.highestPosition({ signal: s }), signal);
+    if (head.isErr || head.value >= position) return head;
+    return err(
+      PipeError.from(
+        `The store has position ${head.value}, not yet ${position}.`,
+        ShardErrorCodes.viewBehind,
+        {
+          metadata: { position: head.value, requested: position },
+        },
+      ),
     );
   }
 

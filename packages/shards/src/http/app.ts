@@ -1,6 +1,7 @@
 import { TimeProvider } from "@pipe/channels";
 import { PipeError, type Result } from "@pipe/result";
 import { type Context, Hono } from "hono";
+import { ShardErrorCodes } from "../codes.ts";
 import {
   createShardTokenVerifier,
   parseBearer,
@@ -207,9 +208,14 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
           headers: { etag: etagOf(head.value), "cache-control": "no-cache" },
         });
     }
-    const { filter, pageSize, cursor } = query.value;
-    const page = await service.list(filter, { pageSize, cursor, signal });
-    if (page.isErr) return fail(c, page.error);
+    const { filter, pageSize, cursor, minPosition } = query.value;
+    const page = await service.list(filter, { pageSize, cursor, minPosition, signal });
+    if (page.isErr)
+      return fail(
+        c,
+        page.error,
+        page.error.code === ShardErrorCodes.viewBehind ? { "retry-after": "1" } : {},
+      );
     const tag = etagOf(page.value.version);
     return json(page.value, 200, {
       etag: tag,

@@ -43,6 +43,7 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [s.assignmentFailed]: 500,
   [s.versionConflict]: 409,
   [s.planInvalid]: 400,
+  [s.viewBehind]: 503,
   [s.hashingNamespaceRequired]: 400,
   [s.hashingNodesRequired]: 400,
   [s.hashingNodeIdInvalid]: 400,

@@ -41,6 +41,7 @@ const ListQuery = Schema.Struct({
   ...filterFields,
   pageSize: Schema.optional(PageSize),
   cursor: Schema.optional(Cursor),
+  minPosition: Schema.optional(Position),
 });
 const DiffQuery = Schema.Struct({
   ...filterFields,
@@ -108,6 +109,7 @@ export interface ListQueryValue {
   readonly filter: ShardFilter;
   readonly pageSize: number | undefined;
   readonly cursor: string | undefined;
+  readonly minPosition: number | undefined;
 }
 
 /** Decodes the list query (filters, `pageSize` 1..500, `cursor`). @internal */
@@ -118,6 +120,7 @@ export function decodeListQuery(url: URL): Result<ListQueryValue> {
       filter: filterOf(q),
       pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
       cursor: q.cursor,
+      minPosition: q.minPosition === undefined ? undefined : Number(q.minPosition),
     }));
 }
 

@@ -1,0 +1,163 @@
+import type { ShardKey, ShardRecord } from "../model.ts";
+import type { ShardQueryOptions } from "../repository.ts";
+import { compareCodePoints } from "./ordinal.ts";
+import { SortedChunks } from "./sorted-chunks.ts";
+
+/** A record with its case-folded search key, computed once when the record enters the index. */
+interface Entry {
+  readonly record: ShardRecord;
+  readonly search: string;
+}
+
+/** One namespace: every record by id, in id order, and per owner in id order. */
+interface Namespace {
+  readonly byId: Map<string, Entry>;
+  readonly ordered: SortedChunks<Entry>;
+  readonly byOwner: Map<string, SortedChunks<Entry>>;
+}
+
+const entryKey = (e: Entry): string => e.record.shardId;
+const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
+
+/** One page of an index query (the caller adds the position). */
+export interface ViewPage {
+  readonly items: ShardRecord[];
+  readonly more: boolean;
+}
+
+/**
+ * The in-memory index behind `ShardReadView`: records by key, in (namespace, shardId) code-point order, and
+ * per (namespace, owner), so a page is a binary search plus a slice and an owner filter touches only that
+ * owner's shards. Applying a record is guarded by its version, so replays are idempotent. @internal
+ */
+export class ViewIndex {
+  readonly #namespaces = new Map<string, Namespace>();
+  /** Namespace names in code-point order. */
+  readonly #names: string[] = [];
+  #size = 0;
+  /** One copy of each owner and strategy id: records read from a store carry a fresh string each. */
+  readonly #strings = new Map<string, string>();
+
+  /** Records held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Applies `record` unless the index already holds that version or a newer one; true when applied. */
+  apply(record: ShardRecord): boolean {
+    let ns = this.#namespaces.get(record.namespace);
+    if (ns === undefined) {
+      ns = { byId: new Map(), ordered: chunks(), byOwner: new Map() };
+      this.#namespaces.set(record.namespace, ns);
+      this.#names.splice(this.#nameBound(record.namespace), 0, record.namespace);
+    }
+    const existing = ns.byId.get(record.shardId);
+    if (existing !== undefined && existing.record.version >= record.version) return false;
+    const shared: ShardRecord = {
+      ...record,
+      namespace: this.#names[this.#nameBound(record.namespace)]!,
+      strategyId: this.#intern(record.strategyId),
+      ownerNodeId: this.#intern(record.ownerNodeId),
+    };
+    const entry: Entry = { record: shared, search: record.shardId.toLowerCase() };
+    ns.byId.set(record.shardId, entry);
+    if (existing === undefined) this.#size++;
+    ns.ordered.set(entry);
+    if (existing !== undefined && existing.record.ownerNodeId !== record.ownerNodeId) {
+      const previous = ns.byOwner.get(existing.record.ownerNodeId);
+      if (previous !== undefined) {
+        previous.delete(record.shardId);
+        if (previous.size === 0) ns.byOwner.delete(existing.record.ownerNodeId);
+      }
+    }
+    this.#owner(ns, record.ownerNodeId).set(entry);
+    return true;
+  }
+
+  get(key: ShardKey): ShardRecord | null {
+    return this.#namespaces.get(key.namespace)?.byId.get(key.shardId)?.record ?? null;
+  }
+
+  /** Every record (or one namespace's), in key order. */
+  list(namespace?: string): ShardRecord[] {
+    const out: ShardRecord[] = [];
+    const names = namespace === undefined ? this.#names : [namespace];
+    for (const name of names) {
+      const ns = this.#namespaces.get(name);
+      ns?.ordered.scan(undefined, (e) => {
+        out.push(e.record);
+        return true;
+      });
+    }
+    return out;
+  }
+
+  /** Per-owner shard counts of one namespace. */
+  ownerCounts(namespace: string): Map<string, number> {
+    const out = new Map<string, number>();
+    const ns = this.#namespaces.get(namespace);
+    if (ns !== undefined) for (const [owner, list] of ns.byOwner) out.set(owner, list.size);
+    return out;
+  }
+
+  /** One page with the stores' ordering and filter rules (exclusive cursor, one extra row decides `more`). */
+  query(q: ShardQueryOptions): ViewPage {
+    const items: ShardRecord[] = [];
+    const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
+    const search = q.search?.toLowerCase();
+    const pageSize = q.pageSize;
+    let more = false;
+    const visit = (e: Entry): boolean => {
+      if (statuses !== undefined && !statuses.includes(e.record.status)) return true;
+      if (search !== undefined && !e.search.includes(search)) return true;
+      if (items.length === pageSize) {
+        more = true;
+        return false;
+      }
+      items.push(e.record);
+      return true;
+    };
+    const cursor = q.cursor;
+    const names =
+      q.namespace === undefined
+        ? this.#names.slice(cursor === undefined ? 0 : this.#nameBound(cursor.namespace))
+        : [q.namespace];
+    for (const name of names) {
+      if (cursor !== undefined && compareCodePoints(name, cursor.namespace) < 0) continue;
+      const ns = this.#namespaces.get(name);
+      if (ns === undefined) continue;
+      const list = q.ownerNodeId === undefined ? ns.ordered : ns.byOwner.get(q.ownerNodeId);
+      if (list === undefined) continue;
+      list.scan(cursor !== undefined && cursor.namespace === name ? cursor.shardId : undefined, visit);
+      if (more) break;
+    }
+    return { items, more };
+  }
+
+  #intern(value: string): string {
+    const held = this.#strings.get(value);
+    if (held !== undefined) return held;
+    this.#strings.set(value, value);
+    return value;
+  }
+
+  #owner(ns: Namespace, owner: string): SortedChunks<Entry> {
+    let list = ns.byOwner.get(owner);
+    if (list === undefined) {
+      list = chunks();
+      ns.byOwner.set(owner, list);
+    }
+    return list;
+  }
+
+  #nameBound(name: string): number {
+    let lo = 0;
+    let hi = this.#names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareCodePoints(this.#names[mid]!, name) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * ShardReadView: the repository contract over each store, the index against the store under random writes
+ * (fast-check), paging under concurrent writes, recent diffs, and the position wait.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import * as fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { createShardControlPlaneApp } from "../src/http/index.ts";
+import {
+  InMemoryShardRepository,
+  PGliteShardRepository,
+  ShardControlPlaneService,
+  ShardFilter,
+  type ShardQueryOptions,
+  ShardReadView,
+  type ShardRepository,
+  type ShardStatus,
+} from "../src/index.ts";
+import { repositoryContract } from "./contract.ts";
+
+const view = async (store: ShardRepository): Promise<ShardReadView> =>
+  (await ShardReadView.open(store)).unwrap();
+
+repositoryContract({ name: "read view over in-memory", open: () => view(new InMemoryShardRepository()) });
+
+let engine: Promise<PGlite> | undefined;
+let n = 0;
+repositoryContract({
+  name: "read view over pglite",
+  open: async () => {
+    engine ??= PGlite.create();
+    return view((await PGliteShardRepository.open({ pglite: await engine, schema: `view_${n++}` })).unwrap());
+  },
+});
+afterAll(async () => {
+  await (await engine)?.close();
+});
+
+const statuses: readonly ShardStatus[] = ["active", "draining", "paused", "disabled"];
+const ids = [
+  "a",
+  "b",
+  "B",
+  "ß",
+  "SS",
+  "İx",
+  "i̇x",
+  "é",
+  "e\u0301",
+  "𝔘",
+  "\uffff",
+  "x_y",
+  "x%y",
+  "a-1",
+  "a-2",
+  "z",
+];
+const write = fc.record({
+  namespace: fc.constantFrom("n1", "n2", "ñ"),
+  shardId: fc.constantFrom(...ids),
+  owner: fc.constantFrom("o1", "o2", "o3"),
+  status: fc.constantFrom(...statuses),
+});
+const query = fc.record({
+  namespace: fc.option(fc.constantFrom("n1", "n2", "ñ", "none"), { nil: undefined }),
+  ownerNodeId: fc.option(fc.constantFrom("o1", "o2", "o3"), { nil: undefined }),
+  search: fc.option(fc.constantFrom("a", "ss", "ß", "i", "İ", "_", "%", "é", "𝔘", "X"), { nil: undefined }),
+  statuses: fc.option(fc.subarray([...statuses], { minLength: 1 }), { nil: undefined }),
+  pageSize: fc.integer({ min: 1, max: 5 }),
+});
+
+/** Every page of `q` from `repo`, following cursors (bounded). */
+async function scan(repo: ShardRepository, q: Omit<ShardQueryOptions, "cursor">): Promise<string[]> {
+  const out: string[] = [];
+  let cursor: ShardQueryOptions["cursor"];
+  for (let i = 0; i < 1000; i++) {
+    const page = (await repo.query({ ...q, cursor })).unwrap();
+    for (const r of page.items) out.push(`${r.namespace}/${r.shardId}@${r.version}`);
+    if (page.nextCursor === null) return out;
+    cursor = page.nextCursor;
+  }
+  throw new Error("paging did not end");
+}
+
+describe("ShardReadView", () => {
+  it("answers every query exactly as its store does, under random writes (in-memory)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(write, { maxLength: 40 }),
+        fc.array(query, { minLength: 1, maxLength: 5 }),
+        async (writes, queries) => {
+          const store = new InMemoryShardRepository();
+          for (const w of writes.slice(0, writes.length >> 1))
+            await store.upsert({
+              namespace: w.namespace,
+              shardId: w.shardId,
+              strategyId: "rendezvous",
+              ownerNodeId: w.owner,
+              status: w.status,
+            });
+          const v = await view(store);
+          for (const w of writes.slice(writes.length >> 1))
+            await v.upsert({
+              namespace: w.namespace,
+              shardId: w.shardId,
+              strategyId: "rendezvous",
+              ownerNodeId: w.owner,
+              status: w.status,
+            });
+          expect(v.position).toBe((await store.highestPosition()).unwrap());
+          for (const q of queries) expect(await scan(v, q)).toEqual(await scan(store, q));
+          expect((await v.list()).unwrap()).toEqual((await store.list()).unwrap());
+          await v.close();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("sees writes made directly to its store (another instance) and reports its position", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    await store.upsert({ namespace: "ns", shardId: "s1", strategyId: "ring", ownerNodeId: "a" });
+    expect((await v.waitForPosition(1, { timeoutMs: 5_000 })).unwrap()).toBe(1);
+    expect((await v.get({ namespace: "ns", shardId: "s1" })).unwrap()?.ownerNodeId).toBe("a");
+    const behind = await v.waitForPosition(2);
+    expect(behind.isErr && behind.error.code).toBe("shards.control.view.behind");
+    expect(behind.isErr && behind.error.metadata).toMatchObject({ position: 1, requested: 2 });
+    await v.close();
+  });
+
+  it("a paged scan under concurrent writes returns every unchanged shard exactly once", async () => {
+    const store = new InMemoryShardRepository();
+    for (let i = 0; i < 300; i++)
+      await store.upsert({
+        namespace: "ns",
+        shardId: `s${String(i).padStart(3, "0")}`,
+        strategyId: "ring",
+        ownerNodeId: "a",
+      });
+    const v = await view(store);
+    const seen: string[] = [];
+    let cursor: ShardQueryOptions["cursor"];
+    let k = 0;
+    for (;;) {
+      const page = (await v.query({ namespace: "ns", pageSize: 7, cursor })).unwrap();
+      for (const r of page.items) seen.push(r.shardId);
+      // Between pages: new shards before and after the cursor, and updates of existing ones.
+      await v.upsert({ namespace: "ns", shardId: `new-${k}`, strategyId: "ring", ownerNodeId: "b" });
+      await v.upsert({
+        namespace: "ns",
+        shardId: `s${String((k * 37) % 300).padStart(3, "0")}`,
+        strategyId: "ring",
+        ownerNodeId: "c",
+      });
+      k++;
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    const unchanged = seen.filter((id) => id.startsWith("s"));
+    expect(new Set(unchanged).size).toBe(unchanged.length);
+    expect(unchanged.length).toBe(300);
+    await v.close();
+  });
+
+  it("serves recent diffs and live watches from memory, and older ones from the store", async () => {
+    const store = new InMemoryShardRepository();
+    for (let i = 0; i < 5; i++)
+      await store.upsert({ namespace: "ns", shardId: `old${i}`, strategyId: "ring", ownerNodeId: "a" });
+    const v = (await ShardReadView.open(store, { recentDiffs: 4 })).unwrap();
+    for (let i = 0; i < 6; i++)
+      await v.upsert({ namespace: "ns", shardId: `new${i}`, strategyId: "ring", ownerNodeId: "a" });
+    const all = (await v.readDiffs(0, { limit: 100 })).unwrap();
+    expect(all.map((d) => d.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect((await v.readDiffs(8, { limit: 2 })).unwrap().map((d) => d.position)).toEqual([9, 10]);
+    expect((await v.readDiffs(7, { limit: 100, upTo: 9 })).unwrap().map((d) => d.position)).toEqual([8, 9]);
+    const controller = new AbortController();
+    const got: number[] = [];
+    const watching = (async () => {
+      for await (const r of v.watch(9, { signal: controller.signal })) {
+        if (r.isErr) break;
+        got.push(r.value.position);
+        if (got.length === 4) controller.abort();
+      }
+    })();
+    await v.upsert({ namespace: "ns", shardId: "late1", strategyId: "ring", ownerNodeId: "a" });
+    await store.upsert({ namespace: "ns", shardId: "late2", strategyId: "ring", ownerNodeId: "a" });
+    await watching;
+    expect(got).toEqual([10, 11, 12, 13]);
+    await v.close();
+  });
+
+  it("rejects bad options with a RangeError and a non-store with a TypeError", async () => {
+    await expect(ShardReadView.open(new InMemoryShardRepository(), { recentDiffs: -1 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(ShardReadView.open({} as ShardRepository)).rejects.toThrow(TypeError);
+  });
+
+  it("list with minPosition waits for another instance's write, or answers view.behind (service and HTTP 503)", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    const service = new ShardControlPlaneService({ repository: v, positionWaitMs: 5_000 });
+    // A write through another instance (straight to the store) is awaited.
+    const pending = service.list(ShardFilter.create({ namespace: "ns" }), { minPosition: 1 });
+    await store.upsert({ namespace: "ns", shardId: "s1", strategyId: "ring", ownerNodeId: "a" });
+    expect((await pending).unwrap().items.map((r) => r.shardId)).toEqual(["s1"]);
+    // A position nobody wrote yet: the view says it cannot answer yet.
+    const quick = new ShardControlPlaneService({ repository: v, positionWaitMs: 0 });
+    const behind = await quick.list(ShardFilter.all, { minPosition: 5 });
+    expect(behind.isErr && behind.error.code).toBe("shards.control.view.behind");
+    const bad = await quick.list(ShardFilter.all, { minPosition: -1 });
+    expect(bad.isErr && bad.error.code).toBe("error.validation");
+    const app = createShardControlPlaneApp({
+      service: quick,
+      tokens: [{ name: "r", token: "read-token-0123456789", scopes: ["shards.read"] }],
+    });
+    const res = await app.request("/control/shards?minPosition=5", {
+      headers: { authorization: "Bearer read-token-0123456789" },
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect((await res.json()).code).toBe("shards.control.view.behind");
+    const okRes = await app.request("/control/shards?minPosition=1", {
+      headers: { authorization: "Bearer read-token-0123456789" },
+    });
+    expect(okRes.status).toBe(200);
+    // Without a view the service compares with the store's head.
+    const plain = new ShardControlPlaneService({ repository: store });
+    expect((await plain.list(ShardFilter.all, { minPosition: 1 })).isOk).toBe(true);
+    const ahead = await plain.list(ShardFilter.all, { minPosition: 2 });
+    expect(ahead.isErr && ahead.error.code).toBe("shards.control.view.behind");
+    await v.close();
+  });
+});
