@@ -12,7 +12,7 @@ export * from "@pipe/channels";
 export { partition, window } from "@pipe/channels";
 export * from "@pipe/result";
 export type { ChannelPair, PipelineBroadcastOptions, PipelineFanOutOptions } from "./channels/broadcast.ts";
-export type { PipelineFanInHandler, PipelineFanInOptions } from "./channels/fan-in.ts";
+export type { PipelineFanInHandler, PipelineFanInOptions } from "./channels/fan-in-options.ts";
 export type {
   MergeStrategy,
   PipelineMergeOptions,

@@ -6,7 +6,8 @@ import {
   pipelineBroadcast,
   pipelineFanOut,
 } from "./channels/broadcast.ts";
-import { type PipelineFanInHandler, type PipelineFanInOptions, pipelineFanIn } from "./channels/fan-in.ts";
+import { pipelineFanIn } from "./channels/fan-in.ts";
+import type { PipelineFanInHandler, PipelineFanInOptions } from "./channels/fan-in-options.ts";
 import {
   type MergeStrategy,
   type PipelineMergeOptions,
@@ -27,60 +28,80 @@ import type { ResultPipelineStepContext } from "./step-context.ts";
 /** The shape of {@link ResultPipelineChannels}. */
 export interface ResultPipelineChannelsApi {
   /**
-   * Drains every reader through `handler(value, signal)`; compensations staged in `ctx` (seed 001).
+   * Drains every reader through `handler(value, signal, messageContext)`; compensations staged in `ctx` (seed 001).
    *
-   * Details: selects across the readers (round-robin) and runs up to `concurrency` handlers (default 1, one at
-   * a time). Compensations the handler registers on `ctx`, and those attached to its returned Result, go into
-   * `ctx`'s scope. The first failure stops the fan-in: in-flight handlers are aborted and awaited, values still
-   * in the channels stay there, and the failure is returned with every staged compensation left in the scope
-   * (run `Result.runCompensation` once). On success the fan-in's staged compensations are cleared, so
-   * `scope.hasActions` is false after a clean run (the .NET original kept them). `retain: "message"` releases a
-   * message's compensations as soon as its handler (and every handler started before it) succeeded, so an
-   * endless feed holds flat memory; on failure what remains is the in-flight window plus the failing message.
+   * When to use: a stage that consumes several feeds and whose per-message side effects must be rolled back
+   * with the pipeline; `retain: "message"` with `concurrency > 1` for an endless, high-volume feed.
+   *
+   * Details: `readers` is any iterable of readers (an array, a Set, a generator: read once, at the call).
+   * Selects across the readers (round-robin) and runs up to `concurrency` handlers (default 1, one at a time).
+   * Every handler gets its message's own step context as third argument, whatever it declares (rest parameters
+   * and wrappers included). Compensations the handler registers (on `ctx`, on `ctx.compensationScope`, on the
+   * message context) and those attached to its returned Result go into `ctx`'s scope. The first failure stops
+   * the fan-in: in-flight handlers are aborted and awaited, values still in the channels stay there, and the
+   * failure is returned with every staged compensation left in the scope (run `Result.runCompensation` once).
+   * On success the fan-in's staged compensations are cleared, so `scope.hasActions` is false after a clean run
+   * (the .NET original kept them). `retain: "message"` releases a message's compensations as soon as its
+   * handler succeeds, so the scope holds at most the in-flight messages' entries and an endless feed holds flat
+   * memory; on failure what remains is exactly the messages that had not succeeded (the failing one, those in
+   * flight), each with all its compensations.
    *
    * Error codes: the handler's failure (a throw is `error.exception`); `error.timeout` for `timeout` (one
-   * deadline for the whole fan-in on the context's clock) or `messageTimeout` (one handler); a faulted source
-   * gives its completion error (`error.exception` with the fault as cause, never a throw); `error.canceled` on
-   * abort; `error.validation` when a handler returns something that is not a Result.
+   * deadline for the whole fan-in on the context's clock) or `messageTimeout` (one handler: once it passes, the
+   * message has failed, even if its handler later returns Ok, and its compensations stay staged for rollback);
+   * a faulted source gives its completion error (`error.exception` with the fault as cause, never a throw);
+   * `error.canceled` on abort; `error.validation` when a handler returns something that is not a Result.
    *
    * Abort: via `ctx.signal` or `options.signal`: stops reading, aborts the handlers' signal, waits for them and
    * returns `error.canceled` (staged compensations are kept for rollback). Pre-aborted: nothing is read.
    *
-   * Gotchas: the handler's third argument is the message's own context: register there for exact per-message
-   * release with `retain: "message"` at any concurrency. Registrations on the outer `ctx` (seed 001) are
-   * attributed exactly with `concurrency: 1`; with several handlers in flight they are released only when none
-   * is running, so an endless, always-busy feed should use the message context. Run concurrent fan-ins on
+   * Gotchas: which message registered a compensation on the shared `ctx` (seed 001) is known through an async
+   * store, which the package's server entry (Node, Deno, Bun) installs; without one (the portable entry, e.g. in
+   * a browser) such registrations are released once every handler in flight when they were made has succeeded,
+   * so register on the message context there for exact per-message release. Handlers that keep registering
+   * after they returned register on the fan-in's context (kept until the fan-in ends). Run concurrent fan-ins on
    * separate (child) contexts, since clearing works on what was registered in `ctx`'s scope while the fan-in
    * ran. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps
    * running: a handler whose side effects must finish before rollback should await them itself.
    *
-   * @throws TypeError/RangeError for a bad handler, reader, timeout, concurrency or retain (programmer errors).
+   * @throws TypeError/RangeError for a bad handler, readers (not an iterable of readers), timeout, concurrency
+   * or retain (programmer errors).
+   *
+   * @example
+   * ```ts
+   * const r = await ResultPipelineChannels.fanIn(context, new Set([a.reader, b.reader]), async (v, signal, message) => {
+   *   message.registerCompensation(v, (key) => console.log("undo", key));
+   *   return ok();
+   * }, { concurrency: 8, retain: "message", messageTimeout: 5_000 });
+   * ```
    */
   fanIn<T>(
     ctx: ResultPipelineStepContext,
-    readers: readonly ChannelReader<T>[],
+    readers: Iterable<ChannelReader<T>>,
     handler: PipelineFanInHandler<T>,
     options?: PipelineFanInOptions,
   ): Promise<Result<void>>;
   /**
-   * Merges readers into `destination` (completed when done, with the error on failure, unless
-   * `completeDestination: false`). Errors: `error.timeout`, `error.canceled` (never Ok after an abort), the
+   * Merges readers (any iterable of readers, read once at the call) into `destination` (completed when done,
+   * with the error on failure, unless `completeDestination: false`). A non-iterable `readers` or an element
+   * that is not a reader throws a TypeError at the call. Errors: `error.timeout`, `error.canceled` (never Ok after an abort), the
    * completing error of a faulted source, `error.channel.completed` when the destination was closed.
    */
   merge<T>(
     ctx: ResultPipelineStepContext,
-    readers: readonly ChannelReader<T>[],
+    readers: Iterable<ChannelReader<T>>,
     destination: ChannelWriter<T>,
     options?: PipelineMergeOptions,
   ): Promise<Result<void>>;
   /**
-   * Merges with a user strategy choosing the next reader (an out-of-range index means "next active"). Fixes of
+   * Merges with a user strategy choosing the next reader (an out-of-range index means "next active"); `readers`
+   * is any iterable, copied once into the array the strategy sees. Fixes of
    * the original: an abort between reads returns `error.canceled` (never Ok) and a faulted reader fails the
    * merge with its error (never swallowed). A throwing strategy gives `error.exception`.
    */
   mergeWithStrategy<T>(
     ctx: ResultPipelineStepContext,
-    readers: readonly ChannelReader<T>[],
+    readers: Iterable<ChannelReader<T>>,
     destination: ChannelWriter<T>,
     strategy: MergeStrategy<T>,
     options?: PipelineMergeWithStrategyOptions,

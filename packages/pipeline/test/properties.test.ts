@@ -13,7 +13,11 @@ import {
   type ResultPipelineStepContext,
   ResultRetryPolicy,
   ResultPipelineStepContext as StepContext,
-} from "../src/index.ts";
+} from "../src/node.ts";
+
+// The server entry: fanIn attributes shared-context registrations to their message at any concurrency, so a
+// message's compensations are released or rolled back as a whole (test/fan-in-portable.test.ts covers the
+// portable entry, which has no async store).
 
 interface Leaf {
   readonly regs: number;

@@ -1,8 +1,13 @@
 import { type ChannelReader, NO_VALUE } from "@pipe/channels";
 import { err, isResult, ok, PipeError, type Result } from "@pipe/result";
 import { linkAbort } from "../internal/abort-fanout.ts";
+import type { AsyncStore } from "../internal/async-context.ts";
 import { attachedChild, scopeIfAny } from "../internal/context-internals.ts";
+import { type FanInSlot, MessageEntries, newSlot, stopReason } from "../internal/fan-in-slot.ts";
 import { asResult } from "../internal/invoke.ts";
+import { ReaderRing } from "../internal/reader-ring.ts";
+import { readerArray } from "../internal/readers.ts";
+import { type RegistrationSink, startTracking, stopTracking } from "../internal/registration-tracking.ts";
 import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
@@ -14,73 +19,33 @@ import {
   toPipeError,
 } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-
-/**
- * A fan-in handler: one message, a signal (aborted when the fan-in stops or the message times out), and the
- * message's own step context (a child of the fan-in's context, created only when the handler declares this
- * third parameter, so seed-style two-parameter handlers pay nothing for it).
- *
- * Registering on the message context attributes a compensation to its message exactly: with
- * `retain: "message"` it is released when the handler succeeds, and rolled back with the message otherwise,
- * whatever the concurrency. Registering on the outer context (as seed 001 does) works the same with
- * `concurrency: 1`; with more handlers in flight such registrations cannot be told apart, so they are released
- * only when no handler is in flight.
- */
-export type PipelineFanInHandler<T> = (
-  value: T,
-  signal: AbortSignal,
-  context: ResultPipelineStepContext,
-) => Result<unknown> | PromiseLike<Result<unknown>>;
-
-/** Options of `ResultPipelineChannels.fanIn`. */
-export interface PipelineFanInOptions {
-  /** Deadline for the whole fan-in in ms on the context's TimeProvider (`error.timeout`). */
-  readonly timeout?: number;
-  /** Bound for one handler in ms: its signal is aborted and the fan-in fails with `error.timeout`. */
-  readonly messageTimeout?: number;
-  /** Handlers in flight at once (default 1: one at a time, in selection order). */
-  readonly concurrency?: number;
-  /**
-   * `"pipeline"` (default): every message's compensations stay in the context's scope until the fan-in ends and
-   * are cleared when it succeeds. `"message"`: a message's compensations are released as soon as its handler
-   * succeeds (flat memory for endless feeds).
-   */
-  readonly retain?: "pipeline" | "message";
-  /** Extra cancellation signal (linked with the context's). */
-  readonly signal?: AbortSignal;
-}
-
-interface Slot {
-  context: ResultPipelineStepContext | undefined;
-  controller: AbortController | undefined;
-  timer: unknown;
-  unlink: (() => void) | undefined;
-  timedOut: boolean;
-}
-
-const stopReason = (message: string, name: string): unknown => {
-  try {
-    return new DOMException(message, name);
-  } catch {
-    return new Error(message);
-  }
-};
+import type { PipelineFanInHandler, PipelineFanInOptions } from "./fan-in-options.ts";
 
 class FanInRun<T> {
-  readonly live: ChannelReader<T>[];
-  readonly waiting: (Promise<unknown> | undefined)[];
   readonly link: LinkedSignal;
   readonly startSeq: number = currentSeq();
-  readonly slots: Slot[] = [];
-  readonly free: Slot[] = [];
+  /** Handlers in flight, oldest first. */
+  readonly slots: FanInSlot[] = [];
+  readonly free: FanInSlot[] = [];
+  readonly ring: ReaderRing<T>;
   readonly concurrency: number;
   readonly messageRetain: boolean;
   readonly messageStepName: string;
-  readonly wantsContext: boolean;
+  /** Attributes shared-scope registrations to messages (retain "message" with concurrency > 1). */
+  tracker: AsyncStore<RegistrationSink> | undefined;
+  // The handler call `tracker.run` makes (set right before it; read synchronously).
+  nextValue: T | undefined;
+  nextSignal: AbortSignal | undefined;
+  nextContext: ResultPipelineStepContext | undefined;
+  readonly callNext = (): unknown =>
+    this.handler(
+      this.nextValue as T,
+      this.nextSignal as AbortSignal,
+      this.nextContext as ResultPipelineStepContext,
+    );
   failure: PipeError | undefined;
   deadlineHit = false;
   deadline: unknown;
-  rr = 0;
   wake: (() => void) | undefined;
   readonly onWake = (): void => {
     const w = this.wake;
@@ -90,70 +55,21 @@ class FanInRun<T> {
 
   constructor(
     readonly ctx: ResultPipelineStepContext,
-    readers: readonly ChannelReader<T>[],
+    readers: ChannelReader<T>[],
     readonly handler: PipelineFanInHandler<T>,
     readonly options: PipelineFanInOptions,
   ) {
-    this.live = [...readers];
-    this.waiting = new Array(readers.length);
     this.link = linkSignals(ctx.signal, options.signal, true);
     this.concurrency = options.concurrency ?? 1;
+    this.ring = new ReaderRing(
+      readers,
+      this.concurrency > 1,
+      this.link.signal,
+      (error) => this.fail(error),
+      this.onWake,
+    );
     this.messageStepName = `${ctx.stepName}.message`;
-    this.wantsContext = handler.length >= 3;
     this.messageRetain = options.retain === "message";
-  }
-
-  /** Takes one buffered value round-robin, or NO_VALUE. */
-  tryTake(): T | typeof NO_VALUE {
-    const n = this.live.length;
-    for (let k = 0; k < n; k++) {
-      const i = (this.rr + k) % n;
-      const v = (this.live[i] as ChannelReader<T>).tryRead();
-      if (v !== NO_VALUE) {
-        this.rr = this.concurrency === 1 ? 0 : (i + 1) % n;
-        return v;
-      }
-    }
-    return NO_VALUE;
-  }
-
-  /** Arms one pending waitToRead per live reader; returns true when one is readable right now. */
-  arm(): boolean {
-    const signal = this.link.signal;
-    for (let i = 0; i < this.live.length; i++) {
-      if (this.waiting[i] !== undefined) continue;
-      const reader = this.live[i] as ChannelReader<T>;
-      const r = reader.waitToRead({ signal });
-      if (isThenable<Result<boolean>>(r)) {
-        const p = r.then((res) => {
-          const at = this.live.indexOf(reader);
-          if (at !== -1) this.waiting[at] = undefined;
-          this.onWaitResult(reader, res);
-          this.onWake();
-        });
-        this.waiting[i] = p;
-        continue;
-      }
-      if (this.onWaitResult(reader, r)) return true;
-      if (this.live[i] !== reader) i--;
-    }
-    return false;
-  }
-
-  /** Handles a waitToRead outcome; returns true when readable. */
-  onWaitResult(reader: ChannelReader<T>, r: Result<boolean>): boolean {
-    if (r.isOk) {
-      if (r.value) return true;
-      const i = this.live.indexOf(reader);
-      if (i !== -1) {
-        this.live.splice(i, 1);
-        this.waiting.splice(i, 1);
-      }
-      return false;
-    }
-    if (r.error.code === "error.canceled" && this.link.signal.aborted) return false;
-    this.fail(r.error);
-    return false;
   }
 
   fail(error: PipeError): void {
@@ -164,25 +80,32 @@ class FanInRun<T> {
 
   launch(value: T): void {
     const messageTimeout = this.options.messageTimeout;
-    const slot: Slot = this.free.pop() ?? {
-      context: undefined,
-      controller: undefined,
-      timer: undefined,
-      unlink: undefined,
-      timedOut: false,
-    };
+    const slot = this.free.pop() ?? newSlot();
     let signal = this.link.signal;
     if (messageTimeout !== undefined) signal = this.armMessageTimeout(slot, signal, messageTimeout);
-    // The message context costs nothing unless the handler declares it (a third parameter).
-    const context = this.wantsContext ? attachedChild(this.ctx, this.messageStepName, signal) : undefined;
+    // Always passed, whatever the handler declares (rest parameters and wrappers included).
+    const context = attachedChild(this.ctx, this.messageStepName, signal);
     slot.context = context;
+    slot.launchSeq = currentSeq();
     this.slots.push(slot);
     let value_: unknown;
     try {
-      value_ =
-        context === undefined
-          ? (this.handler as (value: T, signal: AbortSignal) => unknown)(value, signal)
-          : this.handler(value, signal, context);
+      const tracker = this.tracker;
+      if (tracker === undefined) value_ = this.handler(value, signal, context);
+      else {
+        const entries = new MessageEntries();
+        slot.entries = entries;
+        this.nextValue = value;
+        this.nextSignal = signal;
+        this.nextContext = context;
+        try {
+          value_ = tracker.run(entries, this.callNext);
+        } finally {
+          this.nextValue = undefined;
+          this.nextSignal = undefined;
+          this.nextContext = undefined;
+        }
+      }
     } catch (thrown) {
       this.complete(slot, err(toPipeError(thrown, signal)));
       return;
@@ -202,20 +125,23 @@ class FanInRun<T> {
     });
   }
 
-  armMessageTimeout(slot: Slot, parent: AbortSignal, messageTimeout: number): AbortSignal {
+  armMessageTimeout(slot: FanInSlot, parent: AbortSignal, messageTimeout: number): AbortSignal {
     const controller = new AbortController();
     slot.controller = controller;
     slot.timedOut = false;
     slot.timer = this.ctx.timeProvider.setTimeout(() => {
+      // The message has failed from now on, whatever its handler returns later.
       slot.timedOut = true;
       controller.abort(stopReason(`The handler timed out after ${messageTimeout} ms.`, "TimeoutError"));
+      this.fail(PipeError.timeout(messageTimeout));
+      this.onWake();
     }, messageTimeout);
     if (parent.aborted) controller.abort(parent.reason);
     else slot.unlink = linkAbort(parent, controller);
     return controller.signal;
   }
 
-  complete(slot: Slot, result: Result<unknown>): void {
+  complete(slot: FanInSlot, result: Result<unknown>): void {
     const slots = this.slots;
     if (slots.length === 1) slots.length = 0;
     else slots.splice(slots.indexOf(slot), 1);
@@ -226,38 +152,48 @@ class FanInRun<T> {
       slot.controller = undefined;
       slot.unlink = undefined;
       slot.timer = undefined;
+      slot.timedOut = false;
     }
-    const context = slot.context;
+    const context = slot.context as ResultPipelineStepContext;
+    const entries = slot.entries;
     slot.context = undefined;
+    slot.entries = undefined;
     this.free.push(slot);
-    if (result.isErr) {
-      context?.end();
+    if (entries !== undefined) entries.open = false;
+    if (result.isErr || timedOut) {
+      // A failed or timed-out message keeps every compensation it registered, for the caller's rollback.
+      context.end();
       if (result.compensations.length > 0) this.ctx.absorb(result);
       // A handler that stopped because the whole fan-in's deadline aborted it reports the deadline, not a cancel.
       const error = timedOut
         ? PipeError.timeout(this.options.messageTimeout)
-        : this.deadlineHit && result.error.code === "error.canceled"
+        : this.deadlineHit && result.error?.code === "error.canceled"
           ? PipeError.timeout(this.options.timeout)
-          : result.error;
+          : (result.error as PipeError);
       this.fail(error);
       return;
     }
     if (this.failure !== undefined || !this.messageRetain) {
-      context?.end();
+      context.end();
       if (result.compensations.length > 0) this.ctx.absorb(result);
       return;
     }
-    // retain "message": this message's own registrations (its context, its result) are released now; later
-    // registrations on its ended context go to the fan-in's context. Registrations made on the shared context
-    // cannot be attributed while other handlers run, so they are released when none is in flight (O(1)).
-    if (context !== undefined) {
-      scopeIfAny(context)?.clear();
-      context.end();
-    }
-    if (this.slots.length === 0) {
-      const log = logOf(this.ctx.compensationScope);
-      if (log.size > 0) log.removeRange(this.startSeq, Number.POSITIVE_INFINITY);
-    }
+    this.release(context, entries);
+  }
+
+  /**
+   * retain "message", after a success: drops this message's registrations (its context's, its result's, and
+   * those it made on the shared scope, noted per message) and every entry that no handler still in flight can
+   * own (registered before the oldest one started). Later registrations on its ended context reach the parent.
+   */
+  release(context: ResultPipelineStepContext, entries: MessageEntries | undefined): void {
+    scopeIfAny(context)?.clear();
+    context.end();
+    const log = logOf(this.ctx.compensationScope);
+    if (log.size === 0) return;
+    if (entries?.seqs !== undefined) log.removeSeqs(entries.seqs);
+    const oldest = this.slots[0];
+    log.removeRange(this.startSeq, oldest === undefined ? Number.POSITIVE_INFINITY : oldest.launchSeq + 1);
   }
 
   stopped(): boolean {
@@ -265,6 +201,7 @@ class FanInRun<T> {
   }
 
   async run(): Promise<Result<void>> {
+    if (this.messageRetain && this.concurrency > 1) this.tracker = startTracking();
     const timeout = this.options.timeout;
     const tp = this.ctx.timeProvider;
     if (timeout !== undefined && Number.isFinite(timeout)) {
@@ -279,14 +216,14 @@ class FanInRun<T> {
       for (;;) {
         if (this.stopped()) break;
         if (this.slots.length < this.concurrency) {
-          const v = this.tryTake();
+          const v = this.ring.tryTake();
           if (v !== NO_VALUE) {
             this.launch(v);
             continue;
           }
-          if (this.arm()) continue;
+          if (this.ring.arm()) continue;
           if (this.stopped()) break;
-          if (this.live.length === 0) {
+          if (this.ring.live.length === 0) {
             if (this.slots.length === 0) break;
           }
         }
@@ -300,6 +237,7 @@ class FanInRun<T> {
         });
       }
     } finally {
+      if (this.tracker !== undefined) stopTracking();
       if (this.deadline !== undefined) tp.clearTimeout(this.deadline);
       this.link.signal.removeEventListener("abort", this.onWake);
       if (!this.link.signal.aborted) this.link.abort(stopReason("The fan-in ended.", "AbortError"));
@@ -324,23 +262,18 @@ class FanInRun<T> {
 }
 
 /**
- * Drains every reader, running `handler(value, signal)` per message, with the context's compensations.
+ * Drains every reader, running `handler(value, signal, context)` per message, with the context's compensations.
  * See `ResultPipelineChannels.fanIn` for the full contract.
  * @internal
  */
 export function pipelineFanIn<T>(
   ctx: ResultPipelineStepContext,
-  readers: readonly ChannelReader<T>[],
+  readers: Iterable<ChannelReader<T>>,
   handler: PipelineFanInHandler<T>,
   options: PipelineFanInOptions = {},
 ): Promise<Result<void>> {
   if (typeof handler !== "function") throw new TypeError("fanIn: handler must be a function.");
-  if (!Array.isArray(readers)) throw new TypeError("fanIn: readers must be an array.");
-  for (const r of readers) {
-    if (r === null || typeof r !== "object" || typeof r.tryRead !== "function") {
-      throw new TypeError("fanIn: every reader must be a ChannelReader.");
-    }
-  }
+  const list = readerArray(readers, "fanIn");
   if (options.timeout !== undefined) requireNonNegative(options.timeout, "fanIn: timeout");
   if (options.messageTimeout !== undefined)
     requireNonNegative(options.messageTimeout, "fanIn: messageTimeout");
@@ -351,5 +284,5 @@ export function pipelineFanIn<T>(
   const aborted = ctx.signal.aborted ? ctx.signal : options.signal?.aborted ? options.signal : undefined;
   if (aborted !== undefined) return Promise.resolve(err(canceledBy(aborted)));
   if (options.timeout === 0) return Promise.resolve(err(PipeError.timeout(0)));
-  return new FanInRun(ctx, readers, handler, options).run();
+  return new FanInRun(ctx, list, handler, options).run();
 }

@@ -1,5 +1,6 @@
 import { type ChannelReader, type ChannelWriter, merge as channelMerge, NO_VALUE } from "@pipe/channels";
 import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
+import { readerArray } from "../internal/readers.ts";
 import { linkSignals } from "../internal/signals.ts";
 import { canceledBy, isThenable } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
@@ -34,12 +35,25 @@ function abortedOf(ctx: ResultPipelineStepContext, signal: AbortSignal | undefin
   return undefined;
 }
 
-/** @internal */
-export async function pipelineMerge<T>(
+/**
+ * `ResultPipelineChannels.merge`: `readers` is any iterable (read once, synchronously); a non-iterable or an
+ * element that is not a reader throws a TypeError at the call.
+ * @internal
+ */
+export function pipelineMerge<T>(
   ctx: ResultPipelineStepContext,
-  readers: readonly ChannelReader<T>[],
+  readers: Iterable<ChannelReader<T>>,
   destination: ChannelWriter<T>,
   options: PipelineMergeOptions = {},
+): Promise<Result<void>> {
+  return mergeAll(ctx, readerArray(readers, "merge"), destination, options);
+}
+
+async function mergeAll<T>(
+  ctx: ResultPipelineStepContext,
+  readers: ChannelReader<T>[],
+  destination: ChannelWriter<T>,
+  options: PipelineMergeOptions,
 ): Promise<Result<void>> {
   const link = linkSignals(ctx.signal, options.signal);
   try {
@@ -136,15 +150,29 @@ function completedError(): PipeError {
   return PipeError.from("The channel has completed.", ErrorCodes.channelCompleted);
 }
 
-/** @internal */
-export async function pipelineMergeWithStrategy<T>(
+/**
+ * `ResultPipelineChannels.mergeWithStrategy`: `readers` is any iterable (copied once into the array the strategy
+ * sees); bad arguments throw a TypeError at the call.
+ * @internal
+ */
+export function pipelineMergeWithStrategy<T>(
   ctx: ResultPipelineStepContext,
-  readers: readonly ChannelReader<T>[],
+  readers: Iterable<ChannelReader<T>>,
   destination: ChannelWriter<T>,
   strategy: MergeStrategy<T>,
   options: PipelineMergeWithStrategyOptions = {},
 ): Promise<Result<void>> {
   if (typeof strategy !== "function") throw new TypeError("mergeWithStrategy: strategy must be a function.");
+  return mergeByStrategy(ctx, readerArray(readers, "mergeWithStrategy"), destination, strategy, options);
+}
+
+async function mergeByStrategy<T>(
+  ctx: ResultPipelineStepContext,
+  readers: ChannelReader<T>[],
+  destination: ChannelWriter<T>,
+  strategy: MergeStrategy<T>,
+  options: PipelineMergeWithStrategyOptions,
+): Promise<Result<void>> {
   const link = linkSignals(ctx.signal, options.signal);
   const signal = link.signal;
   const moveOptions = { signal };

@@ -1,4 +1,5 @@
 import { type Compensation, compensation, type StatefulCompensationAction } from "@pipe/result";
+import { noteRegistration } from "./registration-tracking.ts";
 import { nextSeq } from "./seq.ts";
 
 /** Runs a stateless action stored as `{ state: action, action: invokeStateless }` (no closure per entry). */
@@ -22,7 +23,9 @@ export class CompensationLog {
   push(state: unknown, action: StatefulCompensationAction<unknown>): void {
     this.states.push(state);
     this.actions.push(action);
-    this.seqs.push(nextSeq());
+    const seq = nextSeq();
+    this.seqs.push(seq);
+    noteRegistration(seq);
   }
 
   /** Appends result compensation entries (oldest first) as newly registered. */
@@ -143,6 +146,30 @@ export class CompensationLog {
       this.seqs.splice(from, count);
     }
     return count;
+  }
+
+  /**
+   * Drops the entries whose seq is listed in `seqs` (ascending; seqs not in this log are ignored); returns how
+   * many were dropped. Walks from the newest, so dropping recent entries pops instead of shifting.
+   */
+  removeSeqs(seqs: readonly number[]): number {
+    let dropped = 0;
+    for (let k = seqs.length - 1; k >= 0 && this.seqs.length > 0; k--) {
+      const seq = seqs[k] as number;
+      const i = this.indexAfter(seq - 1);
+      if (this.seqs[i] !== seq) continue;
+      dropped++;
+      if (i === this.seqs.length - 1) {
+        this.states.pop();
+        this.actions.pop();
+        this.seqs.pop();
+      } else {
+        this.states.splice(i, 1);
+        this.actions.splice(i, 1);
+        this.seqs.splice(i, 1);
+      }
+    }
+    return dropped;
   }
 
   /** The entries as result compensations, oldest first. */
