@@ -1,12 +1,17 @@
-import { err, ok, PipeError, type Result } from "@pipe/result";
+import { err, ok, type Result } from "@pipe/result";
+import { ShardErrorCodes } from "../codes.ts";
 import {
   assignment,
-  linearScore,
-  logScore,
+  hashError,
+  isBlank,
+  linearScoreOf,
+  logScoreOf,
   plan,
-  selectOwner,
+  selectOwnerIndex,
   validateHashRequest,
+  weightOf,
 } from "../internal/hash-common.ts";
+import { NodeHasher } from "../internal/node-hasher.ts";
 import type {
   ShardAssignment,
   ShardAssignmentPlan,
@@ -17,48 +22,36 @@ import type {
 
 function computeHrw(
   id: string,
-  score: (weight: number) => number,
+  score: (high: number, low: number, weight: number) => number,
   request: ShardHashRequest,
   options: ShardHashOptions | undefined,
 ): Result<ShardAssignmentPlan> {
   const invalid = validateHashRequest(request, id);
   if (invalid !== undefined) return err(invalid);
-  const out: ShardAssignment[] = new Array(request.shards.length);
-  for (let i = 0; i < request.shards.length; i++) {
-    const shard = request.shards[i]!;
-    const owner = selectOwner(`${request.namespace}/${shard.shardId}::`, request.nodes, score, id);
-    if (owner instanceof PipeError) return err(owner);
-    out[i] = assignment(request.namespace, shard, owner);
+  const shards = request.shards;
+  const out: ShardAssignment[] = new Array(shards.length);
+  if (shards.length > 0) {
+    const nodes = request.nodes;
+    if (nodes.some((n) => n == null || isBlank(n.nodeId)))
+      return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, id));
+    const nodeIds = nodes.map((n) => n.nodeId);
+    const weights = Float64Array.from(nodes, weightOf);
+    // Every node id is encoded once; each shard's keys are hashed in one call.
+    const hasher = NodeHasher.create(nodeIds);
+    const namespace = request.namespace;
+    for (let i = 0; i < shards.length; i++) {
+      const shard = shards[i]!;
+      const owner = selectOwnerIndex(hasher, `${namespace}/${shard.shardId}::`, nodeIds, weights, score);
+      out[i] = assignment(namespace, shard, nodeIds[owner]!);
+    }
   }
   return ok(plan(request.namespace, id, out, options));
 }
 
-/**
- * Rendezvous (highest-random-weight) hashing, id `rendezvous`, the default strategy; byte-compatible with the
- * original.
- *
- * When to use: stable placement where adding/removing a node moves only that node's share.
- *
- * Details: for each shard and node (input order) the key `<namespace>/<shardId>::<nodeId>` is hashed with
- * XXH64 (seed 0, UTF-8); score = hash / (2^64 − 1) × max(0.001, weight). The highest score wins; scores within
- * 1e-12 go to the ordinally smaller node id.
- *
- * Gotchas: the score is *linear* in weight (the original's formula), so shares are not proportional to weight
- * (weights 1 and 4 give the heavy node ~87.5%); use `weighted-rendezvous` for proportional shares. Errors:
- * `shards.hashing.namespace_required`, `nodes_required`, `node_id_invalid` (also for one blank id among valid
- * ones), `shards_missing`, `no_eligible_nodes`; each carries `strategyId` metadata.
- *
- * @example
- * ```ts
- * import { rendezvousStrategy } from "@pipe/shards";
- * const plan = rendezvousStrategy.compute({ namespace: "ns", shards: [{ shardId: "s1" }], nodes: [{ nodeId: "a" }, { nodeId: "b" }] });
- * if (plan.isOk) console.log(plan.value.assignments[0]?.ownerNodeId);
- * ```
- */
 export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
-    computeHrw("rendezvous", linearScore, request, options),
+    computeHrw("rendezvous", linearScoreOf, request, options),
 });
 
 /**
@@ -80,5 +73,5 @@ export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
 export const weightedRendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "weighted-rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
-    computeHrw("weighted-rendezvous", logScore, request, options),
+    computeHrw("weighted-rendezvous", logScoreOf, request, options),
 });

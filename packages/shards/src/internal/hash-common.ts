@@ -8,7 +8,8 @@ import type {
   ShardHashRequest,
   ShardNodeDescriptor,
 } from "../hashing/types.ts";
-import { digestHigh, digestLow, digestUnit, xxh64String } from "./xxh64.ts";
+import type { NodeHasher } from "./node-hasher.ts";
+import { digestUnit, xxh64String } from "./xxh64.ts";
 
 /** `string.IsNullOrWhiteSpace`. @internal */
 export const isBlank = (value: unknown): boolean => typeof value !== "string" || value.trim().length === 0;
@@ -50,12 +51,18 @@ export const weightOf = (node: ShardNodeDescriptor): number => node.weight ?? 1;
 /** Linear HRW score of the original: normalised XXH64 × max(0.001, weight). @internal */
 export const linearScore = (weight: number): number => digestUnit() * Math.max(0.001, weight);
 
+/** {@link linearScore} of a given digest. @internal */
+export const linearScoreOf = (high: number, low: number, weight: number): number =>
+  ((high * TWO_POW_32 + low) / TWO_POW_64) * Math.max(0.001, weight);
+
 const TWO_POW_21 = 2097152;
+const TWO_POW_32 = 4294967296;
+const TWO_POW_64 = 2 ** 64;
 const TWO_POW_53 = 9007199254740992;
 
-/** Weighted HRW score −w / ln(u), u the top 53 hash bits mapped into (0, 1). @internal */
-export const logScore = (weight: number): number => {
-  const u = (digestHigh * TWO_POW_21 + (digestLow >>> 11) + 0.5) / TWO_POW_53;
+/** Weighted HRW score −w / ln(u), u the top 53 hash bits mapped into (0, 1), of a given digest. @internal */
+export const logScoreOf = (high: number, low: number, weight: number): number => {
+  const u = (high * TWO_POW_21 + (low >>> 11) + 0.5) / TWO_POW_53;
   return -Math.max(0.001, weight) / Math.log(u);
 };
 
@@ -83,6 +90,30 @@ export function selectOwner(
     }
   }
   return owner ?? hashError(ShardErrorCodes.hashingNoEligibleNodes, strategyId);
+}
+
+/**
+ * {@link selectOwner} over a prepared {@link NodeHasher} of `nodes` (same scores, same tie-break): the owner
+ * index. `nodes` must be non-blank (checked once by the caller). @internal
+ */
+export function selectOwnerIndex(
+  hasher: NodeHasher,
+  prefix: string,
+  nodeIds: readonly string[],
+  weights: Float64Array,
+  score: (high: number, low: number, weight: number) => number,
+): number {
+  const d = hasher.hash(prefix);
+  let best = Number.NEGATIVE_INFINITY;
+  let owner = -1;
+  for (let i = 0; i < nodeIds.length; i++) {
+    const s = score(d[i * 2 + 1]!, d[i * 2]!, weights[i]!);
+    if (s > best || (owner >= 0 && Math.abs(s - best) < 1e-12 && nodeIds[i]! < nodeIds[owner]!)) {
+      best = s;
+      owner = i;
+    }
+  }
+  return owner;
 }
 
 /** Builds one assignment. @internal */
