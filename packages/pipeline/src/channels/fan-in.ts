@@ -201,7 +201,6 @@ class FanInRun<T> {
   }
 
   async run(): Promise<Result<void>> {
-    if (this.messageRetain && this.concurrency > 1) this.tracker = startTracking();
     const timeout = this.options.timeout;
     const tp = this.ctx.timeProvider;
     if (timeout !== undefined && Number.isFinite(timeout)) {
@@ -213,6 +212,7 @@ class FanInRun<T> {
     }
     this.link.signal.addEventListener("abort", this.onWake);
     try {
+      if (this.messageRetain && this.concurrency > 1) this.tracker = startTracking();
       for (;;) {
         if (this.stopped()) break;
         if (this.slots.length < this.concurrency) {
