@@ -2,8 +2,50 @@
  * Serves a fetch handler with `@hono/node-server` and shuts it down gracefully.
  */
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
+import { PipeError } from "@pipe/result";
+import { ShardHttpErrorCodes, toShardProblem } from "@pipe/shards/http";
 import type { ControlPlane } from "./app.ts";
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large",
+};
+
+/**
+ * Answers a request Node's HTTP parser rejected (a URL or headers over its 16 KiB limit, malformed HTTP) with
+ * a problem+json body like every other failure, instead of Node's bare status line, then closes the socket.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timeout = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+  const failure =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? PipeError.from(
+          "The request line (URL) or headers exceed 16 KiB.",
+          ShardHttpErrorCodes.headersTooLarge,
+          { metadata: { limit: 16 * 1024 } },
+        )
+      : timeout
+        ? PipeError.from("The request did not arrive in time.", ShardHttpErrorCodes.malformedRequest)
+        : PipeError.from("The request is not well-formed HTTP.", ShardHttpErrorCodes.malformedRequest);
+  const problem = toShardProblem(failure);
+  const status = timeout ? 408 : problem.status;
+  const body = JSON.stringify({ ...problem, status });
+  const head = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}`,
+    "Content-Type: application/problem+json",
+    "Cache-Control: no-store",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Connection: close",
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
 
 export interface RunningServer {
   readonly url: string;
@@ -33,6 +75,7 @@ export function startNodeServer(cp: ControlPlane, port: number, host: string): P
         },
       });
     });
+    server.on("clientError", answerClientError);
     server.once("error", reject);
   });
 }

@@ -92,6 +92,24 @@ describe("server", () => {
     }
   });
 
+  it("answers a 100 KB URL with 431 problem+json, not a bare status line (issue 14)", async () => {
+    const cp = await open({ seed: false });
+    const server = await startNodeServer(cp, 0, "127.0.0.1");
+    try {
+      const res = await fetch(`${server.url}/control/shards?search=${"x".repeat(100 * 1024)}`, {
+        headers: { authorization: `Bearer ${READER}` },
+      });
+      expect(res.status).toBe(431);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      const problem = await res.json();
+      expect(problem).toMatchObject({ status: 431, code: "shards.http.headers_too_large" });
+      // the server still answers afterwards
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("does not seed with --no-seed", async () => {
     const cp = await open({ seed: false });
     expect(cp.seeded).toBe(0);

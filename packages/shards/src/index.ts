@@ -22,7 +22,9 @@ export type {
   ShardHashRequest,
   ShardHashStrategy,
   ShardNodeDescriptor,
+  ShardPlacement,
 } from "./hashing/types.ts";
+export { ShardLimits } from "./limits.ts";
 export {
   type ShardChangeMetadata,
   type ShardHistoryRecord,

@@ -2,6 +2,8 @@ import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
 import type { ShardFilterInput } from "./filter.ts";
 import { decode } from "./internal/decode.ts";
+import { ringPointCount } from "./internal/ring-points.ts";
+import { ShardLimits } from "./limits.ts";
 import type { ShardMutationRequest } from "./model.ts";
 import type { ShardSimulationRequest } from "./service-types.ts";
 
@@ -11,9 +13,17 @@ const NonBlank = Schema.String.check(nonBlank);
 const Opt = <S extends Schema.Top>(s: S) => Schema.optional(Schema.NullOr(s));
 const Status = Schema.Literals(["active", "draining", "paused", "disabled"]);
 
+const Weight = Schema.Finite.check(
+  Schema.isBetween(
+    { minimum: 0, maximum: ShardLimits.maxNodeWeight },
+    { expected: `a weight from 0 to ${ShardLimits.maxNodeWeight}` },
+  ),
+);
+
 /**
- * Effect schema of a simulation request body (types only; the service then checks blank namespace, missing
- * nodes and blank node ids in the original's order, with the original's codes).
+ * Effect schema of a simulation request body: types and bounds (at most `ShardLimits.maxNodes` (10,000) nodes,
+ * each weight a finite number from 0 to `ShardLimits.maxNodeWeight` (1,000)); the service then checks blank
+ * namespace, missing nodes and blank node ids in the original's order, with the original's codes.
  *
  * @example
  * ```ts
@@ -31,11 +41,13 @@ export const ShardSimulationRequestSchema: Schema.Codec<ShardSimulationRequest, 
         Schema.NullOr(
           Schema.Struct({
             nodeId: Opt(Schema.String),
-            weight: Opt(Schema.Finite),
+            weight: Opt(Weight),
             region: Opt(Schema.String),
             zone: Opt(Schema.String),
           }),
         ),
+      ).check(
+        Schema.isMaxLength(ShardLimits.maxNodes, { expected: `at most ${ShardLimits.maxNodes} nodes` }),
       ),
     ),
   }) as unknown as Schema.Codec<ShardSimulationRequest, ShardSimulationRequest>;
@@ -94,6 +106,11 @@ export const ShardFilterInputSchema: Schema.Codec<ShardFilterInput, ShardFilterI
  * Decodes an untrusted simulation request; failures are `error.validation` with metadata `issues`
  * (`{ path, message }[]`, e.g. `$.nodes[0].weight`).
  *
+ * Details: enforces the request's bounds (see `ShardLimits`): at most 10,000 nodes, weights from 0 to 1,000,
+ * and for `strategyId` `ring` (any case) at most 262,144 ring points in total (`$.nodes`, metadata `points`
+ * and `limit`). The bounds that depend on the namespace's size (shards, shards × nodes) are checked by
+ * `simulate` once the namespace is read.
+ *
  * @example
  * ```ts
  * import { decodeShardSimulationRequest } from "@pipe/shards";
@@ -101,7 +118,19 @@ export const ShardFilterInputSchema: Schema.Codec<ShardFilterInput, ShardFilterI
  * ```
  */
 export function decodeShardSimulationRequest(input: unknown): Result<ShardSimulationRequest> {
-  return decode(ShardSimulationRequestSchema, input, "simulation request");
+  return decode(ShardSimulationRequestSchema, input, "simulation request").andThen((request) => {
+    const strategy = typeof request.strategyId === "string" ? request.strategyId.toLowerCase() : "";
+    if (strategy !== "ring" || request.nodes == null) return ok(request);
+    const points = ringPointCount(request.nodes);
+    if (points <= ShardLimits.maxRingPoints) return ok(request);
+    const limit = ShardLimits.maxRingPoints;
+    const message = `Expected at most ${limit} ring points in total (max(1, round(weight × 64)) per node)`;
+    return err(
+      PipeError.from(`Invalid simulation request: $.nodes: ${message}`, ErrorCodes.validation, {
+        metadata: { issues: [{ path: "$.nodes", message }], points, limit },
+      }),
+    );
+  });
 }
 
 /**

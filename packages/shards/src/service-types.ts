@@ -36,7 +36,7 @@ export interface ShardListPage {
 export interface ShardListOptions {
   /** A token from a previous page's `nextCursor`. Blank = first page. */
   readonly cursor?: string | null | undefined;
-  /** Integer; default 100; ≤ 0 means 100; above 500 is clamped to 500. */
+  /** An integer from 1 to 500 (`ShardLimits`); default 100; anything else is `error.validation` (`$.pageSize`). */
   readonly pageSize?: number | null | undefined;
   /**
    * Read your writes across instances: the change position the client last saw (e.g. from a write's

@@ -9,6 +9,7 @@ import { applyPlan } from "./internal/apply.ts";
 import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
 import { simulate } from "./internal/simulate.ts";
 import { watchStream } from "./internal/watch.ts";
+import { ShardLimits } from "./limits.ts";
 import type { ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
 import type { ShardRepository } from "./repository.ts";
 import { decodeShardMutationRequest } from "./schemas.ts";
@@ -66,8 +67,9 @@ export interface ShardCallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 500;
+const DEFAULT_PAGE = ShardLimits.defaultPageSize;
+const MIN_PAGE = ShardLimits.minPageSize;
+const MAX_PAGE = ShardLimits.maxPageSize;
 const DIFF_PAGE = 1000;
 
 const defaultWorkers = (): number => {
@@ -89,6 +91,11 @@ const retryable = (e: PipeError): boolean => e.code === ShardErrorCodes.reposito
  * - `list` validates filter → cursor → page size; `diff`/`watch` map store failures to
  *   `shards.control.stream.failure` (stage `shards.diff` / `shards.watch`) and aborts to `error.canceled`
  *   ("Shard diff canceled." / "Shard watch canceled.").
+ * - Bounds (see `ShardLimits`): page size 1..500; positions 0..2^53 − 1; a simulation takes at most 10,000
+ *   nodes with weights 0..1,000, at most 262,144 ring points, at most 1,000,000 shards and 1,000,000,000
+ *   shards × nodes; beyond them is `error.validation` with the path. Within them, `simulate` places and
+ *   reconciles in slices with a macrotask yield between slices, so other requests keep being served, and it
+ *   stops at the next slice when its signal aborts.
  * - `simulate` validates in the original's order (request → namespace → nodes → node ids (blank: the original's code;
  *   listed twice: `error.validation` with the path, which the original accepted) → namespace.missing →
  *   strategy.unknown), fans reconciliation out with `ResultPipeline.fanOut` over worker partitions and merges
@@ -140,8 +147,8 @@ export class ShardControlPlaneService {
    * One page of shards matching `filter`, ordered by (namespace, shardId).
    *
    * Errors: `shards.control.filter.required`, `shards.control.cursor.invalid`, `error.validation` (page size not
-   * an integer), `shards.control.view.behind` (`minPosition` not reached in time), the store's failures after
-   * retries, `error.canceled`.
+   * an integer from 1 to 500, path `$.pageSize`; null/undefined means 100), `shards.control.view.behind`
+   * (`minPosition` not reached in time), the store's failures after retries, `error.canceled`.
    */
   async list(
     filter: ShardFilter | null | undefined,
@@ -154,9 +161,13 @@ export class ShardControlPlaneService {
       if (cursor.isErr) return err(cursor.error);
     }
     const raw = options.pageSize;
-    if (raw != null && !Number.isInteger(raw))
-      return err(serviceErrors.validation("Page size must be an integer.", "$.pageSize"));
-    const pageSize = raw == null || raw <= 0 ? DEFAULT_PAGE : Math.min(MAX_PAGE, raw);
+    if (raw != null && (!Number.isInteger(raw) || raw < MIN_PAGE || raw > MAX_PAGE))
+      return err(
+        serviceErrors
+          .validation(`Page size must be an integer from ${MIN_PAGE} to ${MAX_PAGE}.`, "$.pageSize")
+          .withMetadata("pageSize", raw),
+      );
+    const pageSize = raw ?? DEFAULT_PAGE;
     if (options.minPosition != null) {
       const reached = await this.#reach(options.minPosition, options.signal);
       if (reached.isErr) return err(reached.error);
@@ -173,7 +184,7 @@ export class ShardControlPlaneService {
   /**
    * The diffs with `from` ≤ position ≤ `to` (both inclusive, each optional) whose `current` matches `filter`.
    *
-   * Errors: `shards.control.filter.required`, `error.validation` (non-integer bounds),
+   * Errors: `shards.control.filter.required`, `error.validation` (bounds not integers from 0 to 2^53 − 1),
    * `shards.control.stream.failure` (stage `shards.diff`), `error.canceled` "Shard diff canceled.".
    */
   async diff(
@@ -183,10 +194,10 @@ export class ShardControlPlaneService {
     options: ShardCallOptions = {},
   ): Promise<Result<ShardDiffPage>> {
     if (filter == null) return err(serviceErrors.filterRequired());
-    if (from != null && !Number.isSafeInteger(from))
-      return err(serviceErrors.validation("fromPosition must be an integer.", "$.from"));
-    if (to != null && !Number.isSafeInteger(to))
-      return err(serviceErrors.validation("toPosition must be an integer.", "$.to"));
+    if (from != null && (!Number.isSafeInteger(from) || from < 0))
+      return err(serviceErrors.validation("fromPosition must be an integer from 0 to 2^53 - 1.", "$.from"));
+    if (to != null && (!Number.isSafeInteger(to) || to < 0))
+      return err(serviceErrors.validation("toPosition must be an integer from 0 to 2^53 - 1.", "$.to"));
     const signal = options.signal;
     let after = from == null ? 0 : Math.max(0, from - 1);
     const items: ShardRecordDiff[] = [];

@@ -28,14 +28,29 @@ describe("list", () => {
     expect((await service.list(all, { cursor: "  " })).isOk).toBe(true);
   });
 
-  it("defaults the page to 100, clamps to 500, and ≤0 means 100", async () => {
+  it("defaults the page to 100 and rejects sizes outside 1..500 as HTTP does (issue 14)", async () => {
     const repo = new InMemoryShardRepository();
     await seed(repo, "ns", 600, ["a"]);
     const service = new ShardControlPlaneService({ repository: repo });
     expect((await service.list(all)).unwrap().items).toHaveLength(100);
-    expect((await service.list(all, { pageSize: 0 })).unwrap().items).toHaveLength(100);
-    expect((await service.list(all, { pageSize: -3 })).unwrap().items).toHaveLength(100);
-    expect((await service.list(all, { pageSize: 1000 })).unwrap().items).toHaveLength(500);
+    expect((await service.list(all, { pageSize: null })).unwrap().items).toHaveLength(100);
+    expect((await service.list(all, { pageSize: 1 })).unwrap().items).toHaveLength(1);
+    expect((await service.list(all, { pageSize: 500 })).unwrap().items).toHaveLength(500);
+    for (const pageSize of [
+      0,
+      -3,
+      501,
+      1000,
+      Number.MAX_SAFE_INTEGER,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ]) {
+      const r = await service.list(all, { pageSize });
+      expect(r.error?.code).toBe("error.validation");
+      expect(r.error?.metadata.issues).toEqual([
+        { path: "$.pageSize", message: "Page size must be an integer from 1 to 500." },
+      ]);
+    }
   });
 
   it("round-trips base64url cursors (shard ids with '|'), and version is the highest position", async () => {

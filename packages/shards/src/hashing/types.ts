@@ -109,12 +109,33 @@ export interface ShardHashOptions {
 }
 
 /**
+ * A strategy prepared for one namespace and node set (see {@link ShardHashStrategy.prepare}).
+ *
+ * @example
+ * ```ts
+ * import { ringStrategy, type ShardPlacement } from "@pipe/shards";
+ * const placement: ShardPlacement = ringStrategy.prepare!({ namespace: "ns", shards: [], nodes: [{ nodeId: "a" }] }).unwrap();
+ * console.log(placement.place([{ shardId: "s1" }]).unwrap()[0]?.ownerNodeId); // "a"
+ * ```
+ */
+export interface ShardPlacement {
+  /** The assignments `compute` would return for these shards, in order; fails as `compute` would. */
+  place(shards: readonly ShardDefinition[]): Result<readonly ShardAssignment[]>;
+  /**
+   * Relative cost of placing one shard, in node scores (one hash each); default: the node count. Callers that
+   * place shards in slices size the slices with it.
+   */
+  readonly costPerShard?: number | undefined;
+}
+
+/**
  * A placement algorithm: maps every shard of a request to an owner node.
  *
  * When to use: implement it to register a custom strategy in a `ShardHashStrategyRegistry`.
  *
  * Details: `compute` is synchronous and returns a failed Result (never throws) with a `shards.hashing.*` code
- * carrying `strategyId` metadata.
+ * carrying `strategyId` metadata. Shards are placed independently of each other, so a plan may be computed
+ * in slices (`prepare`, or `compute` per slice) with the same result.
  *
  * @example
  * ```ts
@@ -131,4 +152,10 @@ export interface ShardHashOptions {
 export interface ShardHashStrategy {
   readonly id: string;
   compute(request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan>;
+  /**
+   * Optional: builds the per-node-set state once (the ring's sorted points) and returns a placement of any
+   * slice of shards. The service's simulation places large namespaces slice by slice, yielding to other work
+   * in between; without `prepare` it calls `compute` per slice. `request.shards` may be empty here.
+   */
+  prepare?(request: ShardHashRequest): Result<ShardPlacement>;
 }

@@ -30,6 +30,10 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/metrics": ["GET"],
 };
 
+const simulationsExhausted = (max: number): PipeError =>
+  PipeError.from(`At most ${max} simulations run at once.`, ShardHttpErrorCodes.simulationsExhausted, {
+    metadata: { maxConcurrentSimulations: max },
+  });
 const etagOf = (position: number): string => `"shards-${position}"`;
 const etagMatches = (header: string, tag: string): boolean =>
   header.trim() === "*" || header.split(",").some((t) => t.trim().replace(/^W\//, "") === tag);
@@ -58,8 +62,9 @@ const etagMatches = (header: string, tag: string): boolean =>
  * - Statuses are lowercase names on the wire (integers 0-3 accepted on input); JSON is camelCase.
  * - Every failure is `application/problem+json` with `code` (see `shardHttpStatuses`): 401 +
  *   `WWW-Authenticate` without a valid token, 403 without the scope, 413 over `maxBodyBytes`, 415 for a
- *   non-JSON body, 400 for malformed JSON and every decode problem (`error.validation` with `issues` paths),
- *   404/405 for unknown routes/methods.
+ *   non-JSON body, 400 for malformed JSON, for JSON nested deeper than 16 levels and for every decode problem
+ *   (`error.validation` with `issues` paths, including every bound of `ShardLimits`), 404/405 for unknown
+ *   routes/methods, 503 + `Retry-After` over `maxConcurrentSimulations` or `maxWatchers`.
  *
  * Gotchas: mutations are not interrupted when the client disconnects (they finish or roll back); reads and
  * simulations are (`error.canceled`, 499). The token is checked before the body is read. Unknown query
@@ -82,6 +87,8 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
   const time = options.timeProvider ?? TimeProvider.system;
   const maxWatchers = options.maxWatchers ?? 1000;
   const metricsScope = options.metricsScope ?? "shards.read";
+  const maxSimulations = Math.max(1, Math.floor(options.maxConcurrentSimulations ?? 2));
+  let simulations = 0;
   const metrics = new HttpMetrics();
   const sessions = new Set<SseWatch>();
   const shutdown = options.signal;
@@ -293,7 +300,14 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
     if (who instanceof Response) return who;
     const request = (await body(c)).andThen(decodeSimulateBody);
     if (request.isErr) return fail(c, request.error);
-    return respond(c, await service.simulate(request.value, { signal: c.req.raw.signal }));
+    if (simulations >= maxSimulations)
+      return fail(c, simulationsExhausted(maxSimulations), { "retry-after": "1" });
+    simulations++;
+    try {
+      return respond(c, await service.simulate(request.value, { signal: c.req.raw.signal }));
+    } finally {
+      simulations--;
+    }
   });
 
   app.post("/control/shards/upsert", async (c) => {

@@ -7,8 +7,10 @@ import { ErrorCodes, type ErrorDescriptor } from "@pipe/result";
  * When to use: match a problem+json body's `code` against these instead of string literals.
  *
  * Details: access control (`unauthorized` 401, `forbidden` 403), transport limits (`payloadTooLarge` 413,
- * `unsupportedMediaType` 415, `malformedJson` 400), routing (`routeNotFound` 404, `methodNotAllowed` 405) and
- * capacity (`watchersExhausted` 503). Decoding problems of well-formed input are `error.validation` (with
+ * `unsupportedMediaType` 415, `malformedJson` 400, `jsonTooDeep` 400), routing (`routeNotFound` 404,
+ * `methodNotAllowed` 405), adapters' parse errors (`headersTooLarge` 431 for a URL or headers over the
+ * server's limit, `malformedRequest` 400) and capacity (`watchersExhausted` 503, `simulationsExhausted` 503 with
+ * `Retry-After`). Decoding problems of well-formed input are `error.validation` (with
  * `issues`: `{ path, message }[]`), like the service's.
  *
  * @example
@@ -26,6 +28,10 @@ export const ShardHttpErrorCodes: {
   readonly routeNotFound: "shards.http.route.not_found";
   readonly methodNotAllowed: "shards.http.method_not_allowed";
   readonly watchersExhausted: "shards.http.watchers.exhausted";
+  readonly jsonTooDeep: "shards.http.json.too_deep";
+  readonly simulationsExhausted: "shards.http.simulations.exhausted";
+  readonly headersTooLarge: "shards.http.headers_too_large";
+  readonly malformedRequest: "shards.http.request.malformed";
 } = Object.freeze({
   unauthorized: "shards.http.unauthorized",
   forbidden: "shards.http.forbidden",
@@ -35,6 +41,10 @@ export const ShardHttpErrorCodes: {
   routeNotFound: "shards.http.route.not_found",
   methodNotAllowed: "shards.http.method_not_allowed",
   watchersExhausted: "shards.http.watchers.exhausted",
+  jsonTooDeep: "shards.http.json.too_deep",
+  simulationsExhausted: "shards.http.simulations.exhausted",
+  headersTooLarge: "shards.http.headers_too_large",
+  malformedRequest: "shards.http.request.malformed",
 } as const);
 
 const category = "Shards HTTP";
@@ -91,6 +101,31 @@ export const shardHttpErrorDescriptors: readonly ErrorDescriptor[] = Object.free
     code: h.watchersExhausted,
     name: "ShardHttpWatchersExhausted",
     description: "The server already serves its maximum number of watch streams.",
+    category,
+  },
+  {
+    code: h.jsonTooDeep,
+    name: "ShardHttpJsonTooDeep",
+    description: "The JSON body nests arrays and objects deeper than the limit (16 levels).",
+    category,
+  },
+  {
+    code: h.simulationsExhausted,
+    name: "ShardHttpSimulationsExhausted",
+    description:
+      "The server already runs its maximum number of simulations; retry after the Retry-After delay.",
+    category,
+  },
+  {
+    code: h.headersTooLarge,
+    name: "ShardHttpHeadersTooLarge",
+    description: "The request line (URL) or headers exceed the server's limit (a server adapter answers it).",
+    category,
+  },
+  {
+    code: h.malformedRequest,
+    name: "ShardHttpMalformedRequest",
+    description: "The request is not well-formed HTTP (a server adapter answers it).",
     category,
   },
 ]);

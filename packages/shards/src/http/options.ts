@@ -47,12 +47,22 @@ export interface ShardControlPlaneAppOptions {
   readonly service: ShardControlPlaneService;
   /** Bearer tokens and their scopes (compared in constant time). */
   readonly tokens: readonly ShardAccessToken[];
-  /** Largest accepted request body in bytes (default 1 MiB); larger gets 413. */
+  /**
+   * Largest accepted request body in bytes (default 1 MiB); larger gets 413 `shards.http.payload_too_large`.
+   * Bodies nesting arrays and objects deeper than `ShardLimits.maxJsonDepth` (16) get 400
+   * `shards.http.json.too_deep`.
+   */
   readonly maxBodyBytes?: number | undefined;
   /** Interval of `: heartbeat` comments on watch streams, in ms (default 15,000). */
   readonly heartbeatMs?: number | undefined;
   /** The `retry:` reconnect delay sent to EventSource clients, in ms (default 2,000). */
   readonly retryMs?: number | undefined;
+  /**
+   * Most simulations running at once (default 2; at least 1); more get 503 `shards.http.simulations.exhausted`
+   * with `Retry-After: 1`. A simulation keeps its slot until its work stops (finished, failed or aborted by the
+   * client leaving).
+   */
+  readonly maxConcurrentSimulations?: number | undefined;
   /** Most concurrent watch streams (default 1,000); more get 503. */
   readonly maxWatchers?: number | undefined;
   /** Clock of the heartbeats (default `TimeProvider.system`; tests pass a `VirtualTimeProvider`). */

@@ -69,6 +69,10 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [h.routeNotFound]: 404,
   [h.methodNotAllowed]: 405,
   [h.watchersExhausted]: 503,
+  [h.jsonTooDeep]: 400,
+  [h.simulationsExhausted]: 503,
+  [h.headersTooLarge]: 431,
+  [h.malformedRequest]: 400,
 });
 
 /**

@@ -9,6 +9,7 @@ import { err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
 import type { ShardHashStrategyRegistry } from "../hashing/registry.ts";
 import type { ShardAssignment, ShardNodeDescriptor } from "../hashing/types.ts";
+import { ShardLimits } from "../limits.ts";
 import type { ShardRecord } from "../model.ts";
 import { decodeShardSimulationRequest } from "../schemas.ts";
 import type {
@@ -19,6 +20,7 @@ import type {
   ShardSimulationRequest,
 } from "../service-types.ts";
 import { isBlank } from "./hash-common.ts";
+import { placeInSlices, yieldToEventLoop } from "./place.ts";
 import { isCanceled, serviceErrors } from "./service-errors.ts";
 
 /** What the simulation needs from the service. @internal */
@@ -39,6 +41,27 @@ interface IndexedChange extends ShardSimulationChange {
 }
 
 const STAGE = "shards.simulate";
+/** Assignments a worker reconciles between two yields to the event loop. */
+const RECONCILE_SLICE = 4096;
+
+/** The bounds that depend on the namespace's size: shard count and shards × nodes (see `ShardLimits`). */
+function checkWork(shards: number, nodes: number): PipeError | undefined {
+  if (shards > ShardLimits.maxShards) {
+    const e = serviceErrors.validation(
+      `The namespace has ${shards} shards; a simulation covers at most ${ShardLimits.maxShards}.`,
+      "$.namespace",
+    );
+    return e.withMetadata("shards", shards).withMetadata("limit", ShardLimits.maxShards);
+  }
+  if (shards * nodes > ShardLimits.maxSimulationWork) {
+    const e = serviceErrors.validation(
+      `${shards} shards × ${nodes} nodes exceeds the simulation limit of ${ShardLimits.maxSimulationWork} (shards × nodes).`,
+      "$.nodes",
+    );
+    return e.withMetadata("work", shards * nodes).withMetadata("limit", ShardLimits.maxSimulationWork);
+  }
+  return undefined;
+}
 
 /** Validates, computes the plan, fans reconciliation out over workers and merges their changes. @internal */
 export async function simulate(
@@ -80,13 +103,20 @@ export async function simulate(
   if (listed.isErr) return err(listed.error);
   const records = listed.value;
   if (records.length === 0) return err(serviceErrors.namespaceMissing(namespace));
-  const planned = deps.registry.compute(
-    strategyId,
+  const bounded = checkWork(records.length, nodes.length);
+  if (bounded !== undefined) return err(bounded);
+  const strategy = deps.registry.resolve(strategyId);
+  if (strategy.isErr) return err(strategy.error);
+  const canceled = () => err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
+  const planned = await placeInSlices(
+    strategy.value,
     { namespace, shards: records.map((r) => ({ shardId: r.shardId, capacity: r.capacityHint })), nodes },
     { now: () => deps.time.now() },
+    signal,
+    canceled,
   );
   if (planned.isErr) return err(planned.error);
-  const assignments = planned.value.assignments;
+  const assignments = planned.value;
   const base = { namespace, strategyId, generatedAt: new Date(deps.time.now()).toISOString(), assignments };
   if (assignments.length === 0)
     return ok({ ...base, changes: [], moves: 0, minimumMoves: 0, balance: balanceOf(nodes, []) });
@@ -178,6 +208,7 @@ function worker(
     attempt++;
     const buffer: IndexedChange[] = [];
     for (let i = 0; i < slice.length; i++) {
+      if (i > 0 && i % RECONCILE_SLICE === 0) await yieldToEventLoop();
       if (signal.aborted) return err(PipeError.canceled("Shard simulation canceled.", signal.reason));
       const assignment = slice[i]!;
       const record = byId.get(assignment.shardId);

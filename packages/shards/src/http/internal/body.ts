@@ -1,5 +1,33 @@
 import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ShardLimits } from "../../limits.ts";
 import { ShardHttpErrorCodes } from "../codes.ts";
+
+/**
+ * The deepest nesting of arrays and objects in JSON `text` (brackets inside strings do not count); stops
+ * scanning as soon as it passes `stopAbove`. Malformed text gets a best-effort answer (the parser rejects it
+ * next).
+ */
+function nestingDepth(text: string, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
 
 const tooLarge = (limit: number): PipeError =>
   PipeError.from(`The request body exceeds ${limit} bytes.`, ShardHttpErrorCodes.payloadTooLarge, {
@@ -18,9 +46,14 @@ const isJson = (contentType: string | null): boolean => {
 /**
  * Reads a JSON request body under a byte limit: 415 unless the content type is JSON, 413 from
  * `Content-Length` before reading or while streaming (a chunked body is cut off as soon as it passes the
- * limit), 400 for an empty body, invalid UTF-8 or malformed JSON. @internal
+ * limit), 400 for an empty body, invalid UTF-8 or malformed JSON, and 400 `shards.http.json.too_deep` when
+ * arrays and objects nest deeper than `maxDepth` (checked on the text, before parsing). @internal
  */
-export async function readJsonBody(request: Request, limit: number): Promise<Result<unknown>> {
+export async function readJsonBody(
+  request: Request,
+  limit: number,
+  maxDepth: number = ShardLimits.maxJsonDepth,
+): Promise<Result<unknown>> {
   if (!isJson(request.headers.get("content-type")))
     return err(
       PipeError.from(
@@ -67,6 +100,15 @@ export async function readJsonBody(request: Request, limit: number): Promise<Res
     return err(malformed("the body is not valid UTF-8."));
   }
   if (text.trim().length === 0) return err(malformed("Request body is required."));
+  const depth = nestingDepth(text, maxDepth);
+  if (depth > maxDepth)
+    return err(
+      PipeError.from(
+        `The JSON body nests deeper than ${maxDepth} levels of arrays and objects.`,
+        ShardHttpErrorCodes.jsonTooDeep,
+        { metadata: { limit: maxDepth } },
+      ),
+    );
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (e) {

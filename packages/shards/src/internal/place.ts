@@ -1,0 +1,65 @@
+import { TimeProvider } from "@pipe/channels";
+import { err, ok, type Result } from "@pipe/result";
+import type {
+  ShardAssignment,
+  ShardHashOptions,
+  ShardHashRequest,
+  ShardHashStrategy,
+  ShardPlacement,
+} from "../hashing/types.ts";
+
+/** Node scores (hashes) computed between two yields to the event loop: a few milliseconds of work. @internal */
+export const SLICE_WORK = 131_072;
+
+/**
+ * Resolves on a later macrotask of the real clock (whatever clock the caller injected: a virtual clock would
+ * never advance), so I/O, timers and other requests queued meanwhile run first. @internal
+ */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    TimeProvider.system.setTimeout(resolve, 0);
+  });
+
+const placementOf = (
+  strategy: ShardHashStrategy,
+  request: ShardHashRequest,
+  options: ShardHashOptions,
+): Result<ShardPlacement> =>
+  strategy.prepare !== undefined
+    ? strategy.prepare(request)
+    : ok({
+        place: (shards) =>
+          strategy
+            .compute({ namespace: request.namespace, shards, nodes: request.nodes }, options)
+            .map((plan) => plan.assignments),
+      });
+
+/**
+ * Places every shard of `request` with `strategy`, one slice of about {@link SLICE_WORK} node scores at a time
+ * with a macrotask yield between slices; stops with `canceled()` when `signal` aborts. Shards are placed
+ * independently, so the result equals one `compute`. @internal
+ */
+export async function placeInSlices(
+  strategy: ShardHashStrategy,
+  request: ShardHashRequest,
+  options: ShardHashOptions,
+  signal: AbortSignal | undefined,
+  canceled: () => Result<never>,
+): Promise<Result<readonly ShardAssignment[]>> {
+  const prepared = placementOf(strategy, request, options);
+  if (prepared.isErr) return err(prepared.error);
+  const placement = prepared.value;
+  const cost = Math.max(1, placement.costPerShard ?? request.nodes.length);
+  const size = Math.max(1, Math.floor(SLICE_WORK / cost));
+  const shards = request.shards;
+  if (shards.length <= size) return placement.place(shards);
+  const out: ShardAssignment[] = [];
+  for (let start = 0; start < shards.length; start += size) {
+    if (start > 0) await yieldToEventLoop();
+    if (signal?.aborted) return canceled();
+    const placed = placement.place(shards.slice(start, start + size));
+    if (placed.isErr) return err(placed.error);
+    for (const a of placed.value) out.push(a);
+  }
+  return ok(out);
+}
