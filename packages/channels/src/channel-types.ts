@@ -57,7 +57,8 @@ export type NoValue = typeof NO_VALUE;
  * Details: values come out in FIFO order (per lane for prioritised channels, highest lane first). A read that
  * finds data completes synchronously. Once the writer completes and the buffer is drained, `read` fails with
  * `error.channel.completed`, or with the completing error when the channel was completed with one (a
- * non-PipeError completion error is wrapped as `error.exception` with it as cause).
+ * non-PipeError completion error is converted by `fromThrown`: `error.exception` with it as cause, `error.canceled`
+ * for an `AbortError`, `error.timeout` for a `TimeoutError`).
  *
  * Gotchas: async iteration ends normally on plain completion and **throws** the PipeError when the channel was
  * completed with an error or the iteration's signal aborts (an iterator can only end or throw; it never

@@ -1,4 +1,4 @@
-import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
+import { Err, err, fromThrown, Ok, type Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { settleOutput } from "./internal/invoke.ts";
@@ -57,7 +57,8 @@ export type FanInHandler<T> = (
  * watchers (removed on wake). The first failed handler Result stops the fan-in and is returned as is;
  * values still buffered stay in their channels.
  *
- * Errors: the handler's failure; `error.exception` when it throws/rejects; a reader completed with an error
+ * Errors: the handler's failure; when it throws/rejects, the failure `fromThrown` gives (`error.exception`;
+ * `error.canceled` for an `AbortError`, `error.timeout` for a `TimeoutError`); a reader completed with an error
  * returns that error (a PipeError passes through, any other fault becomes `error.exception` with it as cause;
  * never thrown, never swallowed); `error.timeout` at the deadline (a zero timeout fails at once);
  * `error.canceled` on abort or a pre-aborted signal. Empty `readers` → ok. `readers` is any iterable (an array, a
@@ -91,7 +92,7 @@ export function fanIn<T>(
       try {
         out = handler(value, signal);
       } catch (error) {
-        return err<void>(PipeError.fromException(error));
+        return err<void>(fromThrown(error));
       }
       if (out === undefined || out instanceof OkResult) return undefined;
       if (out instanceof ErrResult) return out as Result<void>;

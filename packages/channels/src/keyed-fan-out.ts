@@ -1,4 +1,4 @@
-import { ErrorCodes, err, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, err, fromThrown, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { okVoidResult } from "./internal/errors.ts";
@@ -109,7 +109,7 @@ export function keyedFanOut<T, K>(
     try {
       options.onUnrouted(value, key);
     } catch (error) {
-      return err<void>(PipeError.fromException(error));
+      return err<void>(fromThrown(error));
     }
     return undefined;
   };
@@ -118,7 +118,7 @@ export function keyedFanOut<T, K>(
     try {
       options.onUndelivered(value, key, failure.error);
     } catch (error) {
-      return err<void>(PipeError.fromException(error));
+      return err<void>(fromThrown(error));
     }
     return failure;
   };
@@ -131,7 +131,7 @@ export function keyedFanOut<T, K>(
     try {
       key = keyOf(value);
     } catch (error) {
-      return undelivered(value, undefined, err<void>(PipeError.fromException(error)));
+      return undelivered(value, undefined, err<void>(fromThrown(error)));
     }
     const branch = branches.get(key);
     if (branch === undefined) return unrouted(value, key);

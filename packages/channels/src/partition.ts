@@ -1,4 +1,4 @@
-import { err, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, type Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter } from "./channel-types.ts";
 import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
 import type { TimeProvider } from "./time-provider.ts";
@@ -73,7 +73,7 @@ export async function partition<T>(
       try {
         target = predicate(value) ? targets.matched : targets.unmatched;
       } catch (error) {
-        return err<void>(PipeError.fromException(error));
+        return err<void>(fromThrown(error));
       }
       if (target.tryWrite(value)) return undefined;
       // Slow path only: the caller's signal linked with the overall deadline, so a timeout cancels the wait.

@@ -1,4 +1,4 @@
-import { Err, err, Ok, PipeError, type Result } from "@pipe/result";
+import { Err, err, fromThrown, Ok, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue } from "./channel-types.ts";
 import { metricsOff } from "./internal/diagnostics.ts";
 import { settleOutput } from "./internal/invoke.ts";
@@ -73,7 +73,7 @@ export class PreparedSelect<R> {
           try {
             out = (this.continuations[i] as Continuation<R>)(value);
           } catch (error) {
-            return err<R>(PipeError.fromException(error));
+            return err<R>(fromThrown(error));
           }
           if (out instanceof OkResult || out instanceof ErrResult) return out as Result<R>;
           return settleOutput<R>(out);

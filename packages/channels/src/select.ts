@@ -1,4 +1,4 @@
-import { Err, ErrorCodes, err, Ok, PipeError, type Result } from "@pipe/result";
+import { Err, ErrorCodes, err, fromThrown, Ok, PipeError, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue } from "./channel-types.ts";
 import { type instruments, metricsOff, turnScopedInstruments } from "./internal/diagnostics.ts";
 import { canceledResult } from "./internal/errors.ts";
@@ -49,9 +49,9 @@ const rotation = new WeakMap<object, number>();
  *
  * Errors: `error.select.drained` when every read case's channel completed without a value (and no deadline
  * case is pending); `error.timeout` (metadata `duration`) on timeout; `error.canceled` on abort or a
- * pre-aborted signal; `error.exception` when a continuation throws or rejects; a reader completed with an
- * error makes select return that error (a PipeError passes through; anything else is wrapped as
- * `error.exception` with it as cause). Usage errors (thrown synchronously): no cases (`TypeError`), more than
+ * pre-aborted signal; when a continuation throws or rejects, the failure `fromThrown` gives (`error.exception`;
+ * `error.canceled` for an `AbortError`, `error.timeout` for a `TimeoutError`); a reader completed with an
+ * error makes select return that error (a PipeError passes through; anything else is converted the same way). Usage errors (thrown synchronously): no cases (`TypeError`), more than
  * one default case (`TypeError`), a negative `timeout` (`RangeError`).
  *
  * @example
@@ -139,7 +139,7 @@ export function executePlan<R>(
         try {
           out = c.run(value);
         } catch (error) {
-          return err<R>(PipeError.fromException(error));
+          return err<R>(fromThrown(error));
         }
         if (out instanceof OkResult || out instanceof ErrResult) return out as Result<R>;
         return settleOutput<R>(out);

@@ -1,4 +1,4 @@
-import { err, isResult, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
 import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
 import { TimeProvider, type TimerHandle } from "./time-provider.ts";
@@ -73,7 +73,8 @@ interface Waiter {
  * when the first failure should cancel the others.
  *
  * Details: `go(work)` counts the work, runs it (synchronously up to its first `await`) with its own signal, and
- * records its outcome: a failed Result, a throw or a rejection (`error.exception`) is a failure; anything else
+ * records its outcome: a failed Result, a throw or a rejection (converted by `fromThrown`: `error.exception`,
+ * or `error.canceled` / `error.timeout` for an `AbortError` / `TimeoutError`) is a failure; anything else
  * is success. The work's signal follows `options.signal` (or the group's) and aborts (an `AbortError`, "The
  * work has ended.") once the work settles, as Go's context cancel does, so resources tied to it are released. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
  * `error.aggregate` of every failure (in completion order). Failures are kept for the group's lifetime.
@@ -145,7 +146,7 @@ export class WaitGroup {
     try {
       outcome = work(signal);
     } catch (error) {
-      outcome = err<void>(PipeError.fromException(error));
+      outcome = err<void>(fromThrown(error, { signal }));
     }
     this.track(outcome, own);
   }
@@ -169,7 +170,7 @@ export class WaitGroup {
     ) {
       Promise.resolve(outcome as PromiseLike<unknown>).then(
         (value) => this.settle(value, ended),
-        (error: unknown) => this.settle(err<void>(PipeError.fromException(error)), ended),
+        (error: unknown) => this.settle(err<void>(fromThrown(error)), ended),
       );
     } else {
       this.settle(outcome, ended);

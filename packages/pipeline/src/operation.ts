@@ -5,8 +5,9 @@ import type { ResultPipelineStepContext } from "./step-context.ts";
  * A pipeline operation: receives its own step context (register compensations there) and its signal, and
  * returns a Result, synchronously or as a promise (an `AsyncResult` works too).
  *
- * Details: a thrown exception or a rejected promise becomes `error.exception` (an abort of the signal becomes
- * `error.canceled`); returning something that is not a Result fails with `error.validation`.
+ * Details: a thrown exception or a rejected promise becomes a failure by `fromThrown` (`error.exception`; an
+ * `AbortError`, or anything thrown once the signal aborted, is `error.canceled`; a `TimeoutError` is
+ * `error.timeout`); returning something that is not a Result fails with `error.validation`.
  *
  * @example
  * ```ts

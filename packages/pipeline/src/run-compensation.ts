@@ -1,4 +1,4 @@
-import { PipeError } from "@pipe/result";
+import { fromThrown, type PipeError } from "@pipe/result";
 import { ResultCompensationPolicy } from "./compensation-policy.ts";
 import type { CompensationScope } from "./compensation-scope.ts";
 import { ResultExecutionPolicy } from "./execution-policy.ts";
@@ -67,6 +67,6 @@ export function runCompensation(
     return Promise.resolve(runLog(compensationPolicy, log.take(), signal, log));
   } catch (thrown) {
     // runLog never throws; this is belt and braces for a hostile custom strategy.
-    return Promise.resolve(PipeError.fromException(thrown));
+    return Promise.resolve(fromThrown(thrown));
   }
 }

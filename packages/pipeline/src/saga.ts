@@ -1,4 +1,4 @@
-import { err, PipeError, type Result, type StatefulCompensationAction } from "@pipe/result";
+import { err, fromThrown, PipeError, type Result, type StatefulCompensationAction } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
 import { runAttempts } from "./internal/attempts.ts";
 import { scopeIfAny } from "./internal/context-internals.ts";
@@ -12,7 +12,7 @@ import {
 import { asResult } from "./internal/invoke.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
-import { canceledBy, isThenable, toPipeError } from "./internal/util.ts";
+import { canceledBy, isThenable } from "./internal/util.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
 import { ResultPipelineStepContext } from "./step-context.ts";
 
@@ -92,7 +92,7 @@ class SagaRun<S> {
     try {
       return step.operation(ctx, this.state);
     } catch (thrown) {
-      return err(toPipeError(thrown, ctx.signal));
+      return err(fromThrown(thrown, { signal: ctx.signal }));
     }
   }
 
@@ -108,7 +108,8 @@ class SagaRun<S> {
   step: Step | undefined;
   resolve: ((result: Result<S> | Promise<Result<S>>) => void) | undefined;
   readonly onValue = (value: unknown): void => this.advance(asResult(value));
-  readonly onError = (thrown: unknown): void => this.advance(err(toPipeError(thrown, this.env.link.signal)));
+  readonly onError = (thrown: unknown): void =>
+    this.advance(err(fromThrown(thrown, { signal: this.env.link.signal })));
 
   advance(result: Result<unknown>): void {
     const { steps, env, ctx } = this;

@@ -1,5 +1,6 @@
 import type { Compensation, CompensationAction, StatefulCompensationAction } from "./compensation.ts";
 import { Err } from "./err.ts";
+import { fromThrown } from "./from-thrown.ts";
 import { errWith, isPromiseLike, okWith } from "./internal/construct.ts";
 import { ENSURE_MESSAGE } from "./ok.ts";
 import { PipeError } from "./pipe-error.ts";
@@ -17,7 +18,7 @@ function settleSource<T>(value: unknown): Result<T> {
   );
 }
 
-const fromRejection = <T>(reason: unknown): Result<T> => err(PipeError.fromException(reason));
+const fromRejection = <T>(reason: unknown): Result<T> => err(fromThrown(reason));
 
 /**
  * A `PromiseLike<Result<T>>` with the same combinators as `Result`, accepting sync or async callbacks, so an async
@@ -26,7 +27,8 @@ const fromRejection = <T>(reason: unknown): Result<T> => err(PipeError.fromExcep
  * When to use: wrap an `async function` that returns `Promise<Result<T>>` with `AsyncResult.from(...)` (or start
  * from `Result.tryAsync`) and keep chaining; `await` the chain to get the `Result<T>`.
  *
- * Details: a rejected source becomes an `error.exception` failure (the rejection is the cause). Each combinator
+ * Details: a rejected source becomes a failure by the library's one rule ({@link fromThrown}: `error.exception`
+ * with the rejection as cause; an `AbortError` is `error.canceled`, a `TimeoutError` `error.timeout`). Each combinator
  * adopts promises returned by its callback. Compensations travel exactly as with `Result`.
  *
  * Gotchas: like `Result`, an exception thrown (or a rejection returned) by one of your callbacks is not turned
@@ -54,8 +56,9 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
   }
 
   /**
-   * Wraps a Result, a promise of a Result, or another AsyncResult. A rejection becomes `error.exception`; a value
-   * that is not a Result becomes `error.validation`.
+   * Wraps a Result, a promise of a Result, or another AsyncResult. A rejection becomes a failure by
+   * {@link fromThrown} (`error.exception`; `error.canceled` for an `AbortError`, `error.timeout` for a
+   * `TimeoutError`); a value that is not a Result becomes `error.validation`.
    *
    * @example
    * ```ts

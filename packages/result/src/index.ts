@@ -33,6 +33,7 @@ export {
 } from "./diagnostics.ts";
 export { Err } from "./err.ts";
 export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCode } from "./error-codes.ts";
+export { type ErrorFactory, type FromThrownOptions, fromThrown } from "./from-thrown.ts";
 export { type GenBind, gen } from "./gen.ts";
 export { Ok } from "./ok.ts";
 export { PipeError, type PipeErrorJson, type PipeErrorOptions } from "./pipe-error.ts";
@@ -65,4 +66,4 @@ export {
   tapSuccessEachAggregateErrors,
   tapSuccessEachIgnoreErrors,
 } from "./stream-sinks.ts";
-export type { ErrorFactory, TryAsyncOptions } from "./try.ts";
+export type { TryAsyncOptions } from "./try.ts";

@@ -58,8 +58,9 @@ export interface ResultNamespace {
    */
   fail<T = never>(error: PipeError): Err<T>;
   /**
-   * Runs `fn` and captures its exception: `errorFactory(e) ?? PipeError.fromException(e)` (`error.exception`,
-   * cause = the exception); an `AbortError` becomes `error.canceled`.
+   * Runs `fn` and captures its exception by `fromThrown`: `errorFactory(e) ?? PipeError.fromException(e)`
+   * (`error.exception`, cause = the exception); an `AbortError` becomes `error.canceled` (metadata `reason`), a
+   * `TimeoutError` `error.timeout`, a thrown PipeError stays itself.
    *
    * @example
    * ```ts
@@ -76,8 +77,9 @@ export interface ResultNamespace {
    * Abort: an already-aborted signal gives `error.canceled` without calling `fn`. While `fn` runs, the signal
    * is `fn`'s to observe: the result settles when `fn` does, never earlier, so a rollback that follows a
    * canceled result never races side effects `fn` is still performing. An exception thrown after an abort, or
-   * an `AbortError`, is `error.canceled` (metadata `reason` = the signal's reason); a function that finishes
-   * despite the abort returns its value.
+   * an `AbortError`, is `error.canceled` (metadata `reason` = the signal's reason); a `TimeoutError` (such as
+   * `AbortSignal.timeout`'s) is `error.timeout`; a function that finishes despite the abort returns its value.
+   * The rule is `fromThrown`'s, the same at every entry point.
    *
    * @example
    * ```ts

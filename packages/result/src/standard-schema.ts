@@ -1,4 +1,5 @@
 import { AsyncResult } from "./async-result.ts";
+import { fromThrown } from "./from-thrown.ts";
 import { isPromiseLike } from "./internal/construct.ts";
 import { PipeError } from "./pipe-error.ts";
 import { err, ok, type Result } from "./result.ts";
@@ -113,7 +114,7 @@ export function fromStandardSchema<O>(schema: StandardSchemaLike<unknown, O>, in
   try {
     outcome = props.validate(input);
   } catch (e) {
-    return err(PipeError.fromException(e));
+    return err(fromThrown(e));
   }
   if (isPromiseLike(outcome)) {
     outcome.then(undefined, () => {});
@@ -152,13 +153,13 @@ export function fromStandardSchemaAsync<O>(
   try {
     outcome = props.validate(input);
   } catch (e) {
-    return AsyncResult.from(err<O>(PipeError.fromException(e)));
+    return AsyncResult.from(err<O>(fromThrown(e)));
   }
   if (!isPromiseLike(outcome)) return AsyncResult.from(toResult(outcome, props.vendor));
   return new AsyncResult(
     Promise.resolve(outcome).then(
       (o) => toResult(o, props.vendor),
-      (e: unknown) => err<O>(PipeError.fromException(e)),
+      (e: unknown) => err<O>(fromThrown(e)),
     ),
   );
 }

@@ -1,6 +1,6 @@
+import { fromThrown } from "./from-thrown.ts";
 import { errWith, prependCompensations } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
-import { isAbortException } from "./internal/render.ts";
 import { PipeError } from "./pipe-error.ts";
 import { isResult, type Result } from "./result.ts";
 
@@ -15,9 +15,7 @@ export type ResultStream<T> = AsyncIterable<Result<T>> | Iterable<Result<T>>;
 
 /** The error for an exception thrown by a callback (or an abort observed through it). @internal */
 export function callbackFault(exception: unknown, signal: AbortSignal | undefined): PipeError {
-  if (signal?.aborted) return canceledBy(signal);
-  if (isAbortException(exception)) return PipeError.canceled(undefined, exception);
-  return PipeError.fromException(exception);
+  return fromThrown(exception, { signal });
 }
 
 /**

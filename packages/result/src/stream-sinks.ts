@@ -1,5 +1,6 @@
 import type { Compensation } from "./compensation.ts";
 import { Err } from "./err.ts";
+import { fromThrown } from "./from-thrown.ts";
 import { errWith, okWith } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
 import { PipeError } from "./pipe-error.ts";
@@ -28,7 +29,7 @@ async function walk<T>(
   try {
     puller = new Puller(source, signal);
   } catch (e) {
-    return { fault: PipeError.fromException(e), compensations };
+    return { fault: fromThrown(e, { signal }), compensations };
   }
   try {
     for (;;) {

@@ -1,18 +1,17 @@
 import { AsyncResult } from "./async-result.ts";
+import { type ErrorFactory, fromThrown } from "./from-thrown.ts";
 import { isPromiseLike } from "./internal/construct.ts";
-import { isAbortException } from "./internal/render.ts";
 import { PipeError } from "./pipe-error.ts";
 import { err, ok, type Result } from "./result.ts";
 
-/** Turns a caught exception into an error: abort → canceled, else the factory's error or `fromException`. */
-export type ErrorFactory = (exception: unknown) => PipeError | undefined;
+export type { ErrorFactory } from "./from-thrown.ts";
 
 /** Options of `Result.tryAsync`. */
 export interface TryAsyncOptions {
   /**
    * Passed to the function, which observes it to stop early. The result settles when the function does (never
-   * while it still runs): a throw after an abort is `error.canceled`; a function that finishes anyway returns
-   * its value. Already aborted: the function is not called.
+   * while it still runs): a throw after an abort is `error.canceled` (see `fromThrown`); a function that finishes
+   * anyway returns its value. Already aborted: the function is not called.
    */
   readonly signal?: AbortSignal;
   /** Maps a thrown exception to an error; returning `undefined` falls back to `PipeError.fromException`. */
@@ -21,32 +20,13 @@ export interface TryAsyncOptions {
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
-function failureOf(
-  exception: unknown,
-  errorFactory: ErrorFactory | undefined,
-  signal?: AbortSignal,
-): PipeError {
-  if (signal?.aborted) return PipeError.canceled(undefined, signal.reason);
-  if (isAbortException(exception)) return PipeError.canceled(undefined, exception);
-  if (errorFactory !== undefined) {
-    let mapped: PipeError | undefined;
-    try {
-      mapped = errorFactory(exception);
-    } catch (factoryFailure) {
-      return PipeError.fromException(factoryFailure);
-    }
-    if (mapped !== undefined && mapped !== null) return mapped;
-  }
-  return PipeError.fromException(exception);
-}
-
 /** Runs `fn` and captures exceptions (see `Result.try`). @internal */
 export function tryResult<T>(fn: () => T, errorFactory?: ErrorFactory): Result<T> {
   let value: T;
   try {
     value = fn();
   } catch (e) {
-    return err(failureOf(e, errorFactory));
+    return err(fromThrown(e, { errorFactory }));
   }
   return ok(value);
 }
@@ -67,13 +47,13 @@ export function tryAsync<T>(
   try {
     out = fn(signal ?? NEVER_ABORTED);
   } catch (e) {
-    return new AsyncResult(Promise.resolve(err<T>(failureOf(e, errorFactory, signal))));
+    return new AsyncResult(Promise.resolve(err<T>(fromThrown(e, { signal, errorFactory }))));
   }
   if (!isPromiseLike(out)) return new AsyncResult(Promise.resolve(ok(out)));
   return new AsyncResult(
     Promise.resolve(out).then(
       (value) => ok(value),
-      (exception: unknown) => err<T>(failureOf(exception, errorFactory, signal)),
+      (exception: unknown) => err<T>(fromThrown(exception, { signal, errorFactory })),
     ),
   );
 }

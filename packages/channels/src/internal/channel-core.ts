@@ -1,4 +1,4 @@
-import { err, ok, type PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, ok, type PipeError, type Result } from "@pipe/result";
 import {
   type ChannelReader,
   type ChannelWriter,
@@ -13,7 +13,6 @@ import {
   okFalseResult,
   okTrueResult,
   okVoidResult,
-  toPipeError,
 } from "./errors.ts";
 import { type ListNode, WaiterList } from "./list.ts";
 import type { WatchableReader, Watcher } from "./protocol.ts";
@@ -239,7 +238,7 @@ export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<
     this.closed = true;
     if (error !== undefined) {
       this.rawFault = error;
-      this.fault = toPipeError(error);
+      this.fault = fromThrown(error);
     }
     this.rejectBlockedWriters();
     this.notify(this.writeWatchers);

@@ -40,11 +40,6 @@ export function canceledResult<T>(signal: AbortSignal | undefined): Result<T> {
   return err<T>(canceledError(signal));
 }
 
-/** Turns a completion error or fault into a PipeError: PipeErrors pass through, anything else becomes `error.exception` with it as cause. */
-export function toPipeError(error: unknown): PipeError {
-  return PipeError.is(error) ? error : PipeError.fromException(error);
-}
-
 /** Reports an exception thrown by a user hook without swallowing it or breaking the caller's state. */
 export function reportHookError(error: unknown): void {
   queueMicrotask(() => {

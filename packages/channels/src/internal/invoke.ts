@@ -1,15 +1,15 @@
-import { err, isResult, ok, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, isResult, ok, type Result } from "@pipe/result";
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
 
 const asResult = <R>(value: unknown): Result<R> => (isResult(value) ? (value as Result<R>) : ok(value as R));
 
-const fromException = <R>(error: unknown): Result<R> => err<R>(PipeError.fromException(error));
+const failure = <R>(error: unknown): Result<R> => err<R>(fromThrown(error));
 
 /**
  * Calls a user function that returns a Result (or a promise of one) and never lets it throw: a throw or a
- * rejection becomes `error.exception` with it as cause. A non-Result return value is wrapped in `ok`.
+ * rejection becomes a failure by `fromThrown` (`error.exception` with it as cause). A non-Result return value is wrapped in `ok`.
  */
 export function invokeUser<A, R, B = undefined>(
   fn: (arg: A, arg2: B) => unknown,
@@ -20,7 +20,7 @@ export function invokeUser<A, R, B = undefined>(
   try {
     out = fn(arg, arg2 as B);
   } catch (error) {
-    return fromException<R>(error);
+    return failure<R>(error);
   }
   return settleOutput<R>(out);
 }
@@ -31,6 +31,6 @@ export function invokeUser<A, R, B = undefined>(
  */
 export function settleOutput<R>(out: unknown): Result<R> | Promise<Result<R>> {
   if (isResult(out)) return out as Result<R>;
-  if (isPromiseLike(out)) return Promise.resolve(out).then(asResult<R>, fromException<R>);
+  if (isPromiseLike(out)) return Promise.resolve(out).then(asResult<R>, failure<R>);
   return ok(out as R);
 }

@@ -1,5 +1,5 @@
 import { type ChannelReader, NO_VALUE } from "@pipe/channels";
-import { err, isResult, ok, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, isResult, ok, PipeError, type Result } from "@pipe/result";
 import { linkAbort } from "../internal/abort-fanout.ts";
 import type { AsyncStore } from "../internal/async-context.ts";
 import { attachedChild, scopeIfAny } from "../internal/context-internals.ts";
@@ -11,13 +11,7 @@ import { type RegistrationSink, startTracking, stopTracking } from "../internal/
 import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
-import {
-  canceledBy,
-  isThenable,
-  requireNonNegative,
-  requirePositiveInteger,
-  toPipeError,
-} from "../internal/util.ts";
+import { canceledBy, isThenable, requireNonNegative, requirePositiveInteger } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import type { PipelineFanInHandler, PipelineFanInOptions } from "./fan-in-options.ts";
 
@@ -107,7 +101,7 @@ class FanInRun<T> {
         }
       }
     } catch (thrown) {
-      this.complete(slot, err(toPipeError(thrown, signal)));
+      this.complete(slot, err(fromThrown(thrown, { signal })));
       return;
     }
     if (isResult(value_)) {
@@ -116,7 +110,7 @@ class FanInRun<T> {
     }
     const pending = isThenable(value_)
       ? Promise.resolve(value_).then(asResult<unknown>, (thrown: unknown) =>
-          err<unknown>(toPipeError(thrown, signal)),
+          err<unknown>(fromThrown(thrown, { signal })),
         )
       : Promise.resolve(asResult<unknown>(value_));
     pending.then((r) => {

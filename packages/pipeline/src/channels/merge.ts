@@ -1,5 +1,5 @@
 import { type ChannelReader, type ChannelWriter, merge as channelMerge, NO_VALUE } from "@pipe/channels";
-import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, err, fromThrown, ok, PipeError, type Result } from "@pipe/result";
 import { readerArray } from "../internal/readers.ts";
 import { linkSignals } from "../internal/signals.ts";
 import { canceledBy, isThenable } from "../internal/util.ts";
@@ -194,7 +194,7 @@ async function mergeByStrategy<T>(
         const p = strategy(readers, signal);
         picked = isThenable<number>(p) ? await p : p;
       } catch (thrown) {
-        return finish(err(PipeError.fromException(thrown)));
+        return finish(err(fromThrown(thrown, { signal })));
       }
       if (signal.aborted) return finish(err(canceledBy(signal)));
       let index = Number.isInteger(picked) && picked >= 0 && picked < readers.length ? picked : rr;

@@ -1,7 +1,7 @@
-import { err, isResult, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import { isThenable, toPipeError } from "./util.ts";
+import { isThenable } from "./util.ts";
 
 function notAResult<T>(value: unknown): Result<T> {
   return err(
@@ -29,12 +29,12 @@ export function invoke<T>(
   try {
     value = operation(ctx, ctx.signal);
   } catch (thrown) {
-    return err(toPipeError(thrown, ctx.signal));
+    return err(fromThrown(thrown, { signal: ctx.signal }));
   }
   if (isResult(value)) return value as Result<T>;
   if (isThenable(value)) {
     return Promise.resolve(value).then(asResult<T>, (thrown: unknown) =>
-      err<T>(toPipeError(thrown, ctx.signal)),
+      err<T>(fromThrown(thrown, { signal: ctx.signal })),
     );
   }
   return notAResult<T>(value);
@@ -46,11 +46,13 @@ export function invokeFn<T>(fn: () => unknown, signal: AbortSignal): Result<T> |
   try {
     value = fn();
   } catch (thrown) {
-    return err(toPipeError(thrown, signal));
+    return err(fromThrown(thrown, { signal }));
   }
   if (isResult(value)) return value as Result<T>;
   if (isThenable(value)) {
-    return Promise.resolve(value).then(asResult<T>, (thrown: unknown) => err<T>(toPipeError(thrown, signal)));
+    return Promise.resolve(value).then(asResult<T>, (thrown: unknown) =>
+      err<T>(fromThrown(thrown, { signal })),
+    );
   }
   return notAResult<T>(value);
 }

@@ -1,4 +1,5 @@
 import {
+  fromThrown,
   isResult,
   type PipeError,
   PipeError as PipeErrorClass,
@@ -8,7 +9,7 @@ import type { CompensationStep, ResultCompensationPolicy } from "../compensation
 import { COMPENSATION_CODE } from "./codes.ts";
 import { CompensationLog } from "./log.ts";
 import { instruments } from "./metrics.ts";
-import { isThenable, toPipeError } from "./util.ts";
+import { isThenable } from "./util.ts";
 
 type Outcome = PipeError | undefined;
 
@@ -22,7 +23,7 @@ class RunState {
   ) {}
 
   fail(thrown: unknown): void {
-    (this.failures ??= []).push(toPipeError(thrown));
+    (this.failures ??= []).push(fromThrown(thrown));
   }
 
   /** Inspects a synchronous return value; returns the pending promise when it is one. */

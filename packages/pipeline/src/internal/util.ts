@@ -14,27 +14,9 @@ const neverController = new AbortController();
 /** A signal that never aborts (shared; nobody holds its controller outside this module). */
 export const neverAbortedSignal: AbortSignal = neverController.signal;
 
-/** True when `error` looks like the abort of `signal` (its reason, or a DOMException named AbortError). */
-export function isAbortError(error: unknown, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted === true && error === signal.reason) return true;
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { name?: unknown }).name === "AbortError" &&
-    signal?.aborted === true
-  );
-}
-
 /** The canceled error for an aborted signal (reason rendered by PipeError.canceled). */
 export function canceledBy(signal: AbortSignal | undefined, message?: string): PipeError {
   return PipeError.canceled(message, signal?.reason);
-}
-
-/** Converts anything thrown into a PipeError: a PipeError stays itself, an abort becomes `error.canceled`. */
-export function toPipeError(thrown: unknown, signal?: AbortSignal): PipeError {
-  if (PipeError.is(thrown)) return thrown;
-  if (isAbortError(thrown, signal)) return canceledBy(signal);
-  return PipeError.fromException(thrown);
 }
 
 /** True when `result` failed with `error.canceled`. */

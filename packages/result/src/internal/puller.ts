@@ -5,6 +5,8 @@
  * @internal
  * @module
  */
+
+import { fromThrown } from "../from-thrown.ts";
 import { PipeError } from "../pipe-error.ts";
 
 /** Sentinel resolved by a pull or race interrupted by an abort. */
@@ -83,7 +85,7 @@ export class Puller<T> {
       this.detach();
       return {
         done: true,
-        fault: this.signal?.aborted ? canceledBy(this.signal) : PipeError.fromException(e),
+        fault: fromThrown(e, { signal: this.signal }),
       };
     }
     if (step === ABORTED) return this.abortFault();
