@@ -53,3 +53,33 @@ describe("NodeHasher", () => {
     expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();
   });
 });
+
+describe("rendezvous strategies prepared once", () => {
+  it("place shards in any slicing exactly as compute does", async () => {
+    const { rendezvousStrategy, weightedRendezvousStrategy } = await import("../src/index.ts");
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 9 }),
+        fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 9, maxLength: 9 }),
+        fc.uniqueArray(fc.string({ maxLength: 10 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ids, weights, shardIds, slice) => {
+          const nodes = ids
+            .filter((id) => id.trim().length > 0)
+            .map((nodeId, i) => ({ nodeId, weight: weights[i]! }));
+          fc.pre(nodes.length > 0);
+          const shards = shardIds.map((shardId) => ({ shardId }));
+          for (const strategy of [rendezvousStrategy, weightedRendezvousStrategy]) {
+            const whole = strategy.compute({ namespace: "ns", shards, nodes }).unwrap().assignments;
+            const placement = strategy.prepare!({ namespace: "ns", shards: [], nodes }).unwrap();
+            const sliced = [];
+            for (let i = 0; i < shards.length; i += slice)
+              sliced.push(...placement.place(shards.slice(i, i + slice)).unwrap());
+            expect(sliced).toEqual(whole);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

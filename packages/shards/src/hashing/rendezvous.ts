@@ -15,43 +15,66 @@ import { NodeHasher } from "../internal/node-hasher.ts";
 import type {
   ShardAssignment,
   ShardAssignmentPlan,
+  ShardDefinition,
   ShardHashOptions,
   ShardHashRequest,
   ShardHashStrategy,
+  ShardPlacement,
 } from "./types.ts";
+
+type Score = (high: number, low: number, weight: number) => number;
+
+/**
+ * Validates `request` and prepares its node set once: node ids encoded for the hashing kernel, weights in a
+ * typed array. `place` then costs one kernel call and one scoring pass per shard.
+ */
+function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result<ShardPlacement> {
+  const invalid = validateHashRequest(request, id);
+  if (invalid !== undefined) return err(invalid);
+  const nodes = request.nodes;
+  const namespace = request.namespace;
+  // A blank node id fails once a shard is placed (an empty plan has nothing to score), as in the original.
+  const blank = nodes.some((n) => n == null || isBlank(n.nodeId));
+  let prepared: { hasher: NodeHasher; nodeIds: string[]; weights: Float64Array } | undefined;
+  return ok({
+    costPerShard: nodes.length,
+    place: (shards: readonly ShardDefinition[]): Result<readonly ShardAssignment[]> => {
+      const out: ShardAssignment[] = new Array(shards.length);
+      if (shards.length === 0) return ok(out);
+      if (blank) return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, id));
+      prepared ??= {
+        hasher: NodeHasher.create(nodes.map((n) => n.nodeId)),
+        nodeIds: nodes.map((n) => n.nodeId),
+        weights: Float64Array.from(nodes, weightOf),
+      };
+      const { hasher, nodeIds, weights } = prepared;
+      for (let i = 0; i < shards.length; i++) {
+        const shard = shards[i]!;
+        const owner = selectOwnerIndex(hasher, `${namespace}/${shard.shardId}::`, nodeIds, weights, score);
+        out[i] = assignment(namespace, shard, nodeIds[owner]!);
+      }
+      return ok(out);
+    },
+  });
+}
 
 function computeHrw(
   id: string,
-  score: (high: number, low: number, weight: number) => number,
+  score: Score,
   request: ShardHashRequest,
   options: ShardHashOptions | undefined,
 ): Result<ShardAssignmentPlan> {
-  const invalid = validateHashRequest(request, id);
-  if (invalid !== undefined) return err(invalid);
-  const shards = request.shards;
-  const out: ShardAssignment[] = new Array(shards.length);
-  if (shards.length > 0) {
-    const nodes = request.nodes;
-    if (nodes.some((n) => n == null || isBlank(n.nodeId)))
-      return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, id));
-    const nodeIds = nodes.map((n) => n.nodeId);
-    const weights = Float64Array.from(nodes, weightOf);
-    // Every node id is encoded once; each shard's keys are hashed in one call.
-    const hasher = NodeHasher.create(nodeIds);
-    const namespace = request.namespace;
-    for (let i = 0; i < shards.length; i++) {
-      const shard = shards[i]!;
-      const owner = selectOwnerIndex(hasher, `${namespace}/${shard.shardId}::`, nodeIds, weights, score);
-      out[i] = assignment(namespace, shard, nodeIds[owner]!);
-    }
-  }
-  return ok(plan(request.namespace, id, out, options));
+  return prepareHrw(id, score, request)
+    .andThen((placement) => placement.place(request.shards))
+    .map((assignments) => plan(request.namespace, id, assignments, options));
 }
 
 export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
     computeHrw("rendezvous", linearScoreOf, request, options),
+  prepare: (request: ShardHashRequest): Result<ShardPlacement> =>
+    prepareHrw("rendezvous", linearScoreOf, request),
 });
 
 /**
@@ -74,4 +97,6 @@ export const weightedRendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "weighted-rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
     computeHrw("weighted-rendezvous", logScoreOf, request, options),
+  prepare: (request: ShardHashRequest): Result<ShardPlacement> =>
+    prepareHrw("weighted-rendezvous", logScoreOf, request),
 });
