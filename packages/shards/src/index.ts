@@ -11,6 +11,7 @@ export { type ShardErrorCode, ShardErrorCodes, shardErrorDescriptors } from "./c
 export { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
 export { ShardFilter, type ShardFilterInput } from "./filter.ts";
 export { type LocalityPreference, localityStrategy, parseLocalityHint } from "./hashing/locality.ts";
+export { ShardNodeHasher } from "./hashing/node-hasher.ts";
 export { ShardHashStrategyRegistry } from "./hashing/registry.ts";
 export { rendezvousStrategy, weightedRendezvousStrategy } from "./hashing/rendezvous.ts";
 export { ringStrategy } from "./hashing/ring.ts";

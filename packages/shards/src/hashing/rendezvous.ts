@@ -11,7 +11,7 @@ import {
   validateHashRequest,
   weightOf,
 } from "../internal/hash-common.ts";
-import { NodeHasher } from "../internal/node-hasher.ts";
+import { ShardNodeHasher } from "./node-hasher.ts";
 import type {
   ShardAssignment,
   ShardAssignmentPlan,
@@ -35,7 +35,7 @@ function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result
   const namespace = request.namespace;
   // A blank node id fails once a shard is placed (an empty plan has nothing to score), as in the original.
   const blank = nodes.some((n) => n == null || isBlank(n.nodeId));
-  let prepared: { hasher: NodeHasher; nodeIds: string[]; weights: Float64Array } | undefined;
+  let prepared: { hasher: ShardNodeHasher; nodeIds: string[]; weights: Float64Array } | undefined;
   return ok({
     costPerShard: nodes.length,
     place: (shards: readonly ShardDefinition[]): Result<readonly ShardAssignment[]> => {
@@ -43,7 +43,7 @@ function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result
       if (shards.length === 0) return ok(out);
       if (blank) return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, id));
       prepared ??= {
-        hasher: NodeHasher.create(nodes.map((n) => n.nodeId)),
+        hasher: ShardNodeHasher.create(nodes.map((n) => n.nodeId)),
         nodeIds: nodes.map((n) => n.nodeId),
         weights: Float64Array.from(nodes, weightOf),
       };

@@ -1,5 +1,6 @@
 import { PipeError } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
+import type { ShardNodeHasher } from "../hashing/node-hasher.ts";
 import type {
   ShardAssignment,
   ShardAssignmentPlan,
@@ -8,7 +9,6 @@ import type {
   ShardHashRequest,
   ShardNodeDescriptor,
 } from "../hashing/types.ts";
-import type { NodeHasher } from "./node-hasher.ts";
 import { digestUnit, xxh64String } from "./xxh64.ts";
 
 /** `string.IsNullOrWhiteSpace`. @internal */
@@ -93,11 +93,11 @@ export function selectOwner(
 }
 
 /**
- * {@link selectOwner} over a prepared {@link NodeHasher} of `nodes` (same scores, same tie-break): the owner
+ * {@link selectOwner} over a prepared {@link ShardNodeHasher} of `nodes` (same scores, same tie-break): the owner
  * index. `nodes` must be non-blank (checked once by the caller). @internal
  */
 export function selectOwnerIndex(
-  hasher: NodeHasher,
+  hasher: ShardNodeHasher,
   prefix: string,
   nodeIds: readonly string[],
   weights: Float64Array,

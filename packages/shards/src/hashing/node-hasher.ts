@@ -1,5 +1,5 @@
-import { digestHigh, digestLow, xxh64Into } from "./xxh64.ts";
-import { XXH64_WASM_BASE64 } from "./xxh64-wasm-bytes.ts";
+import { digestHigh, digestLow, xxh64Into } from "../internal/xxh64.ts";
+import { XXH64_WASM_BASE64 } from "../internal/xxh64-wasm-bytes.ts";
 
 /** The exports of `wasm/xxh64.wat`. */
 interface Kernel {
@@ -30,12 +30,29 @@ function wasmModule(): WebAssembly.Module | null {
 }
 
 /**
- * XXH64 (seed 0) of `prefix + nodeId` for every node of a fixed list, the inner loop of rendezvous hashing.
- * The node ids are encoded once; each `hash(prefix)` encodes the prefix once and hashes every key in one call
- * into a WebAssembly kernel where the runtime allows it, else with the TypeScript XXH64. Both give the same
- * digests (the golden vectors run against both). @internal
+ * XXH64 (seed 0, UTF-8) of `prefix + nodeId` for every node of a fixed list: the inner loop of rendezvous
+ * hashing, exposed for custom strategies and benchmarks.
+ *
+ * When to use: scoring many keys against one node set (a custom highest-random-weight strategy); the built-in
+ * rendezvous strategies use it.
+ *
+ * Details: node ids are encoded once; each `hash(prefix)` encodes the prefix once and hashes every key in one
+ * call into a small WebAssembly kernel (compiled synchronously from bytes shipped in the package) where the
+ * runtime allows it, else with the TypeScript XXH64. Both give the digests `xxh64` gives.
+ *
+ * Gotchas: `digests` is a view that the next `hash` overwrites (and may replace when memory grows); copy what
+ * you keep. Not safe to share between concurrent users that interleave `hash` calls with reads.
+ *
+ * @example
+ * ```ts
+ * import { ShardNodeHasher, xxh64 } from "@pipe/shards";
+ * const hasher = ShardNodeHasher.create(["node-a", "node-b"]);
+ * const d = hasher.hash("ns/shard-1::");
+ * const first = (BigInt(d[1]!) << 32n) | BigInt(d[0]!);
+ * console.log(first === xxh64("ns/shard-1::node-a")); // true
+ * ```
  */
-export class NodeHasher {
+export class ShardNodeHasher {
   #digests: Uint32Array;
   readonly #count: number;
   readonly #kernel: Kernel | undefined;
@@ -78,14 +95,14 @@ export class NodeHasher {
     this.#digests = new Uint32Array(kernel.memory.buffer, 0, this.#count * 2);
   }
 
-  /** `[low, high]` digest halves per node, in node order; overwritten by the next `hash`. */
+  /** `[low, high]` 32-bit halves of each node's digest, in node order; overwritten by the next `hash`. */
   get digests(): Uint32Array {
     return this.#digests;
   }
 
   /** A hasher for `nodeIds`; `wasm: false` forces the TypeScript path (tests, the benchmark floor). */
-  static create(nodeIds: readonly string[], options: { readonly wasm?: boolean } = {}): NodeHasher {
-    return new NodeHasher(nodeIds, options.wasm ?? true);
+  static create(nodeIds: readonly string[], options: { readonly wasm?: boolean } = {}): ShardNodeHasher {
+    return new ShardNodeHasher(nodeIds, options.wasm ?? true);
   }
 
   /** Whether this hasher runs the WebAssembly kernel. */
@@ -93,7 +110,7 @@ export class NodeHasher {
     return this.#kernel !== undefined;
   }
 
-  /** Hashes `prefix + nodeId` for every node into {@link NodeHasher.digests}. */
+  /** Hashes `prefix + nodeId` for every node into {@link ShardNodeHasher.digests}. */
   hash(prefix: string): Uint32Array {
     const kernel = this.#kernel;
     if (kernel === undefined) return this.#hashJs(prefix);
