@@ -42,8 +42,11 @@ const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+  // Stop accepting first, then end the watch streams with a retry hint: clients reconnect over new
+  // connections, to the next instance.
+  const stopped = server.stop(false);
   cp.closeWatchers();
-  await server.stop(false);
+  await stopped;
   await cp.close();
   console.log("stopped");
   process.exit(0);

@@ -3,6 +3,23 @@
  * entry point passes argv, env, output streams and `fetch`, so tests drive it in-process.
  */
 import { parseArgs } from "node:util";
+import { OPTIONS } from "./cli-options.ts";
+import {
+  DIFF_HEADERS,
+  type DiffRow,
+  diffLine,
+  diffTable,
+  planText,
+  progressLine,
+  type ShardRow,
+  type Simulation,
+  shardTable,
+  table,
+} from "./format.ts";
+import { DEFAULT_RECONNECT, followWatch, sleep } from "./watch.ts";
+
+export { progressLine, table } from "./format.ts";
+export { sseEvents } from "./sse-events.ts";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -14,6 +31,10 @@ export interface CliIo {
   readonly readFile?: (path: string) => Promise<string>;
   /** Aborts a running `watch` (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Waits between `watch` reconnects (default: a timer; tests pass a virtual one). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Monotonic milliseconds for the `watch` reconnect deadline (default `performance.now`). */
+  readonly now?: () => number;
 }
 
 export const CLI_HELP = `shards: talk to a shard control plane
@@ -23,7 +44,9 @@ Usage: shards <command> [options]
 Commands:
   list       list shards (--namespace, --owner, --search, --status, --page-size, --all, --limit)
   diff       changes between positions (--from, --to, filters)
-  watch      follow live changes (--from <position>, --count <n>, filters)
+  watch      follow live changes (--from <position>, --count <n>, filters); across server restarts it
+             reconnects with backoff from the last position (--retries <n> attempts, default 30;
+             --retry-for <s> without a connection, default 120) and exits 1 when it gives up
   simulate   what-if plan: shards simulate --namespace demo [--strategy ring] node-a node-b:2 node-c:1:iad:iad-1
   apply      simulate and persist: same arguments plus --reason, --ticket [--actor]; or --plan <file.json>
 
@@ -44,27 +67,6 @@ interface Problem {
   readonly code?: string;
   readonly detail?: string;
   readonly status?: number;
-}
-
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + " ".repeat(n - s.length));
-
-/** Renders rows as an aligned text table. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => pad(c, widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-/** A progress bar on stderr: a fraction when the total is known, else a running count. */
-export function progressLine(done: number, total: number | undefined, pages: number): string {
-  if (total === undefined || total <= 0) return `paging: ${done} shards, ${pages} page(s)…`;
-  const ratio = Math.min(1, done / total);
-  const filled = Math.round(ratio * 30);
-  return `[${"#".repeat(filled)}${".".repeat(30 - filled)}] ${done}/${total} shards, ${pages} page(s)`;
 }
 
 /** Parses `nodeId[:weight[:region[:zone]]]`. */
@@ -212,25 +214,46 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const q = new URLSearchParams(filter);
       const from = int("from", o.from);
       const count = int("count", o.count);
-      if (from !== undefined) q.set("resumeToken", String(from));
-      const res = await request(`/control/shards/watch?${q}`, {
+      const retries = int("retries", o.retries) ?? DEFAULT_RECONNECT.maxAttempts;
+      const retryFor = int("retry-for", o["retry-for"]);
+      // Without --from, start at the store's head position, so a restart before the first event loses nothing.
+      const start = from ?? (await getJson<{ version: number }>("/control/shards?pageSize=1")).version;
+      q.set("resumeToken", String(start));
+      const path = `/control/shards/watch?${q}`;
+      // The first answer decides whether the watch can work at all (unreachable, bad token: fail at once).
+      const first = await request(path, {
+        headers: { accept: "text/event-stream" },
         ...(io.signal ? { signal: io.signal } : {}),
       });
-      let seen = 0;
       if (!o.json) io.stdout(`${table(DIFF_HEADERS, [])}\n`);
-      try {
-        for await (const event of sseEvents(res.body!)) {
-          if (event.event === "shard.error") throw new ServerError(`stream failed: ${event.data}`);
-          if (event.event !== "shard.diff" || event.data === undefined) continue;
-          const diff = JSON.parse(event.data) as DiffRow;
-          io.stdout(o.json ? `${JSON.stringify(diff)}\n` : `${diffLine(diff)}\n`);
-          if (count !== undefined && ++seen >= count) break;
-        }
-      } catch (e) {
-        if (io.signal?.aborted) return 0;
-        throw e;
-      }
-      return 0;
+      let opened: Response | undefined = first;
+      const outcome = await followWatch({
+        send: async (p, headers, signal) => {
+          if (opened !== undefined) {
+            const r = opened;
+            opened = undefined;
+            return r;
+          }
+          const h = new Headers(headers);
+          if (token) h.set("authorization", `Bearer ${token}`);
+          return io.fetch(new Request(`${base}${p}`, { headers: h, ...(signal ? { signal } : {}) }));
+        },
+        path,
+        from: start,
+        count,
+        policy: {
+          ...DEFAULT_RECONNECT,
+          maxAttempts: retries,
+          ...(retryFor === undefined ? {} : { deadlineMs: retryFor * 1000 }),
+        },
+        onDiff: (diff) => io.stdout(o.json ? `${JSON.stringify(diff)}\n` : `${diffLine(diff as DiffRow)}\n`),
+        note: (line) => io.stderr(`${line}\n`),
+        signal: io.signal,
+        sleep: io.sleep ?? sleep,
+        now: io.now ?? (() => performance.now()),
+      });
+      if (outcome.kind === "ok") return 0;
+      throw new ServerError(outcome.message);
     }
     case "simulate":
     case "apply": {
@@ -266,135 +289,5 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     default:
       throw new UsageError(`Unknown command '${command}'. Try: shards --help`);
-  }
-}
-
-const OPTIONS = {
-  url: { type: "string" },
-  token: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  namespace: { type: "string", short: "n" },
-  owner: { type: "string" },
-  search: { type: "string" },
-  status: { type: "string", multiple: true },
-  "page-size": { type: "string" },
-  all: { type: "boolean" },
-  limit: { type: "string" },
-  from: { type: "string" },
-  to: { type: "string" },
-  count: { type: "string" },
-  strategy: { type: "string" },
-  actor: { type: "string" },
-  reason: { type: "string" },
-  ticket: { type: "string" },
-  plan: { type: "string" },
-} as const;
-
-interface ShardRow {
-  namespace: string;
-  shardId: string;
-  ownerNodeId: string;
-  status: string;
-  version: number;
-  updatedAt: string;
-  changeTicket: string | null;
-}
-interface DiffRow {
-  position: number;
-  current: ShardRow;
-  previous: ShardRow | null;
-  history: { actor: string; reason: string; changeTicket: string | null } | null;
-}
-interface Simulation {
-  namespace: string;
-  strategyId: string;
-  changes: { shardId: string; currentOwner: string; proposedOwner: string }[];
-  assignments: unknown[];
-  moves: number;
-  minimumMoves: number;
-  balance: { ratio: number; perNode: Record<string, number> };
-}
-
-const shardTable = (items: readonly ShardRow[]): string =>
-  table(
-    ["NAMESPACE", "SHARD", "OWNER", "STATUS", "VERSION", "TICKET", "UPDATED"],
-    items.map((r) => [
-      r.namespace,
-      r.shardId,
-      r.ownerNodeId,
-      r.status,
-      String(r.version),
-      r.changeTicket ?? "",
-      r.updatedAt,
-    ]),
-  );
-
-const DIFF_HEADERS = ["POSITION", "NAMESPACE", "SHARD", "OWNER", "VERSION", "ACTOR", "TICKET"];
-const diffCells = (d: DiffRow): string[] => [
-  String(d.position),
-  d.current.namespace,
-  d.current.shardId,
-  d.previous !== null && d.previous.ownerNodeId !== d.current.ownerNodeId
-    ? `${d.previous.ownerNodeId} -> ${d.current.ownerNodeId}`
-    : d.current.ownerNodeId,
-  String(d.current.version),
-  d.history?.actor ?? "",
-  d.history?.changeTicket ?? "",
-];
-const diffTable = (items: readonly DiffRow[]): string => table(DIFF_HEADERS, items.map(diffCells));
-const diffLine = (d: DiffRow): string => diffCells(d).join("  ");
-
-const planText = (p: Simulation): string => {
-  const nodes = Object.entries(p.balance.perNode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [
-    `Plan for '${p.namespace}' (${p.strategyId}): ${p.assignments.length} shard(s)`,
-    "",
-    table(
-      ["NODE", "SHARDS"],
-      nodes.map(([n, c]) => [n, String(c)]),
-    ),
-    "",
-    `Changes (${p.moves} move(s), minimum ${p.minimumMoves}, balance max/mean ${p.balance.ratio.toFixed(2)}):`,
-    p.changes.length === 0
-      ? "  (none)"
-      : table(
-          ["SHARD", "FROM", "TO"],
-          p.changes.map((c) => [c.shardId, c.currentOwner, c.proposedOwner]),
-        ),
-  ].join("\n");
-};
-
-/** Parses a Server-Sent Events body into events. */
-export async function* sseEvents(
-  body: ReadableStream<Uint8Array>,
-): AsyncGenerator<{ id?: string; event?: string; data?: string }> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let cut = buffer.indexOf("\n\n");
-      while (cut >= 0) {
-        const frame = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const e: { id?: string; event?: string; data?: string } = {};
-        for (const line of frame.split("\n")) {
-          if (line.startsWith(":")) continue;
-          const i = line.indexOf(":");
-          const key = i < 0 ? line : line.slice(0, i);
-          const value = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
-          if (key === "id" || key === "event") e[key] = value;
-          else if (key === "data") e.data = e.data === undefined ? value : `${e.data}\n${value}`;
-        }
-        if (e.event !== undefined || e.data !== undefined) yield e;
-        cut = buffer.indexOf("\n\n");
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
 }

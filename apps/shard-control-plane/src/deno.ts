@@ -55,8 +55,11 @@ const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+  // Stop accepting first (Deno closes idle keep-alive connections, and each busy one after its response), then
+  // end the watch streams with a retry hint: clients reconnect over new connections, to the next instance.
+  const down = server.shutdown();
   cp.closeWatchers();
-  await server.shutdown();
+  await down;
   await cp.close();
   console.log("stopped");
   Deno.exit(0);

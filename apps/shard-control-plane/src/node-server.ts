@@ -1,6 +1,7 @@
 /**
  * Serves a fetch handler with `@hono/node-server` and shuts it down gracefully.
  */
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
@@ -50,32 +51,62 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  /** Stops accepting, ends watch streams, waits for in-flight requests, closes the store. */
+  /**
+   * Stops accepting, ends watch streams (with a `retry:` hint), lets in-flight requests finish on connections
+   * that then close, and closes the store. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the control plane on Node.
+ *
+ * Shutdown: a client that reconnects over a kept-alive connection would reach this closing server and get
+ * 503, which EventSource treats as fatal. So once `stop()` is called, every response carries
+ * `Connection: close`, and each connection is closed as soon as its last response ends (watch streams
+ * included): reconnects open new connections, which reach the next instance on the same port.
+ */
 export function startNodeServer(cp: ControlPlane, port: number, host: string): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: cp.fetch, port, hostname: host }, (info: AddressInfo) => {
+    let stopping: Promise<void> | undefined;
+    const fetch = async (request: Request): Promise<Response> => {
+      const response = await cp.fetch(request);
+      if (stopping !== undefined) closeAfter(response);
+      return response;
+    };
+    const server = serve({ fetch, port, hostname: host }, (info: AddressInfo) => {
       const shown = host.includes(":") ? `[${host}]` : host;
-      let stopping: Promise<void> | undefined;
       resolve({
         url: `http://${shown}:${info.port}`,
         port: info.port,
         stop: () => {
           stopping ??= (async () => {
             const closed = new Promise<void>((done) => server.close(() => done()));
+            server.closeIdleConnections();
             cp.closeWatchers();
-            // Idle keep-alive sockets would hold close() open; busy ones finish their response first.
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
             await closed;
             await cp.close();
           })();
           return stopping;
         },
       });
-    });
+    }) as Server;
+    // Once stopping, a response that ends leaves its connection idle: close it at once.
+    server.on("request", (_req, res: ServerResponse) =>
+      res.once("close", () => {
+        if (stopping !== undefined) server.closeIdleConnections();
+      }),
+    );
     server.on("clientError", answerClientError);
     server.once("error", reject);
   });
+}
+
+/** Marks a response as the last one on its connection (headers from `new Response` are mutable). */
+function closeAfter(response: Response): void {
+  try {
+    response.headers.set("connection", "close");
+  } catch {
+    // immutable headers (a fetched response passed through): the idle-connection sweep closes it instead
+  }
 }

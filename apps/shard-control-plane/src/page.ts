@@ -8,7 +8,11 @@
  * where proxies, access logs and browser history could record it. Hence: open the page with the READ-ONLY
  * token (the server prints a `#token=` link with it), and give the operator token only to "Unlock operate",
  * which keeps it in memory for fetch() headers (simulate/apply) and never puts it in a URL. The server itself
- * never logs query strings.
+ * never logs query strings. Simulate or Apply without the operator token asks for it (the same prompt) instead
+ * of failing.
+ *
+ * Restarts: the live feed resumes after the last position it showed, whether EventSource reconnects by itself
+ * (`Last-Event-ID`) or gave up on a non-200 answer (the page then opens a new one, with backoff).
  */
 
 export const PAGE_HTML: string = `<!doctype html>
@@ -151,15 +155,35 @@ export const PAGE_SCRIPT: string = `"use strict";
     return position;
   }
 
+  // The live feed. EventSource reconnects by itself (with Last-Event-ID) when a stream ends or the network
+  // fails, but gives up for good on a non-200 answer (e.g. 503 from a server that is shutting down). Then the
+  // page opens a new EventSource from the last position it showed, with backoff; a rejected token asks for
+  // a new one instead of retrying.
+  let lastPosition = 0;
+  let retryTimer = null;
+  let fatal = 0;
   function watch(from) {
     if (source) source.close();
-    const q = new URLSearchParams({ namespace: ns(), resumeToken: String(from), access_token: token });
-    source = new EventSource("/control/shards/watch?" + q);
-    source.onopen = () => status("live");
-    source.onerror = () => status("reconnecting…", true);
-    source.addEventListener("shard.error", (e) => status(JSON.parse(e.data).message, true));
-    source.addEventListener("shard.diff", (e) => {
+    clearTimeout(retryTimer);
+    lastPosition = from;
+    fatal = 0;
+    connect();
+  }
+  function connect() {
+    const q = new URLSearchParams({ namespace: ns(), resumeToken: String(lastPosition), access_token: token });
+    const es = new EventSource("/control/shards/watch?" + q);
+    source = es;
+    es.onopen = () => { fatal = 0; status("live"); };
+    es.onerror = () => {
+      if (es !== source) return;
+      status("reconnecting…", true);
+      if (es.readyState === EventSource.CLOSED) recover();
+    };
+    es.addEventListener("shard.error", (e) => status(JSON.parse(e.data).message, true));
+    es.addEventListener("shard.diff", (e) => {
       const d = JSON.parse(e.data);
+      if (d.position <= lastPosition) return;
+      lastPosition = d.position;
       const prev = d.previous ? d.previous.ownerNodeId : "(new)";
       const li = document.createElement("li");
       li.textContent = "#" + d.position + " " + d.current.shardId + " " + prev + " → " + d.current.ownerNodeId +
@@ -172,7 +196,18 @@ export const PAGE_SCRIPT: string = `"use strict";
       if (chip) chip.classList.add("changed");
     });
   }
-
+  async function recover() {
+    const delay = Math.min(15000, 500 * 2 ** Math.min(fatal++, 5));
+    const probe = await fetch("/control/shards?" + new URLSearchParams({ namespace: ns(), pageSize: "1" }), { headers: headers(token) }).catch(() => null);
+    if (probe && (probe.status === 401 || probe.status === 403)) {
+      const next = window.prompt("The server rejected the token (restarted with new tokens?). Read token:");
+      if (!next) { status("token rejected: reload the page with a valid token", true); return; }
+      token = next;
+      sessionStorage.setItem("shards.token", token);
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(connect, delay);
+  }
   async function start() {
     try {
       status("loading…");
@@ -184,22 +219,40 @@ export const PAGE_SCRIPT: string = `"use strict";
   }
 
   $("reload").onclick = start;
-  $("unlock").onclick = () => {
-    operateToken = window.prompt("Operator token (kept in memory, sent only in Authorization headers):");
+  const summary = (text, error) => { $("sim-summary").textContent = text; $("sim-summary").className = error ? "error" : "muted"; };
+  const unlock = (why) => {
+    const t = window.prompt(why + "Operator token (kept in memory, sent only in Authorization headers):");
+    if (t) operateToken = t;
+    return Boolean(t);
   };
+  // Simulate and apply need shards.operate. Opened with the read token (the banner's link), the first try
+  // answers 403: ask for the operator token and try again, instead of failing.
+  async function operate(path, body) {
+    for (;;) {
+      try {
+        return await call(path, { method: "POST", body: JSON.stringify(body) }, operateToken || token);
+      } catch (e) {
+        if (!/^shards\\.http\\.(forbidden|unauthorized)/.test(e.message)) throw e;
+        if (!unlock("This needs the operator token (scope shards.operate). ")) throw new Error("Unlock operate to simulate or apply.");
+      }
+    }
+  }
+
+  $("reload").onclick = start;
+  $("unlock").onclick = () => unlock("");
   $("simulate").onclick = async () => {
     try {
       const nodes = $("sim-nodes").value.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
         const [nodeId, weight] = s.split(":");
         return weight ? { nodeId, weight: Number(weight) } : { nodeId };
       });
-      plan = await call("/control/shards/simulate", { method: "POST", body: JSON.stringify({ namespace: ns(), strategyId: $("sim-strategy").value, nodes }) }, operateToken || token);
-      $("sim-summary").textContent = plan.moves + " moves (minimum " + plan.minimumMoves + "), balance max/mean " + plan.balance.ratio.toFixed(2);
+      plan = await operate("/control/shards/simulate", { namespace: ns(), strategyId: $("sim-strategy").value, nodes });
+      summary(plan.moves + " moves (minimum " + plan.minimumMoves + "), balance max/mean " + plan.balance.ratio.toFixed(2), false);
       $("moves").textContent = plan.changes.map((c) => c.shardId + ": " + c.currentOwner + " → " + c.proposedOwner).join("\\n");
       $("moves").style.whiteSpace = "pre";
       $("apply").disabled = plan.changes.length === 0;
       render();
-    } catch (e) { $("sim-summary").textContent = e.message; $("sim-summary").className = "error"; }
+    } catch (e) { summary(e.message, true); }
   };
   $("apply").onclick = async () => {
     if (!plan) return;
@@ -207,10 +260,10 @@ export const PAGE_SCRIPT: string = `"use strict";
     const ticket = window.prompt("Change ticket:", "CHG-" + Date.now());
     if (!reason || !ticket) return;
     try {
-      const r = await call("/control/shards/apply", { method: "POST", body: JSON.stringify({ simulation: plan, actor: "web", reason, changeTicket: ticket }) }, operateToken || token);
-      $("sim-summary").textContent = "applied " + r.applied.length + " moves under " + r.changeTicket;
+      const r = await operate("/control/shards/apply", { simulation: plan, actor: "web", reason, changeTicket: ticket });
+      summary("applied " + r.applied.length + " moves under " + r.changeTicket, false);
       $("apply").disabled = true;
-    } catch (e) { $("sim-summary").textContent = e.message; $("sim-summary").className = "error"; }
+    } catch (e) { summary(e.message, true); }
   };
   start();
 })();

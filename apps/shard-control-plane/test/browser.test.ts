@@ -5,12 +5,44 @@
  * (CI: `apt-get update && apt-get install -y chromium`).
  */
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { describe, expect, it, type TestContext } from "vitest";
+import type { ControlPlane } from "../src/app.ts";
 import { startNodeServer } from "../src/node-server.ts";
 import { OPERATOR, open, READER } from "./support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+
+/** Launches headless Chromium, or skips the test with the printed reason when it is missing. */
+async function launch(ctx: TestContext): Promise<Browser | undefined> {
+  if (!existsSync(CHROMIUM)) {
+    const reason = `${CHROMIUM} is missing (install: apt-get update && apt-get install -y chromium)`;
+    console.warn(`[browser] skipped: ${reason}`);
+    ctx.skip(reason);
+    return undefined;
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
+
+const upsert = (cp: ControlPlane, shardId: string, ownerNodeId: string, changeTicket: string) =>
+  cp.service
+    .upsert({ namespace: "demo", shardId, strategyId: "rendezvous", ownerNodeId, changeTicket })
+    .then((r) => r.unwrap());
+
+const feed = (page: Page): Promise<string[]> => page.locator("#feed li").allTextContents();
 
 describe("web page", () => {
   it("shows ownership per node, the live change feed, and a simulation's moves", async (ctx) => {
@@ -77,4 +109,106 @@ describe("web page", () => {
       await server.stop();
     }
   }, 60_000);
+
+  it("Simulate from the read-only link asks for the operator token instead of failing; a success clears an error", async (ctx) => {
+    const browser = await launch(ctx);
+    if (browser === undefined) return;
+    const cp = await open();
+    const server = await startNodeServer(cp, 0, "127.0.0.1");
+    try {
+      const page = await browser.newPage();
+      const prompts: string[] = [];
+      page.on("dialog", (d) => {
+        prompts.push(d.message());
+        void d.accept(OPERATOR);
+      });
+      await page.goto(`${server.url}/#token=${READER}`);
+      await page.waitForSelector("#status:text('live')", { timeout: 15_000 });
+      await page.click("#simulate");
+      await page.waitForSelector("#sim-summary:text('moves')");
+      expect(prompts).toEqual([
+        "This needs the operator token (scope shards.operate). Operator token (kept in memory, sent only in Authorization headers):",
+      ]);
+      expect(await page.locator("#sim-summary").getAttribute("class")).toBe("muted");
+      // A failure shows red; the next success clears it (and the token is asked for once only).
+      await page.fill("#sim-nodes", "node-a,node-a");
+      await page.click("#simulate");
+      await page.waitForSelector("#sim-summary.error");
+      expect(await page.locator("#sim-summary").textContent()).toMatch(/^error\.validation/);
+      await page.fill("#sim-nodes", "node-a,node-b");
+      await page.click("#simulate");
+      await page.waitForSelector("#sim-summary.muted:text('moves')");
+      expect(prompts).toHaveLength(1);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  }, 90_000);
+
+  it("the live feed resumes after a restart on the same port, and after EventSource gives up on a 503", async (ctx) => {
+    const browser = await launch(ctx);
+    if (browser === undefined) return;
+    const dataDir = await mkdtemp(join(tmpdir(), "shards-browser-"));
+    const watches: { lastEventId: string | null; resumeToken: string | null; status: number }[] = [];
+    /** Opens the store and listens on `port`; the first `refuse` watch requests get 503. */
+    const start = async (port: number, refuse = 0) => {
+      const cp = await open({ dataDir });
+      let refused = 0;
+      const fetch = async (request: Request): Promise<Response> => {
+        const url = new URL(request.url);
+        if (url.pathname !== "/control/shards/watch") return cp.fetch(request);
+        const response =
+          refused++ < refuse
+            ? new Response(JSON.stringify({ code: "shards.http.watchers.exhausted" }), { status: 503 })
+            : await cp.fetch(request);
+        watches.push({
+          lastEventId: request.headers.get("last-event-id"),
+          resumeToken: url.searchParams.get("resumeToken"),
+          status: response.status,
+        });
+        return response;
+      };
+      return { cp, server: await startNodeServer({ ...cp, fetch }, port, "127.0.0.1") };
+    };
+    let current = await start(0);
+    const port = current.server.port;
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${current.server.url}/#token=${READER}`);
+      await page.waitForSelector("#status:text('live')", { timeout: 15_000 });
+      await upsert(current.cp, "shard-01", "node-r1", "CHG-R1");
+      await page.waitForSelector("#feed li:text('#65')");
+
+      // Restart; #66 is written while no server listens, so only a resume from Last-Event-ID 65 shows it.
+      await current.server.stop();
+      let next = await start(port);
+      await upsert(next.cp, "shard-02", "node-r2", "CHG-R2");
+      current = next;
+      await page.waitForSelector("#feed li:text('#66')", { timeout: 30_000 });
+      await page.waitForSelector("#status:text('live')");
+      expect(watches.at(-1)).toEqual({ lastEventId: "65", resumeToken: "64", status: 200 });
+
+      // Restart again, and answer the reconnect with 503: EventSource gives up; the page opens a new one.
+      await current.server.stop();
+      next = await start(port, 1);
+      await upsert(next.cp, "shard-03", "node-r3", "CHG-R3");
+      current = next;
+      await page.waitForSelector("#feed li:text('#67')", { timeout: 30_000 });
+      await page.waitForSelector("#status:text('live')");
+      expect(watches.slice(-2)).toEqual([
+        { lastEventId: "66", resumeToken: "64", status: 503 },
+        { lastEventId: null, resumeToken: "66", status: 200 },
+      ]);
+      await upsert(current.cp, "shard-04", "node-r4", "CHG-R4");
+      await page.waitForSelector("#feed li:text('#68')");
+      expect((await feed(page)).map((t) => t.split(" ")[0])).toEqual(["#68", "#67", "#66", "#65"]);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await current.server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -140,3 +140,112 @@ describe("shards CLI", () => {
     expect(table(["A", "BB"], [["x", "y"]])).toBe("A  BB\n-  --\nx  y");
   });
 });
+
+describe("shards watch across restarts", () => {
+  const diff = (position: number): string =>
+    `id: ${position}\nevent: shard.diff\ndata: ${JSON.stringify({ position, current: { shardId: "s" }, previous: null, history: null })}\n\n`;
+  const stream = (text: string): Response =>
+    new Response(text, { status: 200, headers: { "content-type": "text/event-stream" } });
+  const problem = (status: number, code: string, headers: Record<string, string> = {}): Response =>
+    new Response(JSON.stringify({ status, code, detail: "no" }), {
+      status,
+      headers: { "content-type": "application/problem+json", ...headers },
+    });
+
+  /** A CLI whose fetch answers from `script` (one entry per request) on a virtual clock. */
+  function scripted(script: (() => Response)[], extra: Partial<CliIo> = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const requests: Request[] = [];
+    const slept: number[] = [];
+    let now = 0;
+    const value: CliIo = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      stderrIsTty: false,
+      env: { SHARDS_URL: "http://cp.test", SHARDS_TOKEN: READER },
+      fetch: async (r) => {
+        requests.push(r);
+        const next = script[requests.length - 1];
+        if (next === undefined) throw new TypeError("fetch failed");
+        return next();
+      },
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+      now: () => now,
+      ...extra,
+    };
+    const positions = () =>
+      out
+        .join("")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => (JSON.parse(l) as { position: number }).position);
+    return { io: value, err: () => err.join(""), requests, slept, positions };
+  }
+
+  it("reconnects with backoff from the last position, then gives up after --retries with exit 1", async () => {
+    const t = scripted([() => stream(`retry: 10\n\n${diff(65)}`)]);
+    expect(await runCli(["watch", "--from", "64", "--json", "--retries", "3"], t.io)).toBe(1);
+    expect(t.positions()).toEqual([65]);
+    expect(t.slept).toEqual([10, 20, 40]);
+    expect(t.requests).toHaveLength(4);
+    expect(t.requests.slice(1).map((r) => r.headers.get("last-event-id"))).toEqual(["65", "65", "65"]);
+    expect(t.err()).toContain(
+      "watch: the server ended the stream; reconnecting after position 65 in 0.0s (attempt 1/3)",
+    );
+    expect(t.err()).toMatch(
+      /watch: gave up after 3 reconnect attempt\(s\) over 0\.1s: cannot connect: fetch failed\. Resume with: shards watch --from 65\n$/,
+    );
+  });
+
+  it("gives up when --retry-for passes without a connection", async () => {
+    const t = scripted([() => stream(`retry: 400\n\n${diff(65)}`)]);
+    expect(await runCli(["watch", "--from", "64", "--json", "--retry-for", "1"], t.io)).toBe(1);
+    expect(t.slept).toEqual([400, 600]);
+    expect(t.err()).toContain("gave up after 2 reconnect attempt(s) over 1.0s");
+  });
+
+  it("fails at once when a reconnect is refused (a token the restarted server does not know)", async () => {
+    const t = scripted([() => stream(diff(65)), () => problem(401, "shards.http.unauthorized")]);
+    expect(await runCli(["watch", "--from", "64", "--json"], t.io)).toBe(1);
+    expect(t.requests).toHaveLength(2);
+    expect(t.err()).toContain("401 shards.http.unauthorized: no");
+  });
+
+  it("honours Retry-After on 503 and prints a replayed overlap once", async () => {
+    const t = scripted([
+      () => stream(diff(65) + diff(66)),
+      () => problem(503, "shards.http.watchers.exhausted", { "retry-after": "3" }),
+      () => stream(diff(66) + diff(67)),
+    ]);
+    expect(await runCli(["watch", "--from", "64", "--json", "--count", "3"], t.io)).toBe(0);
+    expect(t.positions()).toEqual([65, 66, 67]);
+    expect(t.slept).toEqual([1000, 3000]);
+    expect(t.err()).toContain("watch: resumed after position 66");
+  });
+
+  it("starts at the head position without --from, so a restart before the first event loses nothing", async () => {
+    const head = () =>
+      new Response(JSON.stringify({ items: [], nextCursor: null, version: 70 }), {
+        headers: { "content-type": "application/json" },
+      });
+    const t = scripted([head, () => stream(""), () => stream(diff(71))]);
+    expect(await runCli(["watch", "--json", "--count", "1"], t.io)).toBe(0);
+    expect(new URL(t.requests[1]!.url).searchParams.get("resumeToken")).toBe("70");
+    expect(t.requests[2]!.headers.get("last-event-id")).toBe("70");
+    expect(t.positions()).toEqual([71]);
+  });
+
+  it("Ctrl-C while waiting to reconnect exits 0", async () => {
+    const stop = new AbortController();
+    const t = scripted([() => stream(diff(65))], {
+      signal: stop.signal,
+      sleep: async () => stop.abort(),
+    });
+    expect(await runCli(["watch", "--from", "64", "--json"], t.io)).toBe(0);
+    expect(t.positions()).toEqual([65]);
+  });
+});

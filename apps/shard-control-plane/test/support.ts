@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ControlPlane, openControlPlane } from "../src/app.ts";
 import type { ServerConfig } from "../src/config.ts";
 
@@ -22,3 +26,92 @@ export function config(extra: Partial<ServerConfig> = {}): ServerConfig {
 
 export const open = (extra: Partial<ServerConfig> = {}): Promise<ControlPlane> =>
   openControlPlane(config(extra));
+
+/** Polls `condition` until it holds, failing with `what` after `timeoutMs` (no fixed sleeps). */
+export async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  readonly url: string;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** Sends SIGTERM (once) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+
+/** How to run a bootstrap from source on each runtime (Deno and Bun read the `@pipe/source` condition too). */
+const RUNTIMES = {
+  node: [process.execPath, "--conditions=@pipe/source", "--import", "tsx", "src/node.ts"],
+  deno: [
+    join(appDir, "node_modules/deno/deno"),
+    "run",
+    "--allow-all",
+    "--no-lock",
+    "--conditions=@pipe/source",
+    "src/deno.ts",
+  ],
+  bun: [join(appDir, "node_modules/bun/bin/bun.exe"), "--conditions=@pipe/source", "src/bun.ts"],
+} as const;
+
+/** Starts a bootstrap (default `src/node.ts`) as a real process and waits for its banner. */
+export function startServerProcess(
+  port: number,
+  dataDir: string,
+  runtime: keyof typeof RUNTIMES = "node",
+): Promise<ServerProcess> {
+  const [command, ...args] = RUNTIMES[runtime];
+  const child = spawn(
+    command,
+    [
+      ...args,
+      ...["--port", String(port), "--data-dir", dataDir, "--quiet"],
+      ...["--operator-token", OPERATOR, "--read-token", READER],
+    ],
+    { cwd: appDir, env: { ...process.env, SHARDS_SEED: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      const m = /listening at (http:\/\/\S+)/.exec(output);
+      if (m !== null) {
+        child.stdout.off("data", onData);
+        child.stdout.on("data", (more: Buffer) => {
+          output += more.toString();
+        });
+        resolve({ url: m[1]!, output: () => output, stop });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    void exited.then((code) =>
+      reject(new Error(`the server exited with ${code} before listening:\n${output}`)),
+    );
+  });
+}

@@ -54,6 +54,7 @@ const etagMatches = (header: string, tag: string): boolean =>
  * - `GET /control/shards/watch` (read): Server-Sent Events; `resumeToken` or `Last-Event-ID` (exclusive, the
  *   header wins); `id: <position>` + `event: shard.diff` per change, `: heartbeat` comments, one
  *   `event: shard.error` before closing on a failure. The service watch is aborted when the client leaves.
+ *   On shutdown (`signal`) open streams end cleanly after a last `retry:` hint, so clients reconnect.
  * - `POST /control/shards/simulate` (operate): `{ namespace, strategyId?, nodes: [{ nodeId, weight?, region?,
  *   zone? }] }` (duplicate node ids are rejected). `POST /control/shards/upsert` (operate): a mutation with
  *   `expectedVersion` and `changeMetadata` (201 when created, else 200). `POST /control/shards/apply`

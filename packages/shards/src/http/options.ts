@@ -75,7 +75,11 @@ export interface ShardControlPlaneAppOptions {
   readonly allowQueryToken?: boolean | undefined;
   /** Scope `GET /metrics` needs, or `"public"` (default `shards.read`). */
   readonly metricsScope?: ShardScope | "public" | undefined;
-  /** Shutdown: when it aborts, every watch stream ends and new ones get 503. */
+  /**
+   * Shutdown: when it aborts, every watch stream ends cleanly after a last `retry:` hint (EventSource clients
+   * reconnect with `Last-Event-ID`, to the next instance) and new ones get 503 with `Retry-After`. Stop
+   * accepting connections and close idle keep-alive ones in the server first, so reconnects do not land here.
+   */
   readonly signal?: AbortSignal | undefined;
   /** Structured log sink (default: none). */
   readonly log?: ((entry: ShardHttpLogEntry) => void) | undefined;

@@ -197,8 +197,10 @@ describe("watch", () => {
     expect(second.headers.get("retry-after")).toBe("5");
     expect(((await second.json()) as { code: string }).code).toBe("shards.http.watchers.exhausted");
     shutdown.abort();
-    const end = await reader.read();
-    expect(end.done).toBe(true);
+    // The stream ends cleanly after a last reconnect hint (EventSource then reconnects with Last-Event-ID).
+    const tail = await readUntil(reader, () => false);
+    expect(tail).toMatch(/retry: 2000\n: the server is shutting down; reconnect with Last-Event-ID\n\n$/);
+    expect((await reader.read()).done).toBe(true);
     const after = await app.request("/control/shards/watch", { headers: auth(READ) });
     expect(after.status).toBe(503);
   });

@@ -25,10 +25,19 @@ export interface SseWatchOptions {
 /** An open watch stream: the response to send and a way to end it (server shutdown). @internal */
 export interface SseWatch {
   readonly response: Response;
+  /**
+   * Ends the stream for a server shutdown: sends a last `retry:` hint (and a comment saying why), then closes
+   * the body cleanly, so EventSource clients reconnect with `Last-Event-ID` (to the next instance) instead of
+   * treating the end as an error.
+   */
   close(): void;
 }
 
 const encoder = new TextEncoder();
+
+/** The last frame of a stream ended by a shutdown: reconnect after `retryMs`, resuming from the last id. */
+const shutdownFrame = (retryMs: number): string =>
+  `retry: ${retryMs}\n: the server is shutting down; reconnect with Last-Event-ID\n\n`;
 
 const errorEvent = (e: PipeError): string =>
   `event: shard.error\ndata: ${JSON.stringify({ code: e.code ?? "error.unspecified", message: e.message, metadata: e.code === "error.exception" ? {} : e.metadata })}\n\n`;
@@ -38,7 +47,9 @@ const errorEvent = (e: PipeError): string =>
  * `data: <diff JSON>` per change, `: heartbeat` comments every `heartbeatMs` on the injected clock, and one
  * `event: shard.error` before closing on a failure. The stream ends, the service watch is aborted and the
  * timer cleared when the client cancels the body, the request signal aborts, `close()` is called, or the
- * source ends. Writes pause while the client is not reading (backpressure, 64 queued events). @internal
+ * source ends. Writes pause while the client is not reading (backpressure, 64 queued events). A shutdown
+ * (`close()`) ends the body cleanly after a last `retry:` hint, which EventSource answers by reconnecting with
+ * `Last-Event-ID`. @internal
  */
 export function sseWatch(options: SseWatchOptions): SseWatch {
   const { time, hooks, requestSignal } = options;
@@ -136,5 +147,11 @@ export function sseWatch(options: SseWatchOptions): SseWatch {
       "x-accel-buffering": "no",
     },
   });
-  return { response, close: finish };
+  return {
+    response,
+    close: () => {
+      write(shutdownFrame(options.retryMs));
+      finish();
+    },
+  };
 }
