@@ -8,7 +8,8 @@ import { ErrorCodes, type ErrorDescriptor } from "@pipe/result";
  *
  * Details: the `shards.control.*` and `shards.hashing.*` codes and their messages are the original control
  * plane's (so a mixed fleet reports the same codes). Added here: `versionConflict` (optimistic concurrency;
- * the original threw an exception) and `planInvalid` (apply of a malformed plan). `repositoryFailure` is the
+ * the original threw an exception), `planInvalid` (apply of a malformed plan) and `repositoryLocked` (an embedded
+ * store's data directory is in use by another process). `repositoryFailure` is the
  * code of every store fault (connection lost, SQL error); it is the only code the service retries.
  *
  * Gotchas: generic codes also surface: `error.canceled` (abort), `error.validation` (boundary decoding, with
@@ -29,6 +30,7 @@ export const ShardErrorCodes: {
   readonly nodesRequired: "shards.control.nodes.required";
   readonly nodeIdInvalid: "shards.control.node_id.invalid";
   readonly repositoryFailure: "shards.control.repository.failure";
+  readonly repositoryLocked: "shards.control.repository.locked";
   readonly streamFailure: "shards.control.stream.failure";
   readonly simulationRequestRequired: "shards.control.simulation.request_required";
   readonly assignmentMissing: "shards.control.assignment.missing";
@@ -52,6 +54,7 @@ export const ShardErrorCodes: {
   nodesRequired: "shards.control.nodes.required",
   nodeIdInvalid: "shards.control.node_id.invalid",
   repositoryFailure: "shards.control.repository.failure",
+  repositoryLocked: "shards.control.repository.locked",
   streamFailure: "shards.control.stream.failure",
   simulationRequestRequired: "shards.control.simulation.request_required",
   assignmentMissing: "shards.control.assignment.missing",
@@ -126,6 +129,12 @@ export const shardErrorDescriptors: readonly ErrorDescriptor[] = Object.freeze([
     code: c.repositoryFailure,
     name: "ShardRepositoryFailure",
     description: "The shard store failed (transient; retried by the service).",
+    category: control,
+  },
+  {
+    code: c.repositoryLocked,
+    name: "ShardRepositoryLocked",
+    description: "The embedded store's data directory is held by another live process.",
     category: control,
   },
   {

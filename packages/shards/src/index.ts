@@ -73,6 +73,12 @@ export type {
   ShardSimulationRequest,
 } from "./service-types.ts";
 export { parseShardStatus, shardStatuses, shardStatusFromValue, shardStatusValue } from "./status.ts";
+export {
+  acquireDataDirectoryLock,
+  type DataDirectoryLock,
+  type DataDirectoryLockHolder,
+  type DataDirectoryLockOptions,
+} from "./stores/data-directory-lock.ts";
 export { InMemoryShardRepository, type InMemoryShardRepositoryOptions } from "./stores/in-memory.ts";
 export { PGliteShardRepository, type PGliteShardRepositoryOptions } from "./stores/pglite.ts";
 export { PostgresShardRepository, type PostgresShardRepositoryOptions } from "./stores/postgres.ts";

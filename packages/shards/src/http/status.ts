@@ -37,6 +37,7 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [s.nodesRequired]: 400,
   [s.nodeIdInvalid]: 400,
   [s.repositoryFailure]: 503,
+  [s.repositoryLocked]: 503,
   [s.streamFailure]: 503,
   [s.simulationRequestRequired]: 400,
   [s.assignmentMissing]: 409,

@@ -1,10 +1,16 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { TimeProvider } from "@pipe/channels";
 import { err, ok, type Result } from "@pipe/result";
+import {
+  type DataDirectoryLock,
+  type DataDirectoryLockOptions,
+  pgliteFileSystemDir,
+} from "../internal/data-dir-lock-contract.ts";
 import { quoteSchema, type SqlExecutor } from "../internal/sql-executor.ts";
 import { migrate } from "../internal/sql-migrations.ts";
 import { SqlShardRepository } from "../internal/sql-repository.ts";
 import { repositoryFailure } from "../internal/store-common.ts";
+import { acquireDataDirectoryLock } from "./data-directory-lock.ts";
 
 /**
  * Options of {@link PGliteShardRepository.open}.
@@ -22,26 +28,41 @@ export interface PGliteShardRepositoryOptions {
    * `memory://` (the default: nothing persisted).
    */
   readonly dataDir?: string | undefined;
-  /** An already-open PGlite instance to use instead (not closed by `close()`). */
+  /** An already-open PGlite instance to use instead (not closed by `close()`, not locked: the caller's). */
   readonly pglite?: PGlite | undefined;
+  /**
+   * Timing of the exclusive lock held on a file-system `dataDir` (see `acquireDataDirectoryLock`; default: stale
+   * after 10 s without a heartbeat, heartbeat every second).
+   */
+  readonly lock?: DataDirectoryLockOptions | undefined;
   /** Schema holding the tables (lowercase identifier; default `public`). */
   readonly schema?: string | undefined;
   /** Clock for `updatedAt`/`createdAt` (default `TimeProvider.system`). */
   readonly timeProvider?: TimeProvider | undefined;
 }
 
-function executor(db: PGlite | Transaction, owned: PGlite | undefined): SqlExecutor {
+function executor(
+  db: PGlite | Transaction,
+  owned: PGlite | undefined,
+  lock?: DataDirectoryLock,
+): SqlExecutor {
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<readonly R[]> {
+      if (lock?.lost !== undefined) throw lock.lost;
       return (await db.query<R>(text, params as unknown[] | undefined)).rows;
     },
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       if (!("transaction" in db)) return fn(this);
-      return db.transaction((tx) => fn(executor(tx, undefined)));
+      if (lock?.lost !== undefined) return Promise.reject(lock.lost);
+      return db.transaction((tx) => fn(executor(tx, undefined, lock)));
     },
     notifies: false,
     close: async () => {
-      if (owned !== undefined && !owned.closed) await owned.close();
+      try {
+        if (owned !== undefined && !owned.closed) await owned.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }
@@ -56,8 +77,12 @@ function executor(db: PGlite | Transaction, owned: PGlite | undefined): SqlExecu
  * `PostgresShardRepository`. PGlite runs one statement at a time, so transactions are serialised; `watch` tails
  * through an in-process notifier.
  *
- * Gotchas: one process per data directory. `open` fails with `shards.control.repository.failure` when the
- * engine cannot start or migrate. Abort is checked before each call.
+ * Gotchas: one process per data directory, enforced: `open` takes an exclusive lock on a file-system `dataDir`
+ * (`acquireDataDirectoryLock`) and fails with `shards.control.repository.locked`, naming the directory and the
+ * holder (pid, host, start time), while another live process holds it; a lock left by a crashed process is taken
+ * over once stale (10 s by default), so a restart right after a crash waits that long. `close()` releases the
+ * lock. `open` fails with `shards.control.repository.failure` when the engine cannot start or migrate. Abort is
+ * checked before each call.
  *
  * @example
  * ```ts
@@ -77,21 +102,32 @@ export class PGliteShardRepository extends SqlShardRepository {
     this.pglite = db;
   }
 
-  /** Opens (creating when needed) the database and applies pending migrations. */
+  /**
+   * Opens (creating when needed) the database, locking a file-system data directory first, and applies pending
+   * migrations.
+   */
   static async open(options: PGliteShardRepositoryOptions = {}): Promise<Result<PGliteShardRepository>> {
     const schema = options.schema ?? "public";
     const quoted = quoteSchema(schema);
     let db: PGlite | undefined = options.pglite;
     const owned = db === undefined;
+    const dir = owned ? pgliteFileSystemDir(options.dataDir) : undefined;
+    let lock: DataDirectoryLock | undefined;
+    if (dir !== undefined) {
+      const locked = await acquireDataDirectoryLock(dir, options.lock);
+      if (locked.isErr) return err(locked.error);
+      lock = locked.value;
+    }
     try {
       db ??= await PGlite.create(options.dataDir ?? "memory://");
-      const exec = executor(db, owned ? db : undefined);
+      const exec = executor(db, owned ? db : undefined, lock);
       await migrate(exec, quoted);
       return ok(
         new PGliteShardRepository(db, exec, quoted, schema, options.timeProvider ?? TimeProvider.system),
       );
     } catch (e) {
       if (owned && db !== undefined && !db.closed) await db.close().catch(() => undefined);
+      await lock?.release();
       return err(repositoryFailure(e, "shards.repository.open"));
     }
   }
