@@ -1,86 +1,102 @@
 /**
- * Benchmark harness: every workload is measured against a hand-written baseline in the same run, and the
+ * Benchmark harness: every workload is measured against a hand-written baseline in the same process, and the
  * verdict is a ratio, never an absolute time (the machines are noisy).
  *
  * A benchmark file (`src/<pkg>/<name>.bench.ts`) default-exports one or more {@link Benchmark}s made with
- * {@link benchmark}. The runner interleaves the variants sample by sample (baseline, candidate, peer,
- * baseline, ...), so a noisy neighbour slows all of them alike, checks that every variant returns the
- * baseline's checksum (so no variant can skip work), and reports min/median/max/p50/p99 per variant with
- * the ratio to the baseline. A variant with a `bound` is a guard: the run fails when its ratio exceeds it; a
- * `maxP99Ms` guards an absolute p99 latency target the same way.
+ * {@link benchmark}. The runner (`main.ts`) runs every file in its own process per runtime and GC mode; here,
+ * {@link measure} runs the rounds:
+ *
+ * - A round runs the baseline and every variant once, the order reversed on every other round (B V1 V2, then
+ *   V2 V1 B), so a drifting machine slows both sides alike. A variant's ratio is the median over the rounds of
+ *   (its time / the baseline's time in the same round); at least 9 rounds.
+ * - Every run's outcome is hashed after the timer stopped (`checksum`) and compared with the expected checksum
+ *   (`expected`, computed independently of every variant, or else the baseline's in the same round), in every
+ *   round including warm-up. A mismatch throws {@link ChecksumError}: the benchmark aborts with an error.
+ * - Mode `gc-free` leaves the collector alone; mode `gc-forced` runs a full GC before every timed run.
+ * - A variant's `target` is the issue's ratio (reported: met or missed); its `bound` is the regression bound a
+ *   guard enforces on the guard runtime (Node 24), looser than the target so noise cannot fail a good change.
  *
  * @example
  * ```ts
  * import { benchmark } from "../harness.ts";
  * export default benchmark({
  *   name: "sum",
- *   workload: "sum of 1..1e6",
- *   samples: 15,
+ *   workload: "sum of 0..1e6",
+ *   rounds: 15,
+ *   expected: 499999500000,
  *   baseline: { name: "for loop", run: () => { let s = 0; for (let i = 0; i < 1e6; i++) s += i; return s; } },
  *   variants: [{ name: "reduce", bound: 3, run: () => Array.from({ length: 1e6 }, (_, i) => i).reduce((a, b) => a + b, 0) }],
  * });
  * ```
  * @module
  */
+import { fullGc } from "./gc.ts";
+import { type Stats, stats } from "./stats.ts";
 
-/** One measured implementation. `run` returns a checksum that must equal the baseline's. */
-export interface Variant {
+export { percentile, type Stats, stats } from "./stats.ts";
+
+/** What a run's outcome is compared by. */
+export type Checksum = number | bigint | string;
+
+/** How the collector is treated while measuring. */
+export type GcMode = "gc-free" | "gc-forced";
+
+/** The fewest rounds a ratio may be the median of. */
+export const MIN_ROUNDS = 9;
+
+/** One measured implementation. */
+export interface Variant<O = unknown> {
   /** Display name (e.g. "@pipe/result", "neverthrow"). */
   readonly name: string;
-  /** Performs the workload once and returns its checksum. */
-  readonly run: () => number | bigint | string | Promise<number | bigint | string>;
-  /**
-   * Guard: the highest allowed ratio of this variant's statistic to the baseline's. Omit for peers shown
-   * for comparison only.
-   */
+  /** Performs the workload once and returns its outcome (hashed by the benchmark's `checksum`, untimed). */
+  readonly run: () => O | Promise<O>;
+  /** The issue's target ratio on the median (reported as met or missed; never fails a run by itself). */
+  readonly target?: number;
+  /** Regression bound: the run fails on the guard runtime when the ratio exceeds it. Omit for peers. */
   readonly bound?: number;
-  /** Which statistic the guard compares: `median` (throughput workloads, default) or `p99` (latency). */
+  /** Which statistic `bound` applies to: the median ratio (default) or the ratio of p99s (latency). */
   readonly guardOn?: "median" | "p99";
-  /**
-   * Absolute latency guard: the highest allowed p99 in milliseconds, for targets an issue states in ms on this
-   * machine (the run fails above it). Noisy by nature: run such benchmarks on an otherwise idle machine.
-   */
+  /** Absolute latency guard on the guard runtime: the highest allowed p99 in milliseconds. */
   readonly maxP99Ms?: number;
-  /** Runtimes on which the guard is enforced (default: all). Other runtimes still report the ratio. */
-  readonly guardRuntimes?: readonly string[];
 }
 
 /** A workload with its baseline and the variants compared to it. */
-export interface Benchmark {
+export interface Benchmark<O = unknown> {
   readonly name: string;
-  /** One sentence: what is done per sample, and how much of it. */
+  /** One sentence: what is done per run, and how much of it. */
   readonly workload: string;
   /** Why the baseline is the fastest honest hand-written version. */
   readonly baselineNote?: string;
-  /** Measured samples per variant (after warm-up). */
-  readonly samples: number;
-  /** Warm-up samples per variant, not recorded (default 2). */
+  /** Measured rounds (each runs the baseline and every variant once); at least {@link MIN_ROUNDS}. */
+  readonly rounds: number;
+  /** Warm-up rounds, verified but not recorded (default 2). */
   readonly warmup?: number;
-  /** Units of work per sample, for the items/s column (default 1). */
+  /** Units of work per run, for the items/s column (default 1). */
   readonly itemsPerSample?: number;
-  readonly baseline: Variant;
-  readonly variants: readonly Variant[];
+  readonly baseline: Variant<O>;
+  readonly variants: readonly Variant<O>[];
+  /** Hashes a run's outcome after its timer stopped (default: the outcome itself). */
+  checksum?(outcome: O): Checksum;
+  /** The checksum every run must produce, computed without any variant (default: the round's baseline). */
+  readonly expected?: Checksum | (() => Checksum);
+  /** Part of the short CI guard set (`bench:guard`: Node 24, its guarded variants only). */
+  readonly guard?: boolean;
   /** Runs once before measuring (build fixtures); its result is not timed. */
   readonly setup?: () => void | Promise<void>;
-  /** Runs once after measuring (close stores). */
+  /** Runs once after measuring (close stores); it may throw to fail the benchmark (a post-run check). */
   readonly teardown?: () => void | Promise<void>;
-  /** Runtimes this benchmark runs on (default: all). */
+  /** Runtimes this benchmark runs on, by family ("node", "deno", "bun") or id ("node24"); default all. */
   readonly runtimes?: readonly string[];
 }
 
-/** Declares a benchmark (identity function that type-checks the definition). */
-export function benchmark(definition: Benchmark): Benchmark {
-  return definition;
+/** Declares a benchmark (an identity function that type-checks the definition). */
+export function benchmark<O>(definition: Benchmark<O>): Benchmark {
+  return definition as Benchmark;
 }
 
-/** Summary statistics of one variant, in milliseconds per sample. */
-export interface Stats {
-  readonly min: number;
-  readonly median: number;
-  readonly max: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly mean: number;
+/** A run whose outcome differs from the expected one: the variant skipped, duplicated or reordered work. */
+export class ChecksumError extends Error {
+  override readonly name = "ChecksumError";
 }
 
 /** The measured outcome of one variant. */
@@ -88,156 +104,133 @@ export interface VariantReport {
   readonly name: string;
   readonly stats: Stats;
   readonly itemsPerSecond: number;
+  /** Median over the rounds of (variant time / baseline time in the same round). */
   readonly ratio: number;
+  readonly ratioMin: number;
+  readonly ratioMax: number;
+  /** p99 of the variant's times / p99 of the baseline's. */
   readonly ratioP99: number;
+  readonly target?: number;
   readonly bound?: number;
   readonly guardOn: "median" | "p99";
   readonly maxP99Ms?: number;
+  /** Whether `bound`/`maxP99Ms` were enforced (guard runtime only). */
   readonly guarded: boolean;
   readonly passed: boolean;
   readonly checksum: string;
 }
 
-/** The measured outcome of one benchmark. */
+/** The measured outcome of one benchmark in one GC mode. */
 export interface BenchmarkReport {
   readonly name: string;
   readonly workload: string;
   readonly baselineNote?: string;
-  readonly samples: number;
-  readonly baseline: VariantReport;
+  readonly mode: GcMode;
+  readonly rounds: number;
+  readonly baseline?: VariantReport;
   readonly variants: readonly VariantReport[];
   readonly error?: string;
 }
 
-/** Percentile by nearest rank over sorted samples. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
+/** Where and how {@link measure} runs. */
+export interface MeasureOptions {
+  readonly mode: GcMode;
+  /** Whether guards are enforced here (the guard runtime). */
+  readonly enforce: boolean;
 }
 
-/** Computes statistics of a list of sample durations. */
-export function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return {
-    min: sorted[0] ?? Number.NaN,
-    median: percentile(sorted, 50),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    mean,
-  };
-}
+const median = (xs: readonly number[]): number => stats(xs).median;
 
-const collectGarbage = (): void => {
-  const gc = (globalThis as { gc?: () => void; Bun?: { gc?: (force: boolean) => void } }).gc;
-  if (typeof gc === "function") gc();
-  else (globalThis as { Bun?: { gc?: (force: boolean) => void } }).Bun?.gc?.(true);
-};
-
-/** Measures one benchmark on the current runtime. */
-export async function measure(definition: Benchmark, runtime: string): Promise<BenchmarkReport> {
+/** Measures one benchmark; throws {@link ChecksumError} on the first wrong outcome. */
+export async function measure(definition: Benchmark, options: MeasureOptions): Promise<BenchmarkReport> {
+  if (!(Number.isInteger(definition.rounds) && definition.rounds >= MIN_ROUNDS)) {
+    throw new RangeError(
+      `${definition.name}: rounds must be an integer >= ${MIN_ROUNDS}, got ${definition.rounds}`,
+    );
+  }
   const all = [definition.baseline, ...definition.variants];
   const times: number[][] = all.map(() => []);
-  const checksums: string[] = all.map(() => "");
+  const ratios: number[][] = all.map(() => []);
+  const sums: string[] = all.map(() => "");
+  const digest = (outcome: unknown): string =>
+    String(definition.checksum === undefined ? outcome : definition.checksum(outcome));
   const warmup = definition.warmup ?? 2;
+  const expected =
+    typeof definition.expected === "function" ? String(definition.expected()) : definition.expected;
+  const forward = all.map((_, i) => i);
+  const backward = [...forward].reverse();
   await definition.setup?.();
+  let failure: unknown;
   try {
-    for (let round = 0; round < warmup + definition.samples; round++) {
-      for (let v = 0; v < all.length; v++) {
-        const variant = all[v] as Variant;
-        collectGarbage();
+    for (let round = -warmup; round < definition.rounds; round++) {
+      const roundTimes = new Array<number>(all.length);
+      for (const v of (round & 1) === 0 ? forward : backward) {
+        if (options.mode === "gc-forced") fullGc();
         const started = performance.now();
-        const checksum = await variant.run();
-        const elapsed = performance.now() - started;
-        checksums[v] = String(checksum);
-        if (round >= warmup) (times[v] as number[]).push(elapsed);
+        const outcome = await (all[v] as Variant).run();
+        roundTimes[v] = performance.now() - started;
+        sums[v] = digest(outcome);
+      }
+      const want = expected === undefined ? sums[0] : String(expected);
+      for (let v = 0; v < all.length; v++) {
+        if (sums[v] !== want) {
+          const which = round < 0 ? `warm-up round ${round + warmup + 1}` : `round ${round + 1}`;
+          throw new ChecksumError(
+            `${definition.name} / ${(all[v] as Variant).name}, ${which}: checksum ${sums[v]}, expected ${want}`,
+          );
+        }
+      }
+      if (round < 0) continue;
+      for (let v = 0; v < all.length; v++) {
+        (times[v] as number[]).push(roundTimes[v] as number);
+        (ratios[v] as number[]).push((roundTimes[v] as number) / (roundTimes[0] as number));
       }
     }
-  } finally {
-    await definition.teardown?.();
+  } catch (error) {
+    failure = error;
   }
+  try {
+    await definition.teardown?.();
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw failure;
   const items = definition.itemsPerSample ?? 1;
   const base = stats(times[0] as number[]);
   const report = (variant: Variant, index: number): VariantReport => {
     const s = stats(times[index] as number[]);
-    const ratio = s.median / base.median;
+    const rs = ratios[index] as number[];
+    const ratio = median(rs);
     const ratioP99 = s.p99 / base.p99;
     const guardOn = variant.guardOn ?? "median";
-    const onRuntime = variant.guardRuntimes === undefined || variant.guardRuntimes.includes(runtime);
-    const guarded = onRuntime && (variant.bound !== undefined || variant.maxP99Ms !== undefined);
-    const checksumOk = checksums[index] === checksums[0];
+    const guarded = options.enforce && (variant.bound !== undefined || variant.maxP99Ms !== undefined);
     const withinBound =
-      !guarded ||
-      ((variant.bound === undefined || (guardOn === "median" ? ratio : ratioP99) <= variant.bound) &&
-        (variant.maxP99Ms === undefined || s.p99 <= variant.maxP99Ms));
+      (variant.bound === undefined || (guardOn === "median" ? ratio : ratioP99) <= variant.bound) &&
+      (variant.maxP99Ms === undefined || s.p99 <= variant.maxP99Ms);
     return {
       name: variant.name,
       stats: s,
       itemsPerSecond: (items / s.median) * 1000,
       ratio,
+      ratioMin: Math.min(...rs),
+      ratioMax: Math.max(...rs),
       ratioP99,
+      ...(variant.target === undefined ? {} : { target: variant.target }),
       ...(variant.bound === undefined ? {} : { bound: variant.bound }),
       guardOn,
       ...(variant.maxP99Ms === undefined ? {} : { maxP99Ms: variant.maxP99Ms }),
       guarded,
-      passed: checksumOk && withinBound,
-      checksum: checksums[index] as string,
+      passed: !guarded || withinBound,
+      checksum: sums[index] as string,
     };
   };
   return {
     name: definition.name,
     workload: definition.workload,
     ...(definition.baselineNote === undefined ? {} : { baselineNote: definition.baselineNote }),
-    samples: definition.samples,
+    mode: options.mode,
+    rounds: definition.rounds,
     baseline: report(definition.baseline, 0),
     variants: definition.variants.map((variant, i) => report(variant, i + 1)),
   };
-}
-
-// Reports cross a process boundary as JSON, where a non-finite ratio (a zero baseline) arrives as null.
-const ratioText = (r: number | null): string =>
-  typeof r === "number" && Number.isFinite(r) ? r.toFixed(2) : "n/a";
-const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(4));
-const fmtRate = (n: number): string =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k/s` : `${n.toFixed(1)}/s`;
-
-const guardText = (v: VariantReport): string =>
-  [
-    v.bound === undefined ? "" : `${v.bound} (${v.guardOn})`,
-    v.maxP99Ms === undefined ? "" : `p99 ≤ ${v.maxP99Ms} ms`,
-  ]
-    .filter((t) => t !== "")
-    .join(", ");
-
-/** Renders reports as a Markdown table. */
-export function toMarkdown(runtime: string, version: string, reports: readonly BenchmarkReport[]): string {
-  const lines = [
-    `# @pipe benchmarks on ${runtime} ${version}`,
-    "",
-    "Times are milliseconds per sample; ratio = variant / baseline (median, and p99). A guard fails when its",
-    "ratio exceeds its bound (or its p99 exceeds an absolute target). Checksums must equal the baseline's.",
-    "",
-  ];
-  for (const r of reports) {
-    lines.push(`## ${r.name}`, "", `Workload: ${r.workload}`, "");
-    if (r.baselineNote) lines.push(`Baseline: ${r.baselineNote}`, "");
-    if (r.error) {
-      lines.push(`**error**: ${r.error}`, "");
-      continue;
-    }
-    lines.push(
-      "| variant | min | median | max | p50 | p99 | items/s | ratio | ratio p99 | bound | verdict |",
-      "|---|---|---|---|---|---|---|---|---|---|---|",
-    );
-    for (const v of [r.baseline, ...r.variants]) {
-      const verdict = v === r.baseline ? "baseline" : !v.passed ? "**FAIL**" : v.guarded ? "pass" : "info";
-      lines.push(
-        `| ${v.name} | ${fmt(v.stats.min)} | ${fmt(v.stats.median)} | ${fmt(v.stats.max)} | ${fmt(v.stats.p50)} | ${fmt(v.stats.p99)} | ${fmtRate(v.itemsPerSecond)} | ${ratioText(v.ratio)} | ${ratioText(v.ratioP99)} | ${guardText(v)} | ${verdict} |`,
-      );
-    }
-    lines.push("");
-  }
-  return lines.join("\n");
 }

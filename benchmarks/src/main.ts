@@ -1,14 +1,16 @@
 /**
- * Benchmark runner: discovers `src/**\/*.bench.ts`, measures each on the runtime executing this file, prints a
- * Markdown table, writes `results/<runtime>.json` and `results/<runtime>.md`, and exits non-zero when a guard
- * fails or a variant's checksum differs from its baseline's.
+ * Benchmark runner: discovers `src/**\/*.bench.ts` and measures each file in its own child process per runtime and
+ * GC mode (see child.ts), prints the tables, writes `results/<runtime>.json|md` and `results/summary.md`, and exits
+ * non-zero when a checksum differs, a benchmark fails, a runtime is missing, or a guard fails on Node 24.
  *
- * Usage: `tsx src/main.ts [filter]`, `deno run --allow-all src/main.ts [filter]`, `bun src/main.ts [filter]`.
- * `PIPE_BENCH_QUICK=1` cuts sample counts to a third (smoke runs).
- *
- * Each bench file runs in its own child process of the same runtime (`--only=<file>`), so one file's code cannot
- * shape the JIT's type feedback for another's: a library whose functions were warmed up by other benchmarks'
- * imports would otherwise be measured against peers that nothing else touched.
+ * Usage (from benchmarks/, or `pnpm bench ...` at the root):
+ *   tsx src/main.ts [--runtimes=node24,node22,node26,node,deno,bun|all] [--modes=gc-free,gc-forced]
+ *                   [--guard] [--quick] [filter]
+ * - default: every runtime, both GC modes, every benchmark.
+ * - `--guard`: the short CI set (benchmarks marked `guard`, their guarded variants only, 9 rounds, Node 24,
+ *   GC left alone).
+ * - `--quick`: a third of the rounds (never fewer than 9), for smoke runs.
+ * - `filter`: only benchmarks whose file path or name contains it.
  *
  * @module
  */
@@ -17,86 +19,65 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Benchmark, type BenchmarkReport, measure, toMarkdown } from "./harness.ts";
+import { fileURLToPath } from "node:url";
+import type { BenchmarkReport, GcMode } from "./harness.ts";
+import { modeGaps, type RuntimeReport, summaryMarkdown, toMarkdown } from "./report.ts";
+import {
+  BENCH_DIR,
+  childCommand,
+  GUARD_RUNTIME,
+  RUNTIME_IDS,
+  type RuntimeSpec,
+  runtime,
+} from "./runtimes.ts";
 
-const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-const [runtime, version] = g.Deno
-  ? ["deno", g.Deno.version.deno]
-  : g.Bun
-    ? ["bun", g.Bun.version]
-    : ["node", process.versions.node];
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const guardOnly = args.includes("--guard");
+const quick = args.includes("--quick");
+const filter = args.find((a) => !a.startsWith("-"));
+const runtimeIds = guardOnly
+  ? [GUARD_RUNTIME]
+  : (flag("runtimes") ?? "all") === "all"
+    ? [...RUNTIME_IDS]
+    : (flag("runtimes") as string).split(",");
+const modes = (guardOnly ? "gc-free" : (flag("modes") ?? "gc-free,gc-forced")).split(",") as GcMode[];
+for (const m of modes) if (m !== "gc-free" && m !== "gc-forced") throw new RangeError(`unknown mode ${m}`);
 
 const srcDir = fileURLToPath(new URL("./", import.meta.url));
-const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
-const args = process.argv.slice(2);
-const filter = args.find((arg: string) => !arg.startsWith("-"));
-const only = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
-const out = args.find((arg) => arg.startsWith("--out="))?.slice("--out=".length);
-const quick = process.env.PIPE_BENCH_QUICK === "1";
+const resultsDir = join(BENCH_DIR, "results");
+// The guard set spawns only the files that declare a guard benchmark (`guard: true`).
+const files = readdirSync(srcDir, { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .filter((name) => !guardOnly || /^\s*guard: true,/m.test(readFileSync(join(srcDir, name), "utf8")))
+  .sort();
 
-/** Measures the benchmarks of one file in this process (the child side). */
-async function measureFile(file: string): Promise<BenchmarkReport[]> {
-  const reports: BenchmarkReport[] = [];
-  const mod = (await import(pathToFileURL(`${srcDir}${file}`).href)) as { default: Benchmark | Benchmark[] };
-  const list = Array.isArray(mod.default) ? mod.default : [mod.default];
-  for (const bench of list) {
-    if (filter !== undefined && !`${file} ${bench.name}`.includes(filter)) continue;
-    if (bench.runtimes !== undefined && !bench.runtimes.includes(runtime)) continue;
-    const definition = quick ? { ...bench, samples: Math.max(3, Math.ceil(bench.samples / 3)) } : bench;
-    process.stdout.write(`- ${bench.name} ... `);
-    try {
-      const report = await measure(definition, runtime);
-      reports.push(report);
-      const worst = report.variants.filter((v) => !v.passed).map((v) => v.name);
-      console.log(worst.length === 0 ? "ok" : `FAILED: ${worst.join(", ")}`);
-    } catch (error) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.log(`ERROR\n${message}`);
-      reports.push({
-        name: bench.name,
-        workload: bench.workload,
-        samples: 0,
-        baseline: undefined as never,
-        variants: [],
-        error: message,
-      });
-    }
-  }
-  return reports;
-}
-
-/** The command that runs this file again on the current runtime. */
-function selfCommand(): string[] {
-  const self = fileURLToPath(import.meta.url);
-  if (runtime === "deno") return [process.execPath, "run", "--allow-all", "--no-lock", self];
-  if (runtime === "bun") return [process.execPath, self];
-  return [process.execPath, ...process.execArgv, self];
-}
-
-/** Runs one file in a child process and reads back its reports. */
-function measureIsolated(file: string): BenchmarkReport[] {
+/** Runs one file in one mode on one runtime and reads back its reports (or one error report). */
+function runChild(spec: RuntimeSpec, file: string, mode: GcMode): BenchmarkReport[] {
   const dir = mkdtempSync(join(tmpdir(), "pipe-bench-"));
-  const path = join(dir, "reports.json");
+  const out = join(dir, "reports.json");
   try {
-    const [command, ...rest] = selfCommand();
-    const extra = filter === undefined ? [] : [filter];
-    const child = spawnSync(command as string, [...rest, `--only=${file}`, `--out=${path}`, ...extra], {
-      stdio: "inherit",
-      env: process.env,
-    });
+    const childArgs = [`--file=${file}`, `--mode=${mode}`, `--runtime=${spec.id}`, `--out=${out}`];
+    if (spec.guarded) childArgs.push("--enforce");
+    if (guardOnly) childArgs.push("--guard");
+    if (quick) childArgs.push("--quick");
+    if (filter !== undefined) childArgs.push(filter);
+    const [command, ...rest] = childCommand(spec, childArgs);
+    const child = spawnSync(command as string, rest, { stdio: "inherit", cwd: BENCH_DIR, env: process.env });
     try {
-      return JSON.parse(readFileSync(path, "utf8")) as BenchmarkReport[];
+      return JSON.parse(readFileSync(out, "utf8")) as BenchmarkReport[];
     } catch {
       const reason = child.error?.message ?? `exit status ${child.status ?? child.signal}`;
       return [
         {
           name: file,
           workload: "",
-          samples: 0,
-          baseline: undefined as never,
+          mode,
+          rounds: 0,
           variants: [],
-          error: `the child process wrote no reports (${reason})`,
+          error: `the child wrote no reports (${reason})`,
         },
       ];
     }
@@ -105,35 +86,63 @@ function measureIsolated(file: string): BenchmarkReport[] {
   }
 }
 
-if (only !== undefined) {
-  const reports = await measureFile(only);
-  if (out !== undefined) writeFileSync(out, JSON.stringify(reports));
-  process.exit(0);
+/** The version the runtime reports of itself. */
+function versionOf(spec: RuntimeSpec): string {
+  const exe = spec.executable as string;
+  const r = spawnSync(exe, ["--version"], { encoding: "utf8" });
+  return (r.stdout ?? "").split("\n")[0]?.trim() || "unknown";
 }
 
-const files = readdirSync(srcDir, { recursive: true })
-  .map(String)
-  .filter((name) => name.endsWith(".bench.ts"))
-  .sort();
-
-const reports: BenchmarkReport[] = [];
-console.log(`benchmarks on ${runtime} ${version}${quick ? " (quick)" : ""}`);
-for (const file of files) reports.push(...measureIsolated(file));
-
-const markdown = toMarkdown(runtime, version, reports);
-console.log(`\n${markdown}`);
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(`${resultsDir}${runtime}.json`, JSON.stringify({ runtime, version, reports }, null, 2));
-writeFileSync(`${resultsDir}${runtime}.md`, markdown);
-
-const failures = reports.flatMap((r) =>
-  r.error !== undefined
-    ? [`${r.name}: error`]
-    : r.variants.filter((v) => !v.passed).map((v) => `${r.name} / ${v.name}`),
+const runs: RuntimeReport[] = [];
+const problems: string[] = [];
+console.log(
+  `benchmarks: runtimes ${runtimeIds.join(", ")}; modes ${modes.join(", ")}${guardOnly ? "; guard set" : ""}${quick ? "; quick" : ""}`,
 );
-const guards = reports.flatMap((r) => r.variants.filter((v) => v.guarded)).length;
-console.log(`bench: ${guards - failures.length} passed, ${failures.length} failed (guards)`);
-if (failures.length > 0) {
-  console.log(`failed guards: ${failures.join("; ")}`);
+for (const id of runtimeIds) {
+  const spec = runtime(id);
+  if (spec.executable === undefined) {
+    problems.push(`${id}: not available (${spec.missing})`);
+    console.log(`${id}: not available (${spec.missing})`);
+    continue;
+  }
+  const version = versionOf(spec);
+  console.log(`\n${id}: ${spec.executable} (${version})`);
+  const reports: BenchmarkReport[] = [];
+  for (const file of files) for (const mode of modes) reports.push(...runChild(spec, file, mode));
+  const run: RuntimeReport = { runtime: id, version, guarded: spec.guarded, reports };
+  runs.push(run);
+  mkdirSync(resultsDir, { recursive: true });
+  const name = guardOnly ? `guard-${id}` : id;
+  writeFileSync(join(resultsDir, `${name}.json`), JSON.stringify(run, null, 2));
+  writeFileSync(join(resultsDir, `${name}.md`), toMarkdown(run));
+  for (const r of reports) {
+    if (r.error !== undefined) problems.push(`${id} ${r.mode} ${r.name}: error (${r.error.split("\n")[0]})`);
+    for (const v of r.variants)
+      if (!v.passed)
+        problems.push(
+          `${id} ${r.mode} ${r.name} / ${v.name}: ratio ${v.ratio.toFixed(2)} > bound ${v.bound}`,
+        );
+  }
+}
+
+const summary = summaryMarkdown(runs);
+const gaps = runs.flatMap((run) => modeGaps(run.reports).map((line) => `${run.runtime}: ${line.slice(2)}`));
+if (runs.length > 0) {
+  writeFileSync(join(resultsDir, guardOnly ? "guard-summary.md" : "summary.md"), `${summary}\n`);
+  console.log(
+    `\n${runs.map(toMarkdown).join("\n")}\n## Summary (ratio to the hand-written baseline)\n\n${summary}\n`,
+  );
+  if (gaps.length > 0)
+    console.log(
+      `GC modes differ by more than 1.25× (see each runtime's page):\n${gaps.map((g) => `- ${g}`).join("\n")}\n`,
+    );
+}
+const guards = runs.flatMap((run) => run.reports.flatMap((r) => r.variants.filter((v) => v.guarded)));
+const failedGuards = guards.filter((v) => !v.passed).length;
+console.log(
+  `bench: ${guards.length - failedGuards} passed, ${failedGuards} failed (guards on ${GUARD_RUNTIME})`,
+);
+if (problems.length > 0) {
+  console.log(`problems:\n${problems.map((p) => `- ${p}`).join("\n")}`);
   process.exit(1);
 }

@@ -96,3 +96,46 @@ export function waitAny<T>(channels: readonly RingChannel<T>[]): Promise<unknown
     }
   });
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The plain way, hand-written: a bounded channel whose every operation is awaited by its user (`await write`,
+ * `for await`). Writes return a shared resolved promise when there is room; the iterator hands out an already
+ * resolved promise when there is data. The fastest honest version of "await every operation" (no generator, no
+ * per-operation closure).
+ */
+export class AwaitChannel<T> implements AsyncIterable<T> {
+  private readonly ring: RingChannel<T>;
+
+  constructor(capacity: number) {
+    this.ring = new RingChannel<T>(capacity);
+  }
+
+  /** Resolves once the value is buffered. */
+  write(value: T): Promise<void> {
+    return this.ring.tryWrite(value) ? RESOLVED : this.ring.write(value);
+  }
+
+  close(): void {
+    this.ring.close();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const ring = this.ring;
+    const slow = async (): Promise<IteratorResult<T>> => {
+      for (;;) {
+        const v = ring.tryRead();
+        if (v !== EMPTY) return { done: false, value: v };
+        const more = ring.waitToRead();
+        if (!(more instanceof Promise ? await more : more)) return { done: true, value: undefined };
+      }
+    };
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        const v = ring.tryRead();
+        return v !== EMPTY ? Promise.resolve({ done: false, value: v }) : slow();
+      },
+    };
+  }
+}

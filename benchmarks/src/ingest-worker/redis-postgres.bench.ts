@@ -28,10 +28,10 @@ const FEEDS = ["orders", "payments", "stock"];
 const PER_FEED = 1000;
 const TOTAL = FEEDS.length * PER_FEED;
 const CONCURRENCY = 8;
-const SAMPLES = 6;
+const ROUNDS = 9;
 const WARMUP = 1;
-/** Samples taken by a full run (2 variants × (warm-up + samples)); a quick run uses fewer. */
-const PREPARED = 2 * (WARMUP + SAMPLES);
+/** Runs taken by a full run (2 variants × (warm-up + rounds)); a quick run uses fewer. */
+const PREPARED = 2 * (WARMUP + ROUNDS);
 
 const redisUrl = process.env.REDIS_URL ?? "";
 const databaseUrl = process.env.DATABASE_URL ?? "";
@@ -194,7 +194,7 @@ const definition = benchmark({
   workload: `3 Redis Streams feeds × ${PER_FEED} messages, decode + key/outbox commit in PostgreSQL + XACK, concurrency ${CONCURRENCY}; fresh streams and schema per sample`,
   baselineNote:
     "Same worker with compensation tracking off; the ratio is the cost of seed 001's per-message compensations.",
-  samples: SAMPLES,
+  rounds: ROUNDS,
   warmup: WARMUP,
   itemsPerSample: TOTAL,
   runtimes: ["node"],

@@ -83,7 +83,7 @@ export default benchmark({
   workload: `3 in-memory feeds × ${PER_FEED} messages, decode + key/outbox commit in PGlite + lease complete, concurrency 8`,
   baselineNote:
     "Same worker with compensation tracking off; the ratio is the cost of seed 001's per-message compensations.",
-  samples: 6,
+  rounds: 9,
   warmup: 1,
   itemsPerSample: TOTAL,
   runtimes: ["node"],

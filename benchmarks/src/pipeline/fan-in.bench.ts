@@ -1,11 +1,15 @@
 /**
- * Fan-in with per-message compensations: 4 feeds × 250,000 messages through bounded channels (capacity 1,024,
- * fed by concurrent producers), one handler at a time, each handler registering one compensation that is
- * released when it succeeds (`retain: "message"`), per sample. The heap is measured at the start and end of
- * each sample (after a GC when the runtime exposes one) and printed at teardown: it must stay flat.
+ * Fan-in with seed 001's per-message compensations: 4 feeds × 250,000 messages through bounded(1024) channels fed
+ * by concurrent producers, one handler at a time. Per message the handler registers seed 001's two compensations
+ * (one with the message as state, one without) and they are released when it succeeds (`retain: "message"`).
+ * The handler stores each message at its arrival index; the checksum hashes each feed's messages in arrival order.
  *
- * Baseline: a hand-written round-robin drain (`tryRead` across the readers, `waitToRead` when all are empty)
- * pushing the undo closure into an array and clearing it after each successful message.
+ * Baseline: a hand-written drain (`tryRead` across the readers until each is empty, `waitToRead` on all when every
+ * reader is empty) pushing the same two undo closures per message into an array and clearing it after each
+ * message succeeds. Both read the same @pipe channels, so the ratio is the cost of fanIn and its compensations.
+ *
+ * The heap is measured after a full GC before the first run and after the last: it must stay flat (the
+ * benchmark fails when it grows by more than 32 MB, which a leak of 1,000,000 compensations per run exceeds).
  *
  * @module
  */
@@ -16,20 +20,25 @@ import {
   CompensationScope,
   NO_VALUE,
   ok,
-  type PipelineFanInHandler,
   ResultPipelineChannels,
   ResultPipelineStepContext,
 } from "@pipe/pipeline";
-import { benchmark } from "../harness.ts";
+import { expectedPerSource, perSourceDigest } from "../checksum.ts";
+import { fullGc, heapUsed } from "../gc.ts";
+import { type Benchmark, benchmark } from "../harness.ts";
 
 const FEEDS = 4;
 const PER_FEED = 250_000;
 const TOTAL = FEEDS * PER_FEED;
+const HEAP_LIMIT = 32 * 1024 * 1024;
 
-let handled = 0;
-let _undoCount = 0;
-const undo = (n: number): void => {
-  _undoCount += n;
+const arrivals = new Int32Array(TOTAL);
+let undone = 0;
+const undoWithKey = (key: number): void => {
+  undone += key;
+};
+const undoEvent = (): void => {
+  undone++;
 };
 
 async function produce(writer: ChannelWriter<number>, base: number): Promise<void> {
@@ -57,110 +66,92 @@ function feeds(): ChannelReader<number>[] {
   return readers;
 }
 
-const heap: { start: number; end: number }[] = [];
-const gc = (): void => {
-  const g = globalThis as { gc?: () => void; Bun?: { gc?: (force: boolean) => void } };
-  if (typeof g.gc === "function") g.gc();
-  else g.Bun?.gc?.(true);
-};
-const canGc = (): boolean => {
-  const g = globalThis as { gc?: () => void; Bun?: { gc?: (force: boolean) => void } };
-  return typeof g.gc === "function" || typeof g.Bun?.gc === "function";
-};
-const heapUsed = (): number =>
-  (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process?.memoryUsage?.()
-    .heapUsed ?? 0;
-
-async function baselineDrain(readers: ChannelReader<number>[]): Promise<void> {
-  const live = [...readers];
+async function baselineDrain(): Promise<number> {
+  const live = feeds();
   const undoLog: (() => void)[] = [];
+  let n = 0;
   while (live.length > 0) {
     let got = false;
-    for (let i = 0; i < live.length; i++) {
-      const v = (live[i] as ChannelReader<number>).tryRead();
-      if (v === NO_VALUE) continue;
-      got = true;
-      undoLog.push(() => undo(v));
-      handled += v & 1;
-      undoLog.length = 0;
+    for (let r = 0; r < live.length; r++) {
+      const reader = live[r] as ChannelReader<number>;
+      for (let v = reader.tryRead(); v !== NO_VALUE; v = reader.tryRead()) {
+        got = true;
+        undoLog.push(() => undoWithKey(v));
+        undoLog.push(undoEvent);
+        arrivals[n++] = v;
+        undoLog.length = 0;
+      }
     }
     if (got) continue;
-    const waits = live.map((r) => r.waitToRead());
+    const waits = live.map((reader) => reader.waitToRead());
     const settled = await Promise.race(
-      waits.map((w, i) => Promise.resolve(w).then((r) => ({ i, ready: r.isOk && r.value }))),
+      waits.map((w, i) => Promise.resolve(w).then((res) => ({ i, more: res.isOk && res.value }))),
     );
-    if (!settled.ready) {
-      const r = await waits[settled.i];
-      if (r?.isOk && !r.value) live.splice(settled.i, 1);
-    }
+    if (!settled.more) live.splice(settled.i, 1);
   }
+  return n;
 }
 
-async function runPipe(
-  concurrency: number,
-  makeHandler: (context: ResultPipelineStepContext) => PipelineFanInHandler<number>,
-): Promise<number> {
-  handled = 0;
-  gc();
-  const start = heapUsed();
+async function pipeFanIn(): Promise<number> {
   const scope = new CompensationScope();
-  const context = new ResultPipelineStepContext({ stepName: "bench.fan-in", compensationScope: scope });
-  const result = await ResultPipelineChannels.fanIn(context, feeds(), makeHandler(context), {
-    retain: "message",
-    concurrency,
-  });
-  gc();
-  const end = heapUsed();
-  heap.push({ start, end });
-  // Flat memory guard: only meaningful when the runtime lets us force a GC (Bun, node --expose-gc).
-  const grew = canGc() && end - start > 32 * 1024 * 1024;
-  return result.isOk && !scope.hasActions && !grew ? handled : -1;
+  const context = new ResultPipelineStepContext({ stepName: "ingest.fan-in", compensationScope: scope });
+  let n = 0;
+  const result = await ResultPipelineChannels.fanIn(
+    context,
+    feeds(),
+    (v: number) => {
+      context.registerCompensation(v, undoWithKey);
+      context.registerCompensation(undoEvent);
+      arrivals[n++] = v;
+      return ok();
+    },
+    { retain: "message" },
+  );
+  if (result.isErr) throw new Error(result.error.message);
+  if (scope.hasActions) throw new Error("compensations were left in the scope after a clean run");
+  return n;
 }
 
-export default benchmark({
-  name: "pipeline: fanIn 4 × 250,000 with per-message compensations (retain message)",
+let heapBefore = 0;
+
+const definition: Benchmark = benchmark<number>({
+  name: "pipeline: fanIn 4 × 250,000 with seed 001's per-message compensations",
   workload:
-    "4 bounded feeds × 250,000 messages, one handler at a time, one compensation registered and released per message",
-  baselineNote: "a hand-written round-robin tryRead/waitToRead drain with an undo array cleared per message",
-  samples: 7,
+    "4 bounded feeds × 250,000 messages, one handler at a time, two compensations registered and released per message",
+  baselineNote:
+    "a hand-written tryRead/waitToRead drain over the same channels with an undo array (two closures per message) cleared per message",
+  rounds: 11,
   warmup: 1,
   itemsPerSample: TOTAL,
-  baseline: {
-    name: "hand-written drain + undo array",
-    run: async () => {
-      handled = 0;
-      await baselineDrain(feeds());
-      return handled;
-    },
+  checksum: (count) => {
+    const sum = count > TOTAL ? `overflow ${count}` : perSourceDigest(arrivals, count, FEEDS, PER_FEED);
+    arrivals.fill(-1);
+    return undone === 0 ? sum : `${sum} (undone ${undone} on a clean run)`;
   },
+  expected: expectedPerSource(FEEDS, PER_FEED),
+  guard: true,
+  setup: () => {
+    fullGc();
+    heapBefore = heapUsed();
+  },
+  teardown: () => {
+    fullGc();
+    const grew = heapUsed() - heapBefore;
+    const mb = (b: number): string => (b / 1024 / 1024).toFixed(1);
+    console.log(
+      `\n  fanIn heap after a full GC: ${mb(heapBefore)} MB before the runs, ${mb(heapBefore + grew)} MB after`,
+    );
+    if (grew > HEAP_LIMIT)
+      throw new Error(`the heap grew by ${mb(grew)} MB over the runs (limit ${mb(HEAP_LIMIT)} MB)`);
+  },
+  baseline: { name: "hand-written drain + undo array", run: baselineDrain },
   variants: [
     {
-      name: "@pipe fanIn (registers on the shared context, seed 001)",
-      run: () =>
-        runPipe(1, (context) => (v: number) => {
-          context.registerCompensation(v, undo);
-          handled += v & 1;
-          return ok();
-        }),
-    },
-    {
-      name: "@pipe fanIn, concurrency 8, per-message context",
-      run: () =>
-        runPipe(8, () => (v: number, _signal: AbortSignal, message: ResultPipelineStepContext) => {
-          message.registerCompensation(v, undo);
-          handled += v & 1;
-          return ok();
-        }),
+      name: "@pipe fanIn (seed 001: registers on the shared context)",
+      run: pipeFanIn,
+      target: 1.5,
+      bound: 3,
     },
   ],
-  teardown: () => {
-    const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    const first = heap[0];
-    const last = heap[heap.length - 1];
-    if (first !== undefined && last !== undefined) {
-      console.log(
-        `\n  fanIn heap: first sample ${mb(first.start)} → ${mb(first.end)} MB; last sample ${mb(last.start)} → ${mb(last.end)} MB`,
-      );
-    }
-  },
 });
+export default definition;

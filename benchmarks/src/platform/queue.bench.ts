@@ -36,8 +36,9 @@ export default benchmark({
   name: "queue: ring buffer vs Array#shift",
   workload: `${N.toLocaleString("en")} numbers through a FIFO holding up to ${WINDOW} items`,
   baselineNote: "a power-of-two ring buffer over a Float64Array (the structure @pipe channels use)",
-  samples: 15,
+  rounds: 15,
   itemsPerSample: N,
+  expected: (N * (N - 1)) / 2,
   baseline: { name: "ring buffer", run: ring },
   variants: [{ name: "Array#shift", run: arrayShift }],
 });

@@ -91,7 +91,7 @@ function listBench(size: 100 | 500): Benchmark {
     name: `shards http list(${size}) ${SPEC.label} pglite`,
     workload: `one page of ${size} from a cursor over HTTP on 127.0.0.1 vs in-process, ${SPEC.label} fixture, PGlite`,
     baselineNote: "ShardControlPlaneService.list in-process: the same store query without the transport",
-    samples: 200,
+    rounds: 200,
     warmup: 20,
     setup: async () => {
       const s = await start();
@@ -113,7 +113,6 @@ function listBench(size: 100 | 500): Benchmark {
         name: "GET /control/shards",
         bound: size === 100 ? BOUNDS.list100 : BOUNDS.list500,
         guardOn: "p99",
-        guardRuntimes: ["node"],
         run: async () => {
           const res = await fetch(`${base}/control/shards?pageSize=${size}&cursor=${cursorOf(1)}`, {
             headers: auth,
@@ -136,7 +135,7 @@ function diffBench(): Benchmark {
     name: `shards http diff(1000) ${SPEC.label} pglite`,
     workload: `diff over 1,000 positions (owner moves with previous states) over HTTP vs in-process, ${SPEC.label} fixture, PGlite`,
     baselineNote: "ShardControlPlaneService.diff in-process",
-    samples: 150,
+    rounds: 150,
     warmup: 10,
     setup: async () => {
       const s = await start();
@@ -157,7 +156,6 @@ function diffBench(): Benchmark {
         name: "GET /control/shards/diff",
         bound: BOUNDS.diff,
         guardOn: "p99",
-        guardRuntimes: ["node"],
         run: async () => {
           const start = from(1);
           const res = await fetch(

@@ -28,7 +28,7 @@ function make(spec: FixtureSpec, store: "pglite" | "memory"): Benchmark {
       store === "pglite"
         ? "the raw SQL statement the store issues (one json_agg page, JSON.parse'd)"
         : "repository.readDiffs (the store call itself)",
-    samples: 150,
+    rounds: 150,
     warmup: 10,
     setup: async () => {
       f = await fixture(spec, store);

@@ -87,7 +87,7 @@ function make(spec: FixtureSpec, store: "pglite" | "memory", size: number, filte
       store === "pglite"
         ? "the raw SQL statement the store issues"
         : "binary search + scan over the sorted records",
-    samples: 200,
+    rounds: 200,
     warmup: 20,
     setup: async () => {
       f = await fixture(spec, store);

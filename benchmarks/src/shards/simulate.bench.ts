@@ -27,7 +27,7 @@ function make(spec: FixtureSpec, store: "pglite" | "memory"): Benchmark {
       store === "pglite"
         ? "the raw SQL listing of the namespace"
         : "rendezvous compute alone over the listed records",
-    samples: spec.shards >= 100_000 ? 5 : 15,
+    rounds: spec.shards >= 100_000 ? 9 : 15,
     warmup: 1,
     setup: async () => {
       f = await fixture(spec, store);

@@ -18,6 +18,7 @@
  */
 import { Channel, type ChannelReader, NO_VALUE, ok, type Result } from "@pipe/pipeline";
 import { type OverflowPolicy, TenantRouter } from "@pipe/tenants";
+import { fullGc, heapUsed } from "../gc.ts";
 import { benchmark } from "../harness.ts";
 
 interface Envelope {
@@ -34,10 +35,8 @@ const INGRESS_CAPACITY = 4_096;
 const ids = Array.from({ length: TENANTS }, (_, i) => `tenant-${i}`);
 const OK: Result<void> = ok();
 
-const heapUsed = (): number =>
-  (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process?.memoryUsage?.()
-    .heapUsed ?? 0;
-const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+// A full GC before each heap reading; it throws when the runtime was started without one (see gc.ts).
+const collect = fullGc;
 
 /** Latencies of fast-tenant envelopes of the current sample (ms), and the per-sample p99s per variant. */
 const latencies = new Float64Array(N);
@@ -120,7 +119,7 @@ export default benchmark({
   name: `tenants: ${N.toLocaleString("en-US")} envelopes across 1,000 tenants (4 slow)`,
   workload: `${N} envelopes from one producer through a bounded ingress (4,096) to 1,000 tenant workers`,
   baselineNote: "one consumer running the fast handler inline: the floor of any per-tenant routing",
-  samples: 5,
+  rounds: 9,
   warmup: 1,
   itemsPerSample: N,
   setup: () => {
