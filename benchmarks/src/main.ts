@@ -7,8 +7,8 @@
  *   tsx src/main.ts [--runtimes=node24,node22,node26,node,deno,bun|all] [--modes=gc-free,gc-forced]
  *                   [--guard] [--quick] [filter]
  * - default: every runtime, both GC modes, every benchmark.
- * - `--guard`: the short CI set (benchmarks marked `guard`, their guarded variants only, 9 rounds, Node 24,
- *   GC left alone).
+ * - `--guard`: the short CI set (benchmarks marked `guard`, their guarded variants only, 9 rounds); by default on
+ *   Node 24 with GC left alone (`--runtimes=` / `--modes=` widen it, e.g. for a quick table of every runtime).
  * - `--quick`: a third of the rounds (never fewer than 9), for smoke runs.
  * - `filter`: only benchmarks whose file path or name contains it.
  *
@@ -37,13 +37,13 @@ const flag = (name: string): string | undefined =>
 const guardOnly = args.includes("--guard");
 const quick = args.includes("--quick");
 const filter = args.find((a) => !a.startsWith("-"));
-const runtimeIds = guardOnly
-  ? [GUARD_RUNTIME]
-  : (flag("runtimes") ?? "all") === "all"
-    ? [...RUNTIME_IDS]
-    : (flag("runtimes") as string).split(",");
-const modes = (guardOnly ? "gc-free" : (flag("modes") ?? "gc-free,gc-forced")).split(",") as GcMode[];
+const runtimesFlag = flag("runtimes") ?? (guardOnly ? GUARD_RUNTIME : "all");
+const runtimeIds = runtimesFlag === "all" ? [...RUNTIME_IDS] : runtimesFlag.split(",");
+const modes = (flag("modes") ?? (guardOnly ? "gc-free" : "gc-free,gc-forced")).split(",") as GcMode[];
 for (const m of modes) if (m !== "gc-free" && m !== "gc-forced") throw new RangeError(`unknown mode ${m}`);
+
+/** A child that runs longer than this is killed and reported as an error (`PIPE_BENCH_CHILD_TIMEOUT_S`). */
+const CHILD_TIMEOUT_MS = Number(process.env.PIPE_BENCH_CHILD_TIMEOUT_S ?? 3600) * 1000;
 
 const srcDir = fileURLToPath(new URL("./", import.meta.url));
 const resultsDir = join(BENCH_DIR, "results");
@@ -65,7 +65,13 @@ function runChild(spec: RuntimeSpec, file: string, mode: GcMode): BenchmarkRepor
     if (quick) childArgs.push("--quick");
     if (filter !== undefined) childArgs.push(filter);
     const [command, ...rest] = childCommand(spec, childArgs);
-    const child = spawnSync(command as string, rest, { stdio: "inherit", cwd: BENCH_DIR, env: process.env });
+    const child = spawnSync(command as string, rest, {
+      stdio: "inherit",
+      cwd: BENCH_DIR,
+      env: process.env,
+      timeout: CHILD_TIMEOUT_MS,
+      killSignal: "SIGKILL",
+    });
     try {
       return JSON.parse(readFileSync(out, "utf8")) as BenchmarkReport[];
     } catch {
