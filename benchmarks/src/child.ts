@@ -33,7 +33,11 @@ requireGc();
 
 const family = runtimeId.replace(/\d+$/, "");
 const srcDir = new URL("./", import.meta.url);
-const mod = (await import(new URL(file, srcDir).href)) as { default: Benchmark | Benchmark[] };
+// A file may export `dispose` (close fixtures, stores) to run after its benchmarks, whichever a filter kept.
+const mod = (await import(new URL(file, srcDir).href)) as {
+  default: Benchmark | Benchmark[];
+  dispose?: () => void | Promise<void>;
+};
 const list = Array.isArray(mod.default) ? mod.default : [mod.default];
 const reports: BenchmarkReport[] = [];
 for (const bench of list) {
@@ -69,6 +73,11 @@ for (const bench of list) {
       error: message,
     });
   }
+}
+try {
+  await mod.dispose?.();
+} catch (error) {
+  reports.push({ name: `${file} dispose`, workload: "", mode, rounds: 0, variants: [], error: String(error) });
 }
 writeFileSync(out, JSON.stringify(reports));
 // Open handles (a database fixture's pool, a timer a failed variant left behind) must not keep the child alive.
