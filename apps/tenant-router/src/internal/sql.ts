@@ -1,5 +1,5 @@
-import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { acquireDataDirectoryLock, type DataDirectoryLock } from "@pipe/shards";
 import postgres from "postgres";
 
 /** The few operations the store needs from a driver; PGlite and `postgres` both implement it. @internal */
@@ -14,27 +14,52 @@ export interface SqlExecutor {
   readonly kind: "pglite" | "postgres";
 }
 
-function pgliteExecutor(db: PGlite | Transaction, owned: PGlite | undefined): SqlExecutor {
+function pgliteExecutor(
+  db: PGlite | Transaction,
+  owned: PGlite | undefined,
+  lock?: DataDirectoryLock,
+): SqlExecutor {
   return {
     kind: "pglite",
     async query<R>(text: string, params?: readonly unknown[]): Promise<readonly R[]> {
+      if (lock?.lost !== undefined) throw new Error(lock.lost.message, { cause: lock.lost });
       return (await db.query<R>(text, params as unknown[] | undefined)).rows;
     },
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       if (!("transaction" in db)) return fn(this);
-      return db.transaction((tx) => fn(pgliteExecutor(tx, undefined)));
+      if (lock?.lost !== undefined) return Promise.reject(new Error(lock.lost.message, { cause: lock.lost }));
+      return db.transaction((tx) => fn(pgliteExecutor(tx, undefined, lock)));
     },
     close: async () => {
-      if (owned !== undefined && !owned.closed) await owned.close();
+      try {
+        if (owned !== undefined && !owned.closed) await owned.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }
 
-/** Opens PGlite on a data directory (or `memory://`). @internal */
+/**
+ * Opens PGlite on a data directory (or `memory://`). A file-system directory is locked first, so a second
+ * process on it fails here (the error names the directory and the holder); closing releases the lock.
+ * @internal
+ */
 export async function openPglite(dataDir: string): Promise<SqlExecutor> {
-  if (!dataDir.includes("://")) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  return pgliteExecutor(db, db);
+  const dir = dataDir.startsWith("file://") ? dataDir.slice("file://".length) : dataDir;
+  let lock: DataDirectoryLock | undefined;
+  if (dir !== "" && !dir.includes("://")) {
+    const locked = await acquireDataDirectoryLock(dir);
+    if (locked.isErr) throw new Error(locked.error.message, { cause: locked.error });
+    lock = locked.value;
+  }
+  try {
+    const db = await PGlite.create(dataDir);
+    return pgliteExecutor(db, db, lock);
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
 }
 
 type Sql = postgres.Sql;
