@@ -20,6 +20,12 @@ export const yieldToEventLoop = (): Promise<void> =>
     TimeProvider.system.setTimeout(resolve, 0);
   });
 
+/** Yields to the event loop, then tells whether `signal` aborted meanwhile. @internal */
+export async function yieldAborted(signal: AbortSignal | undefined): Promise<boolean> {
+  await yieldToEventLoop();
+  return signal?.aborted === true;
+}
+
 const placementOf = (
   strategy: ShardHashStrategy,
   request: ShardHashRequest,

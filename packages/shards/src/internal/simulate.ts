@@ -20,7 +20,7 @@ import type {
   ShardSimulationRequest,
 } from "../service-types.ts";
 import { isBlank } from "./hash-common.ts";
-import { placeInSlices, yieldToEventLoop } from "./place.ts";
+import { placeInSlices, yieldAborted, yieldToEventLoop } from "./place.ts";
 import { isCanceled, serviceErrors } from "./service-errors.ts";
 
 /** What the simulation needs from the service. @internal */
@@ -43,6 +43,8 @@ interface IndexedChange extends ShardSimulationChange {
 const STAGE = "shards.simulate";
 /** Assignments a worker reconciles between two yields to the event loop. */
 const RECONCILE_SLICE = 4096;
+/** Records indexed (or assignments checked) between two yields to the event loop. */
+const INDEX_SLICE = 65_536;
 
 /** The bounds that depend on the namespace's size: shard count and shards × nodes (see `ShardLimits`). */
 function checkWork(shards: number, nodes: number): PipeError | undefined {
@@ -122,9 +124,15 @@ export async function simulate(
     return ok({ ...base, changes: [], moves: 0, minimumMoves: 0, balance: balanceOf(nodes, []) });
 
   const byId = new Map<string, ShardRecord>();
-  for (const r of records) byId.set(r.shardId, r);
-  for (const a of assignments)
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
+    byId.set(records[i]!.shardId, records[i]!);
+  }
+  for (let i = 0; i < assignments.length; i++) {
+    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
+    const a = assignments[i]!;
     if (!byId.has(a.shardId)) return err(serviceErrors.assignmentMissing(a.shardId));
+  }
 
   const workerCount = Math.max(1, Math.min(assignments.length, deps.workers));
   const size = Math.ceil(assignments.length / workerCount);
@@ -176,11 +184,14 @@ export async function simulate(
       return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
     return err(merged.error);
   }
-  const changes: IndexedChange[] = [];
-  for (let v = destination.reader.tryRead(); v !== NO_VALUE; v = destination.reader.tryRead())
-    changes.push(v);
-  changes.sort((a, b) => a.planIndex - b.planIndex);
-  const output: ShardSimulationChange[] = changes.map(({ planIndex: _, ...c }) => c);
+  // Plan indexes are unique and below assignments.length: slotting them restores plan order without a sort.
+  const slots: (ShardSimulationChange | undefined)[] = new Array(assignments.length);
+  for (let v = destination.reader.tryRead(); v !== NO_VALUE; v = destination.reader.tryRead()) {
+    const { planIndex, ...change } = v;
+    slots[planIndex] = change;
+  }
+  const output: ShardSimulationChange[] = [];
+  for (const change of slots) if (change !== undefined) output.push(change);
   const simulation: ShardSimulation = {
     ...base,
     changes: output,
