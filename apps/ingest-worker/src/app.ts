@@ -45,6 +45,11 @@ export interface IngestRun {
 export interface StartHooks {
   /** Called after each failed round. */
   readonly onRoundFailed?: (failure: PipeError, rollbackError: PipeError | undefined) => void;
+  /**
+   * Stops the run, from the start-up on: aborted while the store opens, the feeds are not created and the run
+   * ends at once as `stopped` (the store still reports); aborted later, like {@link IngestRun.stop}.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -63,6 +68,9 @@ export interface StartHooks {
  */
 export async function startIngest(config: IngestConfig, hooks: StartHooks = {}): Promise<IngestRun> {
   const controller = new AbortController();
+  const stopRun = (): void => controller.abort();
+  if (hooks.signal?.aborted) stopRun();
+  else hooks.signal?.addEventListener("abort", stopRun, { once: true });
   if (config.databaseUrl === undefined && config.dataDir !== "memory://" && !config.dataDir.includes("://")) {
     mkdirSync(config.dataDir, { recursive: true });
   }
@@ -74,7 +82,9 @@ export async function startIngest(config: IngestConfig, hooks: StartHooks = {}):
   });
   const feeds: Feed[] = [];
   try {
-    if (config.redisUrl !== undefined) {
+    if (controller.signal.aborted) {
+      // Stopped during start-up: no feeds (nothing is read or produced); the run below ends at once.
+    } else if (config.redisUrl !== undefined) {
       if (config.produce > 0) {
         await produceToRedis({
           url: config.redisUrl,
@@ -114,6 +124,7 @@ export async function startIngest(config: IngestConfig, hooks: StartHooks = {}):
       }
     }
   } catch (e) {
+    hooks.signal?.removeEventListener("abort", stopRun);
     await Promise.allSettled(feeds.map((f) => f.close()));
     await store.close();
     throw e;
@@ -153,6 +164,7 @@ export async function startIngest(config: IngestConfig, hooks: StartHooks = {}):
       };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
+      hooks.signal?.removeEventListener("abort", stopRun);
       await Promise.allSettled(feeds.map((f) => f.close()));
       await store.close().catch(() => undefined);
     }

@@ -31,8 +31,17 @@ export interface IngestConfig {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly progressInterval: number;
+  /** Serve `/healthz` and `/metrics` (default true; `--no-http` turns it off). */
+  readonly http: boolean;
+  /** Address of the health server (default 127.0.0.1). */
+  readonly host: string;
+  /** Port of the health server (default {@link DEFAULT_PORT}; 0 = any free port). */
+  readonly port: number;
   readonly help: boolean;
 }
+
+/** The health server's default port (the shard control plane uses 8787, the tenant router 8788). */
+export const DEFAULT_PORT = 8789;
 
 /** The default PGlite data directory: `.data/pglite` under the app. */
 export const DEFAULT_DATA_DIR: string = fileURLToPath(new URL("../.data/pglite", import.meta.url));
@@ -80,11 +89,21 @@ Demo faults:
   --invalid-every <n>        in-memory/--produce: every nth message is invalid (dead-lettered)
   --no-compensation          register no compensations (to measure their cost; unsafe)
 
+Health and metrics (HTTP, started first, before the store and the feeds):
+  --port <n>                 port of GET /healthz (503 until start-up is done, 200 while running) and
+                             GET /metrics (Prometheus text); env INGEST_PORT; 0 = any free port
+                             (default: 8789)
+  --host <addr>              address to listen on (default: 127.0.0.1)
+  --no-http                  no health server
+
 Output:
   --json                     print the final summary as JSON on stdout
   --quiet                    no progress lines (stderr)
   --progress-interval <ms>   progress line period (default: 1000)
   -h, --help                 this text
+
+SIGINT/SIGTERM at any time, start-up included, stops gracefully and prints the summary; a second one exits
+at once (status 130).
 
 Exit status: 0 when drained or stopped, 1 when the worker gave up (or could not start), 2 on bad usage.
 `;
@@ -94,6 +113,12 @@ const int = (name: string, raw: string | undefined, fallback: number, min = 0): 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min)
     throw new RangeError(`--${name} must be an integer >= ${min} (got "${raw}").`);
+  return n;
+};
+
+const port = (raw: string | undefined): number => {
+  const n = int("port", raw, DEFAULT_PORT);
+  if (n > 65535) throw new RangeError(`--port must be an integer from 0 to 65535 (got "${raw}").`);
   return n;
 };
 
@@ -144,6 +169,9 @@ export function parseConfig(
       json: { type: "boolean" },
       quiet: { type: "boolean" },
       "progress-interval": { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "no-http": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -189,6 +217,9 @@ export function parseConfig(
     json: v.json === true,
     quiet: v.quiet === true,
     progressInterval: int("progress-interval", v["progress-interval"], 1000, 50),
+    http: v["no-http"] !== true,
+    host: v.host ?? "127.0.0.1",
+    port: port(v.port ?? nonEmpty(env.INGEST_PORT)),
     help: v.help === true,
   };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 export { type IngestRun, type IngestSummary, type StartHooks, startIngest } from "./app.ts";
-export { DEFAULT_DATA_DIR, HELP, type IngestConfig, parseConfig } from "./config.ts";
+export { DEFAULT_DATA_DIR, DEFAULT_PORT, HELP, type IngestConfig, parseConfig } from "./config.ts";
 export {
   compensatingEvent,
   decodeEnvelope,
@@ -18,6 +18,13 @@ export {
 export type { Feed, FeedStats, RawMessage } from "./feed.ts";
 export { type GenerateOptions, generatePayload, messageId } from "./generator.ts";
 export { createIngestHandler, type HandlerDeps, POISON_CODE } from "./handler.ts";
+export {
+  type HealthServer,
+  type HealthSource,
+  renderMetrics,
+  startHealthServer,
+  type WorkerPhase,
+} from "./health-server.ts";
 export { createMemoryFeed, type MemoryFeedOptions } from "./memory-feed.ts";
 export { progressLine } from "./progress.ts";
 export { connectRedis, createRedisFeed, type RedisConnection, type RedisFeedOptions } from "./redis-feed.ts";

@@ -89,11 +89,15 @@ export function scriptedFeed(name: string): ScriptedFeed {
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
-/** The command that runs the CLI from source in a real Node child process (tsx + the @pipe/source condition). */
+/**
+ * The command that runs the CLI from source in a real Node child process (tsx + the @pipe/source condition).
+ * The health server listens on any free port (`--port 0` first; a later `--port` or `--no-http` wins), so
+ * parallel test files never compete for the default port.
+ */
 export function cliCommand(args: readonly string[]): { command: string; args: string[]; cwd: string } {
   return {
     command: process.execPath,
-    args: ["--conditions=@pipe/source", "--import", "tsx", "src/main.ts", ...args],
+    args: ["--conditions=@pipe/source", "--import", "tsx", "src/main.ts", "--port", "0", ...args],
     cwd: appDir,
   };
 }

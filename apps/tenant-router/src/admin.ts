@@ -29,7 +29,7 @@ const OVERFLOWS = new Set<string>(["block", "deadLetter", "dropOldest"]);
  * @example
  * ```ts
  * import { createAdminApp } from "@pipe/app-tenant-router";
- * // const admin = createAdminApp(app, "s3cret"); serve({ fetch: admin.fetch, hostname: "127.0.0.1", port: 8787 })
+ * // const admin = createAdminApp(app, "s3cret"); serve({ fetch: admin.fetch, hostname: "127.0.0.1", port: 8788 })
  * ```
  */
 export function createAdminApp(app: TenantRouterApp, token: string): Hono {

@@ -33,6 +33,9 @@ export interface Config {
   readonly duration: number;
 }
 
+/** The admin server's default port (the shard control plane uses 8787, the ingest worker 8789). */
+export const DEFAULT_PORT = 8788;
+
 /** The default PGlite data directory: `<app>/.data/pglite` (git-ignored). */
 export const DEFAULT_DATA_DIR: string = fileURLToPath(new URL("../.data/pglite", import.meta.url));
 
@@ -53,7 +56,8 @@ Ingress
   --seconds N            demo length in seconds of traffic (default 5)
   REDIS_URL              read a Redis stream through a consumer group instead (XREADGROUP, XACK after the
                          envelope was processed or dead-lettered and stored)
-  --stream KEY           stream key (default tenant-router:ingress; the demo uses a fresh one per run)
+  --stream KEY           stream key (default tenant-router:ingress); not with --demo, which produces into a
+                         fresh stream per run and deletes it afterwards
   --group NAME           consumer group (default tenant-router)
   --consumer NAME        consumer name, keep it stable across restarts (default router-1)
   --exit-when-idle       with Redis: stop once the stream has nothing new (default: run until SIGINT/SIGTERM)
@@ -73,7 +77,7 @@ Routing (@pipe/tenants)
 
 Admin / output
   --host H               admin bind address (default 127.0.0.1)
-  --port N               admin port (default 8787; 0 = any free port)
+  --port N               admin port (default 8788; 0 = any free port)
   --admin-token T        bearer token (or ADMIN_TOKEN; default: a random one, printed at start)
   --no-view              no live view
   --json                 print the run summary as JSON on stdout (progress goes to stderr)
@@ -137,6 +141,11 @@ export function parseConfig(
     },
   });
   const demo = v.demo === true;
+  if (demo && v.stream !== undefined)
+    throw new RangeError(
+      "--stream cannot be combined with --demo: the demo produces into a fresh stream (tenant-router:demo:<run>) " +
+        "and deletes it afterwards. Run without --demo to read --stream.",
+    );
   const token = v["admin-token"] ?? env.ADMIN_TOKEN;
   const blank = (s: string | undefined): string | undefined => (s === undefined || s === "" ? undefined : s);
   return {
@@ -159,7 +168,7 @@ export function parseConfig(
     failureMode: oneOf("failure-mode", v["failure-mode"], ["isolate", "failFast"], "isolate"),
     rollback: oneOf("rollback", v.rollback, ["tenant", "envelope"], "tenant"),
     host: v.host ?? "127.0.0.1",
-    port: int("port", v.port, 8787),
+    port: int("port", v.port, DEFAULT_PORT),
     adminToken: blank(token) ?? randomBytes(18).toString("base64url"),
     adminTokenGenerated: blank(token) === undefined,
     redisUrl: blank(env.REDIS_URL),

@@ -29,7 +29,7 @@ function listen(app: Hono, host: string, port: number): Promise<AdminServer> {
 
 /**
  * Serves the admin app on `host:port` (`@hono/node-server`); when `fallback` is set and the port is taken, on a
- * free port instead (the demo must not fail because 8787 is busy).
+ * free port instead (the demo must not fail because 8788 is busy).
  */
 export async function startAdminServer(
   app: Hono,

@@ -26,7 +26,7 @@ describe("CLI", () => {
       demo: false,
       overflow: "block",
       rate: 0,
-      port: 8787,
+      port: 8788,
       host: "127.0.0.1",
       redisUrl: undefined,
       databaseUrl: "postgres://x/y",
@@ -44,6 +44,19 @@ describe("CLI", () => {
       adminTokenGenerated: false,
     });
     expect(() => parseConfig(["--capacity", "0"], {})).toThrow(RangeError);
+  });
+
+  it("rejects --stream with --demo (the demo produces into its own stream), exit 2 with the reason", async () => {
+    const err = capture();
+    const code = await runCli(
+      ["--demo", "--stream", "orders:in"],
+      { REDIS_URL: "" },
+      { stdout: capture(), stderr: err },
+    );
+    expect(code).toBe(2);
+    expect(err.text()).toContain("--stream cannot be combined with --demo");
+    expect(err.text()).toContain("Run without --demo to read --stream");
+    expect(parseConfig(["--stream", "orders:in"], {}).stream).toBe("orders:in");
   });
 
   it("runs the demo end to end on the embedded default: isolation, slow tenant dead-letters, admin add/remove, JSON summary", async () => {
