@@ -5,11 +5,13 @@
  *
  * Usage (from benchmarks/, or `pnpm bench ...` at the root):
  *   tsx src/main.ts [--runtimes=node24,node22,node26,node,deno,bun|all] [--modes=gc-free,gc-forced]
- *                   [--guard] [--quick] [filter]
+ *                   [--guard] [--quick] [--results=<dir>] [filter]
  * - default: every runtime, both GC modes, every benchmark.
  * - `--guard`: the short CI set (benchmarks marked `guard`, their guarded variants only, 9 rounds); by default on
  *   Node 24 with GC left alone (`--runtimes=` / `--modes=` widen it, e.g. for a quick table of every runtime).
  * - `--quick`: a third of the rounds (never fewer than 9), for smoke runs.
+ * - `--results=<dir>`: where the reports go (default `results/`; relative to benchmarks/), e.g. one per run when
+ *   checking that a target holds in each of 3 separate runs.
  * - `filter`: only benchmarks whose file path or name contains it.
  *
  * @module
@@ -17,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { BenchmarkReport, GcMode } from "./harness.ts";
@@ -46,7 +48,7 @@ for (const m of modes) if (m !== "gc-free" && m !== "gc-forced") throw new Range
 const CHILD_TIMEOUT_MS = Number(process.env.PIPE_BENCH_CHILD_TIMEOUT_S ?? 3600) * 1000;
 
 const srcDir = fileURLToPath(new URL("./", import.meta.url));
-const resultsDir = join(BENCH_DIR, "results");
+const resultsDir = resolve(BENCH_DIR, flag("results") ?? "results");
 // The guard set spawns only the files that declare a guard benchmark (`guard: true`).
 const files = readdirSync(srcDir, { recursive: true })
   .map(String)
