@@ -77,7 +77,14 @@ for (const bench of list) {
 try {
   await mod.dispose?.();
 } catch (error) {
-  reports.push({ name: `${file} dispose`, workload: "", mode, rounds: 0, variants: [], error: String(error) });
+  reports.push({
+    name: `${file} dispose`,
+    workload: "",
+    mode,
+    rounds: 0,
+    variants: [],
+    error: String(error),
+  });
 }
 writeFileSync(out, JSON.stringify(reports));
 // Open handles (a database fixture's pool, a timer a failed variant left behind) must not keep the child alive.
