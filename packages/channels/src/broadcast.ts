@@ -1,7 +1,9 @@
 import type { PipeError, Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter } from "./channel-types.ts";
-import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { reportHookError } from "./internal/errors.ts";
+import type { WatchableReader } from "./internal/protocol.ts";
+import { writers } from "./internal/usage.ts";
 import { writeAll } from "./internal/write-all.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
@@ -47,7 +49,10 @@ export interface BroadcastOptions<T = unknown> {
  * Errors: `error.channel.completed` when a destination was completed by someone else; a faulted source's
  * error (`error.exception` with the fault as cause unless it is a PipeError); `error.timeout` at the overall
  * deadline (also while blocked on a full destination); `error.canceled` on abort. No destinations: the source
- * is still drained and ok returned.
+ * is still drained and ok returned. `destinations` is any iterable of writers (read once, up front). Usage
+ * errors (thrown synchronously, `TypeError`): a foreign source, destinations that are not an iterable of
+ * writers, options that are not an object, a signal that is not an `AbortSignal`; a negative timeout is a
+ * `RangeError`.
  *
  * Gotchas: unlike {@link merge}, room cannot be reserved in N destinations at once, so a value is taken from
  * the source first. If abort, timeout or a completed destination stops the broadcast while a value is only
@@ -64,14 +69,21 @@ export interface BroadcastOptions<T = unknown> {
  * console.log(a.reader.tryRead(), b.reader.tryRead()); // 7 7
  * ```
  */
-export async function broadcast<T>(
+export function broadcast<T>(
   source: ChannelReader<T>,
-  destinations: readonly ChannelWriter<T>[],
+  destinations: Iterable<ChannelWriter<T>>,
   options: BroadcastOptions<T> = {},
 ): Promise<Result<void>> {
   const sources = watchables([source], "broadcast");
-  checkTimeout(options.timeout, "broadcast");
-  const targets = [...destinations];
+  checkRunOptions(options, "broadcast");
+  return broadcastTo(sources, writers(destinations, "broadcast"), options);
+}
+
+async function broadcastTo<T>(
+  sources: readonly WatchableReader[],
+  targets: readonly ChannelWriter<T>[],
+  options: BroadcastOptions<T>,
+): Promise<Result<void>> {
   const n = targets.length;
   // The value taken from the source and not yet written everywhere (tracked only on the slow path).
   let inFlight = false;

@@ -1,6 +1,7 @@
 import type { ChannelReader, ChannelWriter, FullMode, SignalOptions } from "./channel-types.ts";
 import { BoundedChannel, Mode, modeOf } from "./internal/bounded-channel.ts";
 import { PrioritizedChannel as PrioritizedChannelImpl } from "./internal/prioritized-channel.ts";
+import { checkOptions, describe } from "./internal/usage.ts";
 
 /**
  * A channel's two halves.
@@ -153,18 +154,25 @@ const positiveInteger = (value: number, what: string): void => {
 };
 
 function createBounded<T>(options: number | BoundedChannelOptions<T>): Channel<T> {
+  if (typeof options !== "number" && (typeof options !== "object" || options === null)) {
+    throw new TypeError(
+      `Channel.createBounded: expected a capacity or { capacity, fullMode? }, got ${describe(options)}.`,
+    );
+  }
   const opts: BoundedChannelOptions<T> = typeof options === "number" ? { capacity: options } : options;
   positiveInteger(opts.capacity, "Channel.createBounded: capacity");
   const channel = new BoundedChannel<T>(opts.capacity, modeOf(opts.fullMode), opts.onDrop);
   return { reader: channel, writer: channel };
 }
 
-function createUnbounded<T>(_options?: UnboundedChannelOptions): Channel<T> {
+function createUnbounded<T>(options?: UnboundedChannelOptions): Channel<T> {
+  checkOptions(options, "Channel.createUnbounded");
   const channel = new BoundedChannel<T>(Number.POSITIVE_INFINITY, Mode.Wait, undefined);
   return { reader: channel, writer: channel };
 }
 
 function createPrioritized<T>(options: PrioritizedChannelOptions<T> = {}): PrioritizedChannel<T> {
+  checkOptions(options, "Channel.createPrioritized");
   const levels = options.levels ?? 3;
   positiveInteger(levels, "Channel.createPrioritized: levels");
   const defaultLevel = options.defaultLevel ?? levels - 1;

@@ -1,5 +1,6 @@
 import { err, PipeError, type Result } from "@pipe/result";
 import { okVoidResult } from "./internal/errors.ts";
+import { checkOptions, checkSignal } from "./internal/usage.ts";
 import { WaitGroup } from "./wait-group.ts";
 
 /**
@@ -52,6 +53,8 @@ export class ErrGroup extends WaitGroup {
 
   constructor(options: ErrGroupOptions = {}) {
     super();
+    checkOptions(options, "ErrGroup");
+    checkSignal(options.signal, "ErrGroup");
     const parent = options.signal;
     this.groupSignal =
       parent === undefined ? this.controller.signal : AbortSignal.any([parent, this.controller.signal]);

@@ -1,6 +1,6 @@
 import { Err, err, fromThrown, Ok, type Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
-import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
@@ -81,7 +81,7 @@ export function fanIn<T>(
   options: FanInOptions = {},
 ): Promise<Result<void>> {
   const sources = watchables(readers, "fanIn");
-  checkTimeout(options.timeout, "fanIn");
+  checkRunOptions(options, "fanIn");
   if (typeof handler !== "function") throw new TypeError("fanIn: handler must be a function.");
   const signal = options.signal;
   return drainReaders<T>(

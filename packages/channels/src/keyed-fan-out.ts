@@ -1,6 +1,6 @@
 import { ErrorCodes, err, fromThrown, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter } from "./channel-types.ts";
-import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { okVoidResult } from "./internal/errors.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
@@ -95,7 +95,7 @@ export function keyedFanOut<T, K>(
   options: KeyedFanOutOptions<T, K> = {},
 ): KeyedFanOut<T, K> {
   const sources = watchables([source], "keyedFanOut");
-  checkTimeout(options.timeout, "keyedFanOut");
+  checkRunOptions(options, "keyedFanOut");
   if (typeof keyOf !== "function") throw new TypeError("keyedFanOut: keyOf must be a function.");
   const branches = new Map<K, ChannelWriter<T>>(options.branches ?? []);
   const unrouted = (value: T, key: K): Result<void> | undefined => {

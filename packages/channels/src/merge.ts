@@ -1,6 +1,6 @@
 import type { Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter, SignalOptions } from "./channel-types.ts";
-import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
@@ -60,7 +60,7 @@ export function merge<T>(
   options: MergeOptions = {},
 ): Promise<Result<void>> {
   const sources = watchables(readers, "merge");
-  checkTimeout(options.timeout, "merge");
+  checkRunOptions(options, "merge");
   return mergeSources(sources, destination, options);
 }
 

@@ -1,6 +1,8 @@
 import { err, fromThrown, type Result } from "@pipe/result";
 import type { ChannelReader, ChannelWriter } from "./channel-types.ts";
-import { checkTimeout, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
+import type { WatchableReader } from "./internal/protocol.ts";
+import { describe, writers } from "./internal/usage.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
 /**
@@ -57,15 +59,29 @@ export interface PartitionOptions {
  * console.log(even.reader.count, odd.reader.count); // 1 2
  * ```
  */
-export async function partition<T>(
+export function partition<T>(
   source: ChannelReader<T>,
   predicate: (value: T) => boolean,
   targets: PartitionTargets<T>,
   options: PartitionOptions = {},
 ): Promise<Result<void>> {
   const sources = watchables([source], "partition");
-  checkTimeout(options.timeout, "partition");
+  checkRunOptions(options, "partition");
   if (typeof predicate !== "function") throw new TypeError("partition: predicate must be a function.");
+  if (typeof targets !== "object" || targets === null)
+    throw new TypeError(
+      `partition: targets must be { matched, unmatched } channel writers, got ${describe(targets)}.`,
+    );
+  writers([targets.matched, targets.unmatched], "partition: targets.matched / targets.unmatched");
+  return partitionInto(sources, predicate, targets, options);
+}
+
+async function partitionInto<T>(
+  sources: readonly WatchableReader[],
+  predicate: (value: T) => boolean,
+  targets: PartitionTargets<T>,
+  options: PartitionOptions,
+): Promise<Result<void>> {
   const result = await drainReaders<T>(
     sources,
     (value, _index, signalOf) => {

@@ -55,6 +55,9 @@ export interface SelectCase<R> {
   readonly source: WatchableReader | undefined;
 }
 
+/** Marks the cases made by the factories below, so `select` can tell them from look-alike objects. @internal */
+export const SELECT_CASE: unique symbol = Symbol("SelectCase");
+
 const priorityOf = (options: SelectCaseOptions | undefined): number => {
   const p = options?.priority ?? 0;
   if (!Number.isFinite(p)) throw new RangeError(`SelectCase: priority must be a finite number, got ${p}.`);
@@ -70,6 +73,7 @@ function read<T, R>(
   if (typeof continuation !== "function")
     throw new TypeError("SelectCase.read: continuation must be a function.");
   return Object.freeze({
+    [SELECT_CASE]: true,
     kind: "read",
     priority: priorityOf(options),
     reader: reader as ChannelReader<unknown>,
@@ -86,6 +90,7 @@ function defaultCase<R>(
   if (typeof continuation !== "function")
     throw new TypeError("SelectCase.default: continuation must be a function.");
   return Object.freeze({
+    [SELECT_CASE]: true,
     kind: "default",
     priority: priorityOf(options),
     reader: undefined,
@@ -106,6 +111,7 @@ function deadline<R>(
   if (typeof continuation !== "function")
     throw new TypeError("SelectCase.deadline: continuation must be a function.");
   return Object.freeze({
+    [SELECT_CASE]: true,
     kind: "deadline",
     priority: priorityOf(options),
     reader: undefined,

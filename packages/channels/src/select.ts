@@ -4,7 +4,8 @@ import { type instruments, metricsOff, turnScopedInstruments } from "./internal/
 import { canceledResult } from "./internal/errors.ts";
 import { invokeUser, settleOutput } from "./internal/invoke.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
-import type { SelectCase } from "./select-case.ts";
+import { checkSignal, describe } from "./internal/usage.ts";
+import { SELECT_CASE, type SelectCase } from "./select-case.ts";
 import { TimeProvider } from "./time-provider.ts";
 
 // Module-local aliases for per-value checks (see `NO_VALUE` in channel-types.ts).
@@ -51,8 +52,10 @@ const rotation = new WeakMap<object, number>();
  * case is pending); `error.timeout` (metadata `duration`) on timeout; `error.canceled` on abort or a
  * pre-aborted signal; when a continuation throws or rejects, the failure `fromThrown` gives (`error.exception`;
  * `error.canceled` for an `AbortError`, `error.timeout` for a `TimeoutError`); a reader completed with an
- * error makes select return that error (a PipeError passes through; anything else is converted the same way). Usage errors (thrown synchronously): no cases (`TypeError`), more than
- * one default case (`TypeError`), a negative `timeout` (`RangeError`).
+ * error makes select return that error (a PipeError passes through; anything else is converted the same way). Usage errors (thrown synchronously): `cases` not an array, a case not made
+ * by `SelectCase.read`/`default`/`deadline` (a look-alike plain object too), no cases, more than one default
+ * case, an `options.signal` that is not an `AbortSignal` (all `TypeError`), a negative `timeout`
+ * (`RangeError`).
  *
  * @example
  * ```ts
@@ -87,6 +90,8 @@ export interface SelectPlan<R> {
 
 /** @internal Validates `cases` (usage errors are thrown here) and builds a plan. */
 export function planSelect<R>(cases: readonly SelectCase<R>[], copy: boolean): SelectPlan<R> {
+  if (!Array.isArray(cases))
+    throw new TypeError(`select: cases must be an array of SelectCase, got ${describe(cases)}.`);
   const n = cases.length;
   if (n === 0) throw new TypeError("select: at least one case is required.");
   let defaultIndex = -1;
@@ -94,6 +99,11 @@ export function planSelect<R>(cases: readonly SelectCase<R>[], copy: boolean): S
   let hasDeadline = false;
   for (let i = 0; i < n; i++) {
     const c = cases[i] as SelectCase<R>;
+    if (typeof c !== "object" || c === null || (c as { [SELECT_CASE]?: true })[SELECT_CASE] !== true) {
+      throw new TypeError(
+        `select: case ${i} must be made by SelectCase.read, SelectCase.default or SelectCase.deadline, got ${describe(c)}.`,
+      );
+    }
     if (i > 0 && c.priority < (cases[i - 1] as SelectCase<R>).priority) sorted = false;
     if (c.kind === "default") {
       if (defaultIndex !== -1) throw new TypeError("select: at most one default case is allowed.");
@@ -120,8 +130,9 @@ export function executePlan<R>(
   if (timeout !== undefined && !(timeout >= 0)) {
     throw new RangeError(`select: timeout must be >= 0, got ${timeout}.`);
   }
-  const meter = metricsOff() ? undefined : turnScopedInstruments();
   const signal = options?.signal;
+  if (signal !== undefined) checkSignal(signal, "select");
+  const meter = metricsOff() ? undefined : turnScopedInstruments();
   if (
     meter === undefined &&
     plan.simple &&

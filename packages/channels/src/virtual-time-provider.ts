@@ -1,4 +1,5 @@
 import { TimerHeap, type VirtualTimer } from "./internal/timer-heap.ts";
+import { checkOptions } from "./internal/usage.ts";
 import type { TimeProvider, TimerHandle } from "./time-provider.ts";
 
 /**
@@ -67,6 +68,7 @@ export class VirtualTimeProvider implements TimeProvider {
    * @throws RangeError when `start` is not finite or `microtaskRounds`/`maxTimersPerRun` is not a positive integer.
    */
   constructor(options: VirtualTimeProviderOptions = {}) {
+    checkOptions(options, "VirtualTimeProvider");
     const start = options.start ?? 0;
     if (!Number.isFinite(start)) throw new RangeError("VirtualTimeProvider: start must be a finite number.");
     const rounds = options.microtaskRounds ?? 64;

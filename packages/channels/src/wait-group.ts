@@ -1,6 +1,7 @@
 import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
 import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
+import { checkOptions, checkSignal, describe } from "./internal/usage.ts";
 import { TimeProvider, type TimerHandle } from "./time-provider.ts";
 
 /**
@@ -85,7 +86,9 @@ interface Waiter {
  * failure (override to react, call `super`); `protected outcome()` builds the Result `wait()` returns.
  *
  * Errors: `wait` gives `error.canceled` on abort (or a pre-aborted signal, even when the count is zero) and
- * `error.timeout` (metadata `duration`) on timeout. Usage errors (thrown synchronously): `add` with a
+ * `error.timeout` (metadata `duration`) on timeout. Usage errors (thrown synchronously): `go` with a work that is not a function
+ * (`TypeError`; it is not counted), options that are not an object or a signal that is not an `AbortSignal`
+ * (`TypeError`), `add` with a
  * non-positive or non-integer count (`RangeError`), `done` below zero (`RangeError`, count stays zero).
  *
  * @example
@@ -133,6 +136,10 @@ export class WaitGroup {
 
   /** Runs `work(signal)` as tracked work (see the class notes). */
   go(work: GroupWork, options: GoOptions = {}): void {
+    if (typeof work !== "function")
+      throw new TypeError(`WaitGroup.go: work must be a function (signal) => ..., got ${describe(work)}.`);
+    checkOptions(options, "WaitGroup.go");
+    checkSignal(options.signal, "WaitGroup.go");
     const source = options.signal ?? this.workSignal();
     if (source.aborted) {
       this.track(canceledResult<void>(source));
@@ -198,7 +205,9 @@ export class WaitGroup {
 
   /** Waits until the count is zero; see the class notes for the Result. */
   wait(options: WaitOptions = {}): Promise<Result<void>> {
+    checkOptions(options, "WaitGroup.wait");
     const signal = options.signal;
+    checkSignal(signal, "WaitGroup.wait");
     if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
     const timeout = options.timeout;
     if (timeout !== undefined && !(timeout >= 0))

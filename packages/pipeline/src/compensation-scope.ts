@@ -1,4 +1,9 @@
-import type { CompensationAction, Result, StatefulCompensationAction } from "@pipe/result";
+import {
+  type CompensationAction,
+  isResult,
+  type Result,
+  type StatefulCompensationAction,
+} from "@pipe/result";
 import { CompensationLog, invokeStateless } from "./internal/log.ts";
 import { installScopeInternals } from "./internal/scope-internals.ts";
 
@@ -88,6 +93,11 @@ export class CompensationScope {
     if (source instanceof CompensationScope) {
       this.#log.mergeFrom(source.#log);
       return undefined;
+    }
+    if (!isResult(source)) {
+      throw new TypeError(
+        `CompensationScope.absorb: expected a CompensationScope or a Result, got ${source === null ? "null" : typeof source}.`,
+      );
     }
     const entries = source.compensations;
     if (entries.length === 0) return source;

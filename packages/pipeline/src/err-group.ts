@@ -54,10 +54,12 @@ export class ErrGroup extends ChannelsErrGroup {
       super.go(first, second as GoOptions | undefined);
       return;
     }
+    if (third !== undefined && (typeof third !== "object" || third === null))
+      throw new TypeError("go: options must be an object { stepName? }.");
     const outcome: Result<T> | Promise<Result<T>> = runChildWork(
       first,
       second as PipelineWork<T>,
-      third?.stepName ?? `${first.stepName}.errgroup`,
+      third?.stepName ?? `${(first as ResultPipelineStepContext | undefined)?.stepName}.errgroup`,
       this.workSignal(),
     );
     this.track(outcome);

@@ -159,6 +159,10 @@ export interface ResultPipelineChannelsApi {
  * `ctx.timeProvider`, completes its outputs with the error on failure, and returns `error.canceled` on abort,
  * never Ok. A faulted source is a failed Result (`error.exception` with the fault as cause), never a throw.
  *
+ * Gotchas: arguments are checked once per call: a context that is not a `ResultPipelineStepContext`, options
+ * that are not an object, a signal that is not an `AbortSignal`, a destination that is not a channel writer or
+ * a reader/case not made by `@pipe/channels` throw a `TypeError` at the call (never a crash later).
+ *
  * @example
  * ```ts
  * import { Channel, CompensationScope, ok, Result, ResultExecutionPolicy, ResultPipelineChannels, ResultPipelineStepContext } from "@pipe/pipeline";

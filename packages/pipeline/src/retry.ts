@@ -3,6 +3,7 @@ import { runAttempts } from "./internal/attempts.ts";
 import { scopeIfAny } from "./internal/context-internals.ts";
 import { callerAborted, environment, failAfterRollback, keep } from "./internal/environment.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
@@ -42,6 +43,7 @@ export function retry<T>(
   options: OrchestrationOptions = {},
 ): Result<T> | Promise<Result<T>> {
   if (typeof operation !== "function") throw new TypeError("retry: operation must be a function.");
+  checkOrchestrationOptions(options, "retry");
   const aborted = callerAborted(options);
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "retry"));

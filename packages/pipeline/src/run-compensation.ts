@@ -1,9 +1,10 @@
 import { fromThrown, type PipeError } from "@pipe/result";
 import { ResultCompensationPolicy } from "./compensation-policy.ts";
-import type { CompensationScope } from "./compensation-scope.ts";
+import { CompensationScope } from "./compensation-scope.ts";
 import { ResultExecutionPolicy } from "./execution-policy.ts";
 import { runLog } from "./internal/run-log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { checkOptions, checkSignal, describe } from "./internal/usage.ts";
 import { canceledBy, neverAbortedSignal } from "./internal/util.ts";
 
 /** Options of {@link runCompensation}. */
@@ -52,6 +53,19 @@ export function runCompensation(
   scope: CompensationScope,
   options: RunCompensationOptions = {},
 ): Promise<PipeError | undefined> {
+  if (
+    policy !== undefined &&
+    !(policy instanceof ResultCompensationPolicy) &&
+    !(policy instanceof ResultExecutionPolicy)
+  ) {
+    throw new TypeError(
+      `runCompensation: policy must be a ResultExecutionPolicy, a ResultCompensationPolicy or undefined, got ${describe(policy)}.`,
+    );
+  }
+  if (!(scope instanceof CompensationScope))
+    throw new TypeError(`runCompensation: scope must be a CompensationScope, got ${describe(scope)}.`);
+  checkOptions(options, "runCompensation");
+  checkSignal(options.signal, "runCompensation");
   const signal = options.signal ?? neverAbortedSignal;
   if (signal.aborted)
     return Promise.resolve(canceledBy(signal, "Compensation was canceled before it started."));

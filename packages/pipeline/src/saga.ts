@@ -12,6 +12,7 @@ import {
 import { asResult } from "./internal/invoke.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
 import { ResultPipelineStepContext } from "./step-context.ts";
@@ -247,6 +248,7 @@ export class ResultSagaBuilder<S extends Record<string, unknown> = {}> {
 
   /** Runs the saga (the builder can be executed again; each run is independent). */
   execute(options: OrchestrationOptions = {}): Result<S> | Promise<Result<S>> {
+    checkOrchestrationOptions(options, "ResultSagaBuilder.execute");
     if (this.#steps.length === 0) return err(PipeError.from("Saga contains no steps.", "error.validation"));
     const aborted = callerAborted(options);
     if (aborted !== undefined) return err(canceledBy(aborted));

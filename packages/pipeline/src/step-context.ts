@@ -1,5 +1,10 @@
 import { TimeProvider } from "@pipe/channels";
-import type { CompensationAction, Result, StatefulCompensationAction } from "@pipe/result";
+import {
+  type CompensationAction,
+  isResult,
+  type Result,
+  type StatefulCompensationAction,
+} from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
 import { linkAbort } from "./internal/abort-fanout.ts";
 import { installContextInternals } from "./internal/context-internals.ts";
@@ -112,6 +117,14 @@ export class ResultPipelineStepContext {
     timeProvider?: TimeProvider,
     signal?: AbortSignal,
   ) {
+    if (
+      optionsOrName === null ||
+      (optionsOrName !== undefined && typeof optionsOrName !== "object" && typeof optionsOrName !== "string")
+    ) {
+      throw new TypeError(
+        `ResultPipelineStepContext: expected options { stepName?, compensationScope?, timeProvider?, signal? } or a step name, got ${optionsOrName === null ? "null" : typeof optionsOrName}.`,
+      );
+    }
     const options: ResultPipelineStepContextOptions =
       typeof optionsOrName === "object"
         ? optionsOrName
@@ -128,6 +141,8 @@ export class ResultPipelineStepContext {
       typeof name === "string" && name.length > 0 && (name.charCodeAt(0) > 32 || name.trim().length > 0)
         ? name
         : "";
+    if (options.compensationScope !== undefined && !(options.compensationScope instanceof CompensationScope))
+      throw new TypeError("ResultPipelineStepContext: compensationScope must be a CompensationScope.");
     this.timeProvider = options.timeProvider ?? TimeProvider.system;
     const adopted = (options as { readonly [ADOPTED]?: AbortSignal })[ADOPTED];
     if (adopted !== undefined) {
@@ -139,6 +154,11 @@ export class ResultPipelineStepContext {
       const own = new AbortController();
       this.#controller = own;
       const given = options.signal;
+      if (
+        given !== undefined &&
+        (typeof given !== "object" || given === null || typeof given.aborted !== "boolean")
+      )
+        throw new TypeError("ResultPipelineStepContext: signal must be an AbortSignal.");
       if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
       this.signal =
         given === undefined || given === neverAbortedSignal || given.aborted
@@ -197,6 +217,11 @@ export class ResultPipelineStepContext {
       if (source.hasActions) this.compensationScope.absorb(source);
       return undefined;
     }
+    if (!isResult(source)) {
+      throw new TypeError(
+        `ResultPipelineStepContext.absorb: expected a CompensationScope or a Result, got ${source === null ? "null" : typeof source}.`,
+      );
+    }
     if (source.compensations.length === 0) return source;
     return this.compensationScope.absorb(source);
   }
@@ -206,6 +231,8 @@ export class ResultPipelineStepContext {
    * Call `end()` on it when its work is done so its actions move into this context.
    */
   child(stepName?: string, options: { readonly signal?: AbortSignal } = {}): ResultPipelineStepContext {
+    if (typeof options !== "object" || options === null)
+      throw new TypeError("ResultPipelineStepContext.child: options must be an object { signal? }.");
     const controller = new AbortController();
     const sources = [this.signal, options.signal].filter(
       (s): s is AbortSignal => s !== undefined && s !== neverAbortedSignal,

@@ -8,6 +8,7 @@ import {
   rollbackQuietly,
 } from "./internal/environment.ts";
 import { type RaceOutcome, raceCore } from "./internal/race-core.ts";
+import { checkOrchestrationOptions, describe } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
@@ -151,12 +152,22 @@ export function tieredFallback<T>(
   tiers: readonly FallbackTierLike<T>[],
   options: OrchestrationOptions = {},
 ): Result<T> | Promise<Result<T>> {
+  checkOrchestrationOptions(options, "tieredFallback");
+  if (tiers !== undefined && tiers !== null && !Array.isArray(tiers))
+    throw new TypeError(
+      `tieredFallback: tiers must be an array of ResultFallbackTier, got ${describe(tiers)}.`,
+    );
   if (!Array.isArray(tiers) || tiers.length === 0) {
     return err(PipeError.from("No fallback tiers were provided.", "error.validation"));
   }
-  const list = tiers.map((t) =>
-    t instanceof ResultFallbackTier ? t : new ResultFallbackTier(t.name, t.operations),
-  );
+  const list = tiers.map((t, i) => {
+    if (t instanceof ResultFallbackTier) return t;
+    if (typeof t !== "object" || t === null)
+      throw new TypeError(
+        `tieredFallback: tiers[${i}] must be a ResultFallbackTier or { name, operations }, got ${describe(t)}.`,
+      );
+    return new ResultFallbackTier(t.name, t.operations);
+  });
   const aborted = callerAborted(options);
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "fallback"));

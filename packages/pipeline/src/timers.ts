@@ -1,6 +1,7 @@
 import { after, type ChannelReader, delay, type Ticker, ticker } from "@pipe/channels";
 import { err, ok, type Result } from "@pipe/result";
 import { linkSignals } from "./internal/signals.ts";
+import { checkAdapter } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 
@@ -31,10 +32,19 @@ export interface ResultPipelineTimersApi {
 
 const stopTicker = (t: Ticker): void => t.stop();
 
-async function pipelineAfter(
+function pipelineAfter(
   ctx: ResultPipelineStepContext,
   ms: number,
   options: PipelineTimerOptions = {},
+): Promise<Result<number>> {
+  checkAdapter(ctx, options, "ResultPipelineTimers.after");
+  return afterWith(ctx, ms, options);
+}
+
+async function afterWith(
+  ctx: ResultPipelineStepContext,
+  ms: number,
+  options: PipelineTimerOptions,
 ): Promise<Result<number>> {
   const link = linkSignals(ctx.signal, options.signal);
   if (link.signal.aborted) return err(canceledBy(link.signal));
@@ -49,10 +59,19 @@ async function pipelineAfter(
   }
 }
 
-async function pipelineDelay(
+function pipelineDelay(
   ctx: ResultPipelineStepContext,
   ms: number,
   options: PipelineTimerOptions = {},
+): Promise<Result<void>> {
+  checkAdapter(ctx, options, "ResultPipelineTimers.delay");
+  return delayWith(ctx, ms, options);
+}
+
+async function delayWith(
+  ctx: ResultPipelineStepContext,
+  ms: number,
+  options: PipelineTimerOptions,
 ): Promise<Result<void>> {
   const link = linkSignals(ctx.signal, options.signal);
   try {
@@ -70,6 +89,7 @@ function pipelineTicker(
   periodMs: number,
   options: PipelineTimerOptions = {},
 ): Ticker {
+  checkAdapter(ctx, options, "ResultPipelineTimers.ticker");
   const link = linkSignals(ctx.signal, options.signal);
   const inner = ticker(periodMs, { signal: link.signal, timeProvider: ctx.timeProvider });
   // Stopping (directly, by rollback, or when the ticker completes on abort) also unlinks the signals, so a

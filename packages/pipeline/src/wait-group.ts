@@ -72,10 +72,12 @@ export class WaitGroup extends ChannelsWaitGroup {
       super.go(first, second as GoOptions | undefined);
       return;
     }
+    if (third !== undefined && (typeof third !== "object" || third === null))
+      throw new TypeError("go: options must be an object { stepName? }.");
     const outcome: Result<T> | Promise<Result<T>> = runChildWork(
       first,
       second as PipelineWork<T>,
-      third?.stepName ?? `${first.stepName}.waitgroup`,
+      third?.stepName ?? `${(first as ResultPipelineStepContext | undefined)?.stepName}.waitgroup`,
       this.workSignal(),
     );
     this.track(outcome);

@@ -12,6 +12,7 @@ import {
 import { invoke } from "./internal/invoke.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable, requirePositiveInteger } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { FanOutOptions } from "./orchestration-options.ts";
@@ -191,10 +192,8 @@ export function whenAll<T>(
   operations: Iterable<ResultPipelineOperation<T>>,
   options: FanOutOptions = {},
 ): Result<T[]> | Promise<Result<T[]>> {
-  const list = Array.isArray(operations) ? (operations as ResultPipelineOperation<T>[]) : [...operations];
-  for (let i = 0; i < list.length; i++) {
-    if (typeof list[i] !== "function") throw new TypeError(`whenAll: operations[${i}] is not a function.`);
-  }
+  const list = operationList(operations, "whenAll");
+  checkOrchestrationOptions(options, "whenAll");
   const limit =
     options.concurrency === undefined
       ? Number.POSITIVE_INFINITY

@@ -8,6 +8,7 @@ import {
   rollbackQuietly,
 } from "./internal/environment.ts";
 import { type RaceOutcome, raceCore } from "./internal/race-core.ts";
+import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
@@ -74,10 +75,8 @@ export function whenAny<T>(
   operations: Iterable<ResultPipelineOperation<T>>,
   options: OrchestrationOptions = {},
 ): Result<T> | Promise<Result<T>> {
-  const list = Array.isArray(operations) ? (operations as ResultPipelineOperation<T>[]) : [...operations];
-  for (let i = 0; i < list.length; i++) {
-    if (typeof list[i] !== "function") throw new TypeError(`whenAny: operations[${i}] is not a function.`);
-  }
+  const list = operationList(operations, "whenAny");
+  checkOrchestrationOptions(options, "whenAny");
   if (list.length === 0)
     return err(PipeError.from("No operations provided for WhenAny.", "error.validation"));
   const aborted = callerAborted(options);

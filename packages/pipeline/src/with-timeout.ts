@@ -3,6 +3,7 @@ import { runAttempts } from "./internal/attempts.ts";
 import { scopeIfAny } from "./internal/context-internals.ts";
 import { callerAborted, environment, failAfterRollback, keep } from "./internal/environment.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
@@ -56,6 +57,7 @@ export function withTimeout<T>(
 ): Result<T> | Promise<Result<T>> {
   if (typeof operation !== "function") throw new TypeError("withTimeout: operation must be a function.");
   requireNonNegative(timeoutMs, "withTimeout: timeoutMs");
+  checkOrchestrationOptions(options, "withTimeout");
   const aborted = callerAborted(options);
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "timeout"));

@@ -30,7 +30,11 @@ function* bind<U>(result: Result<U>): Generator<Result<U>, U, unknown> {
  * ```
  */
 export function gen<T>(body: (bind: GenBind) => Generator<Result<unknown>, T, unknown>): Result<T> {
+  if (typeof body !== "function")
+    throw new TypeError("Result.gen: body must be a generator function (function* (bind) { ... }).");
   const iterator = body(bind);
+  if (typeof iterator !== "object" || iterator === null || typeof iterator.next !== "function")
+    throw new TypeError("Result.gen: body must be a generator function (function* (bind) { ... }).");
   let comps: readonly Compensation[] = EMPTY_COMPENSATIONS;
   let step = iterator.next();
   while (step.done !== true) {

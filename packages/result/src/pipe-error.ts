@@ -144,6 +144,8 @@ export class PipeError {
       }
       return;
     }
+    if (typeof options !== "object" || options === null)
+      throw new TypeError("PipeError: options must be an object { cause?, metadata?, errors? }.");
     const metadata = buildMetadata(code, options.metadata);
     if (metadata !== EMPTY_METADATA) this.metadata = metadata;
     if (options.cause !== undefined) this.cause = options.cause;

@@ -28,6 +28,10 @@ export function callbackFault(exception: unknown, signal: AbortSignal | undefine
  * Abort: yields one `error.canceled` item (metadata `reason`) and ends; an already-aborted signal does so
  * without touching the source. Early exit by the consumer (or an abort) calls the source's `return()`.
  *
+ * Gotchas: every item must be a Result; a plain value is a programming error and the iteration rejects with a
+ * `TypeError` naming the operation (wrap plain values with `ok(value)`). The same holds for every stream
+ * operator and sink.
+ *
  * @example
  * ```ts
  * import { mapStream, ok } from "@pipe/result";
@@ -45,7 +49,7 @@ export async function* mapStream<T, U>(
     yield errWith(canceledBy(signal), []);
     return;
   }
-  const puller = new Puller(source, signal);
+  const puller = new Puller(source, signal, "mapStream");
   try {
     for (;;) {
       const step = await puller.pull();
@@ -104,7 +108,7 @@ export async function* flatMapStream<T, U>(
     yield errWith(canceledBy(signal), []);
     return;
   }
-  const puller = new Puller(source, signal);
+  const puller = new Puller(source, signal, "flatMapStream");
   try {
     for (;;) {
       const step = await puller.pull();
@@ -127,7 +131,7 @@ export async function* flatMapStream<T, U>(
           );
           return;
         }
-        inner = new Puller(stream, signal);
+        inner = new Puller(stream, signal, "flatMapStream (a selector's stream)");
       } catch (e) {
         yield errWith(callbackFault(e, signal), item.compensations);
         return;
@@ -184,7 +188,7 @@ export async function* filterStream<T>(
     yield errWith(canceledBy(signal), []);
     return;
   }
-  const puller = new Puller(source, signal);
+  const puller = new Puller(source, signal, "filterStream");
   try {
     for (;;) {
       const step = await puller.pull();

@@ -19,6 +19,7 @@ interface Walked {
 
 /** Walks the stream, calling `visit` per item (raced against the abort); `STOP` ends the walk early. */
 async function walk<T>(
+  what: string,
   source: ResultStream<T>,
   signal: AbortSignal | undefined,
   visit: (item: Result<T>, signal: AbortSignal) => unknown,
@@ -27,7 +28,7 @@ async function walk<T>(
   if (signal?.aborted) return { fault: canceledBy(signal), compensations };
   let puller: Puller<Result<T>>;
   try {
-    puller = new Puller(source, signal);
+    puller = new Puller(source, signal, what);
   } catch (e) {
     return { fault: fromThrown(e, { signal }), compensations };
   }
@@ -94,7 +95,7 @@ export async function forEach<T>(
     }
     return undefined;
   };
-  const walked = await walk(source, options?.signal, (item, signal) => {
+  const walked = await walk("forEach", source, options?.signal, (item, signal) => {
     const out = fn(item, signal);
     return out !== null && typeof (out as PromiseLike<unknown>)?.then === "function"
       ? Promise.resolve(out as PromiseLike<Result<unknown> | undefined>).then(check)
@@ -109,6 +110,7 @@ export async function forEach<T>(
 type ErrorMode = "first" | "aggregate" | "ignore";
 
 async function tapEach<T>(
+  what: string,
   source: ResultStream<T>,
   onSuccess: ((value: T, signal: AbortSignal) => unknown) | undefined,
   onFailure: ((error: PipeError, signal: AbortSignal) => unknown) | undefined,
@@ -116,7 +118,7 @@ async function tapEach<T>(
   options: StreamOptions | undefined,
 ): Promise<Result<void>> {
   const failures: PipeError[] = [];
-  const walked = await walk(source, options?.signal, (item, signal) => {
+  const walked = await walk(what, source, options?.signal, (item, signal) => {
     if (item.isOk) return onSuccess?.(item.value, signal);
     failures.push(item.error);
     return onFailure?.(item.error, signal);
@@ -153,7 +155,7 @@ export function tapSuccessEach<T>(
   fn: (value: T, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, fn, undefined, "first", options);
+  return tapEach("tapSuccessEach", source, fn, undefined, "first", options);
 }
 
 /**
@@ -171,7 +173,7 @@ export function tapSuccessEachAggregateErrors<T>(
   fn: (value: T, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, fn, undefined, "aggregate", options);
+  return tapEach("tapSuccessEachAggregateErrors", source, fn, undefined, "aggregate", options);
 }
 
 /**
@@ -189,7 +191,7 @@ export function tapSuccessEachIgnoreErrors<T>(
   fn: (value: T, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, fn, undefined, "ignore", options);
+  return tapEach("tapSuccessEachIgnoreErrors", source, fn, undefined, "ignore", options);
 }
 
 /**
@@ -208,7 +210,7 @@ export function tapFailureEach<T>(
   fn: (error: PipeError, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, undefined, fn, "first", options);
+  return tapEach("tapFailureEach", source, undefined, fn, "first", options);
 }
 
 /**
@@ -225,7 +227,7 @@ export function tapFailureEachAggregateErrors<T>(
   fn: (error: PipeError, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, undefined, fn, "aggregate", options);
+  return tapEach("tapFailureEachAggregateErrors", source, undefined, fn, "aggregate", options);
 }
 
 /**
@@ -242,7 +244,7 @@ export function tapFailureEachIgnoreErrors<T>(
   fn: (error: PipeError, signal: AbortSignal) => unknown,
   options?: StreamOptions,
 ): Promise<Result<void>> {
-  return tapEach(source, undefined, fn, "ignore", options);
+  return tapEach("tapFailureEachIgnoreErrors", source, undefined, fn, "ignore", options);
 }
 
 /**
@@ -264,7 +266,7 @@ export async function collectErrors<T>(
 ): Promise<Result<T[]>> {
   const values: T[] = [];
   const failures: PipeError[] = [];
-  const walked = await walk(source, options?.signal, (item) => {
+  const walked = await walk("collectErrors", source, options?.signal, (item) => {
     if (item.isOk) values.push(item.value);
     else failures.push(item.error);
     return undefined;

@@ -5,7 +5,7 @@ import { TimeProvider, type TimerHandle } from "../time-provider.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
-import { describe } from "./usage.ts";
+import { checkOptions, checkSignal, describe } from "./usage.ts";
 
 // Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
@@ -117,10 +117,19 @@ export function watchables(readers: Iterable<ChannelReader<unknown>>, what: stri
   return out;
 }
 
-/** Validates a timeout option (`RangeError` when negative or NaN). */
-export function checkTimeout(timeout: number | undefined, what: string): void {
+/**
+ * Validates the options of a combinator once per call: an object (or `undefined`), a `timeout` >= 0
+ * (`RangeError` when negative or NaN) and a `signal` that is an `AbortSignal`.
+ */
+export function checkRunOptions(
+  options: { readonly timeout?: number; readonly signal?: AbortSignal } | undefined,
+  what: string,
+): void {
+  if (checkOptions(options, what) === undefined) return;
+  const timeout = (options as { readonly timeout?: number }).timeout;
   if (timeout !== undefined && !(timeout >= 0))
     throw new RangeError(`${what}: timeout must be >= 0, got ${timeout}.`);
+  checkSignal((options as { readonly signal?: AbortSignal }).signal, what);
 }
 
 /**

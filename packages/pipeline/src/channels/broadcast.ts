@@ -6,6 +6,7 @@ import {
 } from "@pipe/channels";
 import { err, type Result } from "@pipe/result";
 import { linkSignals } from "../internal/signals.ts";
+import { checkAdapter, checkContext, checkSignal, describe } from "../internal/usage.ts";
 import { canceledBy } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 
@@ -40,15 +41,17 @@ export interface PipelineFanOutOptions<T> {
 }
 
 /** @internal */
-export async function pipelineBroadcast<T>(
+export function pipelineBroadcast<T>(
   ctx: ResultPipelineStepContext,
   source: ChannelReader<T>,
-  destinations: readonly ChannelWriter<T>[],
+  destinations: Iterable<ChannelWriter<T>>,
   options: PipelineBroadcastOptions = {},
 ): Promise<Result<void>> {
+  checkAdapter(ctx, options, "broadcast");
   const link = linkSignals(ctx.signal, options.signal);
+  let pending: Promise<Result<void>>;
   try {
-    const result = await channelBroadcast(source, destinations, {
+    pending = channelBroadcast(source, destinations, {
       ...(options.completeDestinations === undefined
         ? {}
         : { completeDestinations: options.completeDestinations }),
@@ -56,13 +59,22 @@ export async function pipelineBroadcast<T>(
       signal: link.signal,
       timeProvider: ctx.timeProvider,
     });
-    if (result.isErr && link.signal.aborted && result.error.code !== "error.canceled") {
-      return err(canceledBy(link.signal));
-    }
-    return result;
-  } finally {
-    link.dispose();
+  } catch (usageError) {
+    link.dispose(); // a usage error (a bad source or destination) leaves no listener behind
+    throw usageError;
   }
+  return pending.then(
+    (result) => {
+      link.dispose();
+      return result.isErr && link.signal.aborted && result.error.code !== "error.canceled"
+        ? err<void>(canceledBy(link.signal))
+        : result;
+    },
+    (thrown: unknown) => {
+      link.dispose();
+      throw thrown;
+    },
+  );
 }
 
 const stopBranches = (state: { controller: AbortController }): void => {
@@ -75,6 +87,14 @@ export function pipelineFanOut<T>(
   source: ChannelReader<T>,
   options: PipelineFanOutOptions<T>,
 ): ChannelReader<T>[] {
+  checkContext(ctx, "fanOut");
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`fanOut: options { branchCount, ... } are required, got ${describe(options)}.`);
+  checkSignal(options.signal, "fanOut");
+  if (options.channelFactory !== undefined && typeof options.channelFactory !== "function")
+    throw new TypeError(
+      `fanOut: channelFactory must be a function, got ${describe(options.channelFactory)}.`,
+    );
   const count = options.branchCount;
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError("fanOut: branchCount must be a positive integer.");

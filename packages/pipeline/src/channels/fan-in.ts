@@ -11,6 +11,7 @@ import { type RegistrationSink, startTracking, stopTracking } from "../internal/
 import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
+import { checkAdapter } from "../internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative, requirePositiveInteger } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import type { PipelineFanInHandler, PipelineFanInOptions } from "./fan-in-options.ts";
@@ -266,6 +267,7 @@ export function pipelineFanIn<T>(
   handler: PipelineFanInHandler<T>,
   options: PipelineFanInOptions = {},
 ): Promise<Result<void>> {
+  checkAdapter(ctx, options, "fanIn");
   if (typeof handler !== "function") throw new TypeError("fanIn: handler must be a function.");
   const list = readerArray(readers, "fanIn");
   if (options.timeout !== undefined) requireNonNegative(options.timeout, "fanIn: timeout");

@@ -2,6 +2,7 @@ import { type ChannelReader, type ChannelWriter, merge as channelMerge, NO_VALUE
 import { ErrorCodes, err, fromThrown, ok, PipeError, type Result } from "@pipe/result";
 import { readerArray } from "../internal/readers.ts";
 import { linkSignals } from "../internal/signals.ts";
+import { checkAdapter, checkWriter } from "../internal/usage.ts";
 import { canceledBy, isThenable } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 
@@ -46,6 +47,8 @@ export function pipelineMerge<T>(
   destination: ChannelWriter<T>,
   options: PipelineMergeOptions = {},
 ): Promise<Result<void>> {
+  checkAdapter(ctx, options, "merge");
+  checkWriter(destination, "merge");
   return mergeAll(ctx, readerArray(readers, "merge"), destination, options);
 }
 
@@ -162,6 +165,8 @@ export function pipelineMergeWithStrategy<T>(
   strategy: MergeStrategy<T>,
   options: PipelineMergeWithStrategyOptions = {},
 ): Promise<Result<void>> {
+  checkAdapter(ctx, options, "mergeWithStrategy");
+  checkWriter(destination, "mergeWithStrategy");
   if (typeof strategy !== "function") throw new TypeError("mergeWithStrategy: strategy must be a function.");
   return mergeByStrategy(ctx, readerArray(readers, "mergeWithStrategy"), destination, strategy, options);
 }

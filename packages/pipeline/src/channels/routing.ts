@@ -11,6 +11,7 @@ import {
 } from "@pipe/channels";
 import { err, type Result } from "@pipe/result";
 import { linkSignals } from "../internal/signals.ts";
+import { checkAdapter } from "../internal/usage.ts";
 import { canceledBy, isThenable } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 
@@ -37,6 +38,7 @@ export function pipelineKeyedFanOut<T, K>(
   keyOf: (value: T) => K,
   options: PipelineKeyedFanOutOptions<T, K> = {},
 ): KeyedFanOut<T, K> {
+  checkAdapter(ctx, options, "keyedFanOut");
   const link = linkSignals(ctx.signal, options.signal);
   const handle = channelKeyedFanOut(source, keyOf, {
     ...options,
@@ -53,6 +55,9 @@ export function pipelineWindow<T>(
   source: ChannelReader<T>,
   options: PipelineWindowOptions,
 ): WindowStream<T> {
+  checkAdapter(ctx, options, "window");
+  if (options === undefined)
+    throw new TypeError("window: options { size?, intervalMs? } are required (give size and/or intervalMs).");
   const link = linkSignals(ctx.signal, options.signal);
   const stream = channelWindow(source, { ...options, signal: link.signal, timeProvider: ctx.timeProvider });
   void stream.done.then(() => link.dispose());
@@ -65,6 +70,7 @@ export function pipelineSelect<R>(
   cases: readonly SelectCase<R>[],
   options: PipelineSelectOptions = {},
 ): Result<R> | Promise<Result<R>> {
+  checkAdapter(ctx, options, "select");
   const link = linkSignals(ctx.signal, options.signal);
   const settle = (r: Result<R>): Result<R> => {
     link.dispose();
@@ -74,11 +80,17 @@ export function pipelineSelect<R>(
     }
     return absorbed;
   };
-  const pending = channelSelect(cases, {
-    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-    ...(options.fair === undefined ? {} : { fair: options.fair }),
-    signal: link.signal,
-    timeProvider: ctx.timeProvider,
-  });
+  let pending: Result<R> | Promise<Result<R>>;
+  try {
+    pending = channelSelect(cases, {
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...(options.fair === undefined ? {} : { fair: options.fair }),
+      signal: link.signal,
+      timeProvider: ctx.timeProvider,
+    });
+  } catch (usageError) {
+    link.dispose(); // a usage error (bad cases, negative timeout) leaves no listener behind
+    throw usageError;
+  }
   return isThenable<Result<R>>(pending) ? pending.then(settle) : settle(pending);
 }

@@ -1,8 +1,9 @@
 import { ErrorCodes, err, type Result } from "@pipe/result";
-import type { ResultPipelineStepContext } from "../step-context.ts";
+import { ResultPipelineStepContext } from "../step-context.ts";
 import { abortContextSignal } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { failContext, recordConsequence, upstreamFailureOf } from "./upstream-failure.ts";
+import { describe } from "./usage.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
 /** Pipeline work run by `WaitGroup.go(context, work)`: a child context and its signal. */
@@ -50,7 +51,12 @@ export function runChildWork<T>(
   stepName: string,
   groupSignal: AbortSignal,
 ): Result<T> | Promise<Result<T>> {
-  if (typeof work !== "function") throw new TypeError("go: work must be a function.");
+  if (!(parent instanceof ResultPipelineStepContext)) {
+    throw new TypeError(
+      `go: expected go(work(signal)) or go(context, work(childContext, signal), { stepName? }) with a ResultPipelineStepContext, got ${describe(parent)}.`,
+    );
+  }
+  if (typeof work !== "function") throw new TypeError(`go: work must be a function, got ${describe(work)}.`);
   const child = parent.child(stepName, { signal: groupSignal });
   if (child.signal.aborted) {
     child.end();

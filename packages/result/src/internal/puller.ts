@@ -8,6 +8,8 @@
 
 import { fromThrown } from "../from-thrown.ts";
 import { PipeError } from "../pipe-error.ts";
+import { isResult } from "../result.ts";
+import { describeValue } from "./render.ts";
 
 /** Sentinel resolved by a pull or race interrupted by an abort. */
 export const ABORTED: unique symbol = Symbol("aborted");
@@ -43,8 +45,15 @@ export class Puller<T> {
   private pending: ((value: typeof ABORTED) => void) | undefined = undefined;
   private readonly onAbort: (() => void) | undefined;
 
-  /** Starts iterating `source` (throws a `TypeError` when it is not iterable). */
-  constructor(source: AsyncIterable<T> | Iterable<T>, signal: AbortSignal | undefined) {
+  /**
+   * Starts iterating `source` (throws a `TypeError` when it is not iterable). `what` names the operation in the
+   * `TypeError` thrown by `pull` for an item that is not a Result.
+   */
+  constructor(
+    source: AsyncIterable<T> | Iterable<T>,
+    signal: AbortSignal | undefined,
+    private readonly what: string,
+  ) {
     this.iterator = iteratorOf(source);
     this.signal = signal;
     if (signal !== undefined) {
@@ -94,7 +103,14 @@ export class Puller<T> {
       this.detach();
       return END;
     }
-    return { done: false, value: step.value };
+    const value = step.value;
+    // A stream of plain values is a programming error: say so instead of failing on a missing field later.
+    if (!isResult(value)) {
+      throw new TypeError(
+        `${this.what}: the stream yielded ${describeValue(value)} where a Result was expected (wrap plain values with ok(value)).`,
+      );
+    }
+    return { done: false, value };
   }
 
   /** The canceled fault; closes the source without waiting (a pending `next()` may never settle). */
