@@ -9,8 +9,10 @@ import { ErrorCodes, type ErrorDescriptor } from "@pipe/result";
  * Details: the `shards.control.*` and `shards.hashing.*` codes and their messages are the original control
  * plane's (so a mixed fleet reports the same codes). Added here: `versionConflict` (optimistic concurrency;
  * the original threw an exception), `planInvalid` (apply of a malformed plan) and `repositoryLocked` (an embedded
- * store's data directory is in use by another process). `repositoryFailure` is the
- * code of every store fault (connection lost, SQL error); it is the only code the service retries.
+ * store's data directory is in use by another process). `repositoryFailure` is the code of every transient
+ * store fault (connection lost, server error); it is the only code the service retries. `repositoryRejected`
+ * is a store refusing the data itself (a value the boundary's identifier grammar should have stopped); it is
+ * not retried. Neither message carries driver text (that is in `cause`).
  *
  * Gotchas: generic codes also surface: `error.canceled` (abort), `error.validation` (boundary decoding, with
  * an `issues` metadata list of `{ path, message }`), `error.aggregate` (several failures).
@@ -31,6 +33,7 @@ export const ShardErrorCodes: {
   readonly nodeIdInvalid: "shards.control.node_id.invalid";
   readonly repositoryFailure: "shards.control.repository.failure";
   readonly repositoryLocked: "shards.control.repository.locked";
+  readonly repositoryRejected: "shards.control.repository.rejected";
   readonly streamFailure: "shards.control.stream.failure";
   readonly simulationRequestRequired: "shards.control.simulation.request_required";
   readonly assignmentMissing: "shards.control.assignment.missing";
@@ -55,6 +58,7 @@ export const ShardErrorCodes: {
   nodeIdInvalid: "shards.control.node_id.invalid",
   repositoryFailure: "shards.control.repository.failure",
   repositoryLocked: "shards.control.repository.locked",
+  repositoryRejected: "shards.control.repository.rejected",
   streamFailure: "shards.control.stream.failure",
   simulationRequestRequired: "shards.control.simulation.request_required",
   assignmentMissing: "shards.control.assignment.missing",
@@ -135,6 +139,12 @@ export const shardErrorDescriptors: readonly ErrorDescriptor[] = Object.freeze([
     code: c.repositoryLocked,
     name: "ShardRepositoryLocked",
     description: "The embedded store's data directory is held by another live process.",
+    category: control,
+  },
+  {
+    code: c.repositoryRejected,
+    name: "ShardRepositoryRejected",
+    description: "The shard store refused the request's data (permanent; not retried).",
     category: control,
   },
   {

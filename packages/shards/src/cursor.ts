@@ -1,5 +1,6 @@
 import { err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "./codes.ts";
+import { shardLookupProblem } from "./identifier.ts";
 import { decodeBase64Url, encodeBase64Url } from "./internal/base64url.ts";
 import type { ShardKey } from "./model.ts";
 
@@ -22,7 +23,8 @@ export function encodeShardCursor(key: ShardKey): string {
 
 /**
  * Decodes a cursor strictly: trimmed; canonical unpadded base64url only; valid UTF-8; split at the first `|`,
- * which must be neither first nor last; both parts non-blank.
+ * which must be neither first nor last; both parts non-blank lookup values (no U+0000, at most 4 KiB each:
+ * see `ShardIdentifierLimits`), so a tampered cursor never reaches a store.
  *
  * Errors: `shards.control.cursor.invalid` "Invalid cursor token." with metadata `cursor`.
  *
@@ -38,7 +40,13 @@ export function decodeShardCursor(token: string): Result<ShardKey> {
   if (text !== undefined && bar > 0 && bar < text.length - 1) {
     const namespace = text.slice(0, bar);
     const shardId = text.slice(bar + 1);
-    if (namespace.trim().length > 0 && shardId.trim().length > 0) return ok({ namespace, shardId });
+    if (
+      namespace.trim().length > 0 &&
+      shardId.trim().length > 0 &&
+      shardLookupProblem(namespace) === undefined &&
+      shardLookupProblem(shardId) === undefined
+    )
+      return ok({ namespace, shardId });
   }
   return err(
     PipeError.from("Invalid cursor token.", ShardErrorCodes.cursorInvalid, {

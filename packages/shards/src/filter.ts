@@ -1,3 +1,4 @@
+import { foldSearch } from "./internal/search-fold.ts";
 import type { ShardRecord, ShardStatus } from "./model.ts";
 import type { ShardQueryOptions } from "./repository.ts";
 
@@ -29,7 +30,9 @@ const clean = (value: string | null | undefined): string | undefined => {
  * When to use: pass to the service's `list`, `diff`, `watch`; `ShardFilter.all` matches everything.
  *
  * Details: each string is trimmed and a blank one means "no filter". `namespace` and `ownerNodeId` compare
- * ordinally (case-sensitive, like every identifier); `search` is a case-insensitive substring of the shard id;
+ * ordinally (case-sensitive, like every identifier); `search` is a case-insensitive substring of the shard id
+ * under one context-free full case folding (`ß` = `ss`, `Σ` = `σ` = `ς`, `İ` = `i̇`) with no wildcard
+ * characters (`%` and `_` match themselves);
  * `statuses` is a membership test (empty = any). Every store's `query` applies exactly these rules, so a
  * listing and a diff agree (the original's in-memory filter was case-insensitive and its SQL was not).
  *
@@ -51,13 +54,13 @@ export class ShardFilter {
   readonly ownerNodeId: string | undefined;
   readonly search: string | undefined;
   readonly statuses: readonly ShardStatus[];
-  readonly #searchLower: string | undefined;
+  readonly #searchFolded: string | undefined;
 
   private constructor(input: ShardFilterInput) {
     this.namespace = clean(input.namespace);
     this.ownerNodeId = clean(input.ownerNodeId);
     this.search = clean(input.search);
-    this.#searchLower = this.search?.toLowerCase();
+    this.#searchFolded = this.search === undefined ? undefined : foldSearch(this.search);
     this.statuses = Object.freeze([...new Set(input.statuses ?? [])]);
     Object.freeze(this);
   }
@@ -72,7 +75,7 @@ export class ShardFilter {
     if (this.namespace !== undefined && record.namespace !== this.namespace) return false;
     if (this.ownerNodeId !== undefined && record.ownerNodeId !== this.ownerNodeId) return false;
     if (this.statuses.length > 0 && !this.statuses.includes(record.status)) return false;
-    if (this.#searchLower !== undefined && !record.shardId.toLowerCase().includes(this.#searchLower))
+    if (this.#searchFolded !== undefined && !foldSearch(record.shardId).includes(this.#searchFolded))
       return false;
     return true;
   }

@@ -25,6 +25,13 @@ export type {
   ShardNodeDescriptor,
   ShardPlacement,
 } from "./hashing/types.ts";
+export {
+  ShardIdentifierLimits,
+  ShardIdentifierSchemas,
+  shardIdentifierProblem,
+  shardLookupProblem,
+  shardTextProblem,
+} from "./identifier.ts";
 export { ShardLimits } from "./limits.ts";
 export {
   type ShardChangeMetadata,

@@ -2,6 +2,7 @@ import { delay, TimeProvider } from "@pipe/channels";
 import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "./codes.ts";
 import { DiffRing } from "./internal/diff-ring.ts";
+import { keyTextError, queryTextError } from "./internal/lookup.ts";
 import { ChangeNotifier } from "./internal/notifier.ts";
 import { canceled, diffStream, guard, STREAM_PAGE } from "./internal/store-common.ts";
 import { ViewIndex } from "./internal/view-index.ts";
@@ -219,15 +220,23 @@ export class ShardReadView implements ShardRepository {
   }
 
   get(key: ShardKey, options?: ShardRepositoryCallOptions): Promise<Result<ShardRecord | null>> {
-    return guard("shards.view.get", options, () => ok(this.#index.get(key)));
+    return guard("shards.view.get", options, () => {
+      const invalid = keyTextError(key.namespace, key.shardId);
+      return invalid === undefined ? ok(this.#index.get(key)) : err(invalid);
+    });
   }
 
   list(namespace?: string, options?: ShardRepositoryCallOptions): Promise<Result<readonly ShardRecord[]>> {
-    return guard("shards.view.list", options, () => ok(this.#index.list(namespace)));
+    return guard("shards.view.list", options, () => {
+      const invalid = keyTextError(namespace);
+      return invalid === undefined ? ok(this.#index.list(namespace)) : err(invalid);
+    });
   }
 
   query(q: ShardQueryOptions, call?: ShardRepositoryCallOptions): Promise<Result<ShardQueryPage>> {
     return guard("shards.view.query", call, () => {
+      const invalid = queryTextError(q);
+      if (invalid !== undefined) return err(invalid);
       const position = this.#position;
       const page = this.#index.query(q);
       const last = page.items[page.items.length - 1];

@@ -11,8 +11,9 @@ import type {
 /**
  * A filtered, cursor-paged listing request to a store.
  *
- * Details: identifiers (`namespace`, `ownerNodeId`) match ordinally; `search` is a case-insensitive
- * (`String.prototype.toLowerCase`) substring of the shard id, with no wildcard characters; an empty `statuses`
+ * Details: identifiers (`namespace`, `ownerNodeId`) match ordinally; `search` is a case-insensitive substring
+ * of the shard id under one context-free full case folding (`ß` = `ss`, `Σ` = `σ` = `ς`; the same in every
+ * store), with no wildcard characters (`%`, `_` match themselves); an empty `statuses`
  * means any. Items are ordered by (namespace, shardId) in Unicode code-point order (PostgreSQL `"C"`
  * collation); `cursor` is exclusive.
  *
@@ -92,9 +93,10 @@ export interface ShardDiffReadOptions extends ShardRepositoryCallOptions {
  * `PostgresShardRepository`) and hand it to `ShardControlPlaneService`; all three pass one contract suite.
  *
  * Details:
- * - `upsert` is an optimistic create/update plus one history row, atomically. `expectedVersion` is compared
- *   with the current version (0 when absent): a mismatch, or losing a race to a concurrent writer, fails with
- *   `shards.control.version.conflict` and writes nothing (no lost update).
+ * - `upsert` is a create/update plus one history row, atomically. Without `expectedVersion` it is an
+ *   unconditional last-writer-wins write: concurrent writers of one shard are serialised and all succeed,
+ *   each with its own version and history row. With it, the version is compared with the current one (0 when
+ *   the shard does not exist): a mismatch fails with `shards.control.version.conflict` and writes nothing.
  * - Every mutation gets the next global position; positions become visible in order (a reader never sees
  *   position n+1 before n), so `readDiffs(after)` never skips a position that commits later.
  * - `streamDiffs(since)` is a finite replay of positions > `since`; `watch(since)` replays, then tails live

@@ -1,15 +1,17 @@
 import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
 import type { ShardFilterInput } from "./filter.ts";
+import { ShardIdentifierSchemas } from "./identifier.ts";
 import { decode } from "./internal/decode.ts";
 import { ringPointCount } from "./internal/ring-points.ts";
 import { ShardLimits } from "./limits.ts";
 import type { ShardMutationRequest } from "./model.ts";
 import type { ShardSimulationRequest } from "./service-types.ts";
 
-const nonBlank = Schema.makeFilter((s: string) => s.trim().length > 0, { expected: "a non-blank string" });
 const noBar = Schema.makeFilter((s: string) => !s.includes("|"), { expected: "a string without '|'" });
-const NonBlank = Schema.String.check(nonBlank);
+const Id = ShardIdentifierSchemas.identifier;
+const Lookup = ShardIdentifierSchemas.lookup;
+const Text = ShardIdentifierSchemas.text;
 const Opt = <S extends Schema.Top>(s: S) => Schema.optional(Schema.NullOr(s));
 const Status = Schema.Literals(["active", "draining", "paused", "disabled"]);
 
@@ -22,7 +24,8 @@ const Weight = Schema.Finite.check(
 
 /**
  * Effect schema of a simulation request body: types and bounds (at most `ShardLimits.maxNodes` (10,000) nodes,
- * each weight a finite number from 0 to `ShardLimits.maxNodeWeight` (1,000)); the service then checks blank
+ * each weight a finite number from 0 to `ShardLimits.maxNodeWeight` (1,000)), and the lookup/text grammar for
+ * strings (well-formed Unicode without U+0000, see `ShardIdentifierLimits`); the service then checks blank
  * namespace, missing nodes and blank node ids in the original's order, with the original's codes.
  *
  * @example
@@ -34,16 +37,16 @@ const Weight = Schema.Finite.check(
  */
 export const ShardSimulationRequestSchema: Schema.Codec<ShardSimulationRequest, ShardSimulationRequest> =
   Schema.Struct({
-    namespace: Opt(Schema.String),
-    strategyId: Opt(Schema.String),
+    namespace: Opt(Lookup),
+    strategyId: Opt(Lookup),
     nodes: Opt(
       Schema.Array(
         Schema.NullOr(
           Schema.Struct({
-            nodeId: Opt(Schema.String),
+            nodeId: Opt(Lookup),
             weight: Opt(Weight),
-            region: Opt(Schema.String),
-            zone: Opt(Schema.String),
+            region: Opt(Text),
+            zone: Opt(Text),
           }),
         ),
       ).check(
@@ -53,8 +56,10 @@ export const ShardSimulationRequestSchema: Schema.Codec<ShardSimulationRequest, 
   }) as unknown as Schema.Codec<ShardSimulationRequest, ShardSimulationRequest>;
 
 /**
- * Effect schema of a mutation: non-blank identifiers (a namespace may not contain `|`, the cursor
- * separator), a finite capacity, a status name, an integer `expectedVersion` ≥ 0, and the governance envelope.
+ * Effect schema of a mutation: identifiers in the grammar of `ShardIdentifierLimits` (1-512 UTF-8 bytes,
+ * well-formed, no control characters, no surrounding white space; a namespace may not contain `|`, the cursor
+ * separator), free text without U+0000 or lone surrogates, a finite capacity, a status name, an integer
+ * `expectedVersion` ≥ 0, and the governance envelope.
  *
  * @example
  * ```ts
@@ -65,28 +70,29 @@ export const ShardSimulationRequestSchema: Schema.Codec<ShardSimulationRequest, 
  */
 export const ShardMutationRequestSchema: Schema.Codec<ShardMutationRequest, ShardMutationRequest> =
   Schema.Struct({
-    namespace: Schema.String.check(nonBlank, noBar),
-    shardId: NonBlank,
-    strategyId: NonBlank,
-    ownerNodeId: NonBlank,
-    leaderId: Opt(Schema.String),
+    namespace: Id.check(noBar),
+    shardId: Id,
+    strategyId: Id,
+    ownerNodeId: Id,
+    leaderId: Opt(Id),
     capacityHint: Schema.optional(Schema.Finite),
     status: Schema.optional(Status),
-    changeTicket: Opt(Schema.String),
+    changeTicket: Opt(Text),
     expectedVersion: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
     changeMetadata: Schema.optional(
       Schema.Struct({
-        actor: Schema.String,
-        reason: Schema.String,
-        changeTicket: Schema.optional(Schema.String),
+        actor: Text,
+        reason: Text,
+        changeTicket: Schema.optional(Text),
         ownershipDeltaPercent: Schema.optional(Schema.Finite),
-        metadata: Schema.optional(Schema.String),
+        metadata: Schema.optional(Text),
       }),
     ),
   }) as unknown as Schema.Codec<ShardMutationRequest, ShardMutationRequest>;
 
 /**
- * Effect schema of a filter (strings and status names).
+ * Effect schema of a filter: lookup values (well-formed Unicode without U+0000, at most 4 KiB; lenient so rows
+ * stored before the identifier grammar stay reachable) and status names.
  *
  * @example
  * ```ts
@@ -96,9 +102,9 @@ export const ShardMutationRequestSchema: Schema.Codec<ShardMutationRequest, Shar
  * ```
  */
 export const ShardFilterInputSchema: Schema.Codec<ShardFilterInput, ShardFilterInput> = Schema.Struct({
-  namespace: Opt(Schema.String),
-  ownerNodeId: Opt(Schema.String),
-  search: Opt(Schema.String),
+  namespace: Opt(Lookup),
+  ownerNodeId: Opt(Lookup),
+  search: Opt(Lookup),
   statuses: Opt(Schema.Array(Status)),
 }) as unknown as Schema.Codec<ShardFilterInput, ShardFilterInput>;
 

@@ -6,6 +6,7 @@ import { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
 import type { ShardFilter } from "./filter.ts";
 import { ShardHashStrategyRegistry } from "./hashing/registry.ts";
 import { applyPlan } from "./internal/apply.ts";
+import { filterError } from "./internal/lookup.ts";
 import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
 import { simulate } from "./internal/simulate.ts";
 import { watchStream } from "./internal/watch.ts";
@@ -146,15 +147,18 @@ export class ShardControlPlaneService {
   /**
    * One page of shards matching `filter`, ordered by (namespace, shardId).
    *
-   * Errors: `shards.control.filter.required`, `shards.control.cursor.invalid`, `error.validation` (page size not
-   * an integer from 1 to 500, path `$.pageSize`; null/undefined means 100), `shards.control.view.behind`
-   * (`minPosition` not reached in time), the store's failures after retries, `error.canceled`.
+   * Errors: `shards.control.filter.required`, `error.validation` (a filter value outside the lookup grammar of
+   * `ShardIdentifierLimits`; page size not an integer from 1 to 500, path `$.pageSize`; null/undefined means
+   * 100), `shards.control.cursor.invalid`, `shards.control.view.behind` (`minPosition` not reached in time), the
+   * store's failures after retries, `error.canceled`.
    */
   async list(
     filter: ShardFilter | null | undefined,
     options: ShardListOptions = {},
   ): Promise<Result<ShardListPage>> {
     if (filter == null) return err(serviceErrors.filterRequired());
+    const invalid = filterError(filter);
+    if (invalid !== undefined) return err(invalid);
     let cursor: ReturnType<typeof decodeShardCursor> | undefined;
     if (options.cursor != null && options.cursor.trim().length > 0) {
       cursor = decodeShardCursor(options.cursor);
@@ -184,7 +188,8 @@ export class ShardControlPlaneService {
   /**
    * The diffs with `from` ≤ position ≤ `to` (both inclusive, each optional) whose `current` matches `filter`.
    *
-   * Errors: `shards.control.filter.required`, `error.validation` (bounds not integers from 0 to 2^53 − 1),
+   * Errors: `shards.control.filter.required`, `error.validation` (filter values as in `list`, bounds not integers
+   * from 0 to 2^53 − 1),
    * `shards.control.stream.failure` (stage `shards.diff`), `error.canceled` "Shard diff canceled.".
    */
   async diff(
@@ -194,6 +199,8 @@ export class ShardControlPlaneService {
     options: ShardCallOptions = {},
   ): Promise<Result<ShardDiffPage>> {
     if (filter == null) return err(serviceErrors.filterRequired());
+    const invalid = filterError(filter);
+    if (invalid !== undefined) return err(invalid);
     if (from != null && (!Number.isSafeInteger(from) || from < 0))
       return err(serviceErrors.validation("fromPosition must be an integer from 0 to 2^53 - 1.", "$.from"));
     if (to != null && (!Number.isSafeInteger(to) || to < 0))
@@ -285,7 +292,9 @@ export class ShardControlPlaneService {
 
   /**
    * Creates or updates one shard with governance metadata (decoded at the boundary: `error.validation` with
-   * paths; blank actor/reason use the original's messages). Conflicts: `shards.control.version.conflict`.
+   * paths; ids must follow the identifier grammar of `ShardIdentifierLimits`; blank actor/reason use the
+   * original's messages). Without `expectedVersion` it is an unconditional last-writer-wins write (concurrent
+   * ones are serialised and all succeed); with it, a mismatch is `shards.control.version.conflict`.
    */
   async upsert(
     mutation: ShardMutationRequest,
@@ -300,6 +309,10 @@ export class ShardControlPlaneService {
    * Persists a simulation's changes in plan order, each with `expectedVersion` = the version it was simulated
    * against and one change ticket. The first failure (e.g. `shards.control.version.conflict`) rolls back the
    * changes already applied (newest first) and is returned with metadata `applied` / `rolledBack`.
+   *
+   * Errors (before anything is written): `shards.control.plan.invalid` for a malformed plan or a change whose
+   * namespace is not the plan's; `error.validation` when a change's keys are not lookup values or the strategy,
+   * a proposed owner or the governance text break the identifier grammar (`ShardIdentifierLimits`).
    */
   apply(request: ShardApplyRequest, options: ShardCallOptions = {}): Promise<Result<ShardApplyResult>> {
     return applyPlan(

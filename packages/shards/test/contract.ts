@@ -229,10 +229,10 @@ export function repositoryContract(target: ContractTarget): void {
         Array.from({ length: 6 }, (_, i) => repo.upsert(m("fresh", `c${i}`, { expectedVersion: 0 }))),
       );
       expect(creates.filter((r) => r.isOk)).toHaveLength(1);
+      // Without expectedVersion an upsert is last-writer-wins: every one succeeds, serialised.
       const blind = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.upsert(m("blind", `b${i}`))));
       const wins = blind.filter((r) => r.isOk).length;
-      for (const r of blind.filter((x) => x.isErr))
-        expect(r.error?.code).toBe(ShardErrorCodes.versionConflict);
+      expect(wins).toBe(10);
       const record = (await repo.get({ namespace: "mesh.control", shardId: "blind" })).unwrap()!;
       expect(record.version).toBe(wins);
       const history = (await repo.readDiffs(0, { limit: 1000 }))
@@ -240,6 +240,23 @@ export function repositoryContract(target: ContractTarget): void {
         .filter((d) => d.current.shardId === "blind");
       expect(history.map((d) => d.current.version)).toEqual(Array.from({ length: wins }, (_, i) => i + 1));
     });
+
+    it("400 concurrent upserts without expectedVersion all succeed, serialised, each in history", async () => {
+      const writes = await Promise.all(
+        Array.from({ length: 400 }, (_, i) => repo.upsert(m("lww", `owner-${i}`))),
+      );
+      expect(writes.filter((r) => r.isErr).map((r) => r.error?.code)).toEqual([]);
+      expect(writes.filter((r) => r.unwrap().created)).toHaveLength(1);
+      expect(new Set(writes.map((r) => r.unwrap().record.version)).size).toBe(400);
+      const record = (await repo.get({ namespace: "mesh.control", shardId: "lww" })).unwrap()!;
+      expect(record.version).toBe(400);
+      const history = (await repo.readDiffs(0, { limit: 1000 })).unwrap();
+      expect(history.map((d) => d.current.version)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+      expect(history.map((d) => d.current.ownerNodeId).sort()).toEqual(
+        Array.from({ length: 400 }, (_, i) => `owner-${i}`).sort(),
+      );
+      expect(history[399]!.current).toEqual(record);
+    }, 60_000);
 
     it("watch replays, then tails live changes; resume tokens are exclusive; abort ends with error.canceled", async () => {
       await repo.upsert(m("w1", "a"));

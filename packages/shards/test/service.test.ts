@@ -245,6 +245,61 @@ describe("upsert and apply", () => {
   });
 });
 
+describe("issue 14 smaller items", () => {
+  it("apply rejects a change outside the plan's namespace before writing anything", async () => {
+    const repo = new InMemoryShardRepository();
+    await seed(repo, "ns", 10, ["a"]);
+    await seed(repo, "other", 10, ["a"]);
+    const service = new ShardControlPlaneService({ repository: repo, workers: 2 });
+    const sim = (
+      await service.simulate({ namespace: "ns", nodes: [{ nodeId: "a" }, { nodeId: "b" }] })
+    ).unwrap();
+    expect(sim.changes.length).toBeGreaterThan(1);
+    const stray = { ...sim.changes[1]!, namespace: "other" };
+    const head = (await repo.highestPosition()).unwrap();
+    const r = await service.apply({
+      simulation: { ...sim, changes: [sim.changes[0]!, stray] },
+      actor: "ops",
+      reason: "r",
+      changeTicket: "CHG-9",
+    });
+    expect(r.error?.code).toBe(ShardErrorCodes.planInvalid);
+    expect(r.error?.metadata.issues).toEqual([
+      expect.objectContaining({ path: "$.simulation.changes[1].namespace" }),
+    ]);
+    expect((await repo.highestPosition()).unwrap()).toBe(head);
+    const badOwner = await service.apply({
+      simulation: { ...sim, changes: [{ ...sim.changes[0]!, proposedOwner: "b\u0000" }] },
+      actor: "ops",
+      reason: "r",
+      changeTicket: "CHG-9",
+    });
+    expect(badOwner.error?.code).toBe("error.validation");
+    expect((await repo.highestPosition()).unwrap()).toBe(head);
+  });
+
+  it("a store stream that throws gives shards.control.stream.failure from watch and collectWatch", async () => {
+    const flaky = new FlakyRepository();
+    await seed(flaky.inner, "ns", 2, ["a"]);
+    const throwing = (): AsyncIterable<never> => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () => Promise.reject(new Error("socket hang up")),
+      }),
+    });
+    flaky.streamDiffs = throwing;
+    flaky.watch = throwing;
+    const service = new ShardControlPlaneService({ repository: flaky });
+    const collected = await service.collectWatch(0, all);
+    expect(collected.error?.code).toBe(ShardErrorCodes.streamFailure);
+    expect(collected.error?.metadata.stage).toBe("shards.watch");
+    expect(collected.error?.message).not.toMatch(/socket/);
+    const items = [];
+    for await (const r of service.watch(0, all)) items.push(r);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.error?.code).toBe(ShardErrorCodes.streamFailure);
+  });
+});
+
 describe("simulate", () => {
   const nodes = [{ nodeId: "node-a" }, { nodeId: "node-b" }, { nodeId: "node-c" }];
 

@@ -11,6 +11,7 @@ import {
 } from "./auth.ts";
 import { ShardHttpErrorCodes } from "./codes.ts";
 import { readJsonBody } from "./internal/body.ts";
+import { causeText } from "./internal/cause.ts";
 import { HttpMetrics } from "./internal/metrics.ts";
 import { decodeDiffQuery, decodeListQuery, decodeWatchQuery } from "./internal/query.ts";
 import { type SseWatch, sseWatch } from "./internal/sse.ts";
@@ -114,7 +115,7 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
         code,
         status: mapping.status,
       });
-    if (mapping.status >= 500)
+    if (mapping.status >= 500 || code === ShardErrorCodes.repositoryRejected)
       log?.({
         level: "error",
         event: "error",
@@ -122,6 +123,7 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
         path: c.req.path,
         code,
         message: error.message,
+        cause: causeText(error),
         status: mapping.status,
       });
     return shardProblemResponse(error, c.req.path, headers);

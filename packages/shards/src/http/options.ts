@@ -23,6 +23,8 @@ export interface ShardHttpLogEntry {
   readonly status?: number | undefined;
   readonly code?: string | undefined;
   readonly message?: string | undefined;
+  /** For `error` events: the innermost cause's text (driver or exception text; never sent to the client). */
+  readonly cause?: string | undefined;
   /** The token's configured `name`, never the token. */
   readonly principal?: string | undefined;
   readonly durationMs?: number | undefined;

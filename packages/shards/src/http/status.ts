@@ -15,7 +15,7 @@ const h = ShardHttpErrorCodes;
  * Details: the original's table (§4.2) plus decisions for the codes it left unmapped: `canceled` 499,
  * `validation` 400, `namespace.missing` 404, conflicts 409 (`version.conflict`, `assignment.missing`: the plan
  * refers to a shard that no longer exists), `simulation.request_required` 400, `no_eligible_nodes` 422 (a
- * well-formed node set with no usable node), store faults 503 (transient; the service already retried),
+ * well-formed node set with no usable node), `repository.rejected` 422 (the store refused a value), store faults 503 (transient; the service already retried),
  * `error.timeout` 504. `assignment.failed` (a reconcile hook said no) and `error.exception` (a bug) are
  * explicitly 500.
  *
@@ -38,6 +38,7 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [s.nodeIdInvalid]: 400,
   [s.repositoryFailure]: 503,
   [s.repositoryLocked]: 503,
+  [s.repositoryRejected]: 422,
   [s.streamFailure]: 503,
   [s.simulationRequestRequired]: 400,
   [s.assignmentMissing]: 409,

@@ -1,5 +1,6 @@
-import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
+import { shardIdentifierProblem, shardLookupProblem, shardTextProblem } from "../identifier.ts";
 import type { ShardKey, ShardMutationRequest, ShardMutationResult, ShardRecord } from "../model.ts";
 import type { ShardApplyRequest, ShardApplyResult } from "../service-types.ts";
 import { isBlank } from "./hash-common.ts";
@@ -30,6 +31,8 @@ export async function applyPlan(
   if (isBlank(request.changeTicket))
     return err(serviceErrors.validation("A change ticket must be provided.", "$.changeTicket"));
   const sim = request.simulation;
+  const planProblem = checkPlan(request);
+  if (planProblem !== undefined) return err(planProblem);
   const metadata =
     request.metadata ?? JSON.stringify({ planGeneratedAt: sim.generatedAt, strategyId: sim.strategyId });
   const total = sim.changes.length;
@@ -112,4 +115,45 @@ export async function applyPlan(
     if (undone.isOk) rolledBack++;
   }
   return err(failure.withMetadata({ applied: applied.length, rolledBack }));
+}
+
+/**
+ * Checks a plan before anything is written: every change belongs to the plan's namespace
+ * (`shards.control.plan.invalid`), its keys are lookup values, and what it writes (strategy, proposed owner)
+ * are identifiers, the governance fields text (`error.validation`). */
+function checkPlan(request: ShardApplyRequest): PipeError | undefined {
+  const sim = request.simulation;
+  for (let i = 0; i < sim.changes.length; i++) {
+    const change = sim.changes[i]!;
+    if (change.namespace !== sim.namespace) {
+      const path = `$.simulation.changes[${i}].namespace`;
+      const message = `Change ${i} is in namespace '${String(change.namespace)}', not the plan's '${String(sim.namespace)}'.`;
+      return PipeError.from(message, ShardErrorCodes.planInvalid, {
+        metadata: { issues: [{ path, message }], namespace: sim.namespace },
+      });
+    }
+  }
+  const issues: { path: string; message: string }[] = [];
+  const add = (path: string, value: unknown, check: (text: string) => string | undefined): void => {
+    if (typeof value !== "string") return;
+    const problem = check(value);
+    if (problem !== undefined) issues.push({ path, message: problem });
+  };
+  add("$.simulation.strategyId", sim.strategyId, shardIdentifierProblem);
+  add("$.actor", request.actor, shardTextProblem);
+  add("$.reason", request.reason, shardTextProblem);
+  add("$.changeTicket", request.changeTicket, shardTextProblem);
+  add("$.metadata", request.metadata, shardTextProblem);
+  for (let i = 0; i < sim.changes.length && issues.length < 20; i++) {
+    const change = sim.changes[i]!;
+    add(`$.simulation.changes[${i}].namespace`, change.namespace, shardLookupProblem);
+    add(`$.simulation.changes[${i}].shardId`, change.shardId, shardLookupProblem);
+    add(`$.simulation.changes[${i}].proposedOwner`, change.proposedOwner, shardIdentifierProblem);
+  }
+  if (issues.length === 0) return undefined;
+  return PipeError.from(
+    `Invalid apply request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+    ErrorCodes.validation,
+    { metadata: { issues } },
+  );
 }

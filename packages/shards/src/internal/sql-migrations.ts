@@ -1,15 +1,52 @@
+import { foldSearch } from "./search-fold.ts";
 import type { SqlExecutor } from "./sql-executor.ts";
 
-/** One versioned migration: an ordered list of statements. @internal */
+/** One versioned migration: an ordered list of statements, then an optional step computed in JS. @internal */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: (schema: string) => readonly string[];
+  readonly run?: (tx: SqlExecutor, schema: string) => Promise<void>;
+}
+
+const REFOLD_BATCH = 1000;
+
+/**
+ * Recomputes `search_key` with `foldSearch` (the key used to be `toLowerCase`, which is context-sensitive for
+ * a final sigma and leaves `ß` apart from `ss`), in key order, one batch of rows per statement pair; only rows
+ * whose key changes are written.
+ */
+async function refoldSearchKeys(tx: SqlExecutor, s: string): Promise<void> {
+  let after: [string, string] | undefined;
+  for (;;) {
+    const rows = await tx.query<{ namespace: string; shard_id: string; search_key: string }>(
+      `SELECT namespace, shard_id, search_key FROM ${s}.shard_records
+       ${after === undefined ? "" : "WHERE (namespace, shard_id) > ($2, $3)"}
+       ORDER BY namespace, shard_id LIMIT $1`,
+      after === undefined ? [REFOLD_BATCH] : [REFOLD_BATCH, ...after],
+    );
+    const changed = rows.filter((r) => foldSearch(r.shard_id) !== r.search_key);
+    if (changed.length > 0)
+      await tx.query(
+        `UPDATE ${s}.shard_records r SET search_key = u.key
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(namespace, shard_id, key)
+         WHERE r.namespace = u.namespace AND r.shard_id = u.shard_id`,
+        [
+          changed.map((r) => r.namespace),
+          changed.map((r) => r.shard_id),
+          changed.map((r) => foldSearch(r.shard_id)),
+        ],
+      );
+    if (rows.length < REFOLD_BATCH) return;
+    const last = rows[rows.length - 1]!;
+    after = [last.namespace, last.shard_id];
+  }
 }
 
 /**
  * The schema of both SQL stores. Identifiers use `COLLATE "C"` (code-point order, the in-memory store's
- * order); `search_key` is the JS-lowercased shard id (so search is case-insensitive identically everywhere);
+ * order); `search_key` is `foldSearch(shard_id)`, computed in JS (so search is case-insensitive identically
+ * everywhere; migration 3 recomputes keys written by the earlier `toLowerCase` rule);
  * history rows carry the full post-mutation snapshot and (migration 2) the snapshot it replaced (exact diffs,
  * no self-join); `shard_log` is the position counter whose
  * row lock makes positions commit in order. @internal
@@ -86,6 +123,13 @@ export const migrations: readonly Migration[] = [
           AND h.previous_version IS NULL`,
     ],
   },
+  {
+    // Search folds case per code point, the same in every store (see search-fold.ts).
+    version: 3,
+    name: "shards-search-key-fold",
+    statements: () => [],
+    run: refoldSearchKeys,
+  },
 ];
 
 /** Advisory-lock key shared by every instance migrating the same database ("pipe/shards"). */
@@ -108,6 +152,7 @@ export async function migrate(db: SqlExecutor, schema: string): Promise<readonly
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       for (const statement of migration.statements(schema)) await tx.query(statement);
+      await migration.run?.(tx, schema);
       await tx.query(`INSERT INTO ${schema}.shard_migrations (version, name) VALUES ($1, $2)`, [
         migration.version,
         migration.name,

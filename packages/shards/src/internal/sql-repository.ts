@@ -15,7 +15,9 @@ import type {
   ShardRepositoryCallOptions,
 } from "../repository.ts";
 import { shardStatusValue } from "../status.ts";
+import { keyTextError, mutationTextError, queryTextError } from "./lookup.ts";
 import { ChangeNotifier } from "./notifier.ts";
+import { foldSearch } from "./search-fold.ts";
 import type { SqlExecutor } from "./sql-executor.ts";
 import {
   DIFF_TUPLE,
@@ -55,14 +57,17 @@ export class SqlShardRepository implements ShardRepository {
   }
 
   get(k: ShardKey, options?: ShardRepositoryCallOptions): Promise<Result<ShardRecord | null>> {
-    return guard("shards.repository.get", options, () => this.#read(this.#db, k));
+    return guard("shards.repository.get", options, () => {
+      const invalid = keyTextError(k.namespace, k.shardId);
+      return invalid === undefined ? this.#read(this.#db, k) : err(invalid);
+    });
   }
 
-  /** Reads one record through `db` (the pool or a transaction). */
-  async #read(db: SqlExecutor, k: ShardKey): Promise<Result<ShardRecord | null>> {
+  /** Reads one record through `db` (the pool or a transaction); `lock` takes its row lock (FOR UPDATE). */
+  async #read(db: SqlExecutor, k: ShardKey, lock = false): Promise<Result<ShardRecord | null>> {
     const rows = await db.query<{ page: string }>(
       recordPage(
-        `SELECT * FROM ${this.#s}.shard_records WHERE namespace = $1 AND shard_id = $2`,
+        `SELECT * FROM ${this.#s}.shard_records WHERE namespace = $1 AND shard_id = $2${lock ? " FOR UPDATE" : ""}`,
         "r.shard_id",
       ),
       [k.namespace, k.shardId],
@@ -72,6 +77,8 @@ export class SqlShardRepository implements ShardRepository {
 
   list(namespace?: string, options?: ShardRepositoryCallOptions): Promise<Result<readonly ShardRecord[]>> {
     return guard("shards.repository.list", options, async () => {
+      const invalid = keyTextError(namespace);
+      if (invalid !== undefined) return err(invalid);
       const where = namespace === undefined ? "" : " WHERE namespace = $1";
       const rows = await this.#db.query<{ page: string }>(
         recordPage(`SELECT * FROM ${this.#s}.shard_records${where}`, "r.namespace, r.shard_id"),
@@ -83,6 +90,8 @@ export class SqlShardRepository implements ShardRepository {
 
   query(q: ShardQueryOptions, call?: ShardRepositoryCallOptions): Promise<Result<ShardQueryPage>> {
     return guard("shards.repository.query", call, async () => {
+      const invalid = queryTextError(q);
+      if (invalid !== undefined) return err(invalid);
       const { text, params } = buildQuery(this.#s, q);
       const rows = await this.#db.query<{ page: string; head: number }>(text, params);
       const decoded = decodePage(rows[0]?.page, decodeRecordRow);
@@ -103,41 +112,43 @@ export class SqlShardRepository implements ShardRepository {
     options?: ShardRepositoryCallOptions,
   ): Promise<Result<ShardMutationResult>> {
     return guard("shards.repository.upsert", options, async () => {
+      const invalid = mutationTextError(mutation);
+      if (invalid !== undefined) return err(invalid);
       const s = this.#s;
       const outcome = await this.#db.transaction(async (tx): Promise<Result<ShardMutationResult>> => {
-        const read = await this.#read(tx, mutation);
+        // The row lock serialises writers of one shard: each reads the version the one before it committed,
+        // so an unconditional upsert (no expectedVersion) never loses a race, and every write is in history.
+        let read = await this.#read(tx, mutation, true);
         if (read.isErr) return err(read.error);
-        const existing = read.value;
-        const prepared = prepareMutation(mutation, existing, this.#time.now());
+        let inserted = false;
+        const prepare = (existing: ShardRecord | null) =>
+          prepareMutation(mutation, existing, this.#time.now());
+        let prepared = prepare(read.value);
         if (prepared.isErr) return err(prepared.error);
+        if (prepared.value.created) {
+          inserted = await insertRecord(tx, s, recordValues(prepared.value.record));
+          if (!inserted) {
+            // A concurrent creator committed first (ON CONFLICT waited for it). A create-only write
+            // (expectedVersion 0) conflicts; any other now updates the row it created, under its lock.
+            if (mutation.expectedVersion !== undefined) return err(concurrentWrite(mutation, true));
+            read = await this.#read(tx, mutation, true);
+            if (read.isErr) return err(read.error);
+            prepared = prepare(read.value);
+            if (prepared.isErr) return err(prepared.error);
+          }
+        }
+        const existing = read.value;
         const { record: r, history: h, created } = prepared.value;
-        const values = [
-          r.namespace,
-          r.shardId,
-          r.strategyId,
-          r.ownerNodeId,
-          r.leaderId,
-          r.capacityHint,
-          shardStatusValue(r.status),
-          r.version,
-          r.checksum,
-          r.updatedAt,
-          r.changeTicket,
-          r.shardId.toLowerCase(),
-        ];
-        const written = created
-          ? await tx.query(
-              `INSERT INTO ${s}.shard_records (namespace, shard_id, strategy_id, owner_node_id, leader_id, capacity_hint, status, version, checksum, updated_at, change_ticket, search_key)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
-              values,
-            )
-          : await tx.query(
-              `UPDATE ${s}.shard_records SET strategy_id = $3, owner_node_id = $4, leader_id = $5, capacity_hint = $6, status = $7,
-                 version = $8, checksum = $9, updated_at = $10, change_ticket = $11, search_key = $12
-               WHERE namespace = $1 AND shard_id = $2 AND version = $13 RETURNING 1 AS ok`,
-              [...values, existing!.version],
-            );
-        if (written.length === 0) return err(concurrentWrite(mutation, created));
+        if (!created) {
+          const written = await tx.query(
+            `UPDATE ${s}.shard_records SET strategy_id = $3, owner_node_id = $4, leader_id = $5, capacity_hint = $6, status = $7,
+               version = $8, checksum = $9, updated_at = $10, change_ticket = $11, search_key = $12
+             WHERE namespace = $1 AND shard_id = $2 AND version = $13 RETURNING 1 AS ok`,
+            [...recordValues(r), existing!.version],
+          );
+          // Defensive: the row is locked, so its version cannot have moved.
+          if (written.length === 0) return err(concurrentWrite(mutation, false));
+        }
         const pos = await tx.query<{ position: number }>(
           `UPDATE ${s}.shard_log SET position = position + 1 RETURNING position::float8 AS position`,
         );
@@ -239,6 +250,34 @@ export class SqlShardRepository implements ShardRepository {
   ): Promise<Result<readonly ShardRecordDiff[]>> => this.readDiffs(after, { limit: STREAM_PAGE, signal });
 }
 
+/** The parameters $1..$12 of a record row. */
+function recordValues(r: ShardRecord): unknown[] {
+  return [
+    r.namespace,
+    r.shardId,
+    r.strategyId,
+    r.ownerNodeId,
+    r.leaderId,
+    r.capacityHint,
+    shardStatusValue(r.status),
+    r.version,
+    r.checksum,
+    r.updatedAt,
+    r.changeTicket,
+    foldSearch(r.shardId),
+  ];
+}
+
+/** Inserts a new record; false when the key exists (a concurrent creator committed first). */
+async function insertRecord(tx: SqlExecutor, s: string, values: unknown[]): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO ${s}.shard_records (namespace, shard_id, strategy_id, owner_node_id, leader_id, capacity_hint, status, version, checksum, updated_at, change_ticket, search_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
+    values,
+  );
+  return rows.length > 0;
+}
+
 /** Builds the listing statement: only the predicates in use (so indexes apply), one extra row for "more". */
 function buildQuery(s: string, q: ShardQueryOptions): { text: string; params: unknown[] } {
   const where: string[] = [];
@@ -249,7 +288,7 @@ function buildQuery(s: string, q: ShardQueryOptions): { text: string; params: un
   };
   if (q.namespace !== undefined) where.push(`namespace = ${bind(q.namespace)}`);
   if (q.ownerNodeId !== undefined) where.push(`owner_node_id = ${bind(q.ownerNodeId)}`);
-  if (q.search !== undefined) where.push(`strpos(search_key, ${bind(q.search.toLowerCase())}) > 0`);
+  if (q.search !== undefined) where.push(`strpos(search_key, ${bind(foldSearch(q.search))}) > 0`);
   if (q.statuses !== undefined && q.statuses.length > 0) {
     where.push(`status IN (${[...new Set(q.statuses)].map(shardStatusValue).join(", ")})`);
   }

@@ -20,13 +20,47 @@ export function canceled(
   return PipeError.canceled(message, signal?.reason);
 }
 
-/** A store fault as a retryable failure. @internal */
+/**
+ * SQLSTATE classes whose errors depend on the data, not on the moment: 22 data exception (e.g. U+0000 in
+ * text), 23 integrity constraint violation, 54 program limit exceeded (e.g. an index entry over the B-tree
+ * limit). Retrying cannot help, so they are `repository.rejected`, not `repository.failure`.
+ */
+const PERMANENT_SQLSTATE = /^(22|23|54)[0-9A-Z]{3}$/;
+
+const sqlStateOf = (cause: unknown): string | undefined => {
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/**
+ * A store fault as a failure: `shards.control.repository.rejected` (not retried) when the store refused the
+ * data itself (see `PERMANENT_SQLSTATE`), else the retryable `shards.control.repository.failure`.
+ *
+ * The message is generic and the driver's text stays in `cause` (which problem bodies never carry), so a
+ * client never sees SQL or driver internals; metadata has the `stage` and, for SQL errors, the `sqlState`.
+ * Opening a store is the exception: its message keeps the cause's text, because it goes to the operator
+ * starting the process, not to a client. @internal
+ */
 export function repositoryFailure(cause: unknown, stage: string): PipeError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return PipeError.from(message || "Shard repository failure.", ShardErrorCodes.repositoryFailure, {
-    cause,
-    metadata: { stage },
-  });
+  const sqlState = sqlStateOf(cause);
+  const metadata = sqlState === undefined ? { stage } : { stage, sqlState };
+  if (stage === "shards.repository.open") {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    return PipeError.from(`The shard store could not be opened: ${text}`, ShardErrorCodes.repositoryFailure, {
+      cause,
+      metadata,
+    });
+  }
+  if (sqlState !== undefined && PERMANENT_SQLSTATE.test(sqlState))
+    return PipeError.from(
+      "The shard store rejected the request's data.",
+      ShardErrorCodes.repositoryRejected,
+      {
+        cause,
+        metadata,
+      },
+    );
+  return PipeError.from("The shard store failed.", ShardErrorCodes.repositoryFailure, { cause, metadata });
 }
 
 /** The original's concurrency message for an expected-version mismatch. @internal */

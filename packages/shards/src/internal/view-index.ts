@@ -1,6 +1,7 @@
 import type { ShardKey, ShardRecord } from "../model.ts";
 import type { ShardQueryOptions } from "../repository.ts";
 import { compareCodePoints } from "./ordinal.ts";
+import { foldSearch } from "./search-fold.ts";
 import { SortedChunks } from "./sorted-chunks.ts";
 
 /** A record with its case-folded search key, computed once when the record enters the index. */
@@ -59,7 +60,7 @@ export class ViewIndex {
       strategyId: this.#intern(record.strategyId),
       ownerNodeId: this.#intern(record.ownerNodeId),
     };
-    const entry: Entry = { record: shared, search: record.shardId.toLowerCase() };
+    const entry: Entry = { record: shared, search: foldSearch(record.shardId) };
     ns.byId.set(record.shardId, entry);
     if (existing === undefined) this.#size++;
     ns.ordered.set(entry);
@@ -104,7 +105,7 @@ export class ViewIndex {
   query(q: ShardQueryOptions): ViewPage {
     const items: ShardRecord[] = [];
     const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
-    const search = q.search?.toLowerCase();
+    const search = q.search === undefined ? undefined : foldSearch(q.search);
     const pageSize = q.pageSize;
     let more = false;
     const visit = (e: Entry): boolean => {

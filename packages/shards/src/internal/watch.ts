@@ -1,10 +1,11 @@
 import type { TimeProvider } from "@pipe/channels";
 import type { ResultExecutionPolicy } from "@pipe/pipeline";
-import { err, ok, type Result } from "@pipe/result";
+import { err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
 import type { ShardFilter } from "../filter.ts";
 import type { ShardRecordDiff } from "../model.ts";
 import type { ShardRepository } from "../repository.ts";
+import { filterError } from "./lookup.ts";
 import { isCanceled, serviceErrors } from "./service-errors.ts";
 import { sleep } from "./sleep.ts";
 
@@ -27,6 +28,11 @@ export async function* watchStream(
     yield err(serviceErrors.filterRequired());
     return;
   }
+  const invalid = filterError(filter);
+  if (invalid !== undefined) {
+    yield err(invalid);
+    return;
+  }
   if (resumeToken != null && !Number.isSafeInteger(resumeToken)) {
     yield err(serviceErrors.validation("resumeToken must be an integer.", "$.resumeToken"));
     return;
@@ -35,7 +41,12 @@ export async function* watchStream(
   let failures = 0;
   let upTo: number | undefined;
   if (!tail) {
-    const head = await repository.highestPosition({ signal });
+    let head: Result<number>;
+    try {
+      head = await repository.highestPosition({ signal });
+    } catch (e) {
+      head = err(thrown(e));
+    }
     if (head.isErr) {
       yield err(
         isCanceled(head.error)
@@ -49,16 +60,32 @@ export async function* watchStream(
   for (;;) {
     const source = tail ? repository.watch(last, { signal }) : repository.streamDiffs(last, { signal });
     let failed: Result<ShardRecordDiff> | undefined;
-    for await (const item of source) {
-      if (item.isErr) {
-        failed = item;
-        break;
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let step: IteratorResult<Result<ShardRecordDiff>>;
+        try {
+          step = await iterator.next();
+        } catch (e) {
+          // A store whose stream throws broke its contract (failed Results, never throws): report it as a
+          // stream failure, not retried.
+          yield err(serviceErrors.streamFailure(thrown(e), STAGE));
+          return;
+        }
+        if (step.done === true) break;
+        const item = step.value;
+        if (item.isErr) {
+          failed = item;
+          break;
+        }
+        const diff = item.value;
+        if (upTo !== undefined && diff.position > upTo) return;
+        last = diff.position;
+        failures = 0;
+        if (filter.matches(diff.current)) yield ok(diff);
       }
-      const diff = item.value;
-      if (upTo !== undefined && diff.position > upTo) return;
-      last = diff.position;
-      failures = 0;
-      if (filter.matches(diff.current)) yield ok(diff);
+    } finally {
+      await closeQuietly(iterator);
     }
     if (failed === undefined || failed.isOk) return;
     const error = failed.error;
@@ -76,5 +103,21 @@ export async function* watchStream(
       yield err(serviceErrors.canceled("Shard watch canceled.", STAGE, signal?.reason));
       return;
     }
+  }
+}
+
+/** A throw from a store as a failure (its text only in the cause, never in the message). */
+function thrown(e: unknown): PipeError {
+  return PipeError.from("The shard store's change stream threw.", ShardErrorCodes.repositoryFailure, {
+    cause: e,
+    metadata: { stage: STAGE },
+  });
+}
+
+async function closeQuietly(iterator: AsyncIterator<unknown>): Promise<void> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // the stream already failed; its error was reported
   }
 }

@@ -1,7 +1,9 @@
 import { TimeProvider } from "@pipe/channels";
 import { err, ok, type Result } from "@pipe/result";
+import { keyTextError, mutationTextError, queryTextError } from "../internal/lookup.ts";
 import { ChangeNotifier } from "../internal/notifier.ts";
 import { compareKeys } from "../internal/ordinal.ts";
+import { foldSearch } from "../internal/search-fold.ts";
 import { diffStream, guard, prepareMutation, STREAM_PAGE } from "../internal/store-common.ts";
 import type {
   ShardKey,
@@ -69,11 +71,16 @@ export class InMemoryShardRepository implements ShardRepository {
   }
 
   get(k: ShardKey, options?: ShardRepositoryCallOptions): Promise<Result<ShardRecord | null>> {
-    return guard("shards.repository.get", options, () => ok(this.#records.get(key(k)) ?? null));
+    return guard("shards.repository.get", options, () => {
+      const invalid = keyTextError(k.namespace, k.shardId);
+      return invalid === undefined ? ok(this.#records.get(key(k)) ?? null) : err(invalid);
+    });
   }
 
   list(namespace?: string, options?: ShardRepositoryCallOptions): Promise<Result<readonly ShardRecord[]>> {
     return guard("shards.repository.list", options, () => {
+      const invalid = keyTextError(namespace);
+      if (invalid !== undefined) return err(invalid);
       const all = this.#sorted();
       return ok(namespace === undefined ? [...all] : all.filter((r) => r.namespace === namespace));
     });
@@ -81,6 +88,8 @@ export class InMemoryShardRepository implements ShardRepository {
 
   query(q: ShardQueryOptions, call?: ShardRepositoryCallOptions): Promise<Result<ShardQueryPage>> {
     return guard("shards.repository.query", call, () => {
+      const invalid = queryTextError(q);
+      if (invalid !== undefined) return err(invalid);
       const all = this.#sorted();
       const lowerBound = (probe: ShardKey, inclusive: boolean): number => {
         let lo = 0;
@@ -96,7 +105,7 @@ export class InMemoryShardRepository implements ShardRepository {
       let i = q.cursor === undefined ? 0 : lowerBound(q.cursor, false);
       if (q.namespace !== undefined)
         i = Math.max(i, lowerBound({ namespace: q.namespace, shardId: "" }, true));
-      const search = q.search?.toLowerCase();
+      const search = q.search === undefined ? undefined : foldSearch(q.search);
       const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
       const items: ShardRecord[] = [];
       let more = false;
@@ -105,7 +114,7 @@ export class InMemoryShardRepository implements ShardRepository {
         if (q.namespace !== undefined && r.namespace !== q.namespace) break;
         if (q.ownerNodeId !== undefined && r.ownerNodeId !== q.ownerNodeId) continue;
         if (statuses !== undefined && !statuses.includes(r.status)) continue;
-        if (search !== undefined && !r.shardId.toLowerCase().includes(search)) continue;
+        if (search !== undefined && !foldSearch(r.shardId).includes(search)) continue;
         if (items.length === q.pageSize) {
           more = true;
           break;
@@ -126,6 +135,8 @@ export class InMemoryShardRepository implements ShardRepository {
     options?: ShardRepositoryCallOptions,
   ): Promise<Result<ShardMutationResult>> {
     return guard("shards.repository.upsert", options, () => {
+      const invalid = mutationTextError(mutation);
+      if (invalid !== undefined) return err(invalid);
       const k = key(mutation);
       const existing = this.#records.get(k) ?? null;
       const prepared = prepareMutation(mutation, existing, this.#time.now());

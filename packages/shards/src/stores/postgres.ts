@@ -59,9 +59,10 @@ function executor(sql: Sql | TxSql, root: Sql): SqlExecutor {
  * When to use: more than one control-plane instance, or an existing PostgreSQL deployment.
  *
  * Details: the same schema, migrations and SQL as `PGliteShardRepository`. Migrations run on open inside one
- * transaction holding `pg_advisory_xact_lock`, so instances starting together do not race. Updates are
- * guarded by `version = <read version>` and creates by `ON CONFLICT DO NOTHING`, so concurrent writers get
- * `shards.control.version.conflict` instead of a lost update; positions come from a counter row locked to
+ * transaction holding `pg_advisory_xact_lock`, so instances starting together do not race. An upsert reads
+ * its shard `FOR UPDATE`, so writers of one shard are serialised: an unconditional upsert always succeeds
+ * (last writer wins, every write in history) and an `expectedVersion` is checked against the committed
+ * version, never lost; positions come from a counter row locked to
  * commit, so they become visible in order. `watch` tails through LISTEN/NOTIFY (channel
  * `pipe_shards_<schema>`) and re-reads by position after a reconnect, so nothing is missed or duplicated.
  *

@@ -380,7 +380,7 @@ export function httpSuite(runner: HttpSuiteRunner): void {
         "error.validation",
       );
       await problem(
-        `/control/shards?cursor=${"A".repeat(3000)}`,
+        `/control/shards?cursor=${"A".repeat(12_000)}`,
         { token: suiteTokens.read },
         400,
         "error.validation",

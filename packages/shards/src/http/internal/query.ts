@@ -1,15 +1,17 @@
 import { err, ok, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
+import { decodeShardCursor } from "../../cursor.ts";
 import { ShardFilter } from "../../filter.ts";
+import { ShardIdentifierLimits, ShardIdentifierSchemas } from "../../identifier.ts";
 import type { ShardStatus } from "../../model.ts";
 import { parseShardStatus } from "../../status.ts";
 import { decodeWith, type Issue, validationError } from "./decode.ts";
 
-const MAX_TEXT = 512;
-const MAX_CURSOR = 2048;
+/** A cursor names two lookup values (`namespace|shardId`): base64url of at most 2 x 4 KiB + 1 bytes. */
+const MAX_CURSOR = Math.ceil((2 * ShardIdentifierLimits.lookupMaxBytes + 1) / 3) * 4;
 const SEPARATORS = /[\s,;]+/;
 
-const Text = Schema.String.check(Schema.isMaxLength(MAX_TEXT));
+const Text = ShardIdentifierSchemas.lookup;
 const Cursor = Schema.String.check(Schema.isMaxLength(MAX_CURSOR));
 const PageSize = Schema.String.check(
   Schema.makeFilter((s: string) => /^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 500, {
@@ -112,16 +114,25 @@ export interface ListQueryValue {
   readonly minPosition: number | undefined;
 }
 
-/** Decodes the list query (filters, `pageSize` 1..500, `cursor`). @internal */
+/**
+ * Decodes the list query (filters, `pageSize` 1..500, `cursor`). The cursor is decoded here too, so an invalid
+ * one is `shards.control.cursor.invalid` before any conditional (`If-None-Match`) handling. @internal
+ */
 export function decodeListQuery(url: URL): Result<ListQueryValue> {
   return collect(url, keys(ListQuery))
     .andThen((raw) => decodeWith(ListQuery, raw, "query", "$.query"))
-    .map((q) => ({
-      filter: filterOf(q),
-      pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
-      cursor: q.cursor,
-      minPosition: q.minPosition === undefined ? undefined : Number(q.minPosition),
-    }));
+    .andThen((q) => {
+      if (q.cursor !== undefined) {
+        const cursor = decodeShardCursor(q.cursor);
+        if (cursor.isErr) return err(cursor.error);
+      }
+      return ok({
+        filter: filterOf(q),
+        pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+        cursor: q.cursor,
+        minPosition: q.minPosition === undefined ? undefined : Number(q.minPosition),
+      });
+    });
 }
 
 /** Decoded query of `GET /control/shards/diff`. @internal */
