@@ -39,9 +39,13 @@ const sqlStateOf = (cause: unknown): string | undefined => {
  * The message is generic and the driver's text stays in `cause` (which problem bodies never carry), so a
  * client never sees SQL or driver internals; metadata has the `stage` and, for SQL errors, the `sqlState`.
  * Opening a store is the exception: its message keeps the cause's text, because it goes to the operator
- * starting the process, not to a client. @internal
+ * starting the process, not to a client. A coded `PipeError` thrown by this package is returned as it is. @internal
  */
 export function repositoryFailure(cause: unknown, stage: string): PipeError {
+  // A failure this package raised itself (e.g. a lost data-directory lock) already has a code and a curated
+  // message: pass it on.
+  if (cause instanceof PipeError && cause.code !== undefined)
+    return cause.metadata.stage === undefined ? cause.withMetadata("stage", stage) : cause;
   const sqlState = sqlStateOf(cause);
   const metadata = sqlState === undefined ? { stage } : { stage, sqlState };
   if (stage === "shards.repository.open") {
