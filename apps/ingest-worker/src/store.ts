@@ -209,7 +209,9 @@ class SqlIngestStore implements IngestStore {
  * Opens the store: PostgreSQL when `databaseUrl` is given, else PGlite (a data directory, or in memory), and
  * creates the tables when missing (under an advisory lock, so workers starting together do not race).
  *
- * Details: throws when the database cannot be reached (the CLI reports it and exits 1).
+ * Details: throws when the database cannot be reached, or when another live process holds the PGlite data
+ * directory (the message names the directory and the holder; the store locks it until `close()`); the CLI
+ * reports it and exits 1.
  *
  * @example
  * ```ts

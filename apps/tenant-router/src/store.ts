@@ -185,7 +185,9 @@ class SqlLedgerStore implements LedgerStore {
  * Opens the store: PostgreSQL when `databaseUrl` is set, else PGlite (a data directory, or in memory), and
  * creates the schema and tables when missing (under an advisory lock, so routers starting together do not race).
  *
- * Details: throws when the database cannot be reached (the CLI reports it and exits 1).
+ * Details: throws when the database cannot be reached, or when another live process holds the PGlite data
+ * directory (the message names the directory and the holder; the store locks it until `close()`); the CLI
+ * reports it and exits 1.
  *
  * @example
  * ```ts
