@@ -1,7 +1,7 @@
 import { err, fromThrown, PipeError, type Result, type StatefulCompensationAction } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
 import { runAttempts } from "./internal/attempts.ts";
-import { scopeIfAny } from "./internal/context-internals.ts";
+import { operationContext, scopeIfAny } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -15,7 +15,7 @@ import { logOf } from "./internal/scope-internals.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
-import { ResultPipelineStepContext } from "./step-context.ts";
+import type { ResultPipelineStepContext } from "./step-context.ts";
 
 /**
  * A saga step: gets the saga's context (one per execution, shared by the steps; what it registers is undone with
@@ -48,12 +48,7 @@ class SagaRun<S> {
     readonly names: readonly string[],
     readonly env: Environment,
   ) {
-    this.ctx = new ResultPipelineStepContext({
-      stepName: env.stepName,
-      timeProvider: env.timeProvider,
-      signal: env.link.signal,
-      compensationScope: this.scope,
-    });
+    this.ctx = operationContext(env.stepName, env.timeProvider, env.link.signal, this.scope);
   }
 
   run(): Result<S> | Promise<Result<S>> {

@@ -99,6 +99,13 @@ export class ResultPipelineStepContext {
         controller.abort(reason);
         return true;
       },
+      (stepName, timeProvider, signal, compensationScope) =>
+        new ResultPipelineStepContext({
+          stepName,
+          timeProvider,
+          ...(compensationScope === undefined ? {} : { compensationScope }),
+          [ADOPTED]: signal,
+        } as ResultPipelineStepContextOptions),
     );
   }
 

@@ -35,7 +35,9 @@ export interface PipelineGoOptions {
  *
  * Abort: aborting the parent context aborts every child signal; the work decides how to stop. Gotchas: work
  * that should fail alone without stopping its peers (per-tenant isolation) returns ok and reports its failure
- * elsewhere, or runs under its own context.
+ * elsewhere, or runs under its own context. The contexts orchestrators hand their operations and fan-in hands
+ * each message do not own their signals: failing one aborts the nearest ancestor context that does (none for an
+ * orchestrator's operation, whose failure then only reaches `wait()` and the operation's own result).
  *
  * @example
  * ```ts

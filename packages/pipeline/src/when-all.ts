@@ -1,6 +1,6 @@
 import { PipeError, type Result } from "@pipe/result";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./internal/attempts.ts";
-import { scopeIfAny } from "./internal/context-internals.ts";
+import { operationContext, scopeIfAny } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -16,7 +16,7 @@ import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable, requirePositiveInteger } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { FanOutOptions } from "./orchestration-options.ts";
-import { ResultPipelineStepContext } from "./step-context.ts";
+import type { ResultPipelineStepContext } from "./step-context.ts";
 
 interface Failure {
   readonly index: number;
@@ -64,7 +64,7 @@ class FanOutRun<T> {
       const operation = operations[index] as ResultPipelineOperation<T>;
       const stepName = `${env.stepName}[${index}]`;
       if (!this.retry) {
-        const ctx = new ResultPipelineStepContext({ stepName, timeProvider: env.timeProvider, signal });
+        const ctx = operationContext(stepName, env.timeProvider, signal);
         const pending = invoke(operation, ctx);
         if (isThenable(pending)) {
           this.active++;

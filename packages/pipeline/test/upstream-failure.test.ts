@@ -13,6 +13,7 @@ import {
   ok,
   PipeError,
   Result,
+  ResultPipeline,
   ResultPipelineChannels,
   ResultPipelineStepContext,
   WaitGroup,
@@ -154,5 +155,22 @@ describe("a failed waitGroup.go(context, ...) work is an upstream failure", () =
     expect(r.isErr && r.error).toBe(failure);
     expect(abortedAfterFailure).toBe(false);
     expect(peer?.aborted).toBe(true); // only because its own work ended
+  });
+
+  it("the contexts orchestrators hand their operations adopt the orchestrator's signal (no controller per operation)", async () => {
+    const caller = new AbortController();
+    const viaFanOut = await ResultPipeline.fanOut(
+      [
+        (ctx: ResultPipelineStepContext) => ok(ctx.signal),
+        (ctx: ResultPipelineStepContext) => ok(ctx.signal),
+      ],
+      { signal: caller.signal },
+    );
+    expect(viaFanOut.isOk && viaFanOut.value).toEqual([caller.signal, caller.signal]);
+    const unsignalled = await Result.whenAll([
+      (ctx: ResultPipelineStepContext) => ok(ctx.signal),
+      (ctx: ResultPipelineStepContext) => ok(ctx.signal),
+    ]);
+    expect(unsignalled.isOk && unsignalled.value[0]).toBe(unsignalled.isOk && unsignalled.value[1]);
   });
 });

@@ -3,8 +3,8 @@ import { err, type PipeError, type Result } from "@pipe/result";
 import type { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { RetrySchedule } from "../retry-policy.ts";
-import { ResultPipelineStepContext } from "../step-context.ts";
-import { scopeIfAny } from "./context-internals.ts";
+import type { ResultPipelineStepContext } from "../step-context.ts";
+import { operationContext, scopeIfAny } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
 import { logOf } from "./scope-internals.ts";
@@ -33,7 +33,7 @@ function makeCtx(
   timeProvider: TimeProvider,
   signal: AbortSignal,
 ): ResultPipelineStepContext {
-  return new ResultPipelineStepContext({ stepName, timeProvider, signal });
+  return operationContext(stepName, timeProvider, signal);
 }
 
 function retryable(

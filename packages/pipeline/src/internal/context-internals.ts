@@ -1,3 +1,4 @@
+import type { TimeProvider } from "@pipe/channels";
 import type { CompensationScope } from "../compensation-scope.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 
@@ -6,6 +7,14 @@ let attach:
   | ((parent: ResultPipelineStepContext, stepName: string, signal: AbortSignal) => ResultPipelineStepContext)
   | undefined;
 let abortOwn: ((ctx: ResultPipelineStepContext, reason: unknown) => boolean) | undefined;
+let makeOperationContext:
+  | ((
+      stepName: string,
+      timeProvider: TimeProvider,
+      signal: AbortSignal,
+      scope: CompensationScope | undefined,
+    ) => ResultPipelineStepContext)
+  | undefined;
 
 /** Installed once by `ResultPipelineStepContext`'s static block. @internal */
 export function installContextInternals(
@@ -16,10 +25,37 @@ export function installContextInternals(
     signal: AbortSignal,
   ) => ResultPipelineStepContext,
   abortSignal: (ctx: ResultPipelineStepContext, reason: unknown) => boolean,
+  operationContext: (
+    stepName: string,
+    timeProvider: TimeProvider,
+    signal: AbortSignal,
+    scope: CompensationScope | undefined,
+  ) => ResultPipelineStepContext,
 ): void {
   peek = fn;
   attach = attachChild;
   abortOwn = abortSignal;
+  makeOperationContext = operationContext;
+}
+
+/**
+ * The context an orchestrator hands one operation (or attempt, or saga run): `signal` (already linked by the
+ * orchestrator) used as is, so no controller or listener is created per operation. @internal
+ */
+export function operationContext(
+  stepName: string,
+  timeProvider: TimeProvider,
+  signal: AbortSignal,
+  scope?: CompensationScope,
+): ResultPipelineStepContext {
+  return (
+    makeOperationContext as (
+      stepName: string,
+      timeProvider: TimeProvider,
+      signal: AbortSignal,
+      scope: CompensationScope | undefined,
+    ) => ResultPipelineStepContext
+  )(stepName, timeProvider, signal, scope);
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { PipeError, Result } from "@pipe/result";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
-import { ResultPipelineStepContext } from "../step-context.ts";
+import type { ResultPipelineStepContext } from "../step-context.ts";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./attempts.ts";
-import { scopeIfAny } from "./context-internals.ts";
+import { operationContext, scopeIfAny } from "./context-internals.ts";
 import { type Environment, environment } from "./environment.ts";
 import { invoke } from "./invoke.ts";
 import type { CompensationLog } from "./log.ts";
@@ -65,7 +65,7 @@ class RaceRun<T> {
       const operation = this.operations[index] as ResultPipelineOperation<T>;
       const stepName = `${env.stepName}[${index}]`;
       if (env.policy.retry.maxAttempts <= 1) {
-        const ctx = new ResultPipelineStepContext({ stepName, timeProvider: env.timeProvider, signal });
+        const ctx = operationContext(stepName, env.timeProvider, signal);
         const pending = invoke(operation, ctx);
         if (isThenable(pending)) {
           this.active++;
