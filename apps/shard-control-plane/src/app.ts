@@ -4,6 +4,7 @@
  * bootstraps, which only add a listener and signal handling.
  */
 import { mkdir } from "node:fs/promises";
+import { PipeError } from "@pipe/result";
 import {
   PGliteShardRepository,
   PostgresShardRepository,
@@ -12,7 +13,12 @@ import {
   ShardReadView,
   type ShardRepository,
 } from "@pipe/shards";
-import { createShardControlPlaneApp, type ShardHttpLogEntry } from "@pipe/shards/http";
+import {
+  createShardControlPlaneApp,
+  ShardHttpErrorCodes,
+  type ShardHttpLogEntry,
+  shardProblemResponse,
+} from "@pipe/shards/http";
 import type { ServerConfig } from "./config.ts";
 import { redactUrl } from "./config.ts";
 import { PAGE_HTML, PAGE_SCRIPT } from "./page.ts";
@@ -30,6 +36,54 @@ export interface ControlPlane {
   closeWatchers(): void;
   /** Closes the store (last step). Idempotent. */
   close(): Promise<void>;
+}
+
+/** What a server adapter needs of a control plane: the handler and the two shutdown steps. */
+export type Serving = Pick<ControlPlane, "fetch" | "closeWatchers" | "close">;
+
+/**
+ * Serves while the control plane loads (opening the store, loading its read view, seeding): `GET /healthz`
+ * answers 503 `{"status":"loading"}` and every other request 503 problem+json `shards.http.starting` with
+ * `Retry-After`, so a listener can be up (and probed) at once; then every request goes to the opened control
+ * plane. `ready` settles with it; `close()` during loading closes the control plane once it has opened.
+ */
+export function serveWhileLoading(
+  opening: Promise<ControlPlane>,
+): Serving & { readonly ready: Promise<ControlPlane> } {
+  let opened: ControlPlane | undefined;
+  let stopped = false;
+  const ready = opening.then((cp) => {
+    opened = cp;
+    if (stopped) cp.closeWatchers();
+    return cp;
+  });
+  const starting = (request: Request): Response =>
+    new URL(request.url).pathname === "/healthz"
+      ? Response.json(
+          { status: "loading" },
+          { status: 503, headers: { "cache-control": "no-store", "retry-after": "1" } },
+        )
+      : shardProblemResponse(
+          PipeError.from(
+            "The control plane is still loading its view of the store.",
+            ShardHttpErrorCodes.starting,
+          ),
+          undefined,
+          { "retry-after": "1" },
+        );
+  return {
+    ready,
+    fetch: (request) => (opened === undefined ? starting(request) : opened.fetch(request)),
+    closeWatchers: () => {
+      stopped = true;
+      opened?.closeWatchers();
+    },
+    close: async () => {
+      stopped = true;
+      const cp = await ready.catch(() => undefined);
+      await cp?.close();
+    },
+  };
 }
 
 export const DEMO_NAMESPACE = "demo";

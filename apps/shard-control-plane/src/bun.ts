@@ -1,7 +1,7 @@
 /**
  * Bun bootstrap: `bun src/bun.ts [--port 8787] [--help]`.
  */
-import { banner, openControlPlane } from "./app.ts";
+import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 
 interface BunServer {
@@ -32,9 +32,15 @@ if (parsed.help) {
   process.exit(0);
 }
 const { config } = parsed;
-const cp = await openControlPlane(config, (line) => console.log(line));
+// Listen at once (health probes see "loading"), then load the store and its read view.
+const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
 // idleTimeout 0: watch streams are long-lived (heartbeats keep them busy anyway).
-const server = Bun.serve({ port: config.port, hostname: config.host, idleTimeout: 0, fetch: cp.fetch });
+const server = Bun.serve({ port: config.port, hostname: config.host, idleTimeout: 0, fetch: serving.fetch });
+const cp = await serving.ready.catch(async (e: unknown) => {
+  await server.stop(true);
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
 const host = config.host.includes(":") ? `[${config.host}]` : config.host;
 console.log(banner(cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`));
 let stopping = false;
@@ -45,9 +51,9 @@ const shutdown = async (signal: string): Promise<void> => {
   // Stop accepting first, then end the watch streams with a retry hint: clients reconnect over new
   // connections, to the next instance.
   const stopped = server.stop(false);
-  cp.closeWatchers();
+  serving.closeWatchers();
   await stopped;
-  await cp.close();
+  await serving.close();
   console.log("stopped");
   process.exit(0);
 };

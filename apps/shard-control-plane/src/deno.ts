@@ -1,7 +1,7 @@
 /**
  * Deno bootstrap: `deno run --allow-all --no-lock src/deno.ts [--port 8787] [--help]`.
  */
-import { banner, openControlPlane } from "./app.ts";
+import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 
 interface DenoServer {
@@ -38,18 +38,26 @@ if (parsed.help) {
   Deno.exit(0);
 }
 const { config } = parsed;
-const cp = await openControlPlane(config, (line) => console.log(line));
+// Listen at once (health probes see "loading"), then load the store and its read view.
+const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
+let port = config.port;
 const server = Deno.serve(
   {
     port: config.port,
     hostname: config.host,
-    onListen: ({ port }) => {
-      const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-      console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
+    onListen: (addr) => {
+      port = addr.port;
     },
   },
-  cp.fetch,
+  serving.fetch,
 );
+const cp = await serving.ready.catch(async (e: unknown) => {
+  await server.shutdown();
+  console.error(e instanceof Error ? e.message : e);
+  Deno.exit(1);
+});
+const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
 let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
@@ -58,9 +66,9 @@ const shutdown = async (signal: string): Promise<void> => {
   // Stop accepting first (Deno closes idle keep-alive connections, and each busy one after its response), then
   // end the watch streams with a retry hint: clients reconnect over new connections, to the next instance.
   const down = server.shutdown();
-  cp.closeWatchers();
+  serving.closeWatchers();
   await down;
-  await cp.close();
+  await serving.close();
   console.log("stopped");
   Deno.exit(0);
 };

@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import { PipeError } from "@pipe/result";
 import { ShardHttpErrorCodes, toShardProblem } from "@pipe/shards/http";
-import type { ControlPlane } from "./app.ts";
+import type { Serving } from "./app.ts";
 
 const REASONS: Readonly<Record<number, string>> = {
   400: "Bad Request",
@@ -66,7 +66,7 @@ export interface RunningServer {
  * `Connection: close`, and each connection is closed as soon as its last response ends (watch streams
  * included): reconnects open new connections, which reach the next instance on the same port.
  */
-export function startNodeServer(cp: ControlPlane, port: number, host: string): Promise<RunningServer> {
+export function startNodeServer(cp: Serving, port: number, host: string): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let stopping: Promise<void> | undefined;
     const fetch = async (request: Request): Promise<Response> => {

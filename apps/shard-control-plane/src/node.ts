@@ -3,7 +3,7 @@
  * Node bootstrap: `node dist/node.js [--port 8787] [--help]`.
  */
 import { fileURLToPath } from "node:url";
-import { banner, openControlPlane } from "./app.ts";
+import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { startNodeServer } from "./node-server.ts";
 
@@ -22,8 +22,16 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
-  const cp = await openControlPlane(config, (line) => console.log(line));
-  const server = await startNodeServer(cp, config.port, config.host);
+  // Listen at once (health probes see "loading"), then load the store and its read view.
+  const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
+  const server = await startNodeServer(serving, config.port, config.host);
+  let cp: Awaited<typeof serving.ready>;
+  try {
+    cp = await serving.ready;
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
   console.log(banner(cp, server.url, `Node ${process.versions.node}`));
   const shutdown = (signal: string): void => {
     console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);

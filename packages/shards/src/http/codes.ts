@@ -10,7 +10,7 @@ import { ErrorCodes, type ErrorDescriptor } from "@pipe/result";
  * `unsupportedMediaType` 415, `malformedJson` 400, `jsonTooDeep` 400), routing (`routeNotFound` 404,
  * `methodNotAllowed` 405), adapters' parse errors (`headersTooLarge` 431 for a URL or headers over the
  * server's limit, `malformedRequest` 400) and capacity (`watchersExhausted` 503, `simulationsExhausted` 503 with
- * `Retry-After`). Decoding problems of well-formed input are `error.validation` (with
+ * `Retry-After`, `starting` 503 with `Retry-After` while an instance loads). Decoding problems of well-formed input are `error.validation` (with
  * `issues`: `{ path, message }[]`), like the service's.
  *
  * @example
@@ -32,6 +32,7 @@ export const ShardHttpErrorCodes: {
   readonly simulationsExhausted: "shards.http.simulations.exhausted";
   readonly headersTooLarge: "shards.http.headers_too_large";
   readonly malformedRequest: "shards.http.request.malformed";
+  readonly starting: "shards.http.starting";
 } = Object.freeze({
   unauthorized: "shards.http.unauthorized",
   forbidden: "shards.http.forbidden",
@@ -45,6 +46,7 @@ export const ShardHttpErrorCodes: {
   simulationsExhausted: "shards.http.simulations.exhausted",
   headersTooLarge: "shards.http.headers_too_large",
   malformedRequest: "shards.http.request.malformed",
+  starting: "shards.http.starting",
 } as const);
 
 const category = "Shards HTTP";
@@ -126,6 +128,13 @@ export const shardHttpErrorDescriptors: readonly ErrorDescriptor[] = Object.free
     code: h.malformedRequest,
     name: "ShardHttpMalformedRequest",
     description: "The request is not well-formed HTTP (a server adapter answers it).",
+    category,
+  },
+  {
+    code: h.starting,
+    name: "ShardHttpStarting",
+    description:
+      "The server is still loading its read view of the store; retry after the Retry-After delay (a server adapter answers it).",
     category,
   },
 ]);

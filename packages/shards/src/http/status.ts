@@ -73,6 +73,7 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [h.watchersExhausted]: 503,
   [h.jsonTooDeep]: 400,
   [h.simulationsExhausted]: 503,
+  [h.starting]: 503,
   [h.headersTooLarge]: 431,
   [h.malformedRequest]: 400,
 });

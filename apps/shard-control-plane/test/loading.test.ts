@@ -1,0 +1,60 @@
+/** serveWhileLoading: a listener can answer before the store and its read view are loaded. */
+import { describe, expect, it } from "vitest";
+import { type ControlPlane, serveWhileLoading } from "../src/app.ts";
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const fakeControlPlane = (log: string[]): ControlPlane =>
+  ({
+    fetch: () => new Response("opened"),
+    closeWatchers: () => log.push("closeWatchers"),
+    close: async () => {
+      log.push("close");
+    },
+  }) as unknown as ControlPlane;
+
+describe("serveWhileLoading", () => {
+  it("answers 503 loading on /healthz and starting elsewhere, then delegates", async () => {
+    const opening = deferred<ControlPlane>();
+    const serving = serveWhileLoading(opening.promise);
+    const health = await serving.fetch(new Request("http://x/healthz"));
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: "loading" });
+    const list = await serving.fetch(new Request("http://x/control/shards"));
+    expect(list.status).toBe(503);
+    expect(list.headers.get("retry-after")).toBe("1");
+    expect(list.headers.get("content-type")).toBe("application/problem+json");
+    expect((await list.json()).code).toBe("shards.http.starting");
+    const log: string[] = [];
+    opening.resolve(fakeControlPlane(log));
+    await serving.ready;
+    expect(await (await serving.fetch(new Request("http://x/healthz"))).text()).toBe("opened");
+  });
+
+  it("a shutdown during loading closes the control plane once it has opened", async () => {
+    const opening = deferred<ControlPlane>();
+    const serving = serveWhileLoading(opening.promise);
+    serving.closeWatchers();
+    const closing = serving.close();
+    const log: string[] = [];
+    opening.resolve(fakeControlPlane(log));
+    await closing;
+    expect(log).toEqual(["closeWatchers", "close"]);
+  });
+
+  it("a failed open rejects ready and close still settles", async () => {
+    const opening = deferred<ControlPlane>();
+    const serving = serveWhileLoading(opening.promise);
+    opening.reject(new Error("locked"));
+    await expect(serving.ready).rejects.toThrow("locked");
+    await expect(serving.close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * Load benchmark of the shard control plane over real HTTP: the reference app (`apps/shard-control-plane`,
+ * PGlite store, reads from its `ShardReadView`) on a generated fixture, driven by autocannon over loopback at 1, 16
+ * and 64 connections; beside it, in the same run and with the same generator, a Hono hello-world route on the same
+ * Node adapter. Reports p50/p99 latency and req/s per query, and req/s relative to hello-world (the ratio that
+ * survives noise: both share the machine with the load generator).
+ *
+ * Queries: list page 100 and 500 (varying cursors), page 100 filtered by owner, by status, by search, and diff
+ * over 1,000 positions (recent ones, held by the view; and anywhere in history, read from the store).
+ *
+ * Usage (from benchmarks/, after `pnpm build`):
+ *   node --import tsx src/load/shards-load.ts [--fixtures=100k,1m] [--seconds=5] [--connections=1,16,64]
+ * Fixtures are built once under benchmarks/.data (the 1M one takes a few minutes the first time).
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { closeFixtures, type FixtureSpec, fixture } from "../shards/fixture.ts";
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const SPECS: Record<string, FixtureSpec> = {
+  "100k": { label: "100k×1000", shards: 100_000, nodes: 1000 },
+  "1m": { label: "1M×1000", shards: 1_000_000, nodes: 1000 },
+};
+const fixtures = flag("fixtures", "100k,1m")
+  .split(",")
+  .map((f) => {
+    const spec = SPECS[f];
+    if (spec === undefined)
+      throw new RangeError(`unknown fixture ${f} (expected ${Object.keys(SPECS).join(", ")})`);
+    return spec;
+  });
+const seconds = Number(flag("seconds", "5"));
+const connectionCounts = flag("connections", "1,16,64").split(",").map(Number);
+const TOKEN = "bench-operator-token-0123456789";
+const appScript = fileURLToPath(new URL("../../../apps/shard-control-plane/dist/node.js", import.meta.url));
+const helloScript = fileURLToPath(new URL("./hello.ts", import.meta.url));
+const benchDir = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Starts a server process and resolves with its URL once it prints `listening at <url>` and is ready. */
+function start(command: string[], ready: RegExp): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), { cwd: benchDir, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no "${ready}" within 10 minutes:\n${out}`));
+    }, 600_000);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const m = /listening at (http:\/\/\S+)/.exec(out);
+      if (m !== null && ready.test(out)) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, child });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+interface Point {
+  readonly fixture: string;
+  readonly query: string;
+  readonly connections: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly ofHello: number;
+}
+
+/** Drives `paths()` (a fresh path per request) at `connections` for `seconds`. */
+async function drive(url: string, connections: number, paths: () => string): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    requests: [{ setupRequest: (req) => ({ ...req, path: paths() }) }],
+  });
+}
+
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+
+async function main(): Promise<void> {
+  const points: Point[] = [];
+  const hello = await start([process.execPath, "--import", "tsx", helloScript], /listening at/);
+  const helloRps = new Map<number, number>();
+  try {
+    for (const c of connectionCounts) {
+      const r = await drive(hello.url, c, () => "/");
+      helloRps.set(c, r.requests.average);
+      console.log(
+        `hello-world c=${c}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+      );
+    }
+  } finally {
+    await stop(hello.child);
+  }
+  for (const spec of fixtures) {
+    // Build (or reuse) the fixture, then release its data directory for the app.
+    const f = await fixture(spec, "pglite");
+    const head = (await f.repository.highestPosition()).unwrap();
+    await closeFixtures();
+    const dir = fileURLToPath(new URL(`../../.data/shards-${spec.shards}x${spec.nodes}`, import.meta.url));
+    const started = performance.now();
+    const app = await start(
+      [
+        process.execPath,
+        appScript,
+        "--port",
+        "0",
+        "--data-dir",
+        dir,
+        "--no-seed",
+        "--quiet",
+        "--operator-token",
+        TOKEN,
+      ],
+      /listening at[\s\S]*operator token/,
+    );
+    console.log(`${spec.label}: app ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    try {
+      // Cursors to vary pages: every 200th page start of one namespace.
+      const cursors: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 400; i++) {
+        const res = await fetch(
+          `${app.url}/control/shards?namespace=ns-3&pageSize=500${cursor === null ? "" : `&cursor=${cursor}`}`,
+          {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          },
+        );
+        const page = (await res.json()) as { nextCursor: string | null };
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+        cursors.push(cursor);
+      }
+      const queries: Record<string, () => string> = {
+        "list 100": () => `/control/shards?namespace=ns-3&pageSize=100&cursor=${pick(cursors)}`,
+        "list 500": () => `/control/shards?namespace=ns-3&pageSize=500&cursor=${pick(cursors)}`,
+        "list 100 owner": () =>
+          `/control/shards?namespace=ns-3&pageSize=100&owner=node-${String(Math.floor(Math.random() * 1000)).padStart(4, "0")}`,
+        "list 100 status": () =>
+          `/control/shards?namespace=ns-3&pageSize=100&status=paused&cursor=${pick(cursors)}`,
+        "list 100 search": () =>
+          `/control/shards?namespace=ns-3&pageSize=100&search=${String(Math.floor(Math.random() * 100)).padStart(2, "0")}3`,
+        "diff 1k recent": () => {
+          const from = head - 5_000 + Math.floor(Math.random() * 4_000);
+          return `/control/shards/diff?fromPosition=${from}&toPosition=${from + 999}`;
+        },
+        "diff 1k anywhere": () => {
+          const from = 1 + Math.floor(Math.random() * (head - 1_000));
+          return `/control/shards/diff?fromPosition=${from}&toPosition=${from + 999}`;
+        },
+      };
+      for (const [query, paths] of Object.entries(queries)) {
+        for (const c of connectionCounts) {
+          const r = await drive(app.url, c, paths);
+          const point: Point = {
+            fixture: spec.label,
+            query,
+            connections: c,
+            rps: r.requests.average,
+            p50: r.latency.p50,
+            p99: r.latency.p99,
+            errors: r.errors + r.timeouts,
+            non2xx: r.non2xx,
+            ofHello: r.requests.average / (helloRps.get(c) ?? Number.NaN),
+          };
+          points.push(point);
+          console.log(
+            `${spec.label} ${query} c=${c}: ${point.rps.toFixed(0)} req/s (${(point.ofHello * 100).toFixed(1)}% of hello-world), p50 ${point.p50} ms, p99 ${point.p99} ms${point.errors + point.non2xx > 0 ? `, ${point.errors} errors, ${point.non2xx} non-2xx` : ""}`,
+          );
+        }
+      }
+    } finally {
+      await stop(app.child);
+    }
+  }
+  const lines = [
+    `# Shard control plane under load (Node ${process.versions.node}, ${seconds} s per point, autocannon over loopback)`,
+    "",
+    "| fixture | query | connections | req/s | % of hello-world | p50 ms | p99 ms | errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|",
+    ...points.map(
+      (p) =>
+        `| ${p.fixture} | ${p.query} | ${p.connections} | ${p.rps.toFixed(0)} | ${(p.ofHello * 100).toFixed(1)} | ${p.p50} | ${p.p99} | ${p.errors + p.non2xx} |`,
+    ),
+    "",
+    `Hello-world req/s: ${connectionCounts.map((c) => `c=${c} ${helloRps.get(c)?.toFixed(0)}`).join(", ")}`,
+  ];
+  writeFileSync(
+    fileURLToPath(new URL("../../results/shards-load.md", import.meta.url)),
+    `${lines.join("\n")}\n`,
+  );
+  console.log(lines.join("\n"));
+  const failed = points.filter((p) => p.errors + p.non2xx > 0);
+  if (failed.length > 0) {
+    console.error(`${failed.length} points had errors or non-2xx answers`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
