@@ -14,7 +14,6 @@ import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { pid } from "node:process";
 import { err, ok, PipeError, type Result } from "@pipe/result";
-import lockfile from "proper-lockfile";
 import {
   type DataDirectoryLock,
   type DataDirectoryLockHolder,
@@ -27,6 +26,12 @@ import {
   parseHolder,
 } from "./data-dir-lock-contract.ts";
 import { repositoryFailure } from "./store-common.ts";
+
+/**
+ * `proper-lockfile`, loaded on first use: it installs process exit and signal hooks when it loads, which a
+ * process that never locks a directory should not get.
+ */
+let lockfileModule: Promise<typeof import("proper-lockfile")> | undefined;
 
 /** `proper-lockfile`'s stale period: a century, so only the observation below decides staleness. */
 const NEVER_STALE = 100 * 365 * 24 * 3_600_000;
@@ -110,6 +115,10 @@ export async function acquire(
     let unlock: () => Promise<void>;
     try {
       await mkdir(dir, { recursive: true });
+      lockfileModule ??= import("proper-lockfile");
+      const loaded = await lockfileModule;
+      // A CommonJS package: its exports object is the default export on every runtime.
+      const lockfile = (loaded as { default?: typeof loaded }).default ?? loaded;
       unlock = await lockfile.lock(dir, {
         lockfilePath: lockPath,
         realpath: false,
