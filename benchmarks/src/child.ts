@@ -49,7 +49,9 @@ for (const bench of list) {
     definition = {
       ...definition,
       rounds: MIN_ROUNDS,
-      variants: bench.variants.filter((v) => v.bound !== undefined || v.maxP99Ms !== undefined),
+      variants: bench.variants.filter(
+        (v) => v.bound !== undefined || v.forcedGcBound !== undefined || v.maxP99Ms !== undefined,
+      ),
     };
   } else if (quick) {
     definition = { ...definition, rounds: Math.max(MIN_ROUNDS, Math.ceil(bench.rounds / 3)) };

@@ -148,7 +148,7 @@ const definition: Benchmark = benchmark<number>({
   guard: true,
   baseline: { name: "hand-written ring channels + poll loop", run: baseline },
   variants: [
-    { name: "@pipe/channels select(cases)", run: pipeSelect, target: 1.5, bound: 2 },
+    { name: "@pipe/channels select(cases)", run: pipeSelect, target: 1.5, bound: 4 },
     { name: "@pipe/channels prepareSelect().run()", run: pipePrepared, target: 1.5, bound: 2 },
     { name: "@pipe/channels fanIn() (select loop)", run: pipeFanIn },
     { name: "effect Queue.bounded (4 fibers → 1 queue, no select)", run: effect },

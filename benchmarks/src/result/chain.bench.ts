@@ -96,7 +96,7 @@ const definition: Benchmark = benchmark<number>({
   guard: true,
   baseline: { name: "plain union + free functions", run: runPlain },
   variants: [
-    { name: "@pipe/result", run: runPipe, target: 1.3, bound: 1.8 },
+    { name: "@pipe/result", run: runPipe, target: 1.3, bound: 1.8, forcedGcBound: 3.5 },
     { name: "neverthrow (ES module build)", run: runNeverthrowEsm },
     { name: "neverthrow (CommonJS build, Node's default)", run: runNeverthrowCjs },
   ],
