@@ -1,0 +1,45 @@
+import postgres from "postgres";
+
+/** A `postgres` pool. @internal */
+export type Sql = postgres.Sql;
+
+/** Runs one parameterised statement ($1, $2, ...) and returns its rows. @internal */
+export async function q<R>(
+  sql: Sql | postgres.TransactionSql,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<R[]> {
+  return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+    prepare: true,
+  })) as unknown as R[];
+}
+
+/** Connects a pool of `max` connections; throws when the server does not answer. @internal */
+export async function connect(url: string, max: number): Promise<Sql> {
+  const sql = postgres(url, { max, connect_timeout: 5, onnotice: () => undefined, idle_timeout: 0 });
+  try {
+    await sql`select 1`;
+  } catch (e) {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+    throw e;
+  }
+  return sql;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Validates a schema name (lowercase identifier) and returns it quoted. @internal */
+export function quoteSchema(schema: string): string {
+  if (!IDENTIFIER.test(schema))
+    throw new RangeError(
+      `Invalid schema name "${schema}": use a lowercase SQL identifier ([a-z_][a-z0-9_]*).`,
+    );
+  return `"${schema}"`;
+}
+
+/** A Redis stream id split into its two parts (`ms-seq`), for ordered comparison in SQL. @internal */
+export function splitStreamId(id: string): [string, string] {
+  const m = /^(\d+)-(\d+)$/.exec(id);
+  if (m === null) throw new RangeError(`Invalid stream id "${id}": expected <ms>-<seq>.`);
+  return [m[1] as string, m[2] as string];
+}

@@ -1,0 +1,363 @@
+import type { ResultRetryPolicy } from "@pipe/pipeline";
+import { PostgresShardRepository } from "@pipe/shards";
+import { type FailureMode, type OverflowPolicy, TenantErrorCodes, TenantRouter } from "@pipe/tenants";
+import { Coordinator } from "./coordinator.ts";
+import { TenantFences } from "./fences.ts";
+import { connect, type Sql } from "./internal/db.ts";
+import { followOwnership } from "./internal/ownership.ts";
+import { Membership, membershipChannel } from "./membership.ts";
+import { type ClusterFaults, createClusterProcessor, type ProcessorStats } from "./processor.ts";
+import { migrateCluster } from "./schema.ts";
+import { type ClusterEnvelope, TenantStreams } from "./stream-ingress.ts";
+
+/** Options of a {@link Runner}. */
+export interface RunnerOptions {
+  readonly runnerId: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Schema of the shard tables and the cluster's tables (the control plane app reads the same one). */
+  readonly schema: string;
+  /** Shard namespace whose shards are the tenants. */
+  readonly namespace: string;
+  /** Redis key prefix of the tenant streams. */
+  readonly prefix: string;
+  /** Membership and coordinator lease, in ms (database clock). */
+  readonly leaseMs: number;
+  /** Placement weight of this runner (default 1). */
+  readonly weight?: number | undefined;
+  /** Router settings, as in `@pipe/tenants` (capacity also bounds each tenant's read-ahead). */
+  readonly capacity?: number | undefined;
+  readonly overflow?: OverflowPolicy | undefined;
+  readonly failureMode?: FailureMode | undefined;
+  readonly retry?: ResultRetryPolicy | undefined;
+  readonly faults?: ClusterFaults | undefined;
+  /** Longest wait for the tenants to move away on a graceful stop, in ms (default 10,000). */
+  readonly stopTimeoutMs?: number | undefined;
+  /** Progress lines (tenant acquired/released, coordinator rounds). */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+interface Held {
+  readonly token: number;
+  committed: string;
+  trimmed: string;
+}
+
+/**
+ * A runner: one `@pipe/tenants` router (unchanged) working the tenants the shard control plane assigns to
+ * it, plus membership heartbeats, a turn at coordinating, and per-tenant handoff through fences.
+ *
+ * Details: `start` registers in the membership table, then follows its namespace's shard records. When a
+ * tenant comes to it with token `v` (the record's version), it raises the tenant's fence to `v`, adds the
+ * tenant to the router and reads its stream from the committed position; when the tenant moves away, it stops
+ * reading, lets the router drop what is buffered (read under an ownership it no longer holds, so never
+ * written) and removes the tenant. The router runs with `retain: "envelope"` and `isolateRollback:
+ * "envelope"`: a committed envelope is durable, so only failed, uncommitted work is ever compensated.
+ * `stop()` is graceful (status `leaving`, wait for the tenants to move, then leave); a killed runner's lease
+ * simply expires. Under `failFast` the first failure stops this runner's router (its tenants' compensations
+ * run) and the runner leaves, so its tenants move to the others: fail-fast is per runner, never cluster-wide.
+ *
+ * @example
+ * ```ts
+ * import { Runner } from "@pipe/app-tenant-cluster";
+ * const runner = new Runner({ runnerId: "r1", databaseUrl: "postgres://postgres@127.0.0.1:5432/test",
+ *   redisUrl: "redis://127.0.0.1:6379", schema: "tenant_cluster", namespace: "tenants", prefix: "tc", leaseMs: 3000 });
+ * // await runner.start(); ... await runner.stop();
+ * ```
+ */
+export class Runner {
+  readonly stats: ProcessorStats = {
+    committed: 0,
+    duplicates: 0,
+    stale: 0,
+    abandoned: 0,
+    failures: 0,
+    compensations: 0,
+  };
+  readonly held = new Map<string, Held>();
+  readonly counters = {
+    heartbeats: 0,
+    heartbeatFailures: 0,
+    reregistrations: 0,
+    acquired: 0,
+    released: 0,
+    deadLettersStored: 0,
+  };
+  incarnation = 0;
+  lastHeartbeat = 0;
+  coordinator: Coordinator | undefined;
+  router: TenantRouter<ClusterEnvelope> | undefined;
+  /** Resolves when the runner stopped: 0 after a clean stop, 1 when its router failed (fail-fast, ingress). */
+  readonly stopped: Promise<number>;
+  #resolveStopped!: (code: number) => void;
+  readonly #o: RunnerOptions;
+  readonly #stop = new AbortController();
+  readonly #chains = new Map<string, Promise<void>>();
+  #sql: Sql | undefined;
+  #data: Sql | undefined;
+  #repo: PostgresShardRepository | undefined;
+  #streams: TenantStreams | undefined;
+  #fences: TenantFences | undefined;
+  #membership: Membership | undefined;
+  #loops: Promise<unknown>[] = [];
+  #stopping: Promise<void> | undefined;
+  #exitCode = 0;
+
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+    this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+  }
+
+  #log(line: string): void {
+    this.#o.log?.(line);
+  }
+
+  /** Connects, registers, and starts working (returns once registered). Throws when a server is unreachable. */
+  async start(): Promise<void> {
+    const o = this.#o;
+    // Effects on one pool; membership, coordination and handoffs on another, so heartbeats and fence raises
+    // never queue behind a busy runner's effect writes.
+    const data = await connect(o.databaseUrl, 6);
+    this.#data = data;
+    const sql = await connect(o.databaseUrl, 3);
+    this.#sql = sql;
+    const repo = await PostgresShardRepository.open({
+      url: o.databaseUrl,
+      schema: o.schema,
+      maxConnections: 3,
+    });
+    if (repo.isErr) throw repo.error;
+    this.#repo = repo.value;
+    await migrateCluster(sql, o.schema);
+    const membership = new Membership(sql, o.schema, o.namespace, o.leaseMs);
+    this.#membership = membership;
+    this.#fences = new TenantFences(data, o.schema, o.namespace, o.runnerId, sql);
+    const capacity = o.capacity ?? 256;
+    const streams = await TenantStreams.connect({
+      url: o.redisUrl,
+      prefix: o.prefix,
+      readAhead: capacity,
+      batch: Math.min(128, capacity),
+    });
+    this.#streams = streams;
+    this.incarnation = await membership.register(o.runnerId, o.weight ?? 1);
+    this.lastHeartbeat = performance.now();
+    this.coordinator = new Coordinator({
+      sql,
+      schema: o.schema,
+      namespace: o.namespace,
+      holder: o.runnerId,
+      membership,
+      repository: this.#repo,
+      discover: () => streams.tenants(),
+    });
+    const router = new TenantRouter<ClusterEnvelope>(streams.reader, {
+      process: createClusterProcessor({
+        fences: this.#fences,
+        tokenOf: (t) => this.held.get(t)?.token,
+        finished: (e, outcome) => this.#finished(e, outcome),
+        stats: this.stats,
+        faults: o.faults,
+        attemptPrefix: `${o.runnerId}:${this.incarnation}`,
+      }),
+      capacity,
+      overflow: o.overflow ?? "block",
+      failureMode: o.failureMode ?? "isolate",
+      isolateRollback: "envelope",
+      retain: "envelope",
+      unknownTenant: "deadLetter",
+      ...(o.retry === undefined ? {} : { retry: o.retry }),
+    });
+    this.router = router;
+    const running = router.run();
+    const letters = this.#deadLetters(router);
+    void running.then(async (result) => {
+      await letters;
+      if (this.#stopping === undefined) {
+        this.#log(`router stopped: ${result.isErr ? result.error.toString() : "ok"}; leaving the cluster`);
+        this.#exitCode = 1;
+        await this.stop().catch(() => undefined);
+      }
+    });
+    const signal = this.#stop.signal;
+    this.#loops = [
+      this.#every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#heartbeat()),
+      this.#every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#coordinate()),
+      this.#every(1_000, () => this.#trim()),
+      followOwnership(this.#repo, o.namespace, o.runnerId, (t, token) => this.#want(t, token), signal),
+      running,
+      letters,
+    ];
+    const listening = await sql.listen(membershipChannel(o.schema), () => void this.#coordinate());
+    signal.addEventListener("abort", () => void listening.unlisten().catch(() => undefined), { once: true });
+  }
+
+  async #every(ms: number, fn: () => Promise<void>): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      await fn().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, ms);
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+  }
+
+  async #heartbeat(): Promise<void> {
+    const m = this.#membership as Membership;
+    try {
+      if (await m.heartbeat(this.#o.runnerId, this.incarnation)) {
+        this.counters.heartbeats++;
+        this.lastHeartbeat = performance.now();
+        return;
+      }
+      if (this.#stopping !== undefined) return;
+      this.incarnation = await m.register(this.#o.runnerId, this.#o.weight ?? 1);
+      this.counters.reregistrations++;
+      this.lastHeartbeat = performance.now();
+      this.#log(`lease had expired; registered again as incarnation ${this.incarnation}`);
+    } catch {
+      this.counters.heartbeatFailures++;
+    }
+  }
+
+  #coordinating = false;
+  async #coordinate(): Promise<void> {
+    if (this.#coordinating || this.coordinator === undefined) return;
+    this.#coordinating = true;
+    try {
+      const r = await this.coordinator.round();
+      if (r.outcome === "applied" || r.registered > 0)
+        this.#log(
+          `coordinator epoch=${r.epoch} live=${r.liveRunners} registered=${r.registered} moves=${r.moves} minimum=${r.minimumMoves}`,
+        );
+      else if (r.outcome === "failed") this.#log(`coordinator round failed: ${r.error?.toString()}`);
+    } finally {
+      this.#coordinating = false;
+    }
+  }
+
+  async #trim(): Promise<void> {
+    for (const [t, h] of this.held) {
+      if (h.committed === h.trimmed || h.committed === "0-0") continue;
+      const at = h.committed;
+      await this.#streams?.trim(t, at);
+      h.trimmed = at;
+    }
+  }
+
+  #finished(e: ClusterEnvelope, outcome: string): void {
+    this.#streams?.done(e);
+    const h = this.held.get(e.tenantId);
+    if (outcome === "ok" && h !== undefined && h.token === e.token) h.committed = e.streamId;
+  }
+
+  /** Serialises a tenant's transitions (acquire after the previous release finished, and so on). */
+  #want(tenantId: string, token: number | undefined): void {
+    const previous = this.#chains.get(tenantId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.#reconcile(tenantId, token))
+      .catch((e) => this.#log(`tenant ${tenantId}: ${String(e)}`));
+    this.#chains.set(tenantId, next);
+  }
+
+  async #reconcile(tenantId: string, token: number | undefined): Promise<void> {
+    const router = this.router as TenantRouter<ClusterEnvelope>;
+    const streams = this.#streams as TenantStreams;
+    const had = this.held.get(tenantId);
+    if (had !== undefined && had.token !== token) {
+      this.held.delete(tenantId);
+      streams.stop(tenantId);
+      await router.remove(tenantId);
+      this.counters.released++;
+      this.#log(`released ${tenantId} (token ${had.token})`);
+    }
+    if (token === undefined || this.held.has(tenantId) || this.#stop.signal.aborted) return;
+    if (router.has(tenantId)) await router.remove(tenantId);
+    const raised = await (this.#fences as TenantFences).raise(tenantId, token);
+    let position: string;
+    if (raised.raised) position = raised.position;
+    else if (raised.token === token && raised.runnerId === this.#o.runnerId) {
+      position = (await (this.#fences as TenantFences).read(tenantId))?.position ?? "0-0";
+    } else {
+      this.#log(`not acquiring ${tenantId}: fence at ${raised.token} >= ${token}`);
+      return;
+    }
+    this.held.set(tenantId, { token, committed: position, trimmed: position });
+    const added = router.add(tenantId);
+    if (added.isErr) {
+      this.held.delete(tenantId);
+      this.#log(`router refused ${tenantId}: ${added.error.toString()}`);
+      return;
+    }
+    streams.open(tenantId, token, position);
+    this.counters.acquired++;
+    this.#log(`acquired ${tenantId} (token ${token}) after ${position}`);
+  }
+
+  async #deadLetters(router: TenantRouter<ClusterEnvelope>): Promise<void> {
+    for await (const d of router.deadLetters) {
+      const e = d.envelope as ClusterEnvelope | undefined;
+      if (e === undefined) continue;
+      const code = d.error.code ?? "error.unspecified";
+      if (
+        code === TenantErrorCodes.shutdown ||
+        code === TenantErrorCodes.unknown ||
+        this.held.get(e.tenantId)?.token !== e.token
+      ) {
+        this.stats.abandoned++;
+        this.#finished(e, "abandoned");
+        continue;
+      }
+      const outcome = await (this.#fences as TenantFences)
+        .deadLetter({ ...e }, code, d.error.toJSON())
+        .catch(() => "failed" as const);
+      if (outcome === "ok") this.counters.deadLettersStored++;
+      if (outcome === "stale") this.stats.stale++;
+      this.#finished(e, outcome === "ok" ? "ok" : "abandoned");
+    }
+  }
+
+  /** Whether the lease was renewed within the last lease period (by this runner's monotonic clock). */
+  get healthy(): boolean {
+    return this.#stopping === undefined && performance.now() - this.lastHeartbeat < this.#o.leaseMs;
+  }
+
+  /** Graceful stop: leave (tenants move away first, bounded by `stopTimeoutMs`), drain, close. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    const m = this.#membership;
+    if (m !== undefined) {
+      await m.leaving(this.#o.runnerId, this.incarnation).catch(() => undefined);
+      const others = await m.live().catch(() => []);
+      const deadline = performance.now() + (this.#o.stopTimeoutMs ?? 10_000);
+      if (others.some((r) => r.runnerId !== this.#o.runnerId))
+        while (this.held.size > 0 && performance.now() < deadline) {
+          await this.#coordinate();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+    }
+    await this.coordinator?.resign().catch(() => undefined);
+    this.#stop.abort();
+    await this.#streams?.close();
+    await Promise.allSettled(this.#loops);
+    await Promise.allSettled([...this.#chains.values()]);
+    if (m !== undefined) await m.leave(this.#o.runnerId, this.incarnation).catch(() => undefined);
+    await this.#repo?.close().catch(() => undefined);
+    await this.#sql?.end({ timeout: 2 }).catch(() => undefined);
+    await this.#data?.end({ timeout: 2 }).catch(() => undefined);
+    this.#log("stopped");
+    this.#resolveStopped(this.#exitCode);
+  }
+}
