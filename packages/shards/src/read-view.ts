@@ -148,6 +148,9 @@ export class ShardReadView implements ShardRepository {
     const records = await store.list(undefined, { signal });
     if (records.isErr) return err(records.error);
     for (const r of records.value) view.#index.apply(r);
+    // The most recent diffs up to the head, so recent `diff`s and watch resumes are served from memory at once.
+    const recent = await view.#preload(head.value, signal);
+    if (recent.isErr) return err(recent.error);
     view.#position = head.value;
     view.#tail = view.#run();
     const caughtUp = await store.highestPosition({ signal });
@@ -302,6 +305,19 @@ export class ShardReadView implements ShardRepository {
     this.#stop.abort();
     this.#notifier.close();
     await this.#tail;
+  }
+
+  /** Fills the recent-diff ring with the diffs in (head - capacity, head]. */
+  async #preload(head: number, signal: AbortSignal | undefined): Promise<Result<void>> {
+    let after = Math.max(0, head - this.#ring.capacity);
+    while (after < head) {
+      const page = await this.store.readDiffs(after, { limit: STREAM_PAGE * 4, upTo: head, signal });
+      if (page.isErr) return err(page.error);
+      if (page.value.length === 0) break;
+      for (const d of page.value) this.#ring.push(d);
+      after = page.value[page.value.length - 1]!.position;
+    }
+    return ok(undefined);
   }
 
   /** Tails the store's change log from the applied position until closed, retrying failures with back-off. */

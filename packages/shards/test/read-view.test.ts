@@ -168,6 +168,16 @@ describe("ShardReadView", () => {
     for (let i = 0; i < 5; i++)
       await store.upsert({ namespace: "ns", shardId: `old${i}`, strategyId: "ring", ownerNodeId: "a" });
     const v = (await ShardReadView.open(store, { recentDiffs: 4 })).unwrap();
+    // Loaded with the last 4 diffs of the store: a read of them does not touch the store.
+    const reads: number[] = [];
+    const readDiffs = store.readDiffs.bind(store);
+    store.readDiffs = (after, options) => {
+      reads.push(after);
+      return readDiffs(after, options);
+    };
+    expect((await v.readDiffs(1, { limit: 10 })).unwrap().map((d) => d.position)).toEqual([2, 3, 4, 5]);
+    expect(reads).toEqual([]);
+    store.readDiffs = readDiffs;
     for (let i = 0; i < 6; i++)
       await v.upsert({ namespace: "ns", shardId: `new${i}`, strategyId: "ring", ownerNodeId: "a" });
     const all = (await v.readDiffs(0, { limit: 100 })).unwrap();

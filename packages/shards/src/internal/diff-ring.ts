@@ -14,6 +14,11 @@ export class DiffRing {
     this.#items = new Array(capacity);
   }
 
+  /** Most diffs held. */
+  get capacity(): number {
+    return this.#items.length;
+  }
+
   push(diff: ShardRecordDiff): void {
     const capacity = this.#items.length;
     if (capacity === 0) return;
