@@ -1,7 +1,7 @@
 import type { ChannelReader } from "./channel-types.ts";
 import { BoundedChannel, Mode } from "./internal/bounded-channel.ts";
 import { canceledError } from "./internal/errors.ts";
-import { checkOptions, checkSignal } from "./internal/usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider } from "./time-provider.ts";
 import type { TimerOptions } from "./timer-options.ts";
 
@@ -30,6 +30,7 @@ import type { TimerOptions } from "./timer-options.ts";
 export function after(ms: number, options: TimerOptions = {}): ChannelReader<number> {
   checkOptions(options, "after");
   checkSignal(options.signal, "after");
+  checkTimeProvider(options.timeProvider, "after");
   if (!Number.isFinite(ms) || ms < 0)
     throw new RangeError(`after: ms must be a finite number >= 0, got ${ms}.`);
   const channel = new BoundedChannel<number>(1, Mode.Wait, undefined);

@@ -1,6 +1,6 @@
 import type { Result } from "@pipe/result";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
-import { checkOptions, checkSignal } from "./internal/usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider } from "./time-provider.ts";
 import type { TimerOptions } from "./timer-options.ts";
 
@@ -27,6 +27,7 @@ import type { TimerOptions } from "./timer-options.ts";
 export function delay(ms: number, options: TimerOptions = {}): Promise<Result<void>> {
   checkOptions(options, "delay");
   checkSignal(options.signal, "delay");
+  checkTimeProvider(options.timeProvider, "delay");
   if (!Number.isFinite(ms) || ms < 0)
     throw new RangeError(`delay: ms must be a finite number >= 0, got ${ms}.`);
   const signal = options.signal;

@@ -4,7 +4,7 @@ import { type instruments, metricsOff, turnScopedInstruments } from "./internal/
 import { canceledResult } from "./internal/errors.ts";
 import { invokeUser, settleOutput } from "./internal/invoke.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
-import { checkSignal, describe } from "./internal/usage.ts";
+import { checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
 import { SELECT_CASE, type SelectCase } from "./select-case.ts";
 import { TimeProvider } from "./time-provider.ts";
 
@@ -132,6 +132,7 @@ export function executePlan<R>(
   }
   const signal = options?.signal;
   if (signal !== undefined) checkSignal(signal, "select");
+  if (options?.timeProvider !== undefined) checkTimeProvider(options.timeProvider, "select");
   const meter = metricsOff() ? undefined : turnScopedInstruments();
   if (
     meter === undefined &&

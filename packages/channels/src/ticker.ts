@@ -1,7 +1,7 @@
 import type { ChannelReader } from "./channel-types.ts";
 import { BoundedChannel, Mode } from "./internal/bounded-channel.ts";
 import { canceledError } from "./internal/errors.ts";
-import { checkOptions, checkSignal } from "./internal/usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider, type TimerHandle } from "./time-provider.ts";
 import type { TimerOptions } from "./timer-options.ts";
 
@@ -46,6 +46,7 @@ export interface Ticker extends AsyncIterable<number> {
 export function ticker(periodMs: number, options: TimerOptions = {}): Ticker {
   checkOptions(options, "ticker");
   checkSignal(options.signal, "ticker");
+  checkTimeProvider(options.timeProvider, "ticker");
   if (!Number.isFinite(periodMs) || periodMs <= 0) {
     throw new RangeError(`ticker: periodMs must be a finite number > 0, got ${periodMs}.`);
   }

@@ -1,7 +1,7 @@
 import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
 import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
-import { checkOptions, checkSignal, describe } from "./internal/usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
 import { TimeProvider, type TimerHandle } from "./time-provider.ts";
 
 /**
@@ -208,6 +208,7 @@ export class WaitGroup {
     checkOptions(options, "WaitGroup.wait");
     const signal = options.signal;
     checkSignal(signal, "WaitGroup.wait");
+    checkTimeProvider(options.timeProvider, "WaitGroup.wait");
     if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
     const timeout = options.timeout;
     if (timeout !== undefined && !(timeout >= 0))

@@ -5,7 +5,7 @@ import { watchables } from "./internal/drain-loop.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
-import { checkOptions, checkSignal } from "./internal/usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider } from "./time-provider.ts";
 
 // Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
@@ -80,6 +80,7 @@ export function window<T>(source: ChannelReader<T>, options: WindowOptions): Win
   if (checkOptions(options, "window") === undefined)
     throw new TypeError("window: options { size?, intervalMs? } are required (give size and/or intervalMs).");
   checkSignal(options.signal, "window");
+  checkTimeProvider(options.timeProvider, "window");
   const { size, intervalMs } = options;
   if (size === undefined && intervalMs === undefined)
     throw new TypeError("window: give size and/or intervalMs.");

@@ -109,6 +109,27 @@ describe("channel operators and groups", () => {
       () => new VirtualTimeProvider(null as never),
       /VirtualTimeProvider: options/,
     ],
+    [
+      "fanIn clock",
+      () => fanIn([reader()], () => {}, { timeProvider: {} as never }),
+      /fanIn: options.timeProvider must be a TimeProvider/,
+    ],
+    [
+      "select clock",
+      () => select([SelectCase.read(reader(), () => ok(1))], { timeout: 1, timeProvider: Date as never }),
+      /select: options.timeProvider must be a TimeProvider/,
+    ],
+    ["delay clock", () => delay(1, { timeProvider: {} as never }), /delay: options.timeProvider/],
+    [
+      "window clock",
+      () => window(reader(), { size: 1, timeProvider: 1 as never }),
+      /window: options.timeProvider/,
+    ],
+    [
+      "WaitGroup.wait clock",
+      () => new WaitGroup().wait({ timeProvider: {} as never }),
+      /WaitGroup.wait: options.timeProvider/,
+    ],
   ];
   for (const [name, run, expected] of cases) it(name, () => usage(run, expected));
 

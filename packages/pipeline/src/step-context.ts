@@ -150,7 +150,15 @@ export class ResultPipelineStepContext {
         : "";
     if (options.compensationScope !== undefined && !(options.compensationScope instanceof CompensationScope))
       throw new TypeError("ResultPipelineStepContext: compensationScope must be a CompensationScope.");
-    this.timeProvider = options.timeProvider ?? TimeProvider.system;
+    const clock = options.timeProvider;
+    if (
+      clock !== undefined &&
+      (typeof clock !== "object" || clock === null || typeof clock.now !== "function")
+    )
+      throw new TypeError(
+        "ResultPipelineStepContext: timeProvider must be a TimeProvider (now, setTimeout, clearTimeout).",
+      );
+    this.timeProvider = clock ?? TimeProvider.system;
     const adopted = (options as { readonly [ADOPTED]?: AbortSignal })[ADOPTED];
     if (adopted !== undefined) {
       // Internal creation (child contexts): the caller owns a signal already linked to the parent's.

@@ -48,6 +48,16 @@ describe("pipeline entry points check their arguments once per call", () => {
       /signal must be an AbortSignal/,
     ],
     [
+      "context clock",
+      () => new ResultPipelineStepContext({ timeProvider: {} as never }),
+      /timeProvider must be a TimeProvider/,
+    ],
+    [
+      "withTimeout clock",
+      () => ResultPipeline.withTimeout(op, 1, { timeProvider: {} as never }),
+      /withTimeout: options.timeProvider/,
+    ],
+    [
       "context scope",
       () => new ResultPipelineStepContext({ compensationScope: {} as never }),
       /CompensationScope/,

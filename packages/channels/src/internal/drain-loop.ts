@@ -5,7 +5,7 @@ import { TimeProvider, type TimerHandle } from "../time-provider.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
-import { checkOptions, checkSignal, describe } from "./usage.ts";
+import { checkOptions, checkSignal, checkTimeProvider, describe } from "./usage.ts";
 
 // Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
 const NONE: NoValue = NO_VALUE;
@@ -130,6 +130,7 @@ export function checkRunOptions(
   if (timeout !== undefined && !(timeout >= 0))
     throw new RangeError(`${what}: timeout must be >= 0, got ${timeout}.`);
   checkSignal((options as { readonly signal?: AbortSignal }).signal, what);
+  checkTimeProvider((options as { readonly timeProvider?: unknown }).timeProvider, what);
 }
 
 /**

@@ -55,3 +55,19 @@ export function writers<W>(destinations: Iterable<W>, what: string): W[] {
   }
   return out;
 }
+
+/** Throws a `TypeError` naming `what` unless `clock` is `undefined` or a TimeProvider (`now`, `setTimeout`, `clearTimeout`). */
+export function checkTimeProvider(clock: unknown, what: string): void {
+  if (
+    clock !== undefined &&
+    (clock === null ||
+      typeof clock !== "object" ||
+      typeof (clock as { now?: unknown }).now !== "function" ||
+      typeof (clock as { setTimeout?: unknown }).setTimeout !== "function" ||
+      typeof (clock as { clearTimeout?: unknown }).clearTimeout !== "function")
+  ) {
+    throw new TypeError(
+      `${what}: options.timeProvider must be a TimeProvider (now, setTimeout, clearTimeout), got ${describe(clock)}.`,
+    );
+  }
+}

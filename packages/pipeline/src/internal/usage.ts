@@ -55,6 +55,23 @@ export function checkOrchestrationOptions(
   if (options === undefined) return;
   checkSignal(options.signal, what);
   if (options.context !== undefined) checkContext(options.context, what, "options.context");
+  checkTimeProvider((options as { readonly timeProvider?: unknown }).timeProvider, what);
+}
+
+/** Throws unless `clock` is `undefined` or a TimeProvider (`now`, `setTimeout`, `clearTimeout`). */
+export function checkTimeProvider(clock: unknown, what: string): void {
+  if (
+    clock !== undefined &&
+    (clock === null ||
+      typeof clock !== "object" ||
+      typeof (clock as { now?: unknown }).now !== "function" ||
+      typeof (clock as { setTimeout?: unknown }).setTimeout !== "function" ||
+      typeof (clock as { clearTimeout?: unknown }).clearTimeout !== "function")
+  ) {
+    throw new TypeError(
+      `${what}: options.timeProvider must be a TimeProvider (now, setTimeout, clearTimeout), got ${describe(clock)}.`,
+    );
+  }
 }
 
 /** `operations` (any iterable of functions) as an array. */
