@@ -126,6 +126,41 @@ describe("GC", () => {
   });
 });
 
+describe("gc-forced mode", () => {
+  it("collects before every timed run and applies forcedGcBound instead of bound", async () => {
+    const g = globalThis as { gc?: () => void };
+    const real = g.gc;
+    let collections = 0;
+    g.gc = () => {
+      collections++;
+    };
+    try {
+      const slow: Variant<number> = {
+        name: "slow",
+        bound: 1.5,
+        forcedGcBound: 1e9,
+        run: () => {
+          const until = performance.now() + 3;
+          while (performance.now() < until);
+          return 42;
+        },
+      };
+      const base: Variant<number> = { name: "base", run: () => 42 };
+      const definition = { name: "b", workload: "w", rounds: 9, warmup: 0, baseline: base, variants: [slow] };
+      const forced = await measure(definition as never, { mode: "gc-forced", enforce: true });
+      expect(collections).toBe(18);
+      expect(forced.variants[0]?.bound).toBe(1e9);
+      expect(forced.variants[0]?.passed).toBe(true);
+      const free = await measure(definition as never, { mode: "gc-free", enforce: true });
+      expect(collections).toBe(18);
+      expect(free.variants[0]?.passed).toBe(false);
+    } finally {
+      if (real === undefined) delete g.gc;
+      else g.gc = real;
+    }
+  });
+});
+
 describe("report", () => {
   it("flags a variant whose ratio differs between the GC modes", () => {
     const v = (ratio: number) => ({ name: "v", ratio }) as never;
