@@ -67,6 +67,15 @@ describe("one PGlite data directory, two server processes", () => {
     await first.listening;
 
     const second = startServer(dataDir);
+    // Without the lock the second server starts and listens: fail at once instead of waiting for a timeout.
+    const outcome = await Promise.race([
+      second.exited.then((code) => ({ code })),
+      second.listening.then(
+        () => "listening" as const,
+        () => "ended before listening" as const,
+      ),
+    ]);
+    expect(outcome).not.toBe("listening");
     expect(await second.exited).not.toBe(0);
     expect(second.output()).toContain(`Data directory "${dataDir}" is locked by another live process`);
     expect(second.output()).toContain(`pid ${first.child.pid}`);
