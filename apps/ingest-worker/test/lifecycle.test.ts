@@ -137,7 +137,8 @@ describe("health and metrics server", () => {
 });
 
 describe("signals", () => {
-  it("SIGTERM during the start-up stops cleanly: summary printed, exit 0", async () => {
+  // Real processes from source on a shared machine: generous bounds; every wait inside polls a condition.
+  it("SIGTERM during the start-up stops cleanly: summary printed, exit 0", { timeout: 180_000 }, async () => {
     // An on-disk PGlite directory makes the start-up take seconds; the signal arrives while /healthz says so.
     const dataDir = await mkdtemp(join(tmpdir(), "ingest-startup-"));
     const w = spawnWorker(["--data-dir", dataDir, "--messages", "0", "--rate", "100", "--json"]);
@@ -161,7 +162,9 @@ describe("signals", () => {
     }
   });
 
-  it("ready once started, counts on /metrics, and SIGTERM while running prints the summary", async () => {
+  it("ready once started, counts on /metrics, and SIGTERM while running prints the summary", {
+    timeout: 180_000,
+  }, async () => {
     const w = spawnWorker([
       "--data-dir",
       "memory://",

@@ -35,6 +35,7 @@ describe.each(["node", "deno", "bun"] as const)("graceful restart on %s", (runti
     const port = await freePort();
     let server = await startServerProcess(port, dataDir, runtime);
     const url = server.url;
+    expect(server.output()).toContain(`store:          PGlite at ${dataDir}`);
     const es = new EventSource(
       `${url}/control/shards/watch?namespace=demo&resumeToken=64&access_token=${READER}`,
     );

@@ -86,7 +86,13 @@ export function startServerProcess(
       ...["--port", String(port), "--data-dir", dataDir, "--quiet"],
       ...["--operator-token", OPERATOR, "--read-token", READER],
     ],
-    { cwd: appDir, env: { ...process.env, SHARDS_SEED: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    // PGlite in `dataDir` always: a DATABASE_URL in the environment (CI sets one) must not point it at a shared
+    // PostgreSQL database that other tests write to.
+    {
+      cwd: appDir,
+      env: { ...process.env, DATABASE_URL: "", SHARDS_SEED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
