@@ -215,6 +215,20 @@ export async function openControlPlane(
     () =>
       new Response(PAGE_SCRIPT, { headers: { ...page, "content-type": "text/javascript; charset=utf-8" } }),
   );
+  // History retention: every minute, compact the changes older than the newest `historyRetention` ones.
+  const compact = async (): Promise<void> => {
+    const through = repository.position - config.historyRetention;
+    if (config.historyRetention === 0 || through <= 0) return;
+    const done = await repository.compactHistory(through);
+    if (done.isErr) print(`WARN history compaction failed: ${done.error.message}`);
+    else if (done.value.removed > 0 && !config.quiet)
+      print(
+        `compacted ${done.value.removed} changes (history now starts after position ${done.value.compactedThrough})`,
+      );
+  };
+  const compactor = setInterval(() => void compact(), 60_000);
+  (compactor as { unref?: () => void }).unref?.();
+  await compact();
   let closed: Promise<void> | undefined;
   return {
     fetch: (request) => app.fetch(request),
@@ -225,6 +239,7 @@ export async function openControlPlane(
     service,
     closeWatchers: () => shutdown.abort(),
     close: () => {
+      clearInterval(compactor);
       shutdown.abort();
       closed ??= repository.close();
       return closed;

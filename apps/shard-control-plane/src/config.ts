@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly readToken: string | undefined;
   readonly seed: boolean;
   readonly heartbeatMs: number;
+  /** Changes kept in the history (older ones are compacted away every minute); 0 keeps every change. */
+  readonly historyRetention: number;
   readonly quiet: boolean;
 }
 
@@ -34,6 +36,7 @@ Options (environment variable in brackets; flags win):
   --read-token <t>       token with shards.read (>= 16 chars)    [SHARDS_READ_TOKEN, default: generated]
   --no-seed              do not create the demo namespace        [SHARDS_SEED=0]
   --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
+  --history-retention <n> changes kept in the history, 0 = all  [SHARDS_HISTORY_RETENTION, default 1000000]
   --quiet                no request log                          [SHARDS_QUIET=1]
   -h, --help             this text
 
@@ -51,6 +54,7 @@ const flagNames = new Set([
   "operator-token",
   "read-token",
   "heartbeat-ms",
+  "history-retention",
 ]);
 
 /** Parses argv (without the runtime and script) and env; throws an Error with a usage message on bad input. */
@@ -111,6 +115,13 @@ export function parseServerArgs(
         15_000,
         100,
         3_600_000,
+      ),
+      historyRetention: int(
+        "--history-retention",
+        flags["history-retention"] ?? env.SHARDS_HISTORY_RETENTION,
+        1_000_000,
+        0,
+        Number.MAX_SAFE_INTEGER,
       ),
       quiet,
     },

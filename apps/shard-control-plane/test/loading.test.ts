@@ -58,3 +58,25 @@ describe("serveWhileLoading", () => {
     await expect(serving.close()).resolves.toBeUndefined();
   });
 });
+
+describe("history retention", () => {
+  it("compacts the history beyond --history-retention at start, keeping the records", async () => {
+    const { open } = await import("./support.ts");
+    const seeded = await open({ historyRetention: 0 });
+    const head = seeded.service.repository;
+    expect((await head.highestPosition()).unwrap()).toBe(64);
+    await seeded.close();
+    // A fresh in-memory store seeds 64 changes; with retention 10 the first 54 are compacted at start.
+    const cp = await open({ historyRetention: 10 });
+    const diffs = await cp.service.diff(null, null, (await import("@pipe/shards")).ShardFilter.all);
+    expect(diffs.unwrap().items.map((d) => d.position)).toEqual(Array.from({ length: 10 }, (_, i) => 55 + i));
+    expect(
+      (
+        await cp.service.list((await import("@pipe/shards")).ShardFilter.create({ namespace: "demo" }), {
+          pageSize: 500,
+        })
+      ).unwrap().items,
+    ).toHaveLength(64);
+    await cp.close();
+  });
+});

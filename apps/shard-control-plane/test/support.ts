@@ -19,6 +19,7 @@ export function config(extra: Partial<ServerConfig> = {}): ServerConfig {
     readToken: READER,
     seed: true,
     heartbeatMs: 15_000,
+    historyRetention: 1_000_000,
     quiet: true,
     ...extra,
   };

@@ -41,6 +41,7 @@ export const ShardErrorCodes: {
   readonly versionConflict: "shards.control.version.conflict";
   readonly planInvalid: "shards.control.plan.invalid";
   readonly viewBehind: "shards.control.view.behind";
+  readonly historyCompacted: "shards.control.history.compacted";
   readonly hashingNamespaceRequired: "shards.hashing.namespace_required";
   readonly hashingNodesRequired: "shards.hashing.nodes_required";
   readonly hashingNodeIdInvalid: "shards.hashing.node_id_invalid";
@@ -66,6 +67,7 @@ export const ShardErrorCodes: {
   versionConflict: "shards.control.version.conflict",
   planInvalid: "shards.control.plan.invalid",
   viewBehind: "shards.control.view.behind",
+  historyCompacted: "shards.control.history.compacted",
   hashingNamespaceRequired: "shards.hashing.namespace_required",
   hashingNodesRequired: "shards.hashing.nodes_required",
   hashingNodeIdInvalid: "shards.hashing.node_id_invalid",
@@ -187,6 +189,12 @@ export const shardErrorDescriptors: readonly ErrorDescriptor[] = Object.freeze([
     code: c.viewBehind,
     name: "ShardViewBehind",
     description: "This instance's read view has not yet applied the requested change position.",
+    category: control,
+  },
+  {
+    code: c.historyCompacted,
+    name: "ShardHistoryCompacted",
+    description: "The requested change positions were removed from the history by compaction (retention).",
     category: control,
   },
   {

@@ -46,6 +46,7 @@ export {
 } from "./model.ts";
 export { type ShardPositionWaitOptions, ShardReadView, type ShardReadViewOptions } from "./read-view.ts";
 export type {
+  ShardCompaction,
   ShardDiffReadOptions,
   ShardQueryOptions,
   ShardQueryPage,

@@ -4,7 +4,7 @@ import { ShardErrorCodes } from "./codes.ts";
 import { DiffRing } from "./internal/diff-ring.ts";
 import { keyTextError, queryTextError } from "./internal/lookup.ts";
 import { ChangeNotifier } from "./internal/notifier.ts";
-import { canceled, diffStream, guard, STREAM_PAGE } from "./internal/store-common.ts";
+import { canceled, diffStream, guard, historyCompacted, STREAM_PAGE } from "./internal/store-common.ts";
 import { ViewIndex } from "./internal/view-index.ts";
 import type {
   ShardKey,
@@ -14,6 +14,7 @@ import type {
   ShardRecordDiff,
 } from "./model.ts";
 import type {
+  ShardCompaction,
   ShardDiffReadOptions,
   ShardQueryOptions,
   ShardQueryPage,
@@ -118,6 +119,8 @@ export class ShardReadView implements ShardRepository {
   readonly #visibilityMs: number;
   readonly #onTailError: ((error: PipeError) => void) | undefined;
   #position = 0;
+  /** The compaction point this view knows of (from its own `compactHistory` calls). */
+  #compacted = 0;
   #lastError: PipeError | undefined;
   #tail: Promise<void> | undefined;
   #closed = false;
@@ -263,6 +266,7 @@ export class ShardReadView implements ShardRepository {
 
   readDiffs(after: number, options: ShardDiffReadOptions): Promise<Result<readonly ShardRecordDiff[]>> {
     const from = Math.max(0, Math.floor(after));
+    if (from < this.#compacted) return Promise.resolve(err(historyCompacted(this.#compacted, from)));
     if (from <= this.#position && this.#ring.covers(from)) {
       return guard("shards.view.readDiffs", options, () => {
         let to = Math.min(this.#position, from + Math.max(1, Math.floor(options.limit)));
@@ -286,6 +290,18 @@ export class ShardReadView implements ShardRepository {
 
   watch(since?: number | null, options?: ShardRepositoryCallOptions): AsyncIterable<Result<ShardRecordDiff>> {
     return diffStream(this.#page, since, options?.signal, this.#notifier);
+  }
+
+  /** Compacts the store's history (see `ShardRepository.compactHistory`); fails when the store cannot. */
+  async compactHistory(
+    throughPosition: number,
+    options?: ShardRepositoryCallOptions,
+  ): Promise<Result<ShardCompaction>> {
+    if (this.store.compactHistory === undefined)
+      return err(PipeError.from("This store does not compact its history.", ErrorCodes.unspecified));
+    const done = await this.store.compactHistory(throughPosition, options);
+    if (done.isOk) this.#compacted = Math.max(this.#compacted, done.value.compactedThrough);
+    return done;
   }
 
   /** Ends the tail and every live watch, then closes the store. Idempotent. */

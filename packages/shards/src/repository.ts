@@ -87,6 +87,23 @@ export interface ShardDiffReadOptions extends ShardRepositoryCallOptions {
 }
 
 /**
+ * The outcome of a history compaction.
+ *
+ * @example
+ * ```ts
+ * import type { ShardCompaction } from "@pipe/shards";
+ * const c: ShardCompaction = { compactedThrough: 1000, removed: 1000 };
+ * console.log(c.removed);
+ * ```
+ */
+export interface ShardCompaction {
+  /** Every position up to this one is compacted away (0: none). */
+  readonly compactedThrough: number;
+  /** History rows removed by this call. */
+  readonly removed: number;
+}
+
+/**
  * The storage contract of the control plane: records, their history, and the global change stream.
  *
  * When to use: pick an implementation (`InMemoryShardRepository`, `PGliteShardRepository`,
@@ -136,6 +153,16 @@ export interface ShardRepository {
   ): AsyncIterable<Result<ShardRecordDiff>>;
   /** Replay of positions > `since`, then live changes until the signal aborts or the repository closes. */
   watch(since?: number | null, options?: ShardRepositoryCallOptions): AsyncIterable<Result<ShardRecordDiff>>;
+  /**
+   * Optional: removes the history (diffs) at positions <= `throughPosition` (capped at the head), keeping every
+   * record. Reads of compacted positions (`readDiffs`/`streamDiffs`/`watch` with an `after`/`since` below the
+   * compaction point) then fail with `shards.control.history.compacted` (metadata `compactedThrough`).
+   * Idempotent; never moves the compaction point back.
+   */
+  compactHistory?(
+    throughPosition: number,
+    options?: ShardRepositoryCallOptions,
+  ): Promise<Result<ShardCompaction>>;
   /**
    * Optional: resolves once reads reflect every change up to `position`, or fails with
    * `shards.control.view.behind` after `timeoutMs` (see `ShardReadView`). Stores that read the latest

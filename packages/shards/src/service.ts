@@ -217,6 +217,15 @@ export class ShardControlPlaneService {
       if (page.isErr) {
         if (isCanceled(page.error))
           return err(serviceErrors.canceled("Shard diff canceled.", "shards.diff", signal?.reason));
+        if (page.error.code === ShardErrorCodes.historyCompacted) {
+          // Without a lower bound the diff starts at the oldest retained change.
+          const through = page.error.metadata.compactedThrough;
+          if (from == null && items.length === 0 && typeof through === "number" && through > after) {
+            after = through;
+            continue;
+          }
+          return err(page.error);
+        }
         return err(serviceErrors.streamFailure(page.error, "shards.diff"));
       }
       for (const d of page.value) if (filter.matches(d.current)) items.push(d);

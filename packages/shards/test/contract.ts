@@ -284,6 +284,25 @@ export function repositoryContract(target: ContractTarget): void {
       expect(resumed).toEqual([]);
     });
 
+    it("compacts history: records stay, compacted positions fail with history.compacted, never moves back", async () => {
+      for (let i = 0; i < 10; i++) (await repo.upsert(m(`c${i % 4}`, `n${i}`))).unwrap();
+      const compact = repo.compactHistory!.bind(repo);
+      expect((await compact(6)).unwrap()).toEqual({ compactedThrough: 6, removed: 6 });
+      expect((await compact(3)).unwrap()).toEqual({ compactedThrough: 6, removed: 0 });
+      const gone = await repo.readDiffs(5, { limit: 10 });
+      expect(gone.isErr && gone.error.code).toBe(ShardErrorCodes.historyCompacted);
+      expect(gone.isErr && gone.error.metadata).toMatchObject({ compactedThrough: 6 });
+      expect((await repo.readDiffs(6, { limit: 10 })).unwrap().map((d) => d.position)).toEqual([7, 8, 9, 10]);
+      const watched = await collect(repo.streamDiffs(2));
+      expect(watched).toHaveLength(1);
+      expect(watched[0]!.isErr && watched[0]!.error.code).toBe(ShardErrorCodes.historyCompacted);
+      expect((await repo.list("mesh.control")).unwrap().map((r) => r.version)).toEqual([3, 3, 2, 2]);
+      expect((await compact(99)).unwrap()).toEqual({ compactedThrough: 10, removed: 4 });
+      expect((await repo.highestPosition()).unwrap()).toBe(10);
+      (await repo.upsert(m("c9", "z"))).unwrap();
+      expect((await repo.readDiffs(10, { limit: 10 })).unwrap().map((d) => d.position)).toEqual([11]);
+    });
+
     it("a pre-aborted call fails with error.canceled and has no effect", async () => {
       const signal = AbortSignal.abort("stop");
       expect((await repo.upsert(m("s", "a"), { signal })).error?.code).toBe("error.canceled");

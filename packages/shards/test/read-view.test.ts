@@ -243,3 +243,34 @@ describe("ShardReadView", () => {
     await v.close();
   });
 });
+
+describe("history retention", () => {
+  it("diff and watch start at the oldest retained change without a bound, and answer history.compacted (HTTP 410) inside the compacted range", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    for (let i = 0; i < 8; i++)
+      await v.upsert({ namespace: "ns", shardId: `s${i}`, strategyId: "ring", ownerNodeId: "a" });
+    expect((await v.compactHistory(5)).unwrap()).toEqual({ compactedThrough: 5, removed: 5 });
+    const service = new ShardControlPlaneService({ repository: v });
+    expect((await service.diff(null, null, ShardFilter.all)).unwrap().items.map((d) => d.position)).toEqual([
+      6, 7, 8,
+    ]);
+    const old = await service.diff(3, null, ShardFilter.all);
+    expect(old.isErr && old.error.code).toBe("shards.control.history.compacted");
+    expect((await service.collectWatch(null, ShardFilter.all)).unwrap().map((d) => d.position)).toEqual([
+      6, 7, 8,
+    ]);
+    const resumed = await service.collectWatch(2, ShardFilter.all);
+    expect(resumed.isErr && resumed.error.code).toBe("shards.control.history.compacted");
+    const app = createShardControlPlaneApp({
+      service,
+      tokens: [{ name: "o", token: "ops-token-0123456789", scopes: ["shards.operate"] }],
+    });
+    const res = await app.request("/control/shards/diff?fromPosition=2", {
+      headers: { authorization: "Bearer ops-token-0123456789" },
+    });
+    expect(res.status).toBe(410);
+    expect((await res.json()).code).toBe("shards.control.history.compacted");
+    await v.close();
+  });
+});

@@ -41,7 +41,7 @@ describe("store failures are failed Results with the retryable code", () => {
       );
       for (const r of opened) expect(r.isOk).toBe(true);
       const rows = await probe.unsafe(`SELECT version FROM "${schema}".shard_migrations`);
-      expect(rows.map((r) => Number(r.version)).sort()).toEqual([1, 2, 3]);
+      expect(rows.map((r) => Number(r.version)).sort()).toEqual([1, 2, 3, 4]);
       for (const r of opened) await r.unwrap().close();
     } finally {
       await probe.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -46,6 +46,7 @@ export const shardHttpStatuses: Readonly<Record<string, number>> = Object.freeze
   [s.versionConflict]: 409,
   [s.planInvalid]: 400,
   [s.viewBehind]: 503,
+  [s.historyCompacted]: 410,
   [s.hashingNamespaceRequired]: 400,
   [s.hashingNodesRequired]: 400,
   [s.hashingNodeIdInvalid]: 400,

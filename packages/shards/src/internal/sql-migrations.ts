@@ -130,6 +130,14 @@ export const migrations: readonly Migration[] = [
     statements: () => [],
     run: refoldSearchKeys,
   },
+  {
+    // History retention: positions up to compacted_through were removed by compactHistory.
+    version: 4,
+    name: "shards-history-compaction",
+    statements: (s) => [
+      `ALTER TABLE ${s}.shard_log ADD COLUMN IF NOT EXISTS compacted_through bigint NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
 
 /** Advisory-lock key shared by every instance migrating the same database ("pipe/shards"). */

@@ -8,6 +8,7 @@ import type {
   ShardRecordDiff,
 } from "../model.ts";
 import type {
+  ShardCompaction,
   ShardDiffReadOptions,
   ShardQueryOptions,
   ShardQueryPage,
@@ -27,7 +28,14 @@ import {
   RECORD_TUPLE,
   recordPage,
 } from "./sql-rows.ts";
-import { concurrentWrite, diffStream, guard, prepareMutation, STREAM_PAGE } from "./store-common.ts";
+import {
+  concurrentWrite,
+  diffStream,
+  guard,
+  historyCompacted,
+  prepareMutation,
+  STREAM_PAGE,
+} from "./store-common.ts";
 
 /**
  * The SQL implementation shared by the PGlite and PostgreSQL stores (same schema, migrations and statements).
@@ -203,12 +211,41 @@ export class SqlShardRepository implements ShardRepository {
         params.push(Math.floor(options.upTo));
         bound = " AND id <= $3";
       }
-      const rows = await this.#db.query<{ page: string }>(
-        `SELECT coalesce(json_agg(${DIFF_TUPLE} ORDER BY h.id), '[]')::text AS page
+      // One statement, one snapshot: the compaction point and the rows agree.
+      const rows = await this.#db.query<{ page: string; compacted: number }>(
+        `SELECT coalesce(json_agg(${DIFF_TUPLE} ORDER BY h.id), '[]')::text AS page,
+           (SELECT compacted_through::float8 FROM ${this.#s}.shard_log) AS compacted
          FROM (SELECT * FROM ${this.#s}.shard_history WHERE id > $1${bound} ORDER BY id LIMIT $2) h`,
         params,
       );
+      const compacted = Number(rows[0]?.compacted ?? 0);
+      if ((params[0] as number) < compacted) return err(historyCompacted(compacted, params[0] as number));
       return decodePage(rows[0]?.page, decodeDiffRow);
+    });
+  }
+
+  compactHistory(
+    throughPosition: number,
+    options?: ShardRepositoryCallOptions,
+  ): Promise<Result<ShardCompaction>> {
+    return guard("shards.repository.compactHistory", options, async () => {
+      const s = this.#s;
+      return this.#db.transaction(async (tx): Promise<Result<ShardCompaction>> => {
+        // Locking the log row orders the compaction with writers (each upsert updates that row).
+        const log = await tx.query<{ head: number; compacted: number }>(
+          `SELECT position::float8 AS head, compacted_through::float8 AS compacted FROM ${s}.shard_log FOR UPDATE`,
+        );
+        const head = Number(log[0]?.head ?? 0);
+        const compacted = Number(log[0]?.compacted ?? 0);
+        const through = Math.min(head, Math.max(compacted, Math.floor(throughPosition)));
+        if (through === compacted) return ok({ compactedThrough: compacted, removed: 0 });
+        const removed = await tx.query<{ n: number }>(
+          `WITH d AS (DELETE FROM ${s}.shard_history WHERE id <= $1 RETURNING 1) SELECT count(*)::float8 AS n FROM d`,
+          [through],
+        );
+        await tx.query(`UPDATE ${s}.shard_log SET compacted_through = $1`, [through]);
+        return ok({ compactedThrough: through, removed: Number(removed[0]?.n ?? 0) });
+      });
     });
   }
 

@@ -83,6 +83,15 @@ export function versionMismatch(key: ShardKey, expected: number, actual: number)
   );
 }
 
+/** A read of positions that compaction removed (those <= `compactedThrough`). @internal */
+export function historyCompacted(compactedThrough: number, after: number): PipeError {
+  return PipeError.from(
+    `Change positions up to ${compactedThrough} were compacted away; read from position ${compactedThrough} on.`,
+    ShardErrorCodes.historyCompacted,
+    { metadata: { compactedThrough, after } },
+  );
+}
+
 /** Lost a race to a concurrent writer. @internal */
 export function concurrentWrite(key: ShardKey, created: boolean): PipeError {
   return PipeError.from(

@@ -93,6 +93,17 @@ export async function* watchStream(
       yield err(serviceErrors.canceled("Shard watch canceled.", STAGE, signal?.reason));
       return;
     }
+    if (error.code === ShardErrorCodes.historyCompacted) {
+      // Without a resume token the replay starts at the oldest retained change; a token inside the compacted
+      // range is answered with the error.
+      const through = error.metadata.compactedThrough;
+      if (resumeToken == null && last === 0 && typeof through === "number" && through > 0) {
+        last = through;
+        continue;
+      }
+      yield err(error);
+      return;
+    }
     failures++;
     const retry = policy.retry;
     if (error.code !== ShardErrorCodes.repositoryFailure || failures >= retry.maxAttempts) {

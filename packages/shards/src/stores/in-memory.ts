@@ -4,7 +4,13 @@ import { keyTextError, mutationTextError, queryTextError } from "../internal/loo
 import { ChangeNotifier } from "../internal/notifier.ts";
 import { compareKeys } from "../internal/ordinal.ts";
 import { foldSearch } from "../internal/search-fold.ts";
-import { diffStream, guard, prepareMutation, STREAM_PAGE } from "../internal/store-common.ts";
+import {
+  diffStream,
+  guard,
+  historyCompacted,
+  prepareMutation,
+  STREAM_PAGE,
+} from "../internal/store-common.ts";
 import type {
   ShardKey,
   ShardMutationRequest,
@@ -13,6 +19,7 @@ import type {
   ShardRecordDiff,
 } from "../model.ts";
 import type {
+  ShardCompaction,
   ShardDiffReadOptions,
   ShardQueryOptions,
   ShardQueryPage,
@@ -63,6 +70,8 @@ export class InMemoryShardRepository implements ShardRepository {
   #orderedKeys: string[] = [];
   #dirty = false;
   readonly #diffs: ShardRecordDiff[] = [];
+  /** Positions removed from the front of `#diffs` by compaction. */
+  #compacted = 0;
   readonly #notifier = new ChangeNotifier();
   readonly #time: TimeProvider;
 
@@ -125,7 +134,7 @@ export class InMemoryShardRepository implements ShardRepository {
       return ok({
         items,
         nextCursor: more && last !== undefined ? { namespace: last.namespace, shardId: last.shardId } : null,
-        position: this.#diffs.length,
+        position: this.#head(),
       });
     });
   }
@@ -150,7 +159,7 @@ export class InMemoryShardRepository implements ShardRepository {
       } else {
         this.#replaceOrdered(k, record);
       }
-      this.#diffs.push({ position: this.#diffs.length + 1, current: record, previous: existing, history });
+      this.#diffs.push({ position: this.#head() + 1, current: record, previous: existing, history });
       this.#notifier.notify();
       return ok({ record, history, created });
     });
@@ -159,14 +168,32 @@ export class InMemoryShardRepository implements ShardRepository {
   readDiffs(after: number, options: ShardDiffReadOptions): Promise<Result<readonly ShardRecordDiff[]>> {
     return guard("shards.repository.readDiffs", options, () => {
       const start = Math.max(0, Math.floor(after));
-      let end = Math.min(this.#diffs.length, start + Math.max(1, options.limit));
+      if (start < this.#compacted) return err(historyCompacted(this.#compacted, start));
+      let end = Math.min(this.#head(), start + Math.max(1, options.limit));
       if (options.upTo !== undefined) end = Math.min(end, Math.max(start, Math.floor(options.upTo)));
-      return ok(this.#diffs.slice(start, end));
+      return ok(this.#diffs.slice(start - this.#compacted, end - this.#compacted));
     });
   }
 
   highestPosition(options?: ShardRepositoryCallOptions): Promise<Result<number>> {
-    return guard("shards.repository.highestPosition", options, () => ok(this.#diffs.length));
+    return guard("shards.repository.highestPosition", options, () => ok(this.#head()));
+  }
+
+  compactHistory(
+    throughPosition: number,
+    options?: ShardRepositoryCallOptions,
+  ): Promise<Result<ShardCompaction>> {
+    return guard("shards.repository.compactHistory", options, () => {
+      const through = Math.min(this.#head(), Math.max(this.#compacted, Math.floor(throughPosition)));
+      const removed = through - this.#compacted;
+      this.#diffs.splice(0, removed);
+      this.#compacted = through;
+      return ok({ compactedThrough: through, removed });
+    });
+  }
+
+  #head(): number {
+    return this.#compacted + this.#diffs.length;
   }
 
   streamDiffs(
