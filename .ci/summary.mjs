@@ -1,5 +1,7 @@
 // Counts the tests a CI log ran: vitest "Tests" summaries (one per package) and the conformance lines
-// `<runtime>: N passed, N failed[, N skipped]`. Prints a breakdown, then one plain closing line.
+// `<runtime>: N passed, N failed[, N skipped], N not applicable` (runtime: node, node22, deno, ...). Prints a
+// breakdown, then one plain closing line, where tests not applicable on a runtime count as skipped (they
+// did not run there).
 // Usage: node .ci/summary.mjs <log> <exit status> <seconds>
 import { readFileSync } from "node:fs";
 
@@ -9,14 +11,19 @@ const status = Number(statusArg);
 const text = readFileSync(logPath, "utf8").replace(/\u001b\[[0-9;]*m/g, "");
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const runtime = "node\\d*|deno|bun|browser|workerd";
 const rows = [];
+const notRunLines = [];
 const count = (line, word) => Number(line.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
 
 for (const raw of text.split("\n")) {
   const vitest = raw.match(/^(?:(\S+):test:)?\s*Tests\s+(.*\(\d+\))\s*$/);
   const conformance = raw.match(
-    /^(?:\S+:\s+)?(node|deno|bun): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/,
+    new RegExp(
+      `^(?:\\S+:\\s+)?(${runtime}): (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?(?:, (\\d+) not applicable)?\\s*$`,
+    ),
   );
+  const notRun = raw.match(new RegExp(`^(?:\\S+:\\s+)?(${runtime}): not run \\((.*)\\)`));
   let row;
   if (vitest) {
     const line = vitest[2];
@@ -27,12 +34,16 @@ for (const raw of text.split("\n")) {
       skipped: count(line, "skipped"),
     };
   } else if (conformance) {
+    const notApplicable = Number(conformance[5] ?? 0);
     row = {
       source: `conformance on ${conformance[1]}`,
       passed: Number(conformance[2]),
       failed: Number(conformance[3]),
-      skipped: Number(conformance[4] ?? 0),
+      skipped: Number(conformance[4] ?? 0) + notApplicable,
+      note: notApplicable > 0 ? ` (${notApplicable} of them not applicable there)` : "",
     };
+  } else if (notRun) {
+    notRunLines.push(`conformance on ${notRun[1]} did not run: ${notRun[2]}`);
   }
   if (!row) continue;
   rows.push(row);
@@ -43,7 +54,8 @@ for (const raw of text.split("\n")) {
 
 console.log("\n=== CI summary ===");
 for (const r of rows)
-  console.log(`${r.source}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  console.log(`${r.source}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.note ?? ""}`);
+for (const line of notRunLines) console.log(line);
 console.log(`wall time: ${seconds} s; test command exit status: ${status}`);
 if (status !== 0 && totals.failed === 0) {
   console.log(

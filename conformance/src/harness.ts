@@ -7,7 +7,9 @@
  *
  * @module
  */
-import { deepEqual, formatValue, matchesObject } from "./equality.ts";
+import { formatValue } from "./equality.ts";
+
+export { AssertionError, type AsyncMatchers, type Expectation, expect } from "./expect.ts";
 
 /** A test body; it may return a promise. */
 export type TestFn = () => void | Promise<void>;
@@ -88,11 +90,25 @@ export class SkipSignal extends Error {
 }
 
 /**
- * Skips the running test with a printed reason. Use only for tests that need infrastructure a machine may
- * lack (a database server); never to hide a failure.
+ * Skips the running test with a printed reason. Use only for tests that need a server a machine may lack
+ * (PostgreSQL); never to hide a failure. When the run requires services (`PIPE_REQUIRE_SERVICES=1`, as CI
+ * sets), the skip counts as a failure instead.
  */
 export function skip(reason: string): never {
   throw new SkipSignal(reason);
+}
+
+/** Thrown by {@link notApplicable}. */
+export class NotApplicableSignal extends Error {
+  override readonly name = "NotApplicableSignal";
+}
+
+/**
+ * Declares that the running test cannot run on this runtime (it lacks a capability the test needs). A test
+ * that does so fails unless `not-applicable.json` lists it for the runtime; a listed test is never started.
+ */
+export function notApplicable(reason: string): never {
+  throw new NotApplicableSignal(reason);
 }
 
 /** Registers the tests of one file under a suite named after it. */
@@ -113,7 +129,25 @@ export interface RunSummary {
   passed: number;
   failed: number;
   skipped: number;
+  /** Tests listed as not applicable on this runtime (never started). */
+  notApplicable: number;
   failures: string[];
+}
+
+/** How {@link run} treats tests that do not run. */
+export interface RunOptions {
+  /** Runs only tests whose full name contains this text. */
+  readonly filter?: string;
+  readonly log: (line: string) => void;
+  /** The runtime's label (`node24`, `deno`), used in messages. */
+  readonly runtime?: string;
+  /**
+   * Not-applicable entries for this runtime: a test's full name, or a suite's (every test under it), mapped
+   * to the reason. Each entry must match a registered test, or the run fails (a stale list hides nothing).
+   */
+  readonly notApplicable?: Readonly<Record<string, string>>;
+  /** A {@link skip} (a missing server) fails the test instead of skipping it. */
+  readonly requireServices?: boolean;
 }
 
 function withTimeout(fn: TestFn, timeoutMs: number, label: string): Promise<void> {
@@ -138,8 +172,19 @@ const describeError = (error: unknown): string =>
   error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : formatValue(error);
 
 /** Runs every registered test, printing one line per test. */
-export async function run(options: { filter?: string; log: (line: string) => void }): Promise<RunSummary> {
-  const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, failures: [] };
+export async function run(options: RunOptions): Promise<RunSummary> {
+  const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, notApplicable: 0, failures: [] };
+  const runtime = options.runtime ?? "this runtime";
+  const listed = Object.entries(options.notApplicable ?? {});
+  const used = new Set<string>();
+  const listedReason = (label: string): string | undefined => {
+    for (const [entry, reason] of listed)
+      if (label === entry || label.startsWith(`${entry} > `)) {
+        used.add(entry);
+        return reason;
+      }
+    return undefined;
+  };
   const visit = async (suite: Suite, path: string[], before: TestFn[], after: TestFn[]): Promise<void> => {
     const here = suite.name === "" ? path : [...path, suite.name];
     const beforeChain = [...before, ...suite.beforeEach];
@@ -163,6 +208,12 @@ export async function run(options: { filter?: string; log: (line: string) => voi
     }
     for (const t of selected) {
       const label = [...here, t.name].join(" > ");
+      const reason = listedReason(label);
+      if (reason !== undefined) {
+        summary.notApplicable += 1;
+        options.log(`  ~ ${label} (not applicable on ${runtime}: ${reason})`);
+        continue;
+      }
       const started = performance.now();
       try {
         for (const hook of beforeChain) await withTimeout(hook, t.timeoutMs, "beforeEach");
@@ -174,13 +225,21 @@ export async function run(options: { filter?: string; log: (line: string) => voi
         summary.passed += 1;
         options.log(`  ✓ ${label} (${(performance.now() - started).toFixed(0)} ms)`);
       } catch (error) {
-        if (error instanceof SkipSignal) {
+        if (error instanceof SkipSignal && options.requireServices !== true) {
           summary.skipped += 1;
           options.log(`  - ${label} (skipped: ${error.message})`);
           continue;
         }
+        const why =
+          error instanceof SkipSignal
+            ? new Error(`PIPE_REQUIRE_SERVICES is set, so a missing server fails the test: ${error.message}`)
+            : error instanceof NotApplicableSignal
+              ? new Error(
+                  `not applicable on ${runtime} (${error.message}) but not listed for it in not-applicable.json`,
+                )
+              : error;
         summary.failed += 1;
-        summary.failures.push(`${label}\n${describeError(error)}`);
+        summary.failures.push(`${label}\n${describeError(why)}`);
         options.log(`  ✗ ${label}`);
       }
     }
@@ -195,186 +254,13 @@ export async function run(options: { filter?: string; log: (line: string) => voi
     }
   };
   await visit(root, [], [], []);
-  return summary;
-}
-
-/** An assertion failure. */
-export class AssertionError extends Error {
-  override readonly name = "AssertionError";
-}
-
-type Matchers = {
-  toBe(expected: unknown): void;
-  toEqual(expected: unknown): void;
-  toStrictEqual(expected: unknown): void;
-  toMatchObject(expected: object): void;
-  toBeTruthy(): void;
-  toBeFalsy(): void;
-  toBeUndefined(): void;
-  toBeDefined(): void;
-  toBeNull(): void;
-  toBeInstanceOf(ctor: abstract new (...args: never[]) => unknown): void;
-  toBeGreaterThan(n: number | bigint): void;
-  toBeGreaterThanOrEqual(n: number | bigint): void;
-  toBeLessThan(n: number | bigint): void;
-  toBeLessThanOrEqual(n: number | bigint): void;
-  toBeCloseTo(n: number, digits?: number): void;
-  toContain(item: unknown): void;
-  toContainEqual(item: unknown): void;
-  toHaveLength(n: number): void;
-  toHaveProperty(path: string, value?: unknown): void;
-  toMatch(pattern: RegExp | string): void;
-  toSatisfy(predicate: (value: unknown) => boolean): void;
-  toThrow(expected?: string | RegExp | (abstract new (...args: never[]) => unknown)): void;
-};
-
-/** Async matchers from `expect(promise).resolves` / `.rejects`. */
-export type AsyncMatchers = { [K in keyof Matchers]: (...args: Parameters<Matchers[K]>) => Promise<void> };
-
-/** The object `expect(value)` returns. */
-export type Expectation = Matchers & {
-  readonly not: Matchers;
-  readonly resolves: AsyncMatchers;
-  readonly rejects: AsyncMatchers;
-};
-
-function getPath(value: unknown, path: string): { found: boolean; value: unknown } {
-  let cursor: unknown = value;
-  for (const key of path.split(".")) {
-    if (cursor === null || cursor === undefined || !(key in Object(cursor)))
-      return { found: false, value: undefined };
-    cursor = (cursor as Record<string, unknown>)[key];
-  }
-  return { found: true, value: cursor };
-}
-
-function check(actual: unknown, negate: boolean): Matchers {
-  const assert = (pass: boolean, message: () => string): void => {
-    if (pass === negate) throw new AssertionError(negate ? `not: ${message()}` : message());
-  };
-  const show = formatValue;
-  return {
-    toBe: (e) => assert(Object.is(actual, e), () => `expected ${show(actual)} to be ${show(e)}`),
-    toEqual: (e) => assert(deepEqual(actual, e, false), () => `expected ${show(actual)} to equal ${show(e)}`),
-    toStrictEqual: (e) =>
-      assert(deepEqual(actual, e, true), () => `expected ${show(actual)} to strictly equal ${show(e)}`),
-    toMatchObject: (e) =>
-      assert(matchesObject(actual, e), () => `expected ${show(actual)} to match ${show(e)}`),
-    toBeTruthy: () => assert(Boolean(actual), () => `expected ${show(actual)} to be truthy`),
-    toBeFalsy: () => assert(!actual, () => `expected ${show(actual)} to be falsy`),
-    toBeUndefined: () => assert(actual === undefined, () => `expected ${show(actual)} to be undefined`),
-    toBeDefined: () => assert(actual !== undefined, () => `expected a defined value`),
-    toBeNull: () => assert(actual === null, () => `expected ${show(actual)} to be null`),
-    toBeInstanceOf: (ctor) =>
-      assert(actual instanceof ctor, () => `expected ${show(actual)} to be an instance of ${ctor.name}`),
-    toBeGreaterThan: (n) => assert((actual as number) > n, () => `expected ${show(actual)} > ${show(n)}`),
-    toBeGreaterThanOrEqual: (n) =>
-      assert((actual as number) >= n, () => `expected ${show(actual)} >= ${show(n)}`),
-    toBeLessThan: (n) => assert((actual as number) < n, () => `expected ${show(actual)} < ${show(n)}`),
-    toBeLessThanOrEqual: (n) =>
-      assert((actual as number) <= n, () => `expected ${show(actual)} <= ${show(n)}`),
-    toBeCloseTo: (n, digits = 2) =>
-      assert(
-        Math.abs((actual as number) - n) < 10 ** -digits / 2,
-        () => `expected ${show(actual)} to be close to ${n}`,
-      ),
-    toContain: (item) =>
-      assert(
-        typeof actual === "string"
-          ? actual.includes(item as string)
-          : Array.from(actual as Iterable<unknown>).some((x) => Object.is(x, item)),
-        () => `expected ${show(actual)} to contain ${show(item)}`,
-      ),
-    toContainEqual: (item) =>
-      assert(
-        Array.from(actual as Iterable<unknown>).some((x) => deepEqual(x, item, false)),
-        () => `expected ${show(actual)} to contain an item equal to ${show(item)}`,
-      ),
-    toHaveLength: (n) =>
-      assert(
-        (actual as { length?: unknown } | null)?.length === n,
-        () => `expected length ${n}, got ${show((actual as { length?: unknown } | null)?.length)}`,
-      ),
-    toHaveProperty: (path, ...rest) => {
-      const got = getPath(actual, path);
-      assert(
-        got.found && (rest.length === 0 || deepEqual(got.value, rest[0], false)),
-        () => `expected ${show(actual)} to have property ${path}${rest.length ? ` = ${show(rest[0])}` : ""}`,
-      );
-    },
-    toMatch: (pattern) =>
-      assert(
-        typeof actual === "string" &&
-          (typeof pattern === "string" ? actual.includes(pattern) : pattern.test(actual)),
-        () => `expected ${show(actual)} to match ${String(pattern)}`,
-      ),
-    toSatisfy: (predicate) =>
-      assert(predicate(actual), () => `expected ${show(actual)} to satisfy the predicate`),
-    toThrow: (expected) => {
-      if (typeof actual !== "function") throw new AssertionError("toThrow needs a function");
-      let thrown: unknown;
-      let didThrow = false;
-      try {
-        (actual as () => unknown)();
-      } catch (error) {
-        didThrow = true;
-        thrown = error;
-      }
-      const message = thrown instanceof Error ? thrown.message : String(thrown);
-      const matches =
-        didThrow &&
-        (expected === undefined ||
-          (typeof expected === "string" && message.includes(expected)) ||
-          (expected instanceof RegExp && expected.test(message)) ||
-          (typeof expected === "function" && thrown instanceof expected));
-      assert(
-        matches,
-        () => `expected a throw matching ${show(expected)}, got ${didThrow ? show(thrown) : "none"}`,
-      );
-    },
-  };
-}
-
-function asyncMatchers(promise: unknown, mode: "resolves" | "rejects"): AsyncMatchers {
-  const settle = async (): Promise<unknown> => {
-    try {
-      const value = await (promise as Promise<unknown>);
-      if (mode === "rejects") throw new AssertionError(`expected a rejection, got ${formatValue(value)}`);
-      return value;
-    } catch (error) {
-      if (error instanceof AssertionError) throw error;
-      if (mode === "resolves")
-        throw new AssertionError(`expected a resolution, got rejection ${formatValue(error)}`);
-      return error;
-    }
-  };
-  return new Proxy({} as AsyncMatchers, {
-    get:
-      (_target, key: string) =>
-      async (...args: unknown[]) => {
-        const value = await settle();
-        const matchers = check(
-          mode === "rejects" && key === "toThrow"
-            ? () => {
-                throw value;
-              }
-            : value,
-          false,
+  if (options.filter === undefined)
+    for (const [entry] of listed)
+      if (!used.has(entry)) {
+        summary.failed += 1;
+        summary.failures.push(
+          `not-applicable.json lists "${entry}" for ${runtime}, but no test has that name: remove or rename it`,
         );
-        (matchers[key as keyof Matchers] as (...a: unknown[]) => void)(...args);
-      },
-  });
-}
-
-/** Starts an assertion. */
-export function expect(actual: unknown): Expectation {
-  return Object.assign(check(actual, false), {
-    not: check(actual, true),
-    get resolves() {
-      return asyncMatchers(actual, "resolves");
-    },
-    get rejects() {
-      return asyncMatchers(actual, "rejects");
-    },
-  });
+      }
+  return summary;
 }

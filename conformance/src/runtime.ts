@@ -28,3 +28,17 @@ export function detectRuntime(): RuntimeInfo {
   if (node !== undefined) return { name: "node", version: node };
   throw new Error("unknown runtime: none of Deno, Bun or Node globals are present");
 }
+
+/**
+ * Checks a run's label (`node`, `node24`, `deno`, `bun`) against the runtime actually running: the name must
+ * match and a trailing number must be the major version. Returns what is wrong, or undefined.
+ */
+export function runtimeLabelMismatch(label: string, runtime: RuntimeInfo): string | undefined {
+  const parsed = /^([a-z]+)(\d+)?$/.exec(label);
+  if (parsed === null) return `"${label}" is not a runtime label (a name, optionally with a major version)`;
+  const [, name, major] = parsed;
+  if (name !== runtime.name) return `labelled ${label} but running on ${runtime.name} ${runtime.version}`;
+  if (major !== undefined && runtime.version.split(".")[0] !== major)
+    return `labelled ${label} but running on ${runtime.name} ${runtime.version}`;
+  return undefined;
+}
