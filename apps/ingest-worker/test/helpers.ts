@@ -41,8 +41,13 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   }
 }
 
-/** Prints why a suite is skipped (vitest shows skipped tests, not why). */
+/**
+ * Prints why a suite is skipped (vitest shows skipped tests, not why).. A run that requires services
+ * (`PIPE_REQUIRE_SERVICES=1`, as CI sets) throws instead: a missing server fails it there.
+ */
 export function reportSkip(suite: string, reason: string | undefined): boolean {
+  if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
+    throw new Error(`PIPE_REQUIRE_SERVICES=1, so ${suite} may not skip: ${reason}`);
   if (reason !== undefined) console.warn(`[ingest-worker] skipping ${suite}: ${reason}`);
   return reason !== undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Scale-out: two app instances on one PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
  * a unique schema per run, dropped afterwards) serve consistent lists, and a watcher on one instance sees
- * writes made through the other. Skipped with the printed reason when no server answers.
+ * writes made through the other. Skipped with the printed reason when no server answers (failed instead when
+ * PIPE_REQUIRE_SERVICES=1, as in CI).
  */
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,6 +40,8 @@ afterAll(async () => {
 describe("scale-out on PostgreSQL", () => {
   it("two instances: consistent lists, one seed, and a watcher on B sees writes through A", async (ctx) => {
     const reason = await unavailable();
+    if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
+      throw new Error(`PIPE_REQUIRE_SERVICES=1, so a missing server is a failure, not a skip: ${reason}`);
     if (reason !== undefined) {
       console.warn(`[scale-out] skipped: ${reason}`);
       ctx.skip(reason);

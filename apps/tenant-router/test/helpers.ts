@@ -117,8 +117,13 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   }
 }
 
-/** Prints why a suite is skipped (vitest shows skipped tests, not why); returns whether to skip. */
+/**
+ * Prints why a suite is skipped (vitest shows skipped tests, not why); returns whether to skip.. A run that requires services
+ * (`PIPE_REQUIRE_SERVICES=1`, as CI sets) throws instead: a missing server fails it there.
+ */
 export function reportSkip(suite: string, reason: string | undefined): boolean {
+  if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
+    throw new Error(`PIPE_REQUIRE_SERVICES=1, so ${suite} may not skip: ${reason}`);
   if (reason !== undefined) console.warn(`[tenant-router] skipping ${suite}: ${reason}`);
   return reason !== undefined;
 }

@@ -18,6 +18,7 @@ import {
   type ShardNodeDescriptor,
   type ShardRepository,
 } from "../src/index.ts";
+import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `pipe_shards_scen_${Date.now().toString(36)}`;
@@ -30,7 +31,9 @@ async function pgAvailable(): Promise<string | undefined> {
     await sql`select 1`;
     return undefined;
   } catch (e) {
-    return `no PostgreSQL server at DATABASE_URL (${e instanceof Error ? e.message : String(e)})`;
+    return skipReasonUnlessRequired(
+      `no PostgreSQL server at DATABASE_URL (${e instanceof Error ? e.message : String(e)})`,
+    );
   } finally {
     await sql.end({ timeout: 1 }).catch(() => undefined);
   }

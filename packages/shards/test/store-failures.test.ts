@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { PGliteShardRepository, PostgresShardRepository, ShardErrorCodes } from "../src/index.ts";
+import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -29,6 +30,7 @@ describe("store failures are failed Results with the retryable code", () => {
       await probe`select 1`;
     } catch (e) {
       await probe.end({ timeout: 1 }).catch(() => undefined);
+      skipReasonUnlessRequired(`no PostgreSQL server at DATABASE_URL (${String(e)})`);
       console.warn(
         `[postgres] skipped: no server at DATABASE_URL (${e instanceof Error ? e.message : String(e)})`,
       );

@@ -1,12 +1,13 @@
 /**
  * The contract suite against a real PostgreSQL server at DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test). Every test gets its own schema, dropped afterwards. Without a
- * reachable server the tests are skipped with the printed reason.
+ * reachable server the tests are skipped with the printed reason (failed when PIPE_REQUIRE_SERVICES=1).
  */
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresShardRepository, type ShardRepository } from "../src/index.ts";
 import { repositoryContract } from "./contract.ts";
+import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -26,7 +27,7 @@ function unavailable(): Promise<string | undefined> {
       await sql.end({ timeout: 1 }).catch(() => undefined);
     }
   })();
-  return probe;
+  return probe.then(skipReasonUnlessRequired);
 }
 
 async function open(schema: string): Promise<ShardRepository> {
