@@ -124,6 +124,18 @@ export async function registerFile(name: string, load: () => Promise<unknown>): 
   }
 }
 
+/** The full name (`file > describe > test`) of every registered test, in run order, without running any. */
+export function testNames(): string[] {
+  const names: string[] = [];
+  const visit = (suite: Suite, path: string[]): void => {
+    const here = suite.name === "" ? path : [...path, suite.name];
+    for (const t of suite.tests) names.push([...here, t.name].join(" > "));
+    for (const child of suite.suites) visit(child, here);
+  };
+  visit(root, []);
+  return names;
+}
+
 /** Totals of one run. */
 export interface RunSummary {
   passed: number;

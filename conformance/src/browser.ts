@@ -1,0 +1,192 @@
+/**
+ * Runs the conformance suite in a real browser: headless Chromium (Debian's `/usr/bin/chromium`, or the one at
+ * `PIPE_CHROMIUM`) driven by playwright-core. The test files are bundled with esbuild, leaving every
+ * `@pipe/*` import as an ES module import that an import map points at the package's built `dist/`, served
+ * with the bundle from a static server on 127.0.0.1. The page prints the same closing line as `main.ts`.
+ *
+ * A test file listed as a whole in `not-applicable.json` is not loaded in the page (it imports what a
+ * browser cannot load); its tests, counted here in Node, are reported as not applicable.
+ *
+ * Usage: `node --import tsx src/browser.ts [filter]` (run-all.mjs does this for `--runtime=browser`).
+ *
+ * @module
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, sep } from "node:path";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import type { BrowserRunConfig, BrowserRunOutcome } from "./browser-page.ts";
+import { registerFile, testNames } from "./harness.ts";
+
+const label = "browser";
+/** The packages a browser loads: the runtime-agnostic ones (no drivers, no file system). */
+const browserPackages = ["result", "channels", "pipeline", "tenants"];
+const chromiumPath = process.env.PIPE_CHROMIUM || "/usr/bin/chromium";
+/** A bound on the whole page run, so a hang ends the run instead of CI. */
+const PAGE_TIMEOUT_MS = 15 * 60_000;
+
+const conformanceDir = fileURLToPath(new URL("..", import.meta.url));
+const repoDir = join(conformanceDir, "..");
+const testsDir = join(conformanceDir, "tests");
+const filter = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+
+const files = readdirSync(testsDir, { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith(".test.ts"))
+  .map((name) => name.split(sep).join("/"))
+  .sort();
+const list = JSON.parse(readFileSync(join(conformanceDir, "not-applicable.json"), "utf8")) as Record<
+  string,
+  Record<string, string> | string
+>;
+const entries = Object.entries((list[label] ?? {}) as Record<string, string>);
+const unloaded = new Set(entries.map(([entry]) => entry).filter((entry) => files.includes(entry)));
+
+// Count the tests of the files the page will not load, by registering them here (nothing runs).
+for (const file of unloaded) await registerFile(file, () => import(pathToFileURL(join(testsDir, file)).href));
+const unloadedTests = testNames();
+const problems: string[] = [];
+for (const file of unloaded)
+  if (!unloadedTests.some((name) => name.startsWith(`${file} > `)))
+    problems.push(`not-applicable.json lists ${file} for ${label}, but it registers no test`);
+
+const config: BrowserRunConfig = {
+  label,
+  ...(filter === undefined ? {} : { filter }),
+  notApplicable: Object.fromEntries(entries.filter(([entry]) => !unloaded.has(entry))),
+  unloadedNotApplicable: unloadedTests.length,
+  requireServices: process.env.PIPE_REQUIRE_SERVICES === "1",
+};
+
+const work = await mkdtemp(join(tmpdir(), "pipe-conformance-browser-"));
+const close: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
+let exitCode = 1;
+try {
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const entry = join(work, "entry.ts");
+  const loaders = files
+    .filter((file) => !unloaded.has(file))
+    .map((file) => `  ${JSON.stringify(file)}: () => import(${JSON.stringify(join(testsDir, file))}),`);
+  await writeFile(
+    entry,
+    [
+      `import { start } from ${JSON.stringify(join(conformanceDir, "src", "browser-page.ts"))};`,
+      "const g = globalThis;",
+      "start(g.__pipeConformanceConfig, {",
+      ...loaders,
+      "}).then((done) => { g.__pipeConformanceDone = done; }, (error) => {",
+      "  g.__pipeConformanceDone = { failed: 1, ran: 0, error: String(error?.stack ?? error) };",
+      "});",
+      "",
+    ].join("\n"),
+  );
+  const out = join(work, "out");
+  await build({
+    entryPoints: [entry],
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    external: ["@pipe/*"],
+    logLevel: "warning",
+  });
+
+  const importMap = {
+    imports: Object.fromEntries(browserPackages.map((p) => [`@pipe/${p}`, `/packages/${p}/dist/index.js`])),
+  };
+  const page = `<!doctype html><meta charset="utf-8"><title>@pipe conformance</title>
+<script type="importmap">${JSON.stringify(importMap)}</script>
+<script>globalThis.__pipeConformanceConfig = ${JSON.stringify(config)};</script>
+<script type="module" src="/bundle/entry.js"></script>`;
+  const types: Record<string, string> = { ".js": "text/javascript", ".map": "application/json" };
+  /** Resolves a request path under a base directory, refusing anything that escapes it. */
+  const under = (base: string, rest: string): string | undefined => {
+    const path = normalize(join(base, decodeURIComponent(rest)));
+    return path.startsWith(base + sep) ? path : undefined;
+  };
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const pkg = /^\/packages\/([a-z]+)\/dist\/(.+)$/.exec(url.pathname);
+    const path =
+      url.pathname === "/"
+        ? undefined
+        : url.pathname.startsWith("/bundle/")
+          ? under(out, url.pathname.slice("/bundle/".length))
+          : pkg !== null && browserPackages.includes(pkg[1]!)
+            ? under(join(repoDir, "packages", pkg[1]!, "dist"), pkg[2]!)
+            : undefined;
+    if (url.pathname === "/") {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
+      return;
+    }
+    try {
+      if (path === undefined) throw new Error("not served");
+      const body = await readFile(path);
+      response
+        .writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" })
+        .end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  close.push(() => new Promise((resolve) => server.close(resolve)));
+  const { port } = server.address() as AddressInfo;
+
+  // Flags as this machine needs them: no sandbox as root, and no background connections to the outside.
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  close.unshift(() => browser.close());
+  const tab = await browser.newPage();
+  let closingLine = false;
+  tab.on("console", (message) => {
+    const text = message.text();
+    if (text.includes(`${label}: `) && /\d+ not applicable$/.test(text)) closingLine = true;
+    console.log(message.type() === "error" ? `  ! console error: ${text}` : text);
+  });
+  const pageError = new Promise<never>((_, reject) => tab.on("pageerror", reject));
+  await tab.goto(`http://127.0.0.1:${port}/`);
+  const done = await Promise.race([
+    tab
+      .waitForFunction(
+        () => (globalThis as { __pipeConformanceDone?: unknown }).__pipeConformanceDone,
+        null,
+        {
+          timeout: PAGE_TIMEOUT_MS,
+          polling: 250,
+        },
+      )
+      .then((handle) => handle.jsonValue() as Promise<BrowserRunOutcome & { error?: string }>),
+    pageError,
+  ]);
+  // Console events arrive asynchronously: wait (bounded) until the closing line has been echoed.
+  for (let i = 0; i < 40 && !closingLine; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (done.error !== undefined) console.log(`  ! the page's run failed: ${done.error}`);
+  exitCode = done.failed > 0 || done.ran === 0 || !closingLine ? 1 : 0;
+} catch (error) {
+  console.log(
+    `  ! browser run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  console.log(`\n${label}: 0 passed, 1 failed, 0 not applicable`);
+} finally {
+  for (const step of close) await step().catch(() => undefined);
+}
+process.exit(exitCode);
