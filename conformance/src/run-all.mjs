@@ -66,12 +66,16 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-// A runner stopped by a signal stops the runtime it is running too, instead of leaving it behind.
+// A runner stopped by a signal stops the runtime it is running too, instead of leaving it behind: the same
+// signal first, then SIGKILL if it has not exited within 5 s (a runtime may catch SIGTERM).
 let current;
 for (const signal of ["SIGINT", "SIGTERM"])
   process.on(signal, () => {
-    current?.kill(signal);
-    process.exit(1);
+    const child = current;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) process.exit(1);
+    child.once("exit", () => process.exit(1));
+    child.kill(signal);
+    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
   });
 
 /** Runs one runtime, echoing its output, and resolves to its parsed closing line (or undefined). */
