@@ -20,7 +20,7 @@ import process from "node:process";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import type { BrowserRunOutcome } from "./browser-page.ts";
-import { conformanceDir, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
+import { conformanceDir, describeRunFailure, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
 
 const label = "browser";
 /** The packages a browser loads: the runtime-agnostic ones (no drivers, no file system). */
@@ -152,9 +152,7 @@ try {
   if (done.error !== undefined) console.log(`  ! the page's run failed: ${done.error}`);
   exitCode = done.failed > 0 || done.ran === 0 || !closingLine ? 1 : 0;
 } catch (error) {
-  console.log(
-    `  ! browser run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  console.log(`  ! browser run failed: ${describeRunFailure(error, label)}`);
   console.log(`\n${label}: 0 passed, 1 failed, 0 not applicable`);
 } finally {
   for (const step of close) await step().catch(() => undefined);

@@ -65,3 +65,11 @@ export function loaderLines(plan: EmbeddedPlan): string[] {
     (file) => `  ${JSON.stringify(file)}: () => import(${JSON.stringify(plan.paths[file])}),`,
   );
 }
+
+/** An error's text, with a hint when bundling failed (a test file imports what this runtime cannot load). */
+export function describeRunFailure(error: unknown, label: string): string {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return /Build failed|Could not resolve/.test(text)
+    ? `${text}\n  A test file imports what ${label} cannot load: if it cannot run there, list it (or its tests) for ${label} in not-applicable.json with the reason.`
+    : text;
+}

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { build } from "esbuild";
-import { conformanceDir, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
+import { conformanceDir, describeRunFailure, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
 import { DONE_MARKER } from "./worker.ts";
 
 const label = "workerd";
@@ -135,9 +135,7 @@ const worker :Workerd.Worker = (
   }
   exitCode = done === undefined || done.failed > 0 || done.ran === 0 || !closingLine ? 1 : 0;
 } catch (error) {
-  console.log(
-    `  ! workerd run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  console.log(`  ! workerd run failed: ${describeRunFailure(error, label)}`);
   console.log(`\n${label}: 0 passed, 1 failed, 0 not applicable`);
 } finally {
   server?.kill("SIGTERM");
