@@ -9,8 +9,18 @@ export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 export const uniqueName = (prefix: string): string =>
   `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
-/** Why the servers cannot be used (printed when the suite skips), or undefined when both answer. */
+/**
+ * Why the servers cannot be used (printed when the suite skips), or undefined when both answer. A run that
+ * requires services (`PIPE_REQUIRE_SERVICES=1`, as CI sets) throws instead: a missing server fails it there.
+ */
 export async function serversMissing(needRedis = true): Promise<string | undefined> {
+  const reason = await probeServers(needRedis);
+  if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
+    throw new Error(`PIPE_REQUIRE_SERVICES=1, so the tenant-cluster tests may not skip: ${reason}`);
+  return reason;
+}
+
+async function probeServers(needRedis: boolean): Promise<string | undefined> {
   const sql = postgres(DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
   try {
     await sql`select 1`;
