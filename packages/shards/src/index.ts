@@ -73,6 +73,7 @@ export type {
   ShardDiffPage,
   ShardListOptions,
   ShardListPage,
+  ShardOwnership,
   ShardReconcileHook,
   ShardReconcileInput,
   ShardSimulation,

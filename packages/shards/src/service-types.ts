@@ -134,6 +134,26 @@ export interface ShardBalance {
 }
 
 /**
+ * Who owns how much of a namespace: the output of `ownership`.
+ *
+ * @example
+ * ```ts
+ * import type { ShardOwnership } from "@pipe/shards";
+ * const o: ShardOwnership = { namespace: "ns", shards: 2, balance: { perNode: { a: 2 }, max: 2, mean: 2, ratio: 1 }, version: 2 };
+ * console.log(o.balance.ratio);
+ * ```
+ */
+export interface ShardOwnership {
+  readonly namespace: string;
+  /** Shards in the namespace. */
+  readonly shards: number;
+  /** Shards per owner (`perNode`), the largest count, the mean over owners, and max/mean. */
+  readonly balance: ShardBalance;
+  /** The change position the counts reflect. */
+  readonly version: number;
+}
+
+/**
  * The output of `simulate`.
  *
  * Details: `changes` are in plan order (deterministic whatever the workers' interleaving). `moves` is

@@ -5,6 +5,7 @@ import { ShardErrorCodes } from "./codes.ts";
 import { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
 import type { ShardFilter } from "./filter.ts";
 import { ShardHashStrategyRegistry } from "./hashing/registry.ts";
+import { shardLookupProblem } from "./identifier.ts";
 import { applyPlan } from "./internal/apply.ts";
 import { filterError } from "./internal/lookup.ts";
 import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
@@ -12,6 +13,7 @@ import { simulate } from "./internal/simulate.ts";
 import { watchStream } from "./internal/watch.ts";
 import { ShardLimits } from "./limits.ts";
 import type { ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
+import { ShardReadView } from "./read-view.ts";
 import type { ShardRepository } from "./repository.ts";
 import { decodeShardMutationRequest } from "./schemas.ts";
 import type {
@@ -20,6 +22,7 @@ import type {
   ShardDiffPage,
   ShardListOptions,
   ShardListPage,
+  ShardOwnership,
   ShardReconcileHook,
   ShardSimulation,
   ShardSimulationRequest,
@@ -297,6 +300,51 @@ export class ShardControlPlaneService {
       request,
       options.signal,
     );
+  }
+
+  /**
+   * Shards per owner in `namespace` and the balance (max/mean): counted by a {@link ShardReadView} without
+   * reading the shards, else from the store's listing.
+   *
+   * Errors: `shards.control.namespace.required`, `error.validation` (ill-formed namespace),
+   * `shards.control.namespace.missing` (no shard), the store's failures after retries, `error.canceled`.
+   */
+  async ownership(
+    namespace: string | null | undefined,
+    options: ShardCallOptions = {},
+  ): Promise<Result<ShardOwnership>> {
+    if (namespace == null || namespace.trim().length === 0) return err(serviceErrors.namespaceRequired());
+    const problem = shardLookupProblem(namespace);
+    if (problem !== undefined) return err(serviceErrors.validation(`namespace ${problem}`, "$.namespace"));
+    const repo = this.repository;
+    let counts: ReadonlyMap<string, number>;
+    let version: number;
+    if (repo instanceof ShardReadView) {
+      if (options.signal?.aborted) return err(PipeError.canceled(undefined, options.signal.reason));
+      version = repo.position;
+      counts = repo.ownerCounts(namespace);
+    } else {
+      const head = await this.#retry((s) => repo.highestPosition({ signal: s }), options.signal);
+      if (head.isErr) return err(head.error);
+      const listed = await this.#retry((s) => repo.list(namespace, { signal: s }), options.signal);
+      if (listed.isErr) return err(listed.error);
+      const byOwner = new Map<string, number>();
+      for (const r of listed.value) byOwner.set(r.ownerNodeId, (byOwner.get(r.ownerNodeId) ?? 0) + 1);
+      counts = byOwner;
+      version = head.value;
+    }
+    let shards = 0;
+    let max = 0;
+    const perNode: Record<string, number> = {};
+    for (const owner of [...counts.keys()].sort()) {
+      const n = counts.get(owner)!;
+      perNode[owner] = n;
+      shards += n;
+      max = Math.max(max, n);
+    }
+    if (shards === 0) return err(serviceErrors.namespaceMissing(namespace));
+    const mean = shards / counts.size;
+    return ok({ namespace, shards, balance: { perNode, max, mean, ratio: max / mean }, version });
   }
 
   /**

@@ -274,3 +274,59 @@ describe("history retention", () => {
     await v.close();
   });
 });
+
+describe("ownership", () => {
+  it("counts shards per owner from the view (no listing) and from a plain store alike; HTTP answers it", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    for (let i = 0; i < 7; i++)
+      await v.upsert({
+        namespace: "ns",
+        shardId: `s${i}`,
+        strategyId: "ring",
+        ownerNodeId: i < 4 ? "b" : "a",
+      });
+    await v.upsert({ namespace: "ns", shardId: "s0", strategyId: "ring", ownerNodeId: "c" });
+    await v.upsert({ namespace: "other", shardId: "x", strategyId: "ring", ownerNodeId: "z" });
+    const expected = {
+      namespace: "ns",
+      shards: 7,
+      balance: { perNode: { a: 3, b: 3, c: 1 }, max: 3, mean: 7 / 3, ratio: 3 / (7 / 3) },
+      version: 9,
+    };
+    const viaView = new ShardControlPlaneService({ repository: v });
+    const listed = store.list.bind(store);
+    let lists = 0;
+    store.list = (...args) => {
+      lists++;
+      return listed(...args);
+    };
+    expect((await viaView.ownership("ns")).unwrap()).toEqual(expected);
+    expect(lists).toBe(0);
+    expect((await new ShardControlPlaneService({ repository: store }).ownership("ns")).unwrap()).toEqual(
+      expected,
+    );
+    const missing = await viaView.ownership("nope");
+    expect(missing.isErr && missing.error.code).toBe("shards.control.namespace.missing");
+    const blank = await viaView.ownership(" ");
+    expect(blank.isErr && blank.error.code).toBe("shards.control.namespace.required");
+    const app = createShardControlPlaneApp({
+      service: viaView,
+      tokens: [{ name: "r", token: "read-token-0123456789", scopes: ["shards.read"] }],
+    });
+    const auth = { authorization: "Bearer read-token-0123456789" };
+    const res = await app.request("/control/shards/ownership?namespace=ns", { headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(expected);
+    expect((await app.request("/control/shards/ownership?namespace=nope", { headers: auth })).status).toBe(
+      404,
+    );
+    expect(
+      (await app.request("/control/shards/ownership?namespace=ns&bogus=1", { headers: auth })).status,
+    ).toBe(400);
+    expect((await app.request("/control/shards/ownership?namespace=a%00b", { headers: auth })).status).toBe(
+      400,
+    );
+    await v.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { TimeProvider } from "@pipe/channels";
-import { PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, PipeError, type Result } from "@pipe/result";
 import { type Context, Hono } from "hono";
 import { ShardErrorCodes } from "../codes.ts";
 import {
@@ -23,6 +23,7 @@ import { shardHttpStatusOf } from "./status.ts";
 const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/control/shards": ["GET"],
   "/control/shards/diff": ["GET"],
+  "/control/shards/ownership": ["GET"],
   "/control/shards/watch": ["GET"],
   "/control/shards/simulate": ["POST"],
   "/control/shards/upsert": ["POST"],
@@ -50,6 +51,8 @@ const etagMatches = (header: string, tag: string): boolean =>
  *   space/comma/semicolon; names in any case or 0-3), `pageSize` (1..500, default 100), `cursor`. Answers
  *   `{ items, nextCursor, version }` with a strong `ETag: "shards-<position>"` (the store's highest change
  *   position) and 304 for a matching `If-None-Match` (checked before the page is read).
+ * - `GET /control/shards/ownership` (read): `namespace`; answers `{ namespace, shards, balance: { perNode, max,
+ *   mean, ratio }, version }` (shards per owner; counted by the read view when the service has one).
  * - `GET /control/shards/diff` (operate): filters plus `fromPosition`/`toPosition` (inclusive; aliases
  *   `fromVersion`/`toVersion`). Answers `{ items, lastPosition }`.
  * - `GET /control/shards/watch` (read): Server-Sent Events; `resumeToken` or `Last-Event-ID` (exclusive, the
@@ -232,6 +235,24 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
       "cache-control": "no-cache",
       "x-pipe-shards-position": String(page.value.version),
     });
+  });
+
+  app.get("/control/shards/ownership", async (c) => {
+    const who = await authorize(c, "shards.read");
+    if (who instanceof Response) return who;
+    const url = new URL(c.req.url);
+    const unknown = [...url.searchParams.keys()].find((k) => k !== "namespace" && k !== "access_token");
+    if (unknown !== undefined)
+      return fail(
+        c,
+        PipeError.from(`Unknown query parameter ${unknown}.`, ErrorCodes.validation, {
+          metadata: { issues: [{ path: `$.query.${unknown}`, message: "Unknown query parameter" }] },
+        }),
+      );
+    return respond(
+      c,
+      await service.ownership(url.searchParams.get("namespace"), { signal: c.req.raw.signal }),
+    );
   });
 
   app.get("/control/shards/diff", async (c) => {
