@@ -263,8 +263,8 @@ export class Coordinator {
   async #log(r: CoordinatorRound, startedAt: Date | undefined): Promise<void> {
     await q(
       this.#o.sql,
-      `INSERT INTO ${this.#s}.coordinator_rounds (namespace, holder, epoch, started_at, ended_at, live_runners, registered, moves, minimum_moves, outcome)
-       VALUES ($1, $2, $3, coalesce($4, clock_timestamp()), clock_timestamp(), $5, $6, $7, $8, $9)`,
+      `INSERT INTO ${this.#s}.coordinator_rounds (namespace, holder, epoch, started_at, ended_at, live_runners, registered, moves, minimum_moves, outcome, error)
+       VALUES ($1, $2, $3, coalesce($4, clock_timestamp()), clock_timestamp(), $5, $6, $7, $8, $9, $10)`,
       [
         this.#o.namespace,
         this.#o.holder,
@@ -275,6 +275,7 @@ export class Coordinator {
         r.moves,
         r.minimumMoves,
         r.outcome,
+        r.error === undefined ? null : `${r.error.code}: ${r.error.message}`,
       ],
     );
   }

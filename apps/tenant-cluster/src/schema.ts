@@ -33,7 +33,9 @@ const statements = (s: string): readonly string[] => [
     registered int NOT NULL,
     moves int NOT NULL,
     minimum_moves int NOT NULL,
-    outcome text NOT NULL)`,
+    outcome text NOT NULL,
+    error text NULL)`,
+  `ALTER TABLE ${s}.coordinator_rounds ADD COLUMN IF NOT EXISTS error text NULL`,
   // One fence per tenant: the current owner's token (the shard record's version when it was assigned) and the
   // ingress position (last Redis stream id committed with an effect).
   `CREATE TABLE IF NOT EXISTS ${s}.tenant_fences (
