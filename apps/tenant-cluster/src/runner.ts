@@ -1,9 +1,12 @@
 import type { ResultRetryPolicy } from "@pipe/pipeline";
 import { PostgresShardRepository } from "@pipe/shards";
-import { type FailureMode, type OverflowPolicy, TenantErrorCodes, TenantRouter } from "@pipe/tenants";
+import { type FailureMode, type OverflowPolicy, TenantRouter } from "@pipe/tenants";
 import { Coordinator } from "./coordinator.ts";
 import { TenantFences } from "./fences.ts";
 import { connect, type Sql } from "./internal/db.ts";
+import { storeDeadLetters } from "./internal/dead-letters.ts";
+import { every } from "./internal/every.ts";
+import { Handoffs, type Held } from "./internal/handoff.ts";
 import { followOwnership } from "./internal/ownership.ts";
 import { Membership, membershipChannel } from "./membership.ts";
 import { type ClusterFaults, createClusterProcessor, type ProcessorStats } from "./processor.ts";
@@ -35,12 +38,6 @@ export interface RunnerOptions {
   readonly stopTimeoutMs?: number | undefined;
   /** Progress lines (tenant acquired/released, coordinator rounds). */
   readonly log?: ((line: string) => void) | undefined;
-}
-
-interface Held {
-  readonly token: number;
-  committed: string;
-  trimmed: string;
 }
 
 /**
@@ -75,14 +72,9 @@ export class Runner {
     compensations: 0,
   };
   readonly held = new Map<string, Held>();
-  readonly counters = {
-    heartbeats: 0,
-    heartbeatFailures: 0,
-    reregistrations: 0,
-    acquired: 0,
-    released: 0,
-    deadLettersStored: 0,
-  };
+  /** Dead letters stored (fenced), refused as stale, or left to the owner (shutdown, unknown, old token). */
+  readonly deadLetterCounts = { stored: 0, stale: 0, abandoned: 0 };
+  readonly counters = { heartbeats: 0, heartbeatFailures: 0, reregistrations: 0, acquired: 0, released: 0 };
   incarnation = 0;
   lastHeartbeat = 0;
   coordinator: Coordinator | undefined;
@@ -92,7 +84,7 @@ export class Runner {
   #resolveStopped!: (code: number) => void;
   readonly #o: RunnerOptions;
   readonly #stop = new AbortController();
-  readonly #chains = new Map<string, Promise<void>>();
+  #handoffs: Handoffs | undefined;
   #sql: Sql | undefined;
   #data: Sql | undefined;
   #repo: PostgresShardRepository | undefined;
@@ -169,8 +161,27 @@ export class Runner {
       ...(o.retry === undefined ? {} : { retry: o.retry }),
     });
     this.router = router;
+    this.#handoffs = new Handoffs({
+      router,
+      streams,
+      fences: this.#fences,
+      held: this.held,
+      runnerId: o.runnerId,
+      stopped: () => this.#stop.signal.aborted,
+      counters: this.counters,
+      log: (line) => this.#log(line),
+    });
     const running = router.run();
-    const letters = this.#deadLetters(router);
+    const letters = storeDeadLetters(router.deadLetters, {
+      fences: this.#fences,
+      current: (e) => this.held.get(e.tenantId)?.token === e.token,
+      finished: (e, outcome) => this.#finished(e, outcome),
+      restart: (e) => {
+        this.#handoffs?.want(e.tenantId, undefined);
+        this.#handoffs?.want(e.tenantId, e.token);
+      },
+      counts: this.deadLetterCounts,
+    });
     void running.then(async (result) => {
       await letters;
       if (this.#stopping === undefined) {
@@ -181,33 +192,21 @@ export class Runner {
     });
     const signal = this.#stop.signal;
     this.#loops = [
-      this.#every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#heartbeat()),
-      this.#every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#coordinate()),
-      this.#every(1_000, () => this.#trim()),
-      followOwnership(this.#repo, o.namespace, o.runnerId, (t, token) => this.#want(t, token), signal),
+      every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#heartbeat(), signal),
+      every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#coordinate(), signal),
+      every(1_000, () => this.#trim(), signal),
+      followOwnership(
+        this.#repo,
+        o.namespace,
+        o.runnerId,
+        (t, token) => this.#handoffs?.want(t, token),
+        signal,
+      ),
       running,
       letters,
     ];
     const listening = await sql.listen(membershipChannel(o.schema), () => void this.#coordinate());
     signal.addEventListener("abort", () => void listening.unlisten().catch(() => undefined), { once: true });
-  }
-
-  async #every(ms: number, fn: () => Promise<void>): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      await fn().catch(() => undefined);
-      await new Promise<void>((resolve) => {
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        }, ms);
-        signal.addEventListener("abort", onAbort, { once: true });
-      });
-    }
   }
 
   async #heartbeat(): Promise<void> {
@@ -259,72 +258,6 @@ export class Runner {
     if (outcome === "ok" && h !== undefined && h.token === e.token) h.committed = e.streamId;
   }
 
-  /** Serialises a tenant's transitions (acquire after the previous release finished, and so on). */
-  #want(tenantId: string, token: number | undefined): void {
-    const previous = this.#chains.get(tenantId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#reconcile(tenantId, token))
-      .catch((e) => this.#log(`tenant ${tenantId}: ${String(e)}`));
-    this.#chains.set(tenantId, next);
-  }
-
-  async #reconcile(tenantId: string, token: number | undefined): Promise<void> {
-    const router = this.router as TenantRouter<ClusterEnvelope>;
-    const streams = this.#streams as TenantStreams;
-    const had = this.held.get(tenantId);
-    if (had !== undefined && had.token !== token) {
-      this.held.delete(tenantId);
-      streams.stop(tenantId);
-      await router.remove(tenantId);
-      this.counters.released++;
-      this.#log(`released ${tenantId} (token ${had.token})`);
-    }
-    if (token === undefined || this.held.has(tenantId) || this.#stop.signal.aborted) return;
-    if (router.has(tenantId)) await router.remove(tenantId);
-    const raised = await (this.#fences as TenantFences).raise(tenantId, token);
-    let position: string;
-    if (raised.raised) position = raised.position;
-    else if (raised.token === token && raised.runnerId === this.#o.runnerId) {
-      position = (await (this.#fences as TenantFences).read(tenantId))?.position ?? "0-0";
-    } else {
-      this.#log(`not acquiring ${tenantId}: fence at ${raised.token} >= ${token}`);
-      return;
-    }
-    this.held.set(tenantId, { token, committed: position, trimmed: position });
-    const added = router.add(tenantId);
-    if (added.isErr) {
-      this.held.delete(tenantId);
-      this.#log(`router refused ${tenantId}: ${added.error.toString()}`);
-      return;
-    }
-    streams.open(tenantId, token, position);
-    this.counters.acquired++;
-    this.#log(`acquired ${tenantId} (token ${token}) after ${position}`);
-  }
-
-  async #deadLetters(router: TenantRouter<ClusterEnvelope>): Promise<void> {
-    for await (const d of router.deadLetters) {
-      const e = d.envelope as ClusterEnvelope | undefined;
-      if (e === undefined) continue;
-      const code = d.error.code ?? "error.unspecified";
-      if (
-        code === TenantErrorCodes.shutdown ||
-        code === TenantErrorCodes.unknown ||
-        this.held.get(e.tenantId)?.token !== e.token
-      ) {
-        this.stats.abandoned++;
-        this.#finished(e, "abandoned");
-        continue;
-      }
-      const outcome = await (this.#fences as TenantFences)
-        .deadLetter({ ...e }, code, d.error.toJSON())
-        .catch(() => "failed" as const);
-      if (outcome === "ok") this.counters.deadLettersStored++;
-      if (outcome === "stale") this.stats.stale++;
-      this.#finished(e, outcome === "ok" ? "ok" : "abandoned");
-    }
-  }
-
   /** Whether the lease was renewed within the last lease period (by this runner's monotonic clock). */
   get healthy(): boolean {
     return this.#stopping === undefined && performance.now() - this.lastHeartbeat < this.#o.leaseMs;
@@ -352,7 +285,7 @@ export class Runner {
     this.#stop.abort();
     await this.#streams?.close();
     await Promise.allSettled(this.#loops);
-    await Promise.allSettled([...this.#chains.values()]);
+    await this.#handoffs?.settled();
     if (m !== undefined) await m.leave(this.#o.runnerId, this.incarnation).catch(() => undefined);
     await this.#repo?.close().catch(() => undefined);
     await this.#sql?.end({ timeout: 2 }).catch(() => undefined);

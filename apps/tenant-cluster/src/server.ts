@@ -59,6 +59,8 @@ export function renderMetrics(runner: Runner): string {
       v,
       "counter",
     );
+  for (const [k, v] of Object.entries(runner.deadLetterCounts))
+    gauge(`tenant_cluster_dead_letters_${k}_total`, `Dead letters ${k}.`, v, "counter");
   const c = runner.coordinator;
   gauge(
     "tenant_cluster_coordinator",

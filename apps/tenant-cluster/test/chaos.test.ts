@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { produce } from "../src/stream-ingress.ts";
 import { traffic } from "../src/traffic.ts";
 import { cleanup, DATABASE_URL, REDIS_URL, serversMissing, uniqueName, until } from "./helpers.ts";
@@ -53,6 +53,18 @@ describe.skipIf(missing !== undefined)(
       timeout: 300_000,
     }, async () => {
       const started = Date.now();
+      onTestFailed(async () => {
+        for (const p of procs)
+          console.log(`--- ${p.id} (exit ${p.exitCode})\n${p.lines.slice(-25).join("\n")}`);
+        const rows = await sql.unsafe(
+          `SELECT runner_id, incarnation, status, lease_expires_at > clock_timestamp() AS live FROM ${s}.runners`,
+        );
+        console.log(JSON.stringify(rows));
+        const rounds = await sql.unsafe(
+          `SELECT holder, epoch, outcome, moves, error FROM ${s}.coordinator_rounds WHERE outcome <> 'stable' ORDER BY id DESC LIMIT 15`,
+        );
+        console.log(JSON.stringify(rounds, null, 1));
+      });
       // 95% flows while runners die, join and leave; the last 5% is a burst right before the freeze, so the frozen
       // runner holds read-ahead it will try to commit when it resumes.
       const burst = Math.ceil(ENVELOPES * 0.05);

@@ -3,7 +3,9 @@ import { ShardFilter, type ShardRecord, type ShardRepository } from "@pipe/shard
 /**
  * Follows a namespace's shard records (list, then the change stream from the position read first) and
  * reports, per tenant, the token this runner holds: the record's version when the ownership came to it
- * (later versions with the same owner keep the token), or undefined once another runner owns it. @internal
+ * (later versions with the same owner keep the token), or undefined once another runner owns it. A full list
+ * every `resyncMs` is a safety net for a change stream that stalls; a record older than one already seen is
+ * ignored, so the two sources never move ownership backwards. @internal
  */
 export async function followOwnership(
   repository: ShardRepository,
@@ -11,9 +13,13 @@ export async function followOwnership(
   me: string,
   onChange: (tenantId: string, token: number | undefined) => void,
   signal: AbortSignal,
+  resyncMs = 2_000,
 ): Promise<void> {
   const held = new Map<string, number>();
+  const seen = new Map<string, number>();
   const see = (r: ShardRecord): void => {
+    if ((seen.get(r.shardId) ?? 0) >= r.version) return;
+    seen.set(r.shardId, r.version);
     const had = held.get(r.shardId);
     if (r.ownerNodeId === me) {
       if (had !== undefined) return;
@@ -25,6 +31,15 @@ export async function followOwnership(
     }
   };
   const filter = ShardFilter.create({ namespace });
+  const resync = setInterval(() => {
+    void repository.list(namespace, { signal }).then(
+      (records) => {
+        if (records.isOk) for (const r of records.value) see(r);
+      },
+      () => undefined,
+    );
+  }, resyncMs);
+  signal.addEventListener("abort", () => clearInterval(resync), { once: true });
   let position = 0;
   while (!signal.aborted) {
     try {
