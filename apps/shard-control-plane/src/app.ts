@@ -21,7 +21,8 @@ import {
 } from "@pipe/shards/http";
 import type { ServerConfig } from "./config.ts";
 import { redactUrl } from "./config.ts";
-import { PAGE_HTML, PAGE_SCRIPT } from "./page.ts";
+import { PAGE_HTML } from "./page.ts";
+import { PAGE_SCRIPT } from "./page-script.ts";
 
 export interface ControlPlane {
   readonly fetch: (request: Request) => Response | Promise<Response>;

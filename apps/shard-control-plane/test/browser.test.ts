@@ -73,8 +73,11 @@ describe("web page", () => {
       await page.waitForSelector("#status:text('live')", { timeout: 15_000 });
       expect(page.url()).not.toContain(READER);
       expect(await page.locator(".node").count()).toBe(4);
-      expect(await page.locator(".chip").count()).toBe(64);
-      expect(await page.locator("#total").textContent()).toBe("(64 shards on 4 nodes)");
+      expect(await page.locator("#shards tr").count()).toBe(64);
+      expect(await page.locator("#total").textContent()).toMatch(
+        /^\(64 shards on 4 nodes, balance max\/mean \d\.\d\d\)$/,
+      );
+      expect(await page.locator("#sim-nodes").inputValue()).toBe("node-a,node-b,node-c,node-d");
 
       const write = await fetch(`${server.url}/control/shards/upsert`, {
         method: "POST",
@@ -92,7 +95,8 @@ describe("web page", () => {
       expect(await page.locator("#feed li").first().textContent()).toMatch(
         /^#65 shard-07 node-\w → node-x \[CHG-UI\] v2$/,
       );
-      expect(await page.locator('.node[data-node="node-x"] .chip.changed').count()).toBe(1);
+      expect(await page.locator('tr.changed[data-shard="shard-07"]').count()).toBe(1);
+      expect(await page.locator('.node[data-node="node-x"] .count').textContent()).toBe("1");
 
       page.once("dialog", (d) => void d.accept(OPERATOR));
       await page.click("#unlock");
@@ -101,7 +105,14 @@ describe("web page", () => {
       const summary = (await page.locator("#sim-summary").textContent()) ?? "";
       const moves = Number(/^(\d+) moves/.exec(summary)?.[1]);
       expect(moves).toBeGreaterThan(0);
-      expect(await page.locator(".chip.moving").count()).toBe(moves);
+      await page.fill("#sim-nodes", "node-a,node-b,node-c,node-d,node-e");
+      await page.click("#simulate");
+      await page.waitForSelector("tr.moving");
+      const summary2 = (await page.locator("#sim-summary").textContent()) ?? "";
+      const moves2 = Number(/^(\d+) moves/.exec(summary2)?.[1]);
+      expect(moves2).toBeGreaterThan(0);
+      expect(await page.locator("tr.moving").count()).toBe(moves2);
+      expect(await page.locator('.node[data-node="node-e"] .count').textContent()).toMatch(/^0 → \d+$/);
       expect(await page.locator("#apply").isEnabled()).toBe(true);
       expect(errors).toEqual([]);
     } finally {
