@@ -229,7 +229,8 @@ export async function openControlPlane(
   };
   const compactor = setInterval(() => void compact(), 60_000);
   (compactor as { unref?: () => void }).unref?.();
-  await compact();
+  // The first pass runs in the background (in batches), so a long history does not delay readiness.
+  void compact();
   let closed: Promise<void> | undefined;
   return {
     fetch: (request) => app.fetch(request),

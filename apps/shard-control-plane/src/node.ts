@@ -22,17 +22,10 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
-  // Listen at once (health probes see "loading"), then load the store and its read view.
+  // Listen at once (health probes see "loading"), then load the store and its read view. A signal during
+  // loading stops the server and closes the store once it has opened.
   const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
   const server = await startNodeServer(serving, config.port, config.host);
-  let cp: Awaited<typeof serving.ready>;
-  try {
-    cp = await serving.ready;
-  } catch (e) {
-    await server.stop().catch(() => undefined);
-    throw e;
-  }
-  console.log(banner(cp, server.url, `Node ${process.versions.node}`));
   const shutdown = (signal: string): void => {
     console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
     const force = setTimeout(() => process.exit(1), 10_000);
@@ -50,6 +43,14 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  let cp: Awaited<typeof serving.ready>;
+  try {
+    cp = await serving.ready;
+  } catch (e) {
+    await server.stop().catch(() => undefined);
+    throw e;
+  }
+  console.log(banner(cp, server.url, `Node ${process.versions.node}`));
 }
 
 main().catch((e: unknown) => {

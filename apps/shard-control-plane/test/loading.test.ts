@@ -68,8 +68,18 @@ describe("history retention", () => {
     await seeded.close();
     // A fresh in-memory store seeds 64 changes; with retention 10 the first 54 are compacted at start.
     const cp = await open({ historyRetention: 10 });
-    const diffs = await cp.service.diff(null, null, (await import("@pipe/shards")).ShardFilter.all);
-    expect(diffs.unwrap().items.map((d) => d.position)).toEqual(Array.from({ length: 10 }, (_, i) => 55 + i));
+    const { ShardFilter } = await import("@pipe/shards");
+    // The first compaction runs in the background after start: poll for it (bounded).
+    let positions: number[] = [];
+    for (
+      const deadline = Date.now() + 20_000;
+      Date.now() < deadline;
+      await new Promise((r) => setTimeout(r, 50))
+    ) {
+      positions = (await cp.service.diff(null, null, ShardFilter.all)).unwrap().items.map((d) => d.position);
+      if (positions[0] === 55) break;
+    }
+    expect(positions).toEqual(Array.from({ length: 10 }, (_, i) => 55 + i));
     expect(
       (
         await cp.service.list((await import("@pipe/shards")).ShardFilter.create({ namespace: "demo" }), {

@@ -37,7 +37,7 @@ export interface ShardReadViewOptions {
   readonly timeProvider?: TimeProvider | undefined;
   /** Most recent diffs kept in memory for `readDiffs`/`watch` (default 10,000; 0 keeps none). */
   readonly recentDiffs?: number | undefined;
-  /** How long `upsert` waits for its own write to reach the view before applying it directly (default 5,000 ms). */
+  /** How long `upsert` waits for its own write to reach the view (default 5,000 ms; 0 does not wait). */
   readonly writeVisibilityMs?: number | undefined;
   /** Called with each failure of the change-log tail (it is retried from the last applied position). */
   readonly onTailError?: ((error: PipeError) => void) | undefined;
@@ -64,6 +64,8 @@ export interface ShardPositionWaitOptions {
 const DEFAULT_RECENT = 10_000;
 const DEFAULT_VISIBILITY_MS = 5_000;
 const BACKOFF_MS = [25, 100, 250, 500, 1_000, 2_000, 5_000] as const;
+/** The longest delay timers accept (about 24.8 days); longer waits are capped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const nonNegativeInteger = (name: string, value: number | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -85,13 +87,14 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
  *   by its version, so a record seen both in the load and in the tail is applied once.
  * - `position` (and the page `position` of `query`, so the HTTP `ETag`) is the highest change position
  *   applied: the view holds every change up to it.
- * - `upsert` writes to the store, then waits until its own write has arrived through the tail (read your
- *   writes on the writing instance). Another instance's client can pass the position it last saw to
+ * - `upsert` writes to the store, then waits (up to `writeVisibilityMs`) until its own write has arrived
+ *   through the tail (read your writes on the writing instance). Another instance's client can pass the position it last saw to
  *   {@link ShardReadView.waitForPosition}.
  * - `readDiffs`, `streamDiffs` and `watch` are served from the last `recentDiffs` changes when they cover the
  *   range, from the store otherwise. One tail feeds every watcher.
  * - A tail failure (a dropped LISTEN connection, a store fault) is reported to `onTailError` and retried from
- *   the last applied position with back-off (25 ms doubling to 5 s); reads keep answering from the view.
+ *   the last applied position with back-off (25 ms doubling to 5 s); reads keep answering from the view. A
+ *   tail that fell behind the store's compaction point (`shards.control.history.compacted`) reloads the view.
  *
  * Gotchas: memory grows with the records held (see the package README for the measured cost per 1M
  * shards). `close()` ends the tail, the live watches, and closes the store.
@@ -111,8 +114,9 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
 export class ShardReadView implements ShardRepository {
   /** The store the view reads from and writes through. */
   readonly store: ShardRepository;
-  readonly #index = new ViewIndex();
-  readonly #ring: DiffRing;
+  #index = new ViewIndex();
+  #ring: DiffRing;
+  readonly #recentDiffs: number;
   readonly #notifier = new ChangeNotifier();
   readonly #stop = new AbortController();
   readonly #time: TimeProvider;
@@ -128,7 +132,8 @@ export class ShardReadView implements ShardRepository {
   private constructor(store: ShardRepository, options: ShardReadViewOptions) {
     this.store = store;
     this.#time = options.timeProvider ?? TimeProvider.system;
-    this.#ring = new DiffRing(nonNegativeInteger("recentDiffs", options.recentDiffs, DEFAULT_RECENT));
+    this.#recentDiffs = nonNegativeInteger("recentDiffs", options.recentDiffs, DEFAULT_RECENT);
+    this.#ring = new DiffRing(this.#recentDiffs);
     this.#visibilityMs = nonNegativeInteger(
       "writeVisibilityMs",
       options.writeVisibilityMs,
@@ -146,16 +151,12 @@ export class ShardReadView implements ShardRepository {
       throw new TypeError("ShardReadView.open: store must be a ShardRepository.");
     const view = new ShardReadView(store, options);
     const signal = options.signal;
-    const head = await store.highestPosition({ signal });
-    if (head.isErr) return err(head.error);
-    const records = await store.list(undefined, { signal });
-    if (records.isErr) return err(records.error);
-    for (const r of records.value) view.#index.apply(r);
-    // The most recent diffs up to the head, so recent `diff`s and watch resumes are served from memory at once.
-    const recent = await view.#preload(head.value, signal);
-    if (recent.isErr) return err(recent.error);
-    view.#position = head.value;
-    view.#tail = view.#run();
+    const loaded = await view.#load(signal);
+    if (loaded.isErr) return err(loaded.error);
+    view.#tail = view.#run().catch((e: unknown) => {
+      // A store whose watch throws broke its contract (failed Results, never throws): the tail stops, said once.
+      view.#tailFailed(PipeError.fromException(e, ShardErrorCodes.repositoryFailure));
+    });
     const caughtUp = await store.highestPosition({ signal });
     const ready = caughtUp.isErr
       ? caughtUp
@@ -213,15 +214,17 @@ export class ShardReadView implements ShardRepository {
 
   /** Waits until `done()` holds, `ms` pass, `signal` aborts or the view closes. */
   async #waitUntil(done: () => boolean, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return;
     const stop = new AbortController();
-    const wait = AbortSignal.any(
-      signal === undefined ? [stop.signal, this.#stop.signal] : [stop.signal, this.#stop.signal, signal],
-    );
-    const timer = this.#time.setTimeout(() => stop.abort(), ms);
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = this.#time.setTimeout(() => stop.abort(), Math.min(ms, MAX_TIMER_MS));
     try {
-      while (!done() && !wait.aborted) await this.#notifier.wait(this.#notifier.generation, wait);
+      while (!done() && !stop.signal.aborted && !this.#closed)
+        await this.#notifier.wait(this.#notifier.generation, stop.signal);
     } finally {
       this.#time.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -260,7 +263,7 @@ export class ShardReadView implements ShardRepository {
     options?: ShardRepositoryCallOptions,
   ): Promise<Result<ShardMutationResult>> {
     const written = await this.store.upsert(mutation, options);
-    if (written.isOk) await this.#visible(written.value.record);
+    if (written.isOk) await this.#visible(written.value.record, options?.signal);
     return written;
   }
 
@@ -323,20 +326,54 @@ export class ShardReadView implements ShardRepository {
     await this.#tail;
   }
 
-  /** Fills the recent-diff ring with the diffs in (head - capacity, head]. */
-  async #preload(head: number, signal: AbortSignal | undefined): Promise<Result<void>> {
-    let after = Math.max(0, head - this.#ring.capacity);
-    while (after < head) {
-      const page = await this.store.readDiffs(after, { limit: STREAM_PAGE * 4, upTo: head, signal });
-      if (page.isErr) return err(page.error);
+  /**
+   * Loads the store: head position, every record, then the most recent diffs up to the head (from the
+   * compaction point on when the store compacted later than `head - recentDiffs`), so recent `diff`s and watch
+   * resumes are served from memory at once. Swaps the result in whole.
+   */
+  async #load(signal: AbortSignal | undefined): Promise<Result<void>> {
+    const head = await this.store.highestPosition({ signal });
+    if (head.isErr) return err(head.error);
+    const records = await this.store.list(undefined, { signal });
+    if (records.isErr) return err(records.error);
+    const index = new ViewIndex();
+    for (const r of records.value) index.apply(r);
+    const ring = new DiffRing(this.#recentDiffs);
+    let after = Math.max(0, head.value - this.#recentDiffs, this.#compacted);
+    while (after < head.value) {
+      const page = await this.store.readDiffs(after, { limit: STREAM_PAGE * 4, upTo: head.value, signal });
+      if (page.isErr) {
+        const through = page.error.metadata.compactedThrough;
+        if (
+          page.error.code !== ShardErrorCodes.historyCompacted ||
+          typeof through !== "number" ||
+          through <= after
+        )
+          return err(page.error);
+        this.#compacted = Math.max(this.#compacted, through);
+        after = through;
+        continue;
+      }
       if (page.value.length === 0) break;
-      for (const d of page.value) this.#ring.push(d);
+      for (const d of page.value) ring.push(d);
       after = page.value[page.value.length - 1]!.position;
     }
+    this.#index = index;
+    this.#ring = ring;
+    this.#position = Math.max(this.#position, head.value);
+    this.#notifier.notify();
     return ok(undefined);
   }
 
-  /** Tails the store's change log from the applied position until closed, retrying failures with back-off. */
+  #tailFailed(failure: PipeError): void {
+    this.#lastError = failure;
+    this.#onTailError?.(failure);
+  }
+
+  /**
+   * Tails the store's change log from the applied position until closed, retrying failures with back-off. A
+   * tail that fell behind the store's compaction point reloads the whole view, then tails on.
+   */
   async #run(): Promise<void> {
     let attempt = 0;
     const signal = this.#stop.signal;
@@ -351,10 +388,23 @@ export class ShardReadView implements ShardRepository {
         this.#apply(r.value);
       }
       if (signal.aborted) return;
-      // A watch that ends without a failure means the store closed: nothing more will arrive.
-      if (failure === undefined) return;
-      this.#lastError = failure;
-      this.#onTailError?.(failure);
+      if (failure === undefined) {
+        // A watch that ends without a failure means the store closed: nothing more will arrive.
+        this.#tailFailed(
+          PipeError.from("The store's change log ended (the store closed).", ShardErrorCodes.streamFailure),
+        );
+        return;
+      }
+      this.#tailFailed(failure);
+      if (failure.code === ShardErrorCodes.historyCompacted) {
+        const reloaded = await this.#load(signal);
+        if (reloaded.isOk) {
+          attempt = 0;
+          continue;
+        }
+        if (signal.aborted) return;
+        this.#tailFailed(reloaded.error);
+      }
       const pause = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!;
       await delay(pause, { signal, timeProvider: this.#time });
     }
@@ -369,11 +419,14 @@ export class ShardReadView implements ShardRepository {
     this.#notifier.notify();
   }
 
-  /** Waits until the view holds `record`'s version; after the visibility timeout applies it directly. */
-  async #visible(record: ShardRecord): Promise<void> {
+  /**
+   * Waits (up to the visibility timeout, or until `signal` aborts) until the tail has brought `record`'s
+   * version into the view. The record is never applied out of order: the page position (the ETag) always
+   * names the content.
+   */
+  async #visible(record: ShardRecord, signal: AbortSignal | undefined): Promise<void> {
     const holds = (): boolean => (this.#index.get(record)?.version ?? 0) >= record.version;
-    if (holds()) return;
-    if (this.#visibilityMs > 0) await this.#waitUntil(holds, this.#visibilityMs, undefined);
-    if (!holds()) this.#index.apply(record);
+    if (holds() || this.#visibilityMs === 0) return;
+    await this.#waitUntil(holds, this.#visibilityMs, signal);
   }
 }

@@ -29,6 +29,7 @@ import {
   recordPage,
 } from "./sql-rows.ts";
 import {
+  canceled,
   concurrentWrite,
   diffStream,
   guard,
@@ -36,6 +37,9 @@ import {
   prepareMutation,
   STREAM_PAGE,
 } from "./store-common.ts";
+
+/** History rows removed per compaction transaction. */
+const COMPACT_BATCH = 10_000;
 
 /**
  * The SQL implementation shared by the PGlite and PostgreSQL stores (same schema, migrations and statements).
@@ -230,22 +234,30 @@ export class SqlShardRepository implements ShardRepository {
   ): Promise<Result<ShardCompaction>> {
     return guard("shards.repository.compactHistory", options, async () => {
       const s = this.#s;
-      return this.#db.transaction(async (tx): Promise<Result<ShardCompaction>> => {
-        // Locking the log row orders the compaction with writers (each upsert updates that row).
-        const log = await tx.query<{ head: number; compacted: number }>(
-          `SELECT position::float8 AS head, compacted_through::float8 AS compacted FROM ${s}.shard_log FOR UPDATE`,
-        );
-        const head = Number(log[0]?.head ?? 0);
-        const compacted = Number(log[0]?.compacted ?? 0);
-        const through = Math.min(head, Math.max(compacted, Math.floor(throughPosition)));
-        if (through === compacted) return ok({ compactedThrough: compacted, removed: 0 });
-        const removed = await tx.query<{ n: number }>(
-          `WITH d AS (DELETE FROM ${s}.shard_history WHERE id <= $1 RETURNING 1) SELECT count(*)::float8 AS n FROM d`,
-          [through],
-        );
-        await tx.query(`UPDATE ${s}.shard_log SET compacted_through = $1`, [through]);
-        return ok({ compactedThrough: through, removed: Number(removed[0]?.n ?? 0) });
-      });
+      let removed = 0;
+      // Batches of COMPACT_BATCH rows, one short transaction each: writers wait for one batch at most.
+      for (;;) {
+        if (options?.signal?.aborted) return err(canceled(options.signal));
+        const step = await this.#db.transaction(async (tx) => {
+          // Locking the log row orders the compaction with writers (each upsert updates that row).
+          const log = await tx.query<{ head: number; compacted: number }>(
+            `SELECT position::float8 AS head, compacted_through::float8 AS compacted FROM ${s}.shard_log FOR UPDATE`,
+          );
+          const head = Number(log[0]?.head ?? 0);
+          const compacted = Number(log[0]?.compacted ?? 0);
+          const through = Math.min(head, Math.max(compacted, Math.floor(throughPosition)));
+          const next = Math.min(through, compacted + COMPACT_BATCH);
+          if (next === compacted) return { compacted, removed: 0, done: true };
+          const rows = await tx.query<{ n: number }>(
+            `WITH d AS (DELETE FROM ${s}.shard_history WHERE id <= $1 RETURNING 1) SELECT count(*)::float8 AS n FROM d`,
+            [next],
+          );
+          await tx.query(`UPDATE ${s}.shard_log SET compacted_through = $1`, [next]);
+          return { compacted: next, removed: Number(rows[0]?.n ?? 0), done: next === through };
+        });
+        removed += step.removed;
+        if (step.done) return ok({ compactedThrough: step.compacted, removed });
+      }
     });
   }
 
