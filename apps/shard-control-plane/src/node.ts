@@ -26,7 +26,12 @@ async function main(): Promise<void> {
   // loading stops the server and closes the store once it has opened.
   const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
   const server = await startNodeServer(serving, config.port, config.host);
+  // `on`, not `once`: the listeners stay registered while shutting down, so signal-exit (which the data
+  // directory lock loads) sees a handler and does not re-raise the signal to kill the process.
+  let stopping = false;
   const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
@@ -41,8 +46,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
   let cp: Awaited<typeof serving.ready>;
   try {
     cp = await serving.ready;
