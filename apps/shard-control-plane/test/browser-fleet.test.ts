@@ -4,18 +4,16 @@
  * the time to first render is reported. A screenshot is kept as a test artefact (test/artifacts/, gitignored).
  * Skipped with the printed reason when /usr/bin/chromium is missing.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { computeShardChecksum, PGliteShardRepository } from "@pipe/shards";
-import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { startNodeServer } from "../src/node-server.ts";
+import { launch } from "./chromium.ts";
 import { open, READER } from "./support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHARDS = 100_000;
 const NODES = 1_000;
 const AT = new Date(Date.UTC(2026, 0, 1)).toISOString();
@@ -72,26 +70,12 @@ async function buildFleet(dir: string): Promise<void> {
 
 describe("web page at fleet scale", () => {
   it("stays usable on a 100,000-shard namespace: bounded height, paged list, search and owner filter", async (ctx) => {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing (install: apt-get update && apt-get install -y chromium)`;
-      console.warn(`[browser] skipped: ${reason}`);
-      return ctx.skip(reason);
-    }
+    const browser = await launch(ctx);
+    if (browser === undefined) return;
     const dir = await mkdtemp(join(tmpdir(), "pipe-fleet-page-"));
     await buildFleet(dir);
     const cp = await open({ dataDir: dir, seed: false });
     const server = await startNodeServer(cp, 0, "127.0.0.1");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];

@@ -4,38 +4,15 @@
  * highlights its moves. Skipped with the printed reason when /usr/bin/chromium is missing
  * (CI: `apt-get update && apt-get install -y chromium`).
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { describe, expect, it, type TestContext } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { ControlPlane } from "../src/app.ts";
 import { startNodeServer } from "../src/node-server.ts";
+import { launch } from "./chromium.ts";
 import { OPERATOR, open, READER } from "./support.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-
-/** Launches headless Chromium, or skips the test with the printed reason when it is missing. */
-async function launch(ctx: TestContext): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM)) {
-    const reason = `${CHROMIUM} is missing (install: apt-get update && apt-get install -y chromium)`;
-    console.warn(`[browser] skipped: ${reason}`);
-    ctx.skip(reason);
-    return undefined;
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-}
 
 const upsert = (cp: ControlPlane, shardId: string, ownerNodeId: string, changeTicket: string) =>
   cp.service
@@ -46,25 +23,10 @@ const feed = (page: Page): Promise<string[]> => page.locator("#feed li").allText
 
 describe("web page", () => {
   it("shows ownership per node, the live change feed, and a simulation's moves", async (ctx) => {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing (install: apt-get update && apt-get install -y chromium)`;
-      console.warn(`[browser] skipped: ${reason}`);
-      ctx.skip(reason);
-      return;
-    }
+    const browser = await launch(ctx);
+    if (browser === undefined) return;
     const cp = await open();
     const server = await startNodeServer(cp, 0, "127.0.0.1");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
