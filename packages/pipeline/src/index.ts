@@ -4,7 +4,7 @@
  * timers. Re-exports the public API of `@pipe/result` and `@pipe/channels`, with `Result` carrying the
  * orchestration members, so a ported tutorial imports from one package.
  *
- * This is the portable entry. Node, Deno and Bun load `node.ts` instead (the `node`, `deno` and `bun` export
+ * This is the portable entry. Node, Deno and Bun load `index.node.ts` instead (the `node`, `deno` and `bun` export
  * conditions): the same exports plus an async store, with which `ResultPipelineChannels.fanIn` attributes
  * registrations on a shared context to the message whose handler made them.
  *

@@ -15,7 +15,7 @@ import {
   Result,
   ResultPipelineChannels,
   ResultPipelineStepContext,
-} from "../src/node.ts";
+} from "../src/index.node.ts";
 
 type Style = "shared" | "scope" | "message" | "attached";
 const STYLES: readonly Style[] = ["shared", "scope", "message", "attached"];

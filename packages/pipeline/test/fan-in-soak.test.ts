@@ -14,7 +14,7 @@ import {
   Result,
   ResultPipelineChannels,
   ResultPipelineStepContext,
-} from "../src/node.ts";
+} from "../src/index.node.ts";
 
 const TOTAL = 1_000_000;
 const FIRST_MARK = 100_000;

@@ -13,7 +13,7 @@ import {
   type ResultPipelineStepContext,
   ResultRetryPolicy,
   ResultPipelineStepContext as StepContext,
-} from "../src/node.ts";
+} from "../src/index.node.ts";
 
 // The server entry: fanIn attributes shared-context registrations to their message at any concurrency, so a
 // message's compensations are released or rolled back as a whole (test/fan-in-portable.test.ts covers the

@@ -13,7 +13,7 @@ export interface AsyncStore<T> {
 let factory: (() => AsyncStore<unknown>) | undefined;
 
 /**
- * Installs the runtime's async store constructor. Called once by the runtime entry point (`src/node.ts`, chosen
+ * Installs the runtime's async store constructor. Called once by the runtime entry point (`src/index.node.ts`, chosen
  * by the `node`/`deno`/`bun` export conditions); the portable entry installs none.
  * @internal
  */
