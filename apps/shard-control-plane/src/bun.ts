@@ -36,13 +36,8 @@ const { config } = parsed;
 const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
 // idleTimeout 0: watch streams are long-lived (heartbeats keep them busy anyway).
 const server = Bun.serve({ port: config.port, hostname: config.host, idleTimeout: 0, fetch: serving.fetch });
-const cp = await serving.ready.catch(async (e: unknown) => {
-  await server.stop(true);
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
-const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-console.log(banner(cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`));
+// Signals are handled from here on, also while loading (the store is closed once it has opened); `on`, not
+// `once`, so the data-directory lock's signal-exit hook sees a listener and does not re-raise the signal.
 let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
@@ -57,5 +52,12 @@ const shutdown = async (signal: string): Promise<void> => {
   console.log("stopped");
   process.exit(0);
 };
-process.once("SIGINT", () => void shutdown("SIGINT"));
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+const cp = await serving.ready.catch(async (e: unknown) => {
+  await server.stop(true);
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
+const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+console.log(banner(cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`));

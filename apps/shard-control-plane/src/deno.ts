@@ -51,13 +51,7 @@ const server = Deno.serve(
   },
   serving.fetch,
 );
-const cp = await serving.ready.catch(async (e: unknown) => {
-  await server.shutdown();
-  console.error(e instanceof Error ? e.message : e);
-  Deno.exit(1);
-});
-const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
+// Signals are handled from here on, also while loading (the store is closed once it has opened).
 let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
@@ -74,3 +68,10 @@ const shutdown = async (signal: string): Promise<void> => {
 };
 Deno.addSignalListener("SIGINT", () => void shutdown("SIGINT"));
 Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));
+const cp = await serving.ready.catch(async (e: unknown) => {
+  await server.shutdown();
+  console.error(e instanceof Error ? e.message : e);
+  Deno.exit(1);
+});
+const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
