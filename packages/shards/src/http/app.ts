@@ -1,25 +1,21 @@
-import { TimeProvider } from "@pipe/channels";
-import { ErrorCodes, PipeError, type Result } from "@pipe/result";
-import { type Context, Hono } from "hono";
-import { ShardErrorCodes } from "../codes.ts";
-import {
-  createShardTokenVerifier,
-  parseBearer,
-  type ShardPrincipal,
-  type ShardScope,
-  shardScopeGranted,
-} from "./auth.ts";
+import { PipeError } from "@pipe/result";
+import { Hono } from "hono";
 import { ShardHttpErrorCodes } from "./codes.ts";
-import { readJsonBody } from "./internal/body.ts";
-import { causeText } from "./internal/cause.ts";
-import { HttpMetrics } from "./internal/metrics.ts";
-import { decodeDiffQuery, decodeListQuery, decodeWatchQuery } from "./internal/query.ts";
-import { type SseWatch, sseWatch } from "./internal/sse.ts";
-import { decodeApplyBody, decodeSimulateBody, decodeUpsertBody } from "./internal/wire.ts";
+import { authorizer } from "./internal/authorize.ts";
+import { createControlPlane, type ShardAppEnv } from "./internal/plane.ts";
+import { requestLog } from "./internal/request-log.ts";
+import { apply } from "./internal/routes/apply.ts";
+import { diff } from "./internal/routes/diff.ts";
+import { health } from "./internal/routes/health.ts";
+import { list } from "./internal/routes/list.ts";
+import { metrics } from "./internal/routes/metrics.ts";
+import { ownership } from "./internal/routes/ownership.ts";
+import { simulate } from "./internal/routes/simulate.ts";
+import { upsert } from "./internal/routes/upsert.ts";
+import { watch } from "./internal/routes/watch.ts";
 import type { ShardControlPlaneAppOptions } from "./options.ts";
-import { shardProblemResponse } from "./problem.ts";
-import { shardHttpStatusOf } from "./status.ts";
 
+/** The routes and their methods; other methods on them get 405 with `Allow`. */
 const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/control/shards": ["GET"],
   "/control/shards/diff": ["GET"],
@@ -31,14 +27,6 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/healthz": ["GET"],
   "/metrics": ["GET"],
 };
-
-const simulationsExhausted = (max: number): PipeError =>
-  PipeError.from(`At most ${max} simulations run at once.`, ShardHttpErrorCodes.simulationsExhausted, {
-    metadata: { maxConcurrentSimulations: max },
-  });
-const etagOf = (position: number): string => `"shards-${position}"`;
-const etagMatches = (header: string, tag: string): boolean =>
-  header.trim() === "*" || header.split(",").some((t) => t.trim().replace(/^W\//, "") === tag);
 
 /**
  * Builds the shard control plane's HTTP surface: a runtime-agnostic Hono app (use `app.fetch` with any
@@ -86,273 +74,26 @@ const etagMatches = (header: string, tag: string): boolean =>
  * ```
  */
 export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions): Hono {
-  const { service, log } = options;
-  const verify = createShardTokenVerifier(options.tokens);
-  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  const time = options.timeProvider ?? TimeProvider.system;
-  const maxWatchers = options.maxWatchers ?? 1000;
+  const plane = createControlPlane(options);
+  const authorize = authorizer(plane);
   const metricsScope = options.metricsScope ?? "shards.read";
-  const maxSimulations = Math.max(1, Math.floor(options.maxConcurrentSimulations ?? 2));
-  let simulations = 0;
-  const metrics = new HttpMetrics();
-  const sessions = new Set<SseWatch>();
-  const shutdown = options.signal;
-  shutdown?.addEventListener(
-    "abort",
-    () => {
-      for (const s of [...sessions]) s.close();
-    },
-    { once: true },
-  );
+  const app = new Hono<ShardAppEnv>();
 
-  const fail = (c: Context, error: PipeError, headers?: HeadersInit): Response => {
-    const mapping = shardHttpStatusOf(error);
-    const code = error.code ?? "error.unspecified";
-    metrics.error(code, mapping.mapped);
-    if (!mapping.mapped)
-      log?.({
-        level: "warn",
-        event: "unmapped-code",
-        method: c.req.method,
-        path: c.req.path,
-        code,
-        status: mapping.status,
-      });
-    if (mapping.status >= 500 || code === ShardErrorCodes.repositoryRejected)
-      log?.({
-        level: "error",
-        event: "error",
-        method: c.req.method,
-        path: c.req.path,
-        code,
-        message: error.message,
-        cause: causeText(error),
-        status: mapping.status,
-      });
-    return shardProblemResponse(error, c.req.path, headers);
-  };
-
-  const authorize = async (
-    c: Context,
-    scope: ShardScope,
-    queryToken = false,
-  ): Promise<ShardPrincipal | Response> => {
-    let presented = parseBearer(c.req.header("authorization"));
-    if (presented === undefined && queryToken && options.allowQueryToken === true)
-      presented = new URL(c.req.url).searchParams.get("access_token") ?? undefined;
-    if (presented === undefined)
-      return fail(c, PipeError.from("A bearer token is required.", ShardHttpErrorCodes.unauthorized), {
-        "www-authenticate": 'Bearer realm="shards"',
-      });
-    const principal = await verify(presented);
-    if (principal === undefined)
-      return fail(c, PipeError.from("The bearer token is not valid.", ShardHttpErrorCodes.unauthorized), {
-        "www-authenticate": 'Bearer realm="shards", error="invalid_token"',
-      });
-    c.set("principal" as never, principal.name as never);
-    if (!shardScopeGranted(principal, scope))
-      return fail(
-        c,
-        PipeError.from(`The token lacks the '${scope}' scope.`, ShardHttpErrorCodes.forbidden, {
-          metadata: { scope },
-        }),
-        { "www-authenticate": `Bearer realm="shards", error="insufficient_scope", scope="${scope}"` },
-      );
-    return principal;
-  };
-
-  const json = (value: unknown, status = 200, headers?: Record<string, string>): Response =>
-    new Response(JSON.stringify(value), {
-      status,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-    });
-  const respond = <T>(c: Context, result: Result<T>, status: (v: T) => number = () => 200): Response =>
-    result.isOk ? json(result.value, status(result.value)) : fail(c, result.error);
-  const body = async (c: Context): Promise<Result<unknown>> => readJsonBody(c.req.raw, maxBody);
-
-  const app = new Hono();
-
-  app.use("*", async (c, next) => {
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    const route = ROUTES[c.req.path] === undefined ? "other" : c.req.path;
-    metrics.request(route, c.req.method, c.res.status, seconds);
-    log?.({
-      level: "info",
-      event: "request",
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      principal: c.get("principal" as never) as string | undefined,
-      durationMs: seconds * 1000,
-    });
-  });
-
-  app.get("/healthz", async (c) => {
-    const head = await service.repository.highestPosition({ signal: c.req.raw.signal });
-    return head.isOk ? json({ status: "ok", position: head.value }) : fail(c, head.error);
-  });
-
-  app.get("/metrics", async (c) => {
-    if (metricsScope !== "public") {
-      const who = await authorize(c, metricsScope);
-      if (who instanceof Response) return who;
-    }
-    metrics.watchersActive = sessions.size;
-    const head = await service.repository.highestPosition();
-    return new Response(metrics.render(head.isOk ? head.value : undefined), {
-      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
-    });
-  });
-
-  app.get("/control/shards", async (c) => {
-    const who = await authorize(c, "shards.read");
-    if (who instanceof Response) return who;
-    const query = decodeListQuery(new URL(c.req.url));
-    if (query.isErr) return fail(c, query.error);
-    const signal = c.req.raw.signal;
-    const inm = c.req.header("if-none-match");
-    if (inm !== undefined) {
-      const head = await service.repository.highestPosition({ signal });
-      if (head.isOk && etagMatches(inm, etagOf(head.value)))
-        return new Response(null, {
-          status: 304,
-          headers: { etag: etagOf(head.value), "cache-control": "no-cache" },
-        });
-    }
-    const { filter, pageSize, cursor, minPosition } = query.value;
-    const page = await service.list(filter, { pageSize, cursor, minPosition, signal });
-    if (page.isErr)
-      return fail(
-        c,
-        page.error,
-        page.error.code === ShardErrorCodes.viewBehind ? { "retry-after": "1" } : {},
-      );
-    const tag = etagOf(page.value.version);
-    return json(page.value, 200, {
-      etag: tag,
-      "cache-control": "no-cache",
-      "x-pipe-shards-position": String(page.value.version),
-    });
-  });
-
-  app.get("/control/shards/ownership", async (c) => {
-    const who = await authorize(c, "shards.read");
-    if (who instanceof Response) return who;
-    const url = new URL(c.req.url);
-    const unknown = [...url.searchParams.keys()].find((k) => k !== "namespace" && k !== "access_token");
-    if (unknown !== undefined)
-      return fail(
-        c,
-        PipeError.from(`Unknown query parameter ${unknown}.`, ErrorCodes.validation, {
-          metadata: { issues: [{ path: `$.query.${unknown}`, message: "Unknown query parameter" }] },
-        }),
-      );
-    return respond(
-      c,
-      await service.ownership(url.searchParams.get("namespace"), { signal: c.req.raw.signal }),
-    );
-  });
-
-  app.get("/control/shards/diff", async (c) => {
-    const who = await authorize(c, "shards.operate");
-    if (who instanceof Response) return who;
-    const query = decodeDiffQuery(new URL(c.req.url));
-    if (query.isErr) return fail(c, query.error);
-    const { from, to, filter } = query.value;
-    return respond(c, await service.diff(from, to, filter, { signal: c.req.raw.signal }));
-  });
-
-  app.get("/control/shards/watch", async (c) => {
-    const who = await authorize(c, "shards.read", true);
-    if (who instanceof Response) return who;
-    const query = decodeWatchQuery(new URL(c.req.url), c.req.header("last-event-id") ?? null);
-    if (query.isErr) return fail(c, query.error);
-    if (shutdown?.aborted)
-      return fail(c, PipeError.from("The server is shutting down.", ShardHttpErrorCodes.watchersExhausted), {
-        "retry-after": "5",
-      });
-    if (sessions.size >= maxWatchers)
-      return fail(
-        c,
-        PipeError.from(
-          `At most ${maxWatchers} watch streams are served at once.`,
-          ShardHttpErrorCodes.watchersExhausted,
-          {
-            metadata: { maxWatchers },
-          },
-        ),
-        { "retry-after": "5" },
-      );
-    const { filter, resumeToken } = query.value;
-    const path = c.req.path;
-    const session: SseWatch = sseWatch({
-      source: (signal) => service.watch(resumeToken, filter, { signal }),
-      time,
-      heartbeatMs: options.heartbeatMs ?? 15_000,
-      retryMs: options.retryMs ?? 2000,
-      requestSignal: c.req.raw.signal,
-      hooks: {
-        onEvent: () => {
-          metrics.watchEvents++;
-        },
-        onHeartbeat: () => {
-          metrics.watchHeartbeats++;
-        },
-        onError: (e) => {
-          const mapping = shardHttpStatusOf(e);
-          metrics.error(e.code ?? "error.unspecified", mapping.mapped);
-          if (mapping.status >= 500)
-            log?.({ level: "error", event: "error", method: "GET", path, code: e.code, message: e.message });
-        },
-        onClose: () => {
-          sessions.delete(session);
-          metrics.watchersActive = sessions.size;
-          log?.({ level: "info", event: "watch.close", method: "GET", path, principal: who.name });
-        },
-      },
-    });
-    sessions.add(session);
-    metrics.watchersActive = sessions.size;
-    log?.({ level: "info", event: "watch.open", method: "GET", path, principal: who.name });
-    return session.response;
-  });
-
-  app.post("/control/shards/simulate", async (c) => {
-    const who = await authorize(c, "shards.operate");
-    if (who instanceof Response) return who;
-    const request = (await body(c)).andThen(decodeSimulateBody);
-    if (request.isErr) return fail(c, request.error);
-    if (simulations >= maxSimulations)
-      return fail(c, simulationsExhausted(maxSimulations), { "retry-after": "1" });
-    simulations++;
-    try {
-      return respond(c, await service.simulate(request.value, { signal: c.req.raw.signal }));
-    } finally {
-      simulations--;
-    }
-  });
-
-  app.post("/control/shards/upsert", async (c) => {
-    const who = await authorize(c, "shards.operate");
-    if (who instanceof Response) return who;
-    const mutation = (await body(c)).andThen(decodeUpsertBody);
-    if (mutation.isErr) return fail(c, mutation.error);
-    return respond(c, await service.upsert(mutation.value), (r) => (r.created ? 201 : 200));
-  });
-
-  app.post("/control/shards/apply", async (c) => {
-    const who = await authorize(c, "shards.operate");
-    if (who instanceof Response) return who;
-    const request = (await body(c)).andThen(decodeApplyBody);
-    if (request.isErr) return fail(c, request.error);
-    return respond(c, await service.apply(request.value));
-  });
+  app.use("*", requestLog(plane, ROUTES));
+  app.get("/healthz", health(plane));
+  if (metricsScope === "public") app.get("/metrics", metrics(plane));
+  else app.get("/metrics", authorize(metricsScope), metrics(plane));
+  app.get("/control/shards", authorize("shards.read"), list(plane));
+  app.get("/control/shards/ownership", authorize("shards.read"), ownership(plane));
+  app.get("/control/shards/diff", authorize("shards.operate"), diff(plane));
+  app.get("/control/shards/watch", authorize("shards.read", { queryToken: true }), watch(plane));
+  app.post("/control/shards/simulate", authorize("shards.operate"), simulate(plane));
+  app.post("/control/shards/upsert", authorize("shards.operate"), upsert(plane));
+  app.post("/control/shards/apply", authorize("shards.operate"), apply(plane));
 
   for (const [path, methods] of Object.entries(ROUTES))
     app.all(path, (c) =>
-      fail(
+      plane.fail(
         c,
         PipeError.from(`${c.req.method} is not supported on ${path}.`, ShardHttpErrorCodes.methodNotAllowed, {
           metadata: { allow: methods },
@@ -361,8 +102,9 @@ export function createShardControlPlaneApp(options: ShardControlPlaneAppOptions)
       ),
     );
   app.notFound((c) =>
-    fail(c, PipeError.from(`No endpoint at ${c.req.path}.`, ShardHttpErrorCodes.routeNotFound)),
+    plane.fail(c, PipeError.from(`No endpoint at ${c.req.path}.`, ShardHttpErrorCodes.routeNotFound)),
   );
-  app.onError((e, c) => fail(c, PipeError.fromException(e)));
-  return app;
+  app.onError((e, c) => plane.fail(c, PipeError.fromException(e)));
+  // Callers get a plain Hono: the `principal` variable is the app's own business.
+  return app as unknown as Hono;
 }

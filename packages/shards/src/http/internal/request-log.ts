@@ -1,0 +1,25 @@
+import type { MiddlewareHandler } from "hono";
+import type { ControlPlane, ShardAppEnv } from "./plane.ts";
+
+/**
+ * A Hono middleware that counts every response in the metrics (by route: one of `routes`, else `other`) and
+ * logs it with its duration and caller. @internal
+ */
+export const requestLog =
+  (plane: ControlPlane, routes: Readonly<Record<string, unknown>>): MiddlewareHandler<ShardAppEnv> =>
+  async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = routes[c.req.path] === undefined ? "other" : c.req.path;
+    plane.metrics.request(route, c.req.method, c.res.status, seconds);
+    plane.log?.({
+      level: "info",
+      event: "request",
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      principal: c.get("principal")?.name,
+      durationMs: seconds * 1000,
+    });
+  };
