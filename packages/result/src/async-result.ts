@@ -1,10 +1,7 @@
 import type { Compensation, CompensationAction, StatefulCompensationAction } from "./compensation.ts";
-import { Err } from "./err.ts";
 import { fromThrown } from "./from-thrown.ts";
 import { errWith, isPromiseLike, okWith } from "./internal/construct.ts";
-import { ENSURE_MESSAGE } from "./ok.ts";
-import { PipeError } from "./pipe-error.ts";
-import { err, isResult, type Result } from "./result.ts";
+import { ENSURE_MESSAGE, Err, err, isResult, PipeError, type Result } from "./result.ts";
 import { ResultError } from "./result-error.ts";
 
 type MaybePromise<X> = X | PromiseLike<X>;

@@ -1,8 +1,7 @@
 import type { Compensation } from "./compensation.ts";
-import { Err } from "./err.ts";
 import { concatCompensations, EMPTY_COMPENSATIONS } from "./internal/compensations.ts";
 import { okWith } from "./internal/construct.ts";
-import { isResult, type Result } from "./result.ts";
+import { Err, isResult, type Result } from "./result.ts";
 
 /** The helper `Result.gen` hands to its body: `yield* bind(result)` unwraps a success or stops the body. */
 export type GenBind = <U>(result: Result<U>) => Generator<Result<U>, U, unknown>;

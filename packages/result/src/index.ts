@@ -31,13 +31,19 @@ export {
   type MetricOptions,
   type UpDownCounterLike,
 } from "./diagnostics.ts";
-export { Err } from "./err.ts";
 export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCode } from "./error-codes.ts";
 export { type ErrorFactory, type FromThrownOptions, fromThrown } from "./from-thrown.ts";
 export { type GenBind, gen } from "./gen.ts";
-export { Ok } from "./ok.ts";
-export { PipeError, type PipeErrorJson, type PipeErrorOptions } from "./pipe-error.ts";
-export { err, isResult, ok } from "./result.ts";
+export {
+  Err,
+  err,
+  isResult,
+  Ok,
+  ok,
+  PipeError,
+  type PipeErrorJson,
+  type PipeErrorOptions,
+} from "./result.ts";
 export { ResultError } from "./result-error.ts";
 export { Result, type ResultNamespace } from "./result-namespace.ts";
 export {

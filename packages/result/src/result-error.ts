@@ -1,4 +1,4 @@
-import type { PipeError } from "./pipe-error.ts";
+import type { PipeError } from "./result.ts";
 
 /**
  * The exception `unwrap()` throws for a failed result; it carries the {@link PipeError} in `.error`.

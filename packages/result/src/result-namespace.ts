@@ -8,11 +8,8 @@ import {
   traverse,
   window,
 } from "./collections.ts";
-import type { Err } from "./err.ts";
 import { type GenBind, gen } from "./gen.ts";
-import type { Ok } from "./ok.ts";
-import type { PipeError } from "./pipe-error.ts";
-import { err, isResult, ok, type Result as ResultType } from "./result.ts";
+import { type Err, err, isResult, type Ok, ok, type PipeError, type Result as ResultType } from "./result.ts";
 import { fromStandardSchema, fromStandardSchemaAsync, type StandardSchemaLike } from "./standard-schema.ts";
 import {
   filterStream,

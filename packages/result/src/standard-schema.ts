@@ -1,8 +1,7 @@
 import { AsyncResult } from "./async-result.ts";
 import { fromThrown } from "./from-thrown.ts";
 import { isPromiseLike } from "./internal/construct.ts";
-import { PipeError } from "./pipe-error.ts";
-import { err, ok, type Result } from "./result.ts";
+import { err, ok, PipeError, type Result } from "./result.ts";
 
 /** One issue reported by a Standard Schema validator. */
 export interface StandardSchemaIssueLike {

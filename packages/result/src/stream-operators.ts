@@ -1,8 +1,7 @@
 import { fromThrown } from "./from-thrown.ts";
-import { errWith, prependCompensations } from "./internal/construct.ts";
+import { errWith } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
-import { PipeError } from "./pipe-error.ts";
-import { isResult, type Result } from "./result.ts";
+import { isResult, PipeError, prependCompensations, type Result } from "./result.ts";
 
 /** Options shared by the stream operators and sinks. */
 export interface StreamOptions {

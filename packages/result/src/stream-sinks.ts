@@ -1,10 +1,8 @@
 import type { Compensation } from "./compensation.ts";
-import { Err } from "./err.ts";
 import { fromThrown } from "./from-thrown.ts";
 import { errWith, okWith } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
-import { PipeError } from "./pipe-error.ts";
-import { isResult, type Result } from "./result.ts";
+import { Err, isResult, PipeError, type Result } from "./result.ts";
 import { callbackFault, type ResultStream, type StreamOptions } from "./stream-operators.ts";
 
 /** The aggregate message of the stream sinks (Hugo's, verbatim). */

@@ -5,10 +5,7 @@
  * @module
  */
 import type { Compensation } from "../compensation.ts";
-import { Err } from "../err.ts";
-import { Ok } from "../ok.ts";
-import type { PipeError } from "../pipe-error.ts";
-import type { Result } from "../result.ts";
+import { Err, Ok, type PipeError } from "../result.ts";
 import { countFailure, countSuccess } from "./diagnostics-state.ts";
 
 /** A new success carrying `compensations`; counted once. */
@@ -32,12 +29,4 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
     (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function"
   );
-}
-
-/** `result` with `comps` placed before its own compensations (a copy; not counted again). */
-export function prependCompensations<T>(comps: readonly Compensation[], result: Result<T>): Result<T> {
-  if (comps.length === 0) return result;
-  const merged = comps.concat(result.compensations);
-  Object.freeze(merged);
-  return result.isOk ? new Ok(result.value, merged) : new Err<T>(result.error, merged);
 }

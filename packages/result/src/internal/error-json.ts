@@ -4,8 +4,8 @@
  * @internal
  * @module
  */
-import { PipeError, type PipeErrorJson } from "../pipe-error.ts";
-import { err, ok, type Result } from "../result.ts";
+import type { PipeError, PipeErrorOptions } from "../result.ts";
+import { hasPipeErrorBrand } from "./brand.ts";
 import { exceptionTypeOf, isErrorLike, messageOf } from "./render.ts";
 
 const MAX_DEPTH = 64;
@@ -21,7 +21,7 @@ function serialiseValue(value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return "[MaxDepth]";
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "object" || value === null) return value;
-  if (PipeError.is(value)) return value.toJSON();
+  if (hasPipeErrorBrand(value)) return (value as PipeError).toJSON();
   if (Array.isArray(value)) return value.map((v) => serialiseValue(v, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -65,20 +65,21 @@ function looksLikeErrorJson(value: Record<string, unknown>): boolean {
   return true;
 }
 
-function reviveValue(value: unknown, path: string, depth: number): unknown {
+function reviveValue(value: unknown, path: string, depth: number, build: BuildError): unknown {
   if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
-  if (Array.isArray(value)) return value.map((v, i) => reviveValue(v, `${path}[${i}]`, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => reviveValue(v, `${path}[${i}]`, depth + 1, build));
   if (isPlainObject(value)) {
     if (looksLikeErrorJson(value)) {
       try {
-        return readError(value, path, depth + 1);
+        return readError(value, path, depth + 1, build);
       } catch (e) {
         if (!(e instanceof JsonShapeError)) throw e;
         // not an error after all: keep it as data
       }
     }
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = reviveValue(value[key], `${path}.${key}`, depth + 1);
+    for (const key of Object.keys(value))
+      out[key] = reviveValue(value[key], `${path}.${key}`, depth + 1, build);
     return out;
   }
   return value;
@@ -105,7 +106,7 @@ function readCause(value: unknown, path: string): Error {
   return cause;
 }
 
-function readError(value: unknown, path: string, depth: number): PipeError {
+function readError(value: unknown, path: string, depth: number, build: BuildError): PipeError {
   if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
   if (!isPlainObject(value)) throw new JsonShapeError("expected an object", path);
   const { message, code, metadata, errors, cause } = value;
@@ -120,46 +121,55 @@ function readError(value: unknown, path: string, depth: number): PipeError {
     for (const key of Object.keys(metadata)) {
       if (key.trim().length === 0)
         throw new JsonShapeError("metadata keys must be non-blank", `${path}.metadata`);
-      revivedMetadata[key] = reviveValue(metadata[key], `${path}.metadata.${key}`, depth + 1);
+      revivedMetadata[key] = reviveValue(metadata[key], `${path}.metadata.${key}`, depth + 1, build);
     }
   }
   let children: PipeError[] | undefined;
   if (errors !== undefined && errors !== null) {
     if (!Array.isArray(errors)) throw new JsonShapeError("errors must be an array", `${path}.errors`);
-    children = errors.map((e, i) => readError(e, `${path}.errors[${i}]`, depth + 1));
+    children = errors.map((e, i) => readError(e, `${path}.errors[${i}]`, depth + 1, build));
   }
   const options: { cause?: unknown; metadata?: Record<string, unknown>; errors?: PipeError[] } = {};
   if (cause !== undefined && cause !== null) options.cause = readCause(cause, `${path}.cause`);
   if (revivedMetadata !== undefined) options.metadata = revivedMetadata;
   if (children !== undefined) options.errors = children;
-  return new PipeError(message, typeof code === "string" ? code : undefined, options);
+  return build(message, typeof code === "string" ? code : undefined, options);
 }
 
-/** Parses a PipeErrorJson (object or JSON string) into a Result; never throws. */
-export function parsePipeErrorJson(json: unknown): Result<PipeError> {
+/** Builds one error from validated fields (the PipeError constructor). */
+export type BuildError = (message: string, code: string | undefined, options: PipeErrorOptions) => PipeError;
+
+/**
+ * Why a PipeErrorJson was rejected: the message and `path` of the `error.validation` failure, and its cause
+ * (`path` is undefined for an unexpected exception, reported as it is).
+ */
+export interface ErrorJsonProblem {
+  readonly message: string;
+  readonly path: string | undefined;
+  readonly cause: unknown;
+}
+
+/** The outcome of {@link parsePipeErrorJson}: the error, or the problem that makes the input invalid. */
+export type ParsedErrorJson =
+  | { readonly error: PipeError; readonly problem?: undefined }
+  | { readonly error?: undefined; readonly problem: ErrorJsonProblem };
+
+/** Parses a PipeErrorJson (an object or JSON text) with `build`; never throws. */
+export function parsePipeErrorJson(json: unknown, build: BuildError): ParsedErrorJson {
   let input: unknown = json;
   if (typeof json === "string") {
     try {
       input = JSON.parse(json);
     } catch (e) {
-      return err(
-        new PipeError(`Invalid PipeError JSON: ${messageOf(e)}`, "error.validation", {
-          cause: e,
-          metadata: { path: "$" },
-        }),
-      );
+      return { problem: { message: `Invalid PipeError JSON: ${messageOf(e)}`, path: "$", cause: e } };
     }
   }
   try {
-    return ok(readError(input as PipeErrorJson, "$", 0));
+    return { error: readError(input, "$", 0, build) };
   } catch (e) {
     if (e instanceof JsonShapeError) {
-      return err(
-        new PipeError(`Invalid PipeError JSON: ${e.reason}.`, "error.validation", {
-          metadata: { path: e.path },
-        }),
-      );
+      return { problem: { message: `Invalid PipeError JSON: ${e.reason}.`, path: e.path, cause: undefined } };
     }
-    return err(PipeError.fromException(e, "error.validation"));
+    return { problem: { message: messageOf(e), path: undefined, cause: e } };
   }
 }

@@ -7,8 +7,7 @@
  */
 
 import { fromThrown } from "../from-thrown.ts";
-import { PipeError } from "../pipe-error.ts";
-import { isResult } from "../result.ts";
+import { isResult, PipeError } from "../result.ts";
 import { describeValue } from "./render.ts";
 
 /** Sentinel resolved by a pull or race interrupted by an abort. */
