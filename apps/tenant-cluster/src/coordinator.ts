@@ -63,7 +63,7 @@ const leaseLost = (): PipeError =>
  * (SIGSTOP, a long pause) that resumes after another took over applies nothing more. A session advisory
  * lock would not do that: a stopped process keeps its connection, so it keeps the lock. Ownership safety does
  * not depend on a single coordinator anyway (the tenant fences do that); the lease keeps placement churn
- * down. Each round is logged in `coordinator_rounds` with database-clock start and end.
+ * down. A round that fails gives the lease up, so a holder that cannot coordinate never blocks the others. Each round is logged in `coordinator_rounds` with database-clock start and end.
  *
  * @example
  * ```ts
@@ -77,6 +77,7 @@ export class Coordinator {
   readonly #s: string;
   readonly #leaseMs: number;
   #deadline = 0;
+  #lastFailed = false;
   readonly #service: ShardControlPlaneService;
   /** Rounds applied and moves made while holding the lease (for /metrics). */
   readonly totals = { rounds: 0, moves: 0, minimumMoves: 0, registered: 0, failures: 0 };
@@ -152,20 +153,27 @@ export class Coordinator {
     }
     if (epoch === undefined)
       return { outcome: "idle", epoch: 0, liveRunners: 0, registered: 0, moves: 0, minimumMoves: 0 };
-    const started = await q<{ t: Date }>(this.#o.sql, "SELECT clock_timestamp() AS t");
+    this.#lastFailed = false;
+    let startedAt: Date | undefined;
     try {
+      startedAt = (await q<{ t: Date }>(this.#o.sql, "SELECT clock_timestamp() AS t"))[0]?.t;
       const r = await this.#place(epoch);
-      await this.#log(r, started[0]?.t);
+      await this.#log(r, startedAt);
       return r;
     } catch (e) {
       const r = this.#failed(epoch, PipeError.fromException(e));
-      await this.#log(r, started[0]?.t).catch(() => undefined);
+      await this.#log(r, startedAt).catch(() => undefined);
       return r;
+    } finally {
+      // A round that failed gives the lease up, so a runner that cannot coordinate (its Redis or its store
+      // connection broken) does not keep the others from doing it.
+      if (this.#lastFailed) await this.resign().catch(() => undefined);
     }
   }
 
   #failed(epoch: number, error: PipeError): CoordinatorRound {
     this.totals.failures++;
+    this.#lastFailed = true;
     return { outcome: "failed", epoch, liveRunners: 0, registered: 0, moves: 0, minimumMoves: 0, error };
   }
 

@@ -26,8 +26,8 @@ export interface ClusterFaults {
 /** What the processor needs from its runner. */
 export interface ClusterProcessorDeps {
   readonly fences: TenantFences;
-  /** The token this runner holds for a tenant now (undefined: not owned). */
-  readonly tokenOf: (tenantId: string) => number | undefined;
+  /** Whether the envelope was read under the runner's current acquisition of its tenant (same token, same acquisition). */
+  readonly owns: (envelope: ClusterEnvelope) => boolean;
   /** Called after an envelope's work is over (committed, refused, abandoned): releases read-ahead, records positions. */
   readonly finished: (envelope: ClusterEnvelope, outcome: "ok" | "stale" | "duplicate" | "abandoned") => void;
   readonly stats: ProcessorStats;
@@ -66,7 +66,7 @@ const delay = (ms: number, signal: AbortSignal): Promise<void> =>
  * The tenant processor of a runner (seed 002's `ProcessTenantMessageAsync`, fenced): register the
  * compensation, then commit the effect and the ingress position in one fenced statement.
  *
- * Details: an envelope read under an ownership the runner no longer holds is abandoned unwritten (counted; the
+ * Details: an envelope read under an ownership (or an acquisition of it) the runner no longer holds is abandoned unwritten (counted; the
  * new owner reads it again from the committed position). A write the fence refuses (`stale`) is the same
  * case discovered by the store: counted, never retried. With `failMarked`, the first attempt of a marked
  * envelope writes its partial work (a fenced `failures` row), then fails: the router runs the attempt's
@@ -84,7 +84,7 @@ export function createClusterProcessor(deps: ClusterProcessorDeps): TenantProces
   let attempts = 0;
   return (context, tenantId, envelope, signal) =>
     Result.tryAsync(async () => {
-      if (deps.tokenOf(tenantId) !== envelope.token) {
+      if (!deps.owns(envelope)) {
         stats.abandoned++;
         finished(envelope, "abandoned");
         return;

@@ -6,7 +6,7 @@ import { TenantFences } from "./fences.ts";
 import { connect, type Sql } from "./internal/db.ts";
 import { storeDeadLetters } from "./internal/dead-letters.ts";
 import { every } from "./internal/every.ts";
-import { Handoffs, type Held } from "./internal/handoff.ts";
+import { Handoffs, type Held, ownsEnvelope } from "./internal/handoff.ts";
 import { followOwnership } from "./internal/ownership.ts";
 import { Membership, membershipChannel } from "./membership.ts";
 import { type ClusterFaults, createClusterProcessor, type ProcessorStats } from "./processor.ts";
@@ -146,7 +146,7 @@ export class Runner {
     const router = new TenantRouter<ClusterEnvelope>(streams.reader, {
       process: createClusterProcessor({
         fences: this.#fences,
-        tokenOf: (t) => this.held.get(t)?.token,
+        owns: (e) => ownsEnvelope(this.held, e),
         finished: (e, outcome) => this.#finished(e, outcome),
         stats: this.stats,
         faults: o.faults,
@@ -174,7 +174,7 @@ export class Runner {
     const running = router.run();
     const letters = storeDeadLetters(router.deadLetters, {
       fences: this.#fences,
-      current: (e) => this.held.get(e.tenantId)?.token === e.token,
+      current: (e) => ownsEnvelope(this.held, e),
       finished: (e, outcome) => this.#finished(e, outcome),
       restart: (e) => {
         this.#handoffs?.want(e.tenantId, undefined);

@@ -4,9 +4,23 @@ import { createClient } from "redis";
 /** A connected node-redis client speaking RESP2 (stream replies as plain arrays). */
 export type RedisConnection = ReturnType<typeof createClient<{}, {}, {}, 2>>;
 
-/** Connects a RESP2 node-redis client without reconnect loops (a dead server fails fast). */
-export async function connectRedis(url: string): Promise<RedisConnection> {
-  const client = createClient({ url, RESP: 2, socket: { connectTimeout: 3000, reconnectStrategy: false } });
+/**
+ * Connects a RESP2 node-redis client. By default without reconnect loops (a dead server fails fast); with
+ * `reconnect`, a lost connection is re-established in the background (back-off 50 ms doubling to 2 s) and
+ * commands sent meanwhile fail at once instead of queueing without bound (no offline queue).
+ */
+export async function connectRedis(
+  url: string,
+  options: { reconnect?: boolean } = {},
+): Promise<RedisConnection> {
+  const reconnectStrategy =
+    options.reconnect === true ? (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2_000) : false;
+  const client = createClient({
+    url,
+    RESP: 2,
+    disableOfflineQueue: options.reconnect === true,
+    socket: { connectTimeout: 3000, reconnectStrategy },
+  });
   client.on("error", () => undefined);
   await client.connect();
   return client;
@@ -21,6 +35,12 @@ export interface ClusterEnvelope {
   readonly streamId: string;
   /** The fencing token of the ownership that read it. */
   readonly token: number;
+  /**
+   * Which of this runner's acquisitions read it (a local counter, see {@link TenantStreams.open}): a tenant
+   * restarted under the same token is a new acquisition, so envelopes read before the restart are never
+   * written after it.
+   */
+  readonly acquisition: number;
 }
 
 /** The stream key of a tenant, and the set of tenants seen, under a key prefix. */
@@ -29,6 +49,7 @@ export const tenantsKey = (prefix: string): string => `${prefix}:tenants`;
 
 interface Reading {
   readonly token: number;
+  readonly acquisition: number;
   cursor: string;
   inflight: number;
 }
@@ -45,7 +66,7 @@ export interface TenantStreamsOptions {
   readonly blockMs?: number | undefined;
 }
 
-const decode = (tenantId: string, token: number, id: string, fields: readonly string[]): ClusterEnvelope => {
+const decode = (tenantId: string, r: Reading, id: string, fields: readonly string[]): ClusterEnvelope => {
   const f = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
   const raw = f.get("payload");
@@ -57,7 +78,14 @@ const decode = (tenantId: string, token: number, id: string, fields: readonly st
       payload = raw;
     }
   }
-  return { tenantId, messageId: f.get("messageId") ?? id, payload, streamId: id, token };
+  return {
+    tenantId,
+    messageId: f.get("messageId") ?? id,
+    payload,
+    streamId: id,
+    token: r.token,
+    acquisition: r.acquisition,
+  };
 };
 
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -89,9 +117,10 @@ export class TenantStreams {
   readonly #batch: number;
   readonly #block: string;
   #wake: (() => void) | undefined;
+  #acquisitions = 0;
   #done: Promise<void> = Promise.resolve();
-  /** Envelopes read, and entries discarded after an ownership change. */
-  readonly stats = { read: 0, discarded: 0, trims: 0 };
+  /** Envelopes read, entries discarded after an ownership change, trims, and failed reads (retried). */
+  readonly stats = { read: 0, discarded: 0, trims: 0, readErrors: 0 };
 
   private constructor(
     readonly options: TenantStreamsOptions,
@@ -104,9 +133,12 @@ export class TenantStreams {
     this.#block = String(options.blockMs ?? 100);
   }
 
-  /** Connects two clients (commands, blocking reads) and starts the read loop. */
+  /**
+   * Connects two clients (commands, blocking reads) and starts the read loop. Both reconnect after a lost
+   * connection; a read that fails is tried again after a pause, from the same cursors, so nothing is skipped.
+   */
   static async connect(options: TenantStreamsOptions): Promise<TenantStreams> {
-    const commands = await connectRedis(options.url);
+    const commands = await connectRedis(options.url, { reconnect: true });
     const blocking = commands.duplicate();
     blocking.on("error", () => undefined);
     await blocking.connect();
@@ -115,15 +147,20 @@ export class TenantStreams {
     return s;
   }
 
-  /** The channel the router reads. It completes on `close()` (or with the Redis error that stopped reading). */
+  /** The channel the router reads. It completes on `close()`; a lost Redis connection only pauses it. */
   get reader(): ChannelReader<ClusterEnvelope> {
     return this.#channel.reader;
   }
 
-  /** Starts reading a tenant after `position` under ownership `token`. */
-  open(tenantId: string, token: number, position: string): void {
-    this.#reading.set(tenantId, { token, cursor: position, inflight: 0 });
+  /**
+   * Starts reading a tenant after `position` under ownership `token`; returns the acquisition number its
+   * envelopes carry (unique per call, so a restart under the same token is told apart from the reads before it).
+   */
+  open(tenantId: string, token: number, position: string): number {
+    const acquisition = ++this.#acquisitions;
+    this.#reading.set(tenantId, { token, acquisition, cursor: position, inflight: 0 });
     this.#wake?.();
+    return acquisition;
   }
 
   /** Stops reading a tenant (envelopes already handed over stay with the router). */
@@ -134,7 +171,7 @@ export class TenantStreams {
   /** Releases one in-flight envelope of its tenant (processed, dead-lettered or abandoned). */
   done(envelope: ClusterEnvelope): void {
     const r = this.#reading.get(envelope.tenantId);
-    if (r !== undefined && r.token === envelope.token && r.inflight > 0) {
+    if (r !== undefined && r.acquisition === envelope.acquisition && r.inflight > 0) {
       r.inflight--;
       if (r.inflight + this.#batch <= this.options.readAhead) this.#wake?.();
     }
@@ -151,9 +188,9 @@ export class TenantStreams {
     return (await this.commands.sendCommand(["SMEMBERS", tenantsKey(this.options.prefix)])) as string[];
   }
 
-  async #idle(): Promise<void> {
+  async #idle(ms = 50): Promise<void> {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, 50);
+      const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
@@ -165,6 +202,7 @@ export class TenantStreams {
 
   async #pump(): Promise<void> {
     const writer = this.#channel.writer;
+    let failures = 0;
     try {
       while (!this.#stop.signal.aborted) {
         const ready: [string, Reading][] = [];
@@ -177,7 +215,16 @@ export class TenantStreams {
         const args = ["XREAD", "COUNT", String(this.#batch), "BLOCK", this.#block, "STREAMS"];
         for (const [t] of ready) args.push(streamKey(this.options.prefix, t));
         for (const [, r] of ready) args.push(r.cursor);
-        const reply = (await this.blocking.sendCommand(args)) as XReadReply;
+        let reply: XReadReply;
+        try {
+          reply = (await this.blocking.sendCommand(args)) as XReadReply;
+          failures = 0;
+        } catch {
+          if (this.#stop.signal.aborted) break;
+          this.stats.readErrors++;
+          await this.#idle(Math.min(50 * 2 ** Math.min(failures++, 5), 1_000));
+          continue;
+        }
         if (reply === null) continue;
         const byKey = new Map(ready.map(([t, r]) => [streamKey(this.options.prefix, t), [t, r] as const]));
         for (const [key, entries] of reply) {
@@ -193,7 +240,7 @@ export class TenantStreams {
             now.cursor = id;
             now.inflight++;
             this.stats.read++;
-            writer.tryWrite(decode(tenantId, now.token, id, fields));
+            writer.tryWrite(decode(tenantId, now, id, fields));
           }
         }
       }

@@ -147,6 +147,19 @@ describe.skipIf(missing !== undefined)("membership, election, fencing and placem
     expect((await c.round()).outcome).toBe("stable");
   });
 
+  it("a coordinator whose round fails gives the lease up, so another runner coordinates", async () => {
+    const ns = "ns-broken";
+    const m = new Membership(sql, schema, ns, 60_000);
+    await m.register("r1");
+    const broken = coordinator(ns, "broken", m, [], {
+      discover: () => Promise.reject(new Error("Redis connection lost")),
+    });
+    const healthy = coordinator(ns, "healthy", m, [tenantName(0), tenantName(1)]);
+    expect(await broken.round()).toMatchObject({ outcome: "failed" });
+    expect(await healthy.round()).toMatchObject({ outcome: "stable", registered: 2 });
+    expect((await repo.list(ns)).unwrap().map((r) => r.ownerNodeId)).toEqual(["r1", "r1"]);
+  });
+
   it("elects one coordinator at a time; a paused coordinator applies nothing after losing its lease", async () => {
     const ns = "ns-elect";
     const tenants = Array.from({ length: 40 }, (_, i) => tenantName(i));

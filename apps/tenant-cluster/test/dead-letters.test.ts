@@ -11,6 +11,7 @@ const envelope = (messageId: string, token = 2): ClusterEnvelope => ({
   payload: null,
   streamId: `${messageId.slice(1)}-0`,
   token,
+  acquisition: 1,
 });
 const letter = (e: ClusterEnvelope, code: string): DeadLetter<ClusterEnvelope> => ({
   tenantId: e.tenantId,
