@@ -21,6 +21,7 @@ export {
   type ClusterProcessorDeps,
   createClusterProcessor,
   type ProcessorStats,
+  zeroProcessorStats,
 } from "./processor.ts";
 export { Runner, type RunnerOptions } from "./runner.ts";
 export { migrateCluster } from "./schema.ts";

@@ -15,6 +15,24 @@ export interface ProcessorStats {
   compensations: number;
 }
 
+/**
+ * Processor counters, all zero (a runner's starting point).
+ *
+ * @example
+ * ```ts
+ * import { zeroProcessorStats } from "@pipe/app-tenant-cluster";
+ * console.log(zeroProcessorStats().committed); // 0
+ * ```
+ */
+export const zeroProcessorStats = (): ProcessorStats => ({
+  committed: 0,
+  duplicates: 0,
+  stale: 0,
+  abandoned: 0,
+  failures: 0,
+  compensations: 0,
+});
+
 /** Injected behaviour (demo, tests, benchmarks). */
 export interface ClusterFaults {
   /** Fail the first attempt, in this process, of every envelope whose payload has `fail: true`. */

@@ -9,7 +9,12 @@ import { every } from "./internal/every.ts";
 import { Handoffs, type Held, ownsEnvelope } from "./internal/handoff.ts";
 import { followOwnership } from "./internal/ownership.ts";
 import { Membership, membershipChannel } from "./membership.ts";
-import { type ClusterFaults, createClusterProcessor, type ProcessorStats } from "./processor.ts";
+import {
+  type ClusterFaults,
+  createClusterProcessor,
+  type ProcessorStats,
+  zeroProcessorStats,
+} from "./processor.ts";
 import { migrateCluster } from "./schema.ts";
 import { type ClusterEnvelope, TenantStreams } from "./stream-ingress.ts";
 
@@ -63,14 +68,7 @@ export interface RunnerOptions {
  * ```
  */
 export class Runner {
-  readonly stats: ProcessorStats = {
-    committed: 0,
-    duplicates: 0,
-    stale: 0,
-    abandoned: 0,
-    failures: 0,
-    compensations: 0,
-  };
+  readonly stats: ProcessorStats = zeroProcessorStats();
   readonly held = new Map<string, Held>();
   /** Dead letters stored (fenced), refused as stale, or left to the owner (shutdown, unknown, old token). */
   readonly deadLetterCounts = { stored: 0, stale: 0, abandoned: 0 };

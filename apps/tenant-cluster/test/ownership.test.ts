@@ -17,6 +17,26 @@ const record = (version: number, owner: string, shardId = "acme"): ShardRecord =
   changeTicket: null,
 });
 
+/** Follows `repository` as runner "a" for one second of virtual time; returns the changes reported. */
+async function follow(
+  repository: ShardRepository,
+  resyncMs: number,
+): Promise<[string, number | undefined][]> {
+  const stop = new AbortController();
+  const changes: [string, number | undefined][] = [];
+  void followOwnership(
+    repository,
+    "tenants",
+    "a",
+    (t, token) => changes.push([t, token]),
+    stop.signal,
+    resyncMs,
+  );
+  await vi.advanceTimersByTimeAsync(1_000);
+  stop.abort();
+  return changes;
+}
+
 describe("ownership as a runner sees it", () => {
   it("takes a new token when a list shows it as owner past a version gap (a move away and back may hide there)", () => {
     const view = new OwnershipView("a");
@@ -48,18 +68,7 @@ describe("ownership as a runner sees it", () => {
           yield await never;
         },
       } as unknown as ShardRepository;
-      const stop = new AbortController();
-      const changes: [string, number | undefined][] = [];
-      void followOwnership(
-        repository,
-        "tenants",
-        "a",
-        (t, token) => changes.push([t, token]),
-        stop.signal,
-        100,
-      );
-      await vi.advanceTimersByTimeAsync(1_000);
-      stop.abort();
+      const changes = await follow(repository, 100);
       expect(changes).toEqual([["acme", 1]]);
       expect(lists).toBe(2); // the first list, then one resync still waiting on the store
     });
@@ -75,18 +84,7 @@ describe("ownership as a runner sees it", () => {
           throw new Error("history compacted past 10");
         },
       } as unknown as ShardRepository;
-      const stop = new AbortController();
-      const changes: [string, number | undefined][] = [];
-      void followOwnership(
-        repository,
-        "tenants",
-        "a",
-        (t, token) => changes.push([t, token]),
-        stop.signal,
-        60_000,
-      );
-      await vi.advanceTimersByTimeAsync(1_000);
-      stop.abort();
+      const changes = await follow(repository, 60_000);
       expect(changes).toEqual([
         ["acme", 1],
         ["acme", undefined],

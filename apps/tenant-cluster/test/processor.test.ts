@@ -3,7 +3,7 @@ import { TenantRouter } from "@pipe/tenants";
 import { describe, expect, it } from "vitest";
 import type { EffectWrite, TenantFences } from "../src/fences.ts";
 import { type Held, ownsEnvelope } from "../src/internal/handoff.ts";
-import { createClusterProcessor, type ProcessorStats } from "../src/processor.ts";
+import { createClusterProcessor, type ProcessorStats, zeroProcessorStats } from "../src/processor.ts";
 import type { ClusterEnvelope } from "../src/stream-ingress.ts";
 
 const envelope = (n: number, acquisition: number): ClusterEnvelope => ({
@@ -24,14 +24,7 @@ describe("the cluster processor", () => {
         return "ok" as const;
       },
     } as unknown as TenantFences;
-    const stats: ProcessorStats = {
-      committed: 0,
-      duplicates: 0,
-      stale: 0,
-      abandoned: 0,
-      failures: 0,
-      compensations: 0,
-    };
+    const stats: ProcessorStats = zeroProcessorStats();
     // The tenant was restarted under the same token 3: acquisition 1 was replaced by acquisition 2.
     const held = new Map<string, Held>([
       ["acme", { token: 3, acquisition: 2, committed: "0-0", trimmed: "0-0" }],
