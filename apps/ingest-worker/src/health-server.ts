@@ -125,7 +125,8 @@ export function renderMetrics(source: HealthSource): string {
  *
  * @example
  * ```ts
- * import { startHealthServer } from "@pipe/app-ingest-worker";
+ * import { type HealthSource, startHealthServer } from "@pipe/app-ingest-worker";
+ * const source: HealthSource = { phase: () => "starting", stats: () => undefined, feeds: () => [], uptimeSeconds: () => 0 };
  * const server = await startHealthServer(source, { host: "127.0.0.1", port: 0 });
  * console.log(server.url); // http://127.0.0.1:<port>
  * await server.close();

@@ -71,9 +71,12 @@ export interface DemoScript {
  *
  * @example
  * ```ts
+ * import { createDemoScript, createMemoryIngress, generateEnvelopes, type Ingress } from "@pipe/app-tenant-router";
+ * const admin = { url: "http://127.0.0.1:8788", token: "secret" };
+ * const envelopes = generateEnvelopes({ tenants: ["a", "b"], count: 3_000, runId: "demo" });
  * let ingress: Ingress | undefined;
  * const drained = (fed: number) => ingress !== undefined && ingress.stats.read >= fed && ingress.reader.count === 0;
- * const script = createDemoScript({ url, token }, 3_000, drained, console.log, AbortSignal.timeout(10_000));
+ * const script = createDemoScript(admin, 3_000, drained, console.log, AbortSignal.timeout(10_000));
  * ingress = createMemoryIngress({ envelopes, gate: script.gate });
  * ```
  */

@@ -12,6 +12,7 @@ import type { TimeProvider } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { type BroadcastOptions } from "@pipe/channels";
  * const options: BroadcastOptions<number> = {
  *   completeDestinations: true,
  *   signal: AbortSignal.timeout(10_000),

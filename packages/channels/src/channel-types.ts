@@ -5,6 +5,7 @@ import type { Result } from "@pipe/result";
  *
  * @example
  * ```ts
+ * import { Channel } from "@pipe/channels";
  * const c = new AbortController();
  * const r = Channel.createUnbounded<number>().reader.read({ signal: c.signal });
  * c.abort(); // r resolves to a failed Result with error.canceled
@@ -42,6 +43,7 @@ export const NO_VALUE: unique symbol = Symbol("@pipe/channels.noValue");
  *
  * @example
  * ```ts
+ * import { Channel, NO_VALUE, type NoValue } from "@pipe/channels";
  * const v: number | NoValue = Channel.createUnbounded<number>().reader.tryRead();
  * console.log(v === NO_VALUE); // true
  * ```
@@ -147,6 +149,7 @@ export interface ChannelWriter<T> {
  *
  * @example
  * ```ts
+ * import { Channel, type FullMode } from "@pipe/channels";
  * const mode: FullMode = "dropOldest";
  * Channel.createBounded<number>({ capacity: 8, fullMode: mode });
  * ```

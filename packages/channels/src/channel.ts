@@ -23,6 +23,7 @@ export interface Channel<T> {
  *
  * @example
  * ```ts
+ * import { type BoundedChannelOptions, Channel } from "@pipe/channels";
  * const options: BoundedChannelOptions<string> = { capacity: 64, fullMode: "dropOldest", onDrop: (s) => console.warn("dropped", s) };
  * const { reader, writer } = Channel.createBounded(options);
  * ```
@@ -49,6 +50,7 @@ export interface BoundedChannelOptions<T> {
  *
  * @example
  * ```ts
+ * import { Channel } from "@pipe/channels";
  * const { reader, writer } = Channel.createUnbounded<number>({ singleReader: true });
  * ```
  */
@@ -64,6 +66,7 @@ export interface UnboundedChannelOptions {
  *
  * @example
  * ```ts
+ * import { Channel, type PrioritizedChannelOptions } from "@pipe/channels";
  * const options: PrioritizedChannelOptions<string> = { levels: 3, capacityPerLevel: 100 };
  * const { reader, writer } = Channel.createPrioritized(options);
  * ```
@@ -90,6 +93,7 @@ export interface PrioritizedChannelOptions<T> {
  *
  * @example
  * ```ts
+ * import { Channel, type PriorityWriteOptions } from "@pipe/channels";
  * const { writer } = Channel.createPrioritized<string>({ levels: 2 });
  * const options: PriorityWriteOptions = { priority: 0 };
  * writer.write("urgent", options);
@@ -105,6 +109,7 @@ export interface PriorityWriteOptions extends SignalOptions {
  *
  * @example
  * ```ts
+ * import { Channel, type PrioritizedChannelWriter } from "@pipe/channels";
  * const { writer }: { writer: PrioritizedChannelWriter<string> } = Channel.createPrioritized<string>();
  * writer.tryWrite("urgent", 0);
  * writer.tryWrite("whenever"); // default lane (the lowest)
@@ -124,6 +129,7 @@ export interface PrioritizedChannelWriter<T> extends ChannelWriter<T> {
  *
  * @example
  * ```ts
+ * import { Channel } from "@pipe/channels";
  * const { reader, writer } = Channel.createPrioritized<string>({ levels: 2 });
  * writer.tryWrite("x", 0);
  * console.log(reader.countAt(0)); // 1
@@ -139,6 +145,7 @@ export interface PrioritizedChannelReader<T> extends ChannelReader<T> {
  *
  * @example
  * ```ts
+ * import { Channel, type PrioritizedChannel } from "@pipe/channels";
  * const lanes: PrioritizedChannel<string> = Channel.createPrioritized<string>({ levels: 2 });
  * lanes.writer.tryWrite("high", 0);
  * ```

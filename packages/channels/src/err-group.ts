@@ -8,6 +8,7 @@ import { WaitGroup } from "./wait-group.ts";
  *
  * @example
  * ```ts
+ * import { ErrGroup, type ErrGroupOptions } from "@pipe/channels";
  * const parent = new AbortController();
  * const options: ErrGroupOptions = { signal: parent.signal };
  * const group = new ErrGroup(options);

@@ -13,6 +13,7 @@ const ErrResult = Err;
  *
  * @example
  * ```ts
+ * import { Channel, fanIn, type FanInOptions, VirtualTimeProvider } from "@pipe/channels";
  * const options: FanInOptions = { timeout: 5_000, timeProvider: new VirtualTimeProvider() };
  * await fanIn([Channel.createUnbounded<number>().reader], () => {}, options);
  * ```
@@ -31,6 +32,8 @@ export interface FanInOptions {
  *
  * @example
  * ```ts
+ * import { err, ok, PipeError } from "@pipe/result";
+ * import { type FanInHandler } from "@pipe/channels";
  * const handler: FanInHandler<number> = (n) => (n < 0 ? err(PipeError.from("negative")) : ok());
  * ```
  */

@@ -9,6 +9,7 @@ import type { TimeProvider } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { type KeyedFanOutOptions } from "@pipe/channels";
  * const options: KeyedFanOutOptions<{ tenant: string }, string> = { onUnrouted: (m) => console.warn("no branch for", m.tenant) };
  * ```
  */
@@ -42,6 +43,7 @@ export interface KeyedFanOutOptions<T, K> {
  *
  * @example
  * ```ts
+ * import { Channel, keyedFanOut, type KeyedFanOut } from "@pipe/channels";
  * const src = Channel.createUnbounded<{ tenant: string }>();
  * const router: KeyedFanOut<{ tenant: string }, string> = keyedFanOut(src.reader, (m) => m.tenant);
  * router.addBranch("acme", Channel.createBounded<{ tenant: string }>(16).writer);

@@ -9,6 +9,7 @@ import type { TimeProvider } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { type MergeOptions } from "@pipe/channels";
  * const options: MergeOptions = { completeDestination: false, timeout: 5_000 };
  * ```
  */

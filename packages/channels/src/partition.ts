@@ -10,6 +10,7 @@ import type { TimeProvider } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { Channel, type PartitionTargets } from "@pipe/channels";
  * const targets: PartitionTargets<number> = { matched: Channel.createUnbounded<number>().writer, unmatched: Channel.createUnbounded<number>().writer };
  * ```
  */
@@ -25,6 +26,7 @@ export interface PartitionTargets<T> {
  *
  * @example
  * ```ts
+ * import { type PartitionOptions } from "@pipe/channels";
  * const options: PartitionOptions = { completeDestinations: false };
  * ```
  */

@@ -7,6 +7,8 @@ import { isWatchable, type WatchableReader } from "./internal/protocol.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "@pipe/result";
+ * import { type SelectContinuation } from "@pipe/channels";
  * const onNumber: SelectContinuation<number, string> = (n) => ok(`got ${n}`);
  * ```
  */
@@ -17,6 +19,8 @@ export type SelectContinuation<T, R> = (value: T) => Result<R> | PromiseLike<Res
  *
  * @example
  * ```ts
+ * import { Channel, SelectCase, type SelectCaseOptions } from "@pipe/channels";
+ * import { ok } from "@pipe/result";
  * const options: SelectCaseOptions = { priority: 0 };
  * SelectCase.read(Channel.createUnbounded<number>().reader, (n: number) => ok(n), options);
  * ```

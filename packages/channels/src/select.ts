@@ -18,6 +18,7 @@ const ErrResult = Err;
  *
  * @example
  * ```ts
+ * import { type SelectOptions, VirtualTimeProvider } from "@pipe/channels";
  * const options: SelectOptions = { timeout: 100, fair: true, timeProvider: new VirtualTimeProvider() };
  * ```
  */

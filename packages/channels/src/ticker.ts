@@ -10,6 +10,7 @@ import type { TimerOptions } from "./timer-options.ts";
  *
  * @example
  * ```ts
+ * import { ticker, type Ticker } from "@pipe/channels";
  * const t: Ticker = ticker(1000);
  * for await (const at of t) { console.log(at); t.stop(); }
  * ```

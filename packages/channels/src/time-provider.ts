@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { type TimerHandle, VirtualTimeProvider } from "@pipe/channels";
  * const clock = new VirtualTimeProvider();
  * const handle: TimerHandle = clock.setTimeout(() => {}, 10);
  * clock.clearTimeout(handle);

@@ -5,6 +5,7 @@ import type { TimeProvider } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { delay, type TimerOptions, VirtualTimeProvider } from "@pipe/channels";
  * const options: TimerOptions = { timeProvider: new VirtualTimeProvider(), signal: AbortSignal.timeout(1000) };
  * const slept = delay(10, options);
  * ```

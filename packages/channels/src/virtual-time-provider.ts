@@ -7,6 +7,7 @@ import type { TimeProvider, TimerHandle } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { VirtualTimeProvider, type VirtualTimeProviderOptions } from "@pipe/channels";
  * const options: VirtualTimeProviderOptions = { start: Date.parse("2030-01-01"), microtaskRounds: 128 };
  * const clock = new VirtualTimeProvider(options);
  * ```

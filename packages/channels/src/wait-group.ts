@@ -9,6 +9,8 @@ import { TimeProvider, type TimerHandle } from "./time-provider.ts";
  *
  * @example
  * ```ts
+ * import { type GroupWork, WaitGroup } from "@pipe/channels";
+ * import { ok } from "@pipe/result";
  * const work: GroupWork = async (signal) => (signal.aborted ? ok("skipped") : ok("done"));
  * new WaitGroup().go(work);
  * ```
@@ -20,6 +22,7 @@ export type GroupWork = (signal: AbortSignal) => unknown;
  *
  * @example
  * ```ts
+ * import { WaitGroup, type WaitOptions } from "@pipe/channels";
  * const options: WaitOptions = { timeout: 1_000, signal: AbortSignal.timeout(5_000) };
  * const r = await new WaitGroup().wait(options); // ok(): nothing outstanding
  * ```
@@ -38,6 +41,8 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
+ * import { type GoOptions, WaitGroup } from "@pipe/channels";
+ * import { ok } from "@pipe/result";
  * const c = new AbortController();
  * const options: GoOptions = { signal: c.signal };
  * new WaitGroup().go(async (signal) => ok(signal.aborted), options);

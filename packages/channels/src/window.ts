@@ -16,6 +16,7 @@ const NONE: NoValue = NO_VALUE;
  *
  * @example
  * ```ts
+ * import { Channel, type WindowOptions, window } from "@pipe/channels";
  * const options: WindowOptions = { size: 100, intervalMs: 50 };
  * const batches = window(Channel.createUnbounded<number>().reader, options);
  * ```
@@ -38,6 +39,7 @@ export interface WindowOptions {
  *
  * @example
  * ```ts
+ * import { Channel, type WindowStream, window } from "@pipe/channels";
  * const stream: WindowStream<number> = window(Channel.createUnbounded<number>().reader, { size: 10 });
  * for await (const batch of stream.reader) console.log(batch.length);
  * ```

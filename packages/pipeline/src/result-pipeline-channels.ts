@@ -69,6 +69,10 @@ export interface ResultPipelineChannelsApi {
    *
    * @example
    * ```ts
+   * import { Channel, CompensationScope, ok, ResultPipelineChannels, ResultPipelineStepContext } from "@pipe/pipeline";
+   * const context = new ResultPipelineStepContext({ stepName: "ingest", compensationScope: new CompensationScope() });
+   * const a = Channel.createUnbounded<string>();
+   * const b = Channel.createUnbounded<string>();
    * const r = await ResultPipelineChannels.fanIn(context, new Set([a.reader, b.reader]), async (v, signal, message) => {
    *   message.registerCompensation(v, (key) => console.log("undo", key));
    *   return ok();

@@ -11,6 +11,7 @@ export type ErrorFactory = (exception: unknown) => PipeError | undefined;
  *
  * @example
  * ```ts
+ * import { type FromThrownOptions } from "@pipe/result";
  * const options: FromThrownOptions = { signal: AbortSignal.abort("stop"), errorFactory: () => undefined };
  * ```
  */

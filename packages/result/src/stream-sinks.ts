@@ -76,10 +76,7 @@ function propagated<T>(error: PipeError, compensations: readonly Compensation[])
  */
 export async function forEach<T>(
   source: ResultStream<T>,
-  fn: (
-    item: Result<T>,
-    signal: AbortSignal,
-  ) => Result<unknown> | undefined | PromiseLike<Result<unknown> | undefined>,
+  fn: (item: Result<T>, signal: AbortSignal) => Result<unknown> | void | PromiseLike<Result<unknown> | void>,
   options?: StreamOptions,
 ): Promise<Result<void>> {
   let failure: PipeError | undefined;
