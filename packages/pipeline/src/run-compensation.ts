@@ -2,10 +2,13 @@ import { fromThrown, type PipeError } from "@pipe/result";
 import { ResultCompensationPolicy } from "./compensation-policy.ts";
 import { CompensationScope } from "./compensation-scope.ts";
 import { ResultExecutionPolicy } from "./execution-policy.ts";
+import type { CompensationLog } from "./internal/log.ts";
 import { runLog } from "./internal/run-log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { inSpan, tracing } from "./internal/trace.ts";
 import { checkOptions, checkSignal, describe } from "./internal/usage.ts";
 import { canceledBy, neverAbortedSignal } from "./internal/util.ts";
+import type { SpanLike } from "./tracing.ts";
 
 /** Options of {@link runCompensation}. */
 export interface RunCompensationOptions {
@@ -14,6 +17,12 @@ export interface RunCompensationOptions {
    * aborted pipeline's (or none), so rollback is not cut short.
    */
   readonly signal?: AbortSignal;
+  /**
+   * A span that gets one `pipeline.compensation` event per action that runs (see `PipelineTracing`), for a
+   * rollback that belongs to work you trace yourself. Without it, a configured tracer gets a
+   * `pipeline.compensation` span for the run.
+   */
+  readonly span?: SpanLike;
 }
 
 /**
@@ -66,6 +75,7 @@ export function runCompensation(
     throw new TypeError(`runCompensation: scope must be a CompensationScope, got ${describe(scope)}.`);
   checkOptions(options, "runCompensation");
   checkSignal(options.signal, "runCompensation");
+  checkSpan(options.span);
   const signal = options.signal ?? neverAbortedSignal;
   if (signal.aborted)
     return Promise.resolve(canceledBy(signal, "Compensation was canceled before it started."));
@@ -77,10 +87,30 @@ export function runCompensation(
         : ResultCompensationPolicy.sequentialReverse;
   const log = logOf(scope);
   if (log.size === 0) return Promise.resolve(undefined);
+  const tracer = options.span === undefined ? tracing.tracer : undefined;
+  if (tracer === undefined) return run(compensationPolicy, log, signal, options.span);
+  return inSpan(tracer, "pipeline.compensation", { "pipeline.compensation.actions": log.size }, (span) =>
+    run(compensationPolicy, log, signal, span),
+  );
+}
+
+function run(
+  policy: ResultCompensationPolicy,
+  log: CompensationLog,
+  signal: AbortSignal,
+  span: SpanLike | undefined,
+): Promise<PipeError | undefined> {
   try {
-    return Promise.resolve(runLog(compensationPolicy, log.take(), signal, log));
+    return Promise.resolve(runLog(policy, log.take(), signal, log, span));
   } catch (thrown) {
     // runLog never throws; this is belt and braces for a hostile custom strategy.
     return Promise.resolve(fromThrown(thrown));
   }
+}
+
+function checkSpan(span: unknown): void {
+  if (span !== undefined && (span === null || typeof (span as SpanLike).addEvent !== "function"))
+    throw new TypeError(
+      `runCompensation: options.span must be a span (with addEvent), got ${describe(span)}.`,
+    );
 }

@@ -12,6 +12,7 @@ import {
 import { asResult } from "./internal/invoke.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { inSpan, tracedSagaStep, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
@@ -66,6 +67,7 @@ class SagaRun<S> {
           signal,
           env.policy,
           env.compensationSignal,
+          env.span,
         );
         if (isThenable(outcome))
           return outcome.then((o) => this.afterStep(step, o.ctx, o.result) ?? this.run());
@@ -253,7 +255,19 @@ export class ResultSagaBuilder<S extends Record<string, unknown> = {}> {
       names = this.#steps.map((step) => `${env.stepName}.${step.name}`);
       this.#names.set(env.stepName, names);
     }
-    this.#snapshot ??= Object.freeze(this.#steps.slice());
-    return new SagaRun<S>(this.#snapshot, names, env).run();
+    const snapshot = (this.#snapshot ??= Object.freeze(this.#steps.slice()));
+    const tracer = tracing.tracer;
+    if (tracer === undefined) return new SagaRun<S>(snapshot, names, env).run();
+    const stepNames = names;
+    const attributes = { "pipeline.step.name": env.stepName, "pipeline.saga.steps": snapshot.length };
+    return inSpan(tracer, "pipeline.saga", attributes, (span) => {
+      env.span = span;
+      const traced = snapshot.map((step, i) => ({
+        name: step.name,
+        operation: tracedSagaStep(tracer, step.name, stepNames[i] as string, step.operation),
+        compensate: step.compensate,
+      }));
+      return new SagaRun<S>(traced, stepNames, env).run();
+    });
   }
 }

@@ -12,6 +12,7 @@ import {
 import { invoke } from "./internal/invoke.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { inSpan, tracedOperations, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable, requirePositiveInteger } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
@@ -80,6 +81,7 @@ class FanOutRun<T> {
           signal,
           env.policy,
           env.compensationSignal,
+          env.span,
         );
         if (isThenable(pending)) {
           this.active++;
@@ -202,5 +204,11 @@ export function whenAll<T>(
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "whenall"));
   const env = environment(options, "whenall");
-  return new FanOutRun(list, env, limit).start();
+  const tracer = tracing.tracer;
+  if (tracer === undefined) return new FanOutRun(list, env, limit).start();
+  const attributes = { "pipeline.step.name": env.stepName, "pipeline.fan_out.operations": list.length };
+  return inSpan(tracer, "pipeline.fan_out", attributes, (span) => {
+    env.span = span;
+    return new FanOutRun(tracedOperations(tracer, list), env, limit).start();
+  });
 }

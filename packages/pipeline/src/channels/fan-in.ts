@@ -4,13 +4,14 @@ import { linkAbort } from "../internal/abort-fanout.ts";
 import type { AsyncStore } from "../internal/async-context.ts";
 import { attachedChild, scopeIfAny } from "../internal/context-internals.ts";
 import { type FanInSlot, MessageEntries, newSlot, stopReason } from "../internal/fan-in-slot.ts";
-import { asResult } from "../internal/invoke.ts";
+import { asResult, invokeFn } from "../internal/invoke.ts";
 import { ReaderRing } from "../internal/reader-ring.ts";
 import { readerArray } from "../internal/readers.ts";
 import { type RegistrationSink, startTracking, stopTracking } from "../internal/registration-tracking.ts";
 import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
+import { inSpan, tracing } from "../internal/trace.ts";
 import { checkAdapter } from "../internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative, requirePositiveInteger } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
@@ -280,5 +281,12 @@ export function pipelineFanIn<T>(
   const aborted = ctx.signal.aborted ? ctx.signal : options.signal?.aborted ? options.signal : undefined;
   if (aborted !== undefined) return Promise.resolve(err(canceledBy(aborted)));
   if (options.timeout === 0) return Promise.resolve(err(PipeError.timeout(0)));
-  return new FanInRun(ctx, list, handler, options).run();
+  const tracer = tracing.tracer;
+  if (tracer === undefined) return new FanInRun(ctx, list, handler, options).run();
+  const traced: PipelineFanInHandler<T> = (value, signal, context) =>
+    inSpan(tracer, "pipeline.fan_in.message", { "pipeline.step.name": context.stepName }, () =>
+      invokeFn(() => handler(value, signal, context), signal),
+    );
+  const attributes = { "pipeline.step.name": ctx.stepName, "pipeline.fan_in.readers": list.length };
+  return inSpan(tracer, "pipeline.fan_in", attributes, () => new FanInRun(ctx, list, traced, options).run());
 }

@@ -4,6 +4,7 @@ import type { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { RetrySchedule } from "../retry-policy.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
+import type { SpanLike } from "../tracing.ts";
 import { operationContext, scopeIfAny } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
@@ -56,6 +57,7 @@ async function continueAttempts<T>(
   policy: ResultExecutionPolicy,
   compensationSignal: AbortSignal,
   first: { ctx: ResultPipelineStepContext; pending: Result<T> | Promise<Result<T>> },
+  span: SpanLike | undefined,
 ): Promise<AttemptOutcome<T>> {
   let ctx = first.ctx;
   let result = settleAttempt(ctx, await first.pending);
@@ -69,7 +71,13 @@ async function continueAttempts<T>(
     if (delay === undefined) break;
     const scope = scopeIfAny(ctx);
     if (scope?.hasActions) {
-      const failure = await runLog(policy.compensation, logOf(scope).take(), compensationSignal);
+      const failure = await runLog(
+        policy.compensation,
+        logOf(scope).take(),
+        compensationSignal,
+        undefined,
+        span,
+      );
       if (failure !== undefined) (compensationErrors ??= []).push(failure);
     }
     if (delay > 0 ? !(await sleep(timeProvider, delay, signal)) : signal.aborted) {
@@ -87,6 +95,7 @@ async function continueAttempts<T>(
  * Runs `operation` under the policy's retry: each attempt gets a fresh context; a failed attempt's
  * compensations are run (under the policy) before the next attempt; `error.canceled` is never retried; an
  * abort during back-off gives `error.canceled`. Synchronous when the first attempt is and needs no retry.
+ * `span` (when tracing) gets the compensation events of the rollbacks between attempts.
  * @internal
  */
 export function runAttempts<T>(
@@ -96,21 +105,17 @@ export function runAttempts<T>(
   signal: AbortSignal,
   policy: ResultExecutionPolicy,
   compensationSignal: AbortSignal,
+  span?: SpanLike,
 ): AttemptOutcome<T> | Promise<AttemptOutcome<T>> {
   const ctx = makeCtx(stepName, timeProvider, signal);
-  const pending = invoke(operation, ctx);
+  let pending = invoke(operation, ctx);
   if (!isThenable(pending)) {
     const result = settleAttempt(ctx, pending);
     if (!retryable(result, policy, 1, signal) || policy.retry.maxAttempts <= 1) {
       return { result, ctx, attempts: 1, compensationErrors: undefined };
     }
-    return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, {
-      ctx,
-      pending: result,
-    });
+    pending = result;
   }
-  return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, {
-    ctx,
-    pending,
-  });
+  const first = { ctx, pending };
+  return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, first, span);
 }

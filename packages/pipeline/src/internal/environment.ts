@@ -2,6 +2,7 @@ import { TimeProvider } from "@pipe/channels";
 import { err, ok, type PipeError, PipeError as PipeErrorClass, type Result } from "@pipe/result";
 import { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
+import type { SpanLike } from "../tracing.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
 import { CompensationLog } from "./log.ts";
 import { runLog } from "./run-log.ts";
@@ -17,6 +18,8 @@ export interface Environment {
   readonly compensationSignal: AbortSignal;
   readonly stepName: string;
   readonly options: OrchestrationOptions;
+  /** The orchestration's span when tracing: its rollbacks add their compensation events there. */
+  span: SpanLike | undefined;
 }
 
 /** Resolves options; `owned` forces an abortable linked signal. @internal */
@@ -30,6 +33,7 @@ export function environment(options: OrchestrationOptions, defaultName: string, 
     stepName:
       options.stepName ?? (context !== undefined && context.stepName !== "" ? context.stepName : defaultName),
     options,
+    span: undefined,
   };
 }
 
@@ -94,7 +98,7 @@ export function failAfterRollback<T>(
   if (log === undefined || log.size === 0) {
     return err(extra === undefined ? error : withCompensationError(error, combine(extra)));
   }
-  const outcome = runLog(env.policy.compensation, log, env.compensationSignal);
+  const outcome = runLog(env.policy.compensation, log, env.compensationSignal, undefined, env.span);
   const finish = (failure: PipeError | undefined): Result<T> => {
     const all = extra === undefined ? failure : combine(failure === undefined ? extra : [...extra, failure]);
     return err(withCompensationError(error, all));
@@ -105,7 +109,7 @@ export function failAfterRollback<T>(
 /** Rolls back `log` and reports a failure to `onCompensationError` (used when the result stays a success). */
 export function rollbackQuietly(log: CompensationLog | undefined, env: Environment): void | Promise<void> {
   if (log === undefined || log.size === 0) return;
-  const outcome = runLog(env.policy.compensation, log, env.compensationSignal);
+  const outcome = runLog(env.policy.compensation, log, env.compensationSignal, undefined, env.span);
   const report = (failure: PipeError | undefined): void => {
     if (failure !== undefined) env.options.onCompensationError?.(failure);
   };

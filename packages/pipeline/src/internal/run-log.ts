@@ -6,9 +6,11 @@ import {
   type StatefulCompensationAction,
 } from "@pipe/result";
 import type { CompensationStep, ResultCompensationPolicy } from "../compensation-policy.ts";
+import type { SpanLike } from "../tracing.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
 import { CompensationLog } from "./log.ts";
 import { instruments } from "./metrics.ts";
+import { compensationEvent } from "./trace.ts";
 import { isThenable } from "./util.ts";
 
 type Outcome = PipeError | undefined;
@@ -20,6 +22,8 @@ class RunState {
     readonly log: CompensationLog,
     readonly signal: AbortSignal,
     readonly restoreTo: CompensationLog | undefined,
+    /** Gets a `pipeline.compensation` event per action that ran, when tracing. */
+    readonly span: SpanLike | undefined,
   ) {}
 
   fail(thrown: unknown): void {
@@ -75,6 +79,11 @@ class RunState {
 }
 
 function invoke(state: RunState, i: number): unknown {
+  if (state.span !== undefined) return invokeTraced(state, i, state.span);
+  return invokeAction(state, i);
+}
+
+function invokeAction(state: RunState, i: number): unknown {
   const log = state.log;
   try {
     return (log.actions[i] as StatefulCompensationAction<unknown>)(log.states[i], state.signal);
@@ -82,6 +91,28 @@ function invoke(state: RunState, i: number): unknown {
     state.fail(thrown);
     return undefined;
   }
+}
+
+/** Runs action `i` and adds its `pipeline.compensation` event to `span` once it settled. */
+function invokeTraced(state: RunState, i: number, span: SpanLike): unknown {
+  const before = state.failures?.length ?? 0;
+  const value = invokeAction(state, i);
+  if (isThenable(value)) {
+    return Promise.resolve(value).then(
+      (settled) => {
+        compensationEvent(span, i, isResult(settled) && settled.isErr ? settled.error : undefined);
+        return settled;
+      },
+      (thrown: unknown) => {
+        compensationEvent(span, i, fromThrown(thrown));
+        throw thrown;
+      },
+    );
+  }
+  const failures = state.failures;
+  if (failures !== undefined && failures.length > before) compensationEvent(span, i, failures[before]);
+  else compensationEvent(span, i, isResult(value) && value.isErr ? value.error : undefined);
+  return value;
 }
 
 async function sequentialAsync(
@@ -200,9 +231,10 @@ export function runLog(
   log: CompensationLog,
   signal: AbortSignal,
   restoreTo?: CompensationLog,
+  span?: SpanLike,
 ): Outcome | Promise<Outcome> {
   if (log.size === 0) return undefined;
-  const state = new RunState(log, signal, restoreTo);
+  const state = new RunState(log, signal, restoreTo, span);
   switch (policy.kind) {
     case "none":
       return undefined;

@@ -1,0 +1,122 @@
+import { tracing } from "./internal/trace.ts";
+
+/** Attributes of a span or span event (OpenTelemetry `Attributes`-compatible). */
+export type SpanAttributes = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/**
+ * The part of a span the `@pipe` packages use; an OpenTelemetry `Span` satisfies it structurally.
+ *
+ * @example
+ * ```ts
+ * import type { SpanLike } from "@pipe/pipeline";
+ * const span: SpanLike = {
+ *   setAttribute: () => span,
+ *   addEvent: (name) => console.log(name),
+ *   setStatus: () => span,
+ *   end: () => {},
+ * };
+ * span.addEvent("pipeline.compensation");
+ * ```
+ */
+export interface SpanLike {
+  /** Sets one attribute. */
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  /** Adds an event (a timestamped annotation). */
+  addEvent(name: string, attributes?: SpanAttributes): unknown;
+  /** Sets the status: `code` 2 is OpenTelemetry's `SpanStatusCode.ERROR`. */
+  setStatus(status: { code: number; message?: string }): unknown;
+  /** Ends the span. */
+  end(): void;
+}
+
+/** Options when starting a span (OpenTelemetry `SpanOptions`-compatible subset). */
+export interface SpanStartOptions {
+  /** Attributes known when the span starts. */
+  readonly attributes?: SpanAttributes;
+}
+
+/**
+ * The span factory the `@pipe` packages use; an OpenTelemetry `Tracer` satisfies it structurally.
+ *
+ * Details: only `startActiveSpan(name, options, fn)` is called. It makes the span the active one while `fn` runs,
+ * so spans started inside (the steps of a fan-out or saga) become its children wherever the application has
+ * registered a context manager (the OpenTelemetry Node SDK registers one on `AsyncLocalStorage`).
+ *
+ * @example
+ * ```ts
+ * import { trace } from "@opentelemetry/api";
+ * import type { TracerLike } from "@pipe/pipeline";
+ * const tracer: TracerLike = trace.getTracer("my-service");
+ * ```
+ */
+export interface TracerLike {
+  /** Starts a span, runs `fn(span)` with it active, and returns what `fn` returns (`fn` ends the span). */
+  startActiveSpan<F extends (span: SpanLike) => unknown>(
+    name: string,
+    options: SpanStartOptions,
+    fn: F,
+  ): ReturnType<F>;
+}
+
+/** The shape of the {@link PipelineTracing} object. */
+export interface PipelineTracingApi {
+  /**
+   * Turns tracing on for `@pipe/pipeline` and `@pipe/tenants` by handing in a tracer (an OpenTelemetry `Tracer`).
+   *
+   * Gotchas: throws a `TypeError` when `tracer` has no `startActiveSpan` method. Work already running keeps the
+   * tracer (or none) it started with.
+   */
+  configure(tracer: TracerLike): void;
+  /** Turns tracing off again (the default state); useful between tests. */
+  reset(): void;
+  /** The configured tracer, or `undefined` when tracing is off. */
+  readonly tracer: TracerLike | undefined;
+}
+
+/**
+ * Process-wide tracing switch for the `@pipe` packages: off by default at the cost of one property read per
+ * orchestration call (none per step).
+ *
+ * When to use: call `configure(tracer)` once at start-up, beside `GoDiagnostics.configure(meter)`, to get a span
+ * per pipeline step. Nothing of OpenTelemetry is imported by the packages: the tracer is all they use.
+ *
+ * Details: span names are fixed (low cardinality); what varies is in attributes.
+ * - `ResultPipeline.fanOut` / `Result.whenAll`: `pipeline.fan_out`, with a child `pipeline.fan_out.operation`
+ *   per operation attempt (`pipeline.step.name`, `pipeline.operation.index`).
+ * - Sagas: `pipeline.saga`, with a child `pipeline.saga.step` per step attempt (`pipeline.saga.step`).
+ * - `ResultPipelineChannels.fanIn`: `pipeline.fan_in`, with a child `pipeline.fan_in.message` per message.
+ * - `Result.runCompensation`: `pipeline.compensation` (unless `options.span` is given).
+ * - `@pipe/tenants`: `tenants.envelope` per processed envelope (`tenant.id`), retries and rollback included.
+ *
+ * A failed step's span gets the error status (`code` 2) with the error's message and an `error.type`
+ * attribute holding its code. Each compensation action that runs adds one `pipeline.compensation` event to the
+ * span of the run that rolls back, in the order the actions ran (newest first under `sequentialReverse`), with
+ * `pipeline.compensation.index` (the action's place in that rollback, 0 for the oldest registration),
+ * `pipeline.compensation.outcome` (`success` or `failure`) and, on failure, `error.type` and `exception.message`.
+ *
+ * Gotchas: parent/child links follow the active context, so they need a context manager (on Node the SDK's
+ * `AsyncLocalStorageContextManager`); without one every span is a root span.
+ *
+ * @example
+ * ```ts
+ * import { trace } from "@opentelemetry/api";
+ * import { ok, PipelineTracing, ResultPipeline } from "@pipe/pipeline";
+ * PipelineTracing.configure(trace.getTracer("orders"));
+ * await ResultPipeline.fanOut([() => ok(1), () => ok(2)]); // pipeline.fan_out with two operation spans
+ * PipelineTracing.reset();
+ * ```
+ */
+export const PipelineTracing: PipelineTracingApi = Object.freeze({
+  configure(tracer: TracerLike): void {
+    if (tracer === null || typeof tracer !== "object" || typeof tracer.startActiveSpan !== "function") {
+      throw new TypeError("PipelineTracing.configure: expected a tracer with startActiveSpan.");
+    }
+    tracing.tracer = tracer;
+  },
+  reset(): void {
+    tracing.tracer = undefined;
+  },
+  get tracer(): TracerLike | undefined {
+    return tracing.tracer;
+  },
+});
