@@ -12,6 +12,8 @@ import type { Result } from "@pipe/result";
  * the compensations of the envelope being processed until it succeeds, then they move to the tenant's scope.
  * A failed Result, a throw (`error.exception`) or a rejection is a failure; a value that is not a Result is
  * `error.validation`. Returning synchronously keeps the worker on its fast path (no promise per envelope).
+ * With a tracer configured (`PipelineTracing.configure` of `@pipe/pipeline`), each envelope runs in a
+ * `tenants.envelope` span covering its retries and rollbacks, and spans the processor starts are its children.
  *
  * Abort: `signal` (also `context.signal`) aborts when the run is aborted or fails fast; stop early and return
  * a failure (or finish quickly).

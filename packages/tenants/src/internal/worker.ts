@@ -1,14 +1,18 @@
 import { delay, NO_VALUE } from "@pipe/channels";
 import {
   type CompensationScope,
+  PipelineTracing,
   type ResultPipelineStepContext,
   type RetrySchedule,
   runCompensation,
+  type SpanLike,
+  type TracerLike,
 } from "@pipe/pipeline";
 import { ErrorCodes, isResult, ok, PipeError, type Result } from "@pipe/result";
 import { parkedError, withTenant } from "./errors.ts";
 import { DEPTH_SAMPLE_MASK, instruments } from "./metrics.ts";
 import type { Tenant } from "./tenant.ts";
+import { attemptFailed, endEnvelopeSpan } from "./trace.ts";
 
 const OK: Result<void> = ok();
 
@@ -29,6 +33,12 @@ export class TenantWorker<E> {
   readonly #work: ResultPipelineStepContext;
   #schedule: RetrySchedule | undefined = undefined;
   #attempts = 0;
+  /** The tracer configured when the worker started (`undefined`: no spans, one check per envelope). */
+  readonly #tracer: TracerLike | undefined = PipelineTracing.tracer;
+  /** The span of the envelope in hand, when tracing. */
+  #span: SpanLike | undefined = undefined;
+  /** The failure the envelope in hand ended with, when tracing (`undefined` once it was processed). */
+  #failure: PipeError | undefined = undefined;
 
   constructor(
     readonly tenant: Tenant<E>,
@@ -78,6 +88,32 @@ export class TenantWorker<E> {
   }
 
   #process(envelope: E): Promise<void> | undefined {
+    if (this.#tracer !== undefined) return this.#processTraced(this.#tracer, envelope);
+    return this.#processPlain(envelope);
+  }
+
+  /** `#process` in a `tenants.envelope` span that covers the retries and rollbacks of the envelope too. */
+  #processTraced(tracer: TracerLike, envelope: E): Promise<void> | undefined {
+    const attributes = { "tenant.id": this.tenant.id };
+    return tracer.startActiveSpan("tenants.envelope", { attributes }, (span) => {
+      this.#span = span;
+      this.#failure = undefined;
+      const pending = this.#processPlain(envelope);
+      if (pending === undefined) {
+        this.#endSpan(span);
+        return undefined;
+      }
+      return pending.then(() => this.#endSpan(span));
+    });
+  }
+
+  #endSpan(span: SpanLike): void {
+    this.#span = undefined;
+    endEnvelopeSpan(span, this.#failure);
+    this.#failure = undefined;
+  }
+
+  #processPlain(envelope: E): Promise<void> | undefined {
     let r: unknown;
     try {
       r = this.tenant.core.process(this.#work, this.tenant.id, envelope, this.#work.signal);
@@ -137,6 +173,10 @@ export class TenantWorker<E> {
     for (;;) {
       t.failed++;
       instruments()?.failed.add(1, t.attrs);
+      if (this.#span !== undefined) {
+        this.#failure = error;
+        attemptFailed(this.#span, error);
+      }
       if (this.signal.aborted) {
         // The run stopped under this envelope: under failFast the run scope replays everything (so the
         // partial work joins the tenant's scope); after an abort only the unfinished work is undone.
@@ -178,14 +218,19 @@ export class TenantWorker<E> {
         return;
       }
       const next = await this.#attempt(envelope);
-      if (next === undefined) return;
+      if (next === undefined) {
+        this.#failure = undefined;
+        return;
+      }
       error = next;
     }
   }
 
   async #compensate(scope: CompensationScope): Promise<void> {
     if (!scope.hasActions) return;
-    const failure = await runCompensation(this.tenant.core.compensation, scope);
+    const span = this.#span;
+    const options = span === undefined ? undefined : { span };
+    const failure = await runCompensation(this.tenant.core.compensation, scope, options);
     if (failure !== undefined) this.tenant.core.failures.push(withTenant(failure, this.tenant.id));
   }
 
