@@ -35,6 +35,15 @@ export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCo
 export { type ErrorFactory, type FromThrownOptions, fromThrown } from "./from-thrown.ts";
 export { type GenBind, gen } from "./gen.ts";
 export {
+  createLineLogger,
+  isLogFormat,
+  type LineLogger,
+  type LineLoggerOptions,
+  type LogFields,
+  type LogFormat,
+  type LogLevel,
+} from "./line-logger.ts";
+export {
   Err,
   err,
   isResult,
