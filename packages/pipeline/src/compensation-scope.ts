@@ -4,6 +4,7 @@ import {
   type Result,
   type StatefulCompensationAction,
 } from "@pipe/result";
+import { keepLayout } from "./internal/kept.ts";
 import { CompensationLog, invokeStateless } from "./internal/log.ts";
 import { installScopeInternals } from "./internal/scope-internals.ts";
 
@@ -105,3 +106,5 @@ export class CompensationScope {
     return source.withoutCompensations();
   }
 }
+
+keepLayout(new CompensationScope());

@@ -10,6 +10,7 @@ import {
   succeed,
 } from "./internal/environment.ts";
 import { asResult } from "./internal/invoke.ts";
+import { keepLayout } from "./internal/kept.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedSagaStep, tracing } from "./internal/trace.ts";
@@ -172,6 +173,8 @@ class SagaRun<S> {
     return failAfterRollback(error, this.log.take(), this.env);
   }
 }
+
+keepLayout(new SagaRun([], [], environment({}, "saga")));
 
 /**
  * A saga: sequential steps with typed outputs, each undone (newest first) when a later step fails.

@@ -8,10 +8,17 @@ import {
 import { CompensationScope } from "./compensation-scope.ts";
 import { linkAbort } from "./internal/abort-fanout.ts";
 import { installContextInternals } from "./internal/context-internals.ts";
+import { keepLayout } from "./internal/kept.ts";
 import { neverAbortedSignal } from "./internal/util.ts";
 
-/** Key of the signal an internally created child context uses as is (module-private). */
-const ADOPTED: unique symbol = Symbol("adopted signal");
+/**
+ * Passed as the options of `new ResultPipelineStepContext(BARE)` by the package's own factories (the static
+ * block): the constructor then only defines the fields, which the factory fills (module-private).
+ */
+const BARE: ResultPipelineStepContextOptions = Object.freeze({});
+
+/** The public fields the static block's factory and `child()` fill after `new ResultPipelineStepContext(BARE)`. */
+type Fields = { -readonly [K in "stepName" | "timeProvider" | "signal"]: ResultPipelineStepContext[K] };
 
 /** Options of the {@link ResultPipelineStepContext} constructor. */
 export interface ResultPipelineStepContextOptions {
@@ -82,17 +89,26 @@ export class ResultPipelineStepContext {
   #ended = false;
 
   static {
+    /** A context using `signal` as is: no controller, no listener, no options object. */
+    const bare = (
+      stepName: string,
+      timeProvider: TimeProvider,
+      signal: AbortSignal,
+      scope: CompensationScope | undefined,
+      parent: ResultPipelineStepContext | undefined,
+    ): ResultPipelineStepContext => {
+      const ctx = new ResultPipelineStepContext(BARE);
+      const fields = ctx as Fields;
+      fields.stepName = stepName;
+      fields.timeProvider = timeProvider;
+      fields.signal = signal;
+      ctx.#scope = scope;
+      ctx.#parent = parent;
+      return ctx;
+    };
     installContextInternals(
       (ctx) => ctx.#scope,
-      (parent, stepName, signal) => {
-        const child = new ResultPipelineStepContext({
-          stepName,
-          timeProvider: parent.timeProvider,
-          [ADOPTED]: signal,
-        } as ResultPipelineStepContextOptions);
-        child.#parent = parent;
-        return child;
-      },
+      (parent, stepName, signal) => bare(stepName, parent.timeProvider, signal, undefined, parent),
       (ctx, reason) => {
         const controller = ctx.#controller;
         if (controller === undefined || controller.signal.aborted) return false;
@@ -100,12 +116,7 @@ export class ResultPipelineStepContext {
         return true;
       },
       (stepName, timeProvider, signal, compensationScope) =>
-        new ResultPipelineStepContext({
-          stepName,
-          timeProvider,
-          ...(compensationScope === undefined ? {} : { compensationScope }),
-          [ADOPTED]: signal,
-        } as ResultPipelineStepContextOptions),
+        bare(stepName, timeProvider, signal, compensationScope, undefined),
     );
   }
 
@@ -124,6 +135,13 @@ export class ResultPipelineStepContext {
     timeProvider?: TimeProvider,
     signal?: AbortSignal,
   ) {
+    if (optionsOrName === BARE) {
+      // The static block's factory fills the fields.
+      this.stepName = "";
+      this.timeProvider = TimeProvider.system;
+      this.signal = neverAbortedSignal;
+      return;
+    }
     if (
       optionsOrName === null ||
       (optionsOrName !== undefined && typeof optionsOrName !== "object" && typeof optionsOrName !== "string")
@@ -159,27 +177,21 @@ export class ResultPipelineStepContext {
         "ResultPipelineStepContext: timeProvider must be a TimeProvider (now, setTimeout, clearTimeout).",
       );
     this.timeProvider = clock ?? TimeProvider.system;
-    const adopted = (options as { readonly [ADOPTED]?: AbortSignal })[ADOPTED];
-    if (adopted !== undefined) {
-      // Internal creation (child contexts): the caller owns a signal already linked to the parent's.
-      this.signal = adopted;
-    } else {
-      // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with
-      // the failure) without touching the caller's signal; the caller's signal still aborts it.
-      const own = new AbortController();
-      this.#controller = own;
-      const given = options.signal;
-      if (
-        given !== undefined &&
-        (typeof given !== "object" || given === null || typeof given.aborted !== "boolean")
-      )
-        throw new TypeError("ResultPipelineStepContext: signal must be an AbortSignal.");
-      if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
-      this.signal =
-        given === undefined || given === neverAbortedSignal || given.aborted
-          ? own.signal
-          : AbortSignal.any([given, own.signal]);
-    }
+    // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with the
+    // failure) without touching the caller's signal; the caller's signal still aborts it.
+    const own = new AbortController();
+    this.#controller = own;
+    const given = options.signal;
+    if (
+      given !== undefined &&
+      (typeof given !== "object" || given === null || typeof given.aborted !== "boolean")
+    )
+      throw new TypeError("ResultPipelineStepContext: signal must be an AbortSignal.");
+    if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
+    this.signal =
+      given === undefined || given === neverAbortedSignal || given.aborted
+        ? own.signal
+        : AbortSignal.any([given, own.signal]);
     this.#scope = options.compensationScope;
   }
 
@@ -252,11 +264,11 @@ export class ResultPipelineStepContext {
     const sources = [this.signal, options.signal].filter(
       (s): s is AbortSignal => s !== undefined && s !== neverAbortedSignal,
     );
-    const child = new ResultPipelineStepContext({
-      stepName: stepName ?? `${this.stepName}.child`,
-      timeProvider: this.timeProvider,
-      [ADOPTED]: controller.signal,
-    } as ResultPipelineStepContextOptions);
+    const child = new ResultPipelineStepContext(BARE);
+    const fields = child as Fields;
+    fields.stepName = stepName ?? `${this.stepName}.child`;
+    fields.timeProvider = this.timeProvider;
+    fields.signal = controller.signal;
     child.#parent = this;
     child.#controller = controller;
     for (const s of sources) {
@@ -291,3 +303,5 @@ export class ResultPipelineStepContext {
     this.#scope = target;
   }
 }
+
+keepLayout(new ResultPipelineStepContext());

@@ -1,4 +1,4 @@
-import { PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, PipeError, type Result } from "@pipe/result";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./internal/attempts.ts";
 import { operationContext, scopeIfAny } from "./internal/context-internals.ts";
 import {
@@ -9,7 +9,8 @@ import {
   mergeLogs,
   succeed,
 } from "./internal/environment.ts";
-import { invoke } from "./internal/invoke.ts";
+import { asResult, call } from "./internal/invoke.ts";
+import { keepLayout } from "./internal/kept.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedOperations, tracing } from "./internal/trace.ts";
@@ -66,12 +67,12 @@ class FanOutRun<T> {
       const stepName = `${env.stepName}[${index}]`;
       if (!this.retry) {
         const ctx = operationContext(stepName, env.timeProvider, signal);
-        const pending = invoke(operation, ctx);
-        if (isThenable(pending)) {
+        const value = call(operation, ctx);
+        if (isThenable(value)) {
           this.active++;
-          pending.then((result) => this.settleAsync(index, ctx, result, undefined));
+          void this.work(index, ctx, value);
         } else {
-          this.record(index, ctx, pending, undefined);
+          this.record(index, ctx, value as Result<T>, undefined);
         }
       } else {
         const pending = runAttempts(
@@ -89,6 +90,40 @@ class FanOutRun<T> {
         } else {
           this.record(index, pending.ctx, pending.result, pending);
         }
+      }
+    }
+  }
+
+  /**
+   * One slot of the pool (no retry policy): awaits its operation, records it, then takes the next operations
+   * itself until none is left, so each asynchronous operation costs one await and no promise of its own.
+   */
+  async work(index: number, ctx: ResultPipelineStepContext, pending: PromiseLike<unknown>): Promise<void> {
+    const { operations, env } = this;
+    const signal = env.link.signal;
+    for (;;) {
+      let result: Result<T>;
+      try {
+        result = asResult<T>(await pending);
+      } catch (thrown) {
+        result = err(fromThrown(thrown, { signal: ctx.signal }));
+      }
+      this.record(index, ctx, result, undefined);
+      for (;;) {
+        if (this.next >= operations.length || this.stopped || signal.aborted) {
+          if (this.next < operations.length) this.stopped = true;
+          if (--this.active === 0)
+            (this.resolve as (r: Result<T[]> | Promise<Result<T[]>>) => void)(this.finish());
+          return;
+        }
+        index = this.next++;
+        ctx = operationContext(`${env.stepName}[${index}]`, env.timeProvider, signal);
+        const value = call(operations[index] as ResultPipelineOperation<T>, ctx);
+        if (isThenable(value)) {
+          pending = value;
+          break;
+        }
+        this.record(index, ctx, value as Result<T>, undefined);
       }
     }
   }
@@ -150,6 +185,8 @@ class FanOutRun<T> {
     return failAfterRollback(error, log, env, this.compensationErrors);
   }
 }
+
+keepLayout(new FanOutRun([], environment({}, "whenall"), 1));
 
 /**
  * Runs operations concurrently and collects their values in input order (`Result.whenAll`, `ResultPipeline.fanOut`).

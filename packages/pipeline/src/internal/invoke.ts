@@ -40,6 +40,26 @@ export function invoke<T>(
   return notAResult<T>(value);
 }
 
+/**
+ * Calls `operation(ctx, ctx.signal)` without wrapping a pending value: a Result (a throw or a non-Result value
+ * becomes a failure) or the operation's own thenable, for a caller that awaits it and normalises the settled value
+ * with `asResult` (a rejection is a failure there too). @internal
+ */
+export function call<T>(
+  operation: ResultPipelineOperation<T>,
+  ctx: ResultPipelineStepContext,
+): Result<T> | PromiseLike<unknown> {
+  let value: unknown;
+  try {
+    value = operation(ctx, ctx.signal);
+  } catch (thrown) {
+    return err(fromThrown(thrown, { signal: ctx.signal }));
+  }
+  if (isResult(value)) return value as Result<T>;
+  if (isThenable(value)) return value;
+  return notAResult<T>(value);
+}
+
 /** Calls a value-level function `fn(...args)` the same way (throws/rejections become failures). @internal */
 export function invokeFn<T>(fn: () => unknown, signal: AbortSignal): Result<T> | Promise<Result<T>> {
   let value: unknown;

@@ -8,6 +8,7 @@ import {
 import type { CompensationStep, ResultCompensationPolicy } from "../compensation-policy.ts";
 import type { SpanLike } from "../tracing.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
+import { keepLayout } from "./kept.ts";
 import { CompensationLog } from "./log.ts";
 import { instruments } from "./metrics.ts";
 import { compensationEvent } from "./trace.ts";
@@ -77,6 +78,8 @@ class RunState {
     );
   }
 }
+
+keepLayout(new RunState(new CompensationLog(), new AbortController().signal, undefined, undefined));
 
 function invoke(state: RunState, i: number): unknown {
   if (state.span !== undefined) return invokeTraced(state, i, state.span);
