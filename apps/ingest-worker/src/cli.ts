@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createLineLogger } from "@pipe/pipeline";
 import { type IngestRun, type IngestSummary, startIngest } from "./app.ts";
 import { HELP, type IngestConfig, parseConfig } from "./config.ts";
 import { type HealthServer, startHealthServer, type WorkerPhase } from "./health-server.ts";
@@ -26,8 +27,13 @@ export async function runIngestCli(
     process.stdout.write(HELP);
     return 0;
   }
+  const logger = createLineLogger({
+    format: config.logFormat,
+    write: (line) => process.stderr.write(`${line}\n`),
+    fields: { app: "ingest-worker", run: config.runId },
+  });
   const log = (line: string): void => {
-    if (!config.quiet) process.stderr.write(`${line}\n`);
+    if (!config.quiet) logger.info(line);
   };
   const transport =
     config.redisUrl === undefined ? "in-memory feeds" : `Redis Streams (${config.streamPrefix}:*)`;
@@ -63,9 +69,9 @@ export async function runIngestCli(
         { host: config.host, port: config.port },
       );
     } catch (e) {
-      process.stderr.write(
+      logger.error(
         `ingest-worker: cannot serve health and metrics on ${config.host}:${config.port}: ${(e as Error).message}` +
-          " (choose another --port, 0 for any free port, or --no-http)\n",
+          " (choose another --port, 0 for any free port, or --no-http)",
       );
       return 1;
     }
@@ -76,14 +82,15 @@ export async function runIngestCli(
     run = await startIngest(config, {
       signal: stop,
       onRoundFailed: (failure, rollbackError) => {
-        log(
+        if (config.quiet) return;
+        logger.warn(
           `  round failed: ${failure.code ?? "error"}: ${failure.message} -> rolled back` +
             `${rollbackError === undefined ? "" : ` (some compensations failed: ${rollbackError.message})`}`,
         );
       },
     });
   } catch (e) {
-    process.stderr.write(`ingest-worker: could not start: ${(e as Error).message}\n`);
+    logger.error(`ingest-worker: could not start: ${(e as Error).message}`);
     await health?.close();
     return 1;
   }

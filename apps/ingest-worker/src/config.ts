@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { isLogFormat, type LogFormat } from "@pipe/pipeline";
 
 /** Everything the CLI can configure (see {@link HELP}). */
 export interface IngestConfig {
@@ -30,6 +31,8 @@ export interface IngestConfig {
   readonly batch: number;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** How the operational lines on stderr are written: `text` (default) or one JSON object per line. */
+  readonly logFormat: LogFormat;
   readonly progressInterval: number;
   /** Serve `/healthz` and `/metrics` (default true; `--no-http` turns it off). */
   readonly http: boolean;
@@ -99,6 +102,8 @@ Health and metrics (HTTP, started first, before the store and the feeds):
 Output:
   --json                     print the final summary as JSON on stdout
   --quiet                    no progress lines (stderr)
+  --log-format <text|json>   stderr lines as text (default) or one JSON object per line
+                             (time, level, msg, fields); env LOG_FORMAT
   --progress-interval <ms>   progress line period (default: 1000)
   -h, --help                 this text
 
@@ -168,6 +173,7 @@ export function parseConfig(
       batch: { type: "string" },
       json: { type: "boolean" },
       quiet: { type: "boolean" },
+      "log-format": { type: "string" },
       "progress-interval": { type: "string" },
       port: { type: "string" },
       host: { type: "string" },
@@ -187,6 +193,9 @@ export function parseConfig(
     throw new RangeError('--retain must be "message" or "pipeline".');
   const nonEmpty = (s: string | undefined): string | undefined =>
     s === undefined || s === "" ? undefined : s;
+  const logFormat = v["log-format"] ?? nonEmpty(env.LOG_FORMAT) ?? "text";
+  if (!isLogFormat(logFormat))
+    throw new RangeError(`--log-format must be "text" or "json" (got "${logFormat}").`);
   const maxFailures =
     v["max-failures"] === undefined ? undefined : int("max-failures", v["max-failures"], 1, 1);
   return {
@@ -216,6 +225,7 @@ export function parseConfig(
     batch: int("batch", v.batch, 100, 1),
     json: v.json === true,
     quiet: v.quiet === true,
+    logFormat,
     progressInterval: int("progress-interval", v["progress-interval"], 1000, 50),
     http: v["no-http"] !== true,
     host: v.host ?? "127.0.0.1",

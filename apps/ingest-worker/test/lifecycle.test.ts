@@ -121,6 +121,14 @@ describe("health and metrics server", () => {
     expect(() => parseConfig(["--port", "x"], {})).toThrow(/--port/);
   });
 
+  it("log format: text by default, --log-format or LOG_FORMAT, bad values rejected", () => {
+    expect(parseConfig([], {}).logFormat).toBe("text");
+    expect(parseConfig(["--log-format", "json"], {}).logFormat).toBe("json");
+    expect(parseConfig([], { LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(parseConfig(["--log-format=text"], { LOG_FORMAT: "json" }).logFormat).toBe("text");
+    expect(() => parseConfig(["--log-format", "yaml"], {})).toThrow(/--log-format must be "text" or "json"/);
+  });
+
   it("a port in use fails the start with a message (exit 1), before the store is opened", async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
@@ -159,6 +167,34 @@ describe("signals", () => {
     } finally {
       w.child.kill("SIGKILL");
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("--log-format=json writes every stderr line as one JSON object", { timeout: 180_000 }, async () => {
+    const w = spawnWorker([
+      "--data-dir",
+      "memory://",
+      "--messages",
+      "20",
+      "--exit-when-drained",
+      "--no-http",
+      "--log-format=json",
+      "--run-id",
+      "json-logs",
+    ]);
+    try {
+      expect(await w.exited).toEqual({ code: 0, signal: null });
+      const lines = w.stderr().trimEnd().split("\n");
+      const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const r of records) {
+        expect(Object.keys(r).slice(0, 3)).toEqual(["time", "level", "msg"]);
+        expect(r).toMatchObject({ app: "ingest-worker", run: "json-logs" });
+        expect(Number.isNaN(Date.parse(r.time as string))).toBe(false);
+      }
+      expect(records.map((r) => r.msg)).toContain("ingest-worker: ready");
+      expect(w.stdout()).toMatch(/^ingest-worker drained after/);
+    } finally {
+      w.child.kill("SIGKILL");
     }
   });
 

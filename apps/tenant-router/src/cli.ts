@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createLineLogger } from "@pipe/pipeline";
 import { createAdminApp } from "./admin.ts";
 import { TenantRouterApp } from "./app.ts";
 import { type Config, HELP, parseConfig } from "./config.ts";
@@ -38,8 +39,16 @@ export async function runCli(
     return 0;
   }
   const human = config.json ? io.stderr : io.stdout;
+  const logger = (out: ViewOutput) =>
+    createLineLogger({
+      format: config.logFormat,
+      write: (line) => void out.write(`${line}\n`),
+      fields: { app: "tenant-router" },
+    });
+  const progress = logger(human);
+  const failures = logger(io.stderr);
   let view: LiveView | undefined;
-  const log = (line: string): void => (view !== undefined ? view.log(line) : void human.write(`${line}\n`));
+  const log = (line: string): void => (view !== undefined ? view.log(line) : progress.info(line));
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const plan: DemoPlan | undefined = config.demo ? demoPlan(config.rate, config.seconds) : undefined;
   const stop = new AbortController();
@@ -71,7 +80,7 @@ export async function runCli(
         schema: config.schema,
       });
     } catch (e) {
-      io.stderr.write(`tenant-router: cannot open the store: ${(e as Error).message}\n`);
+      failures.error(`tenant-router: cannot open the store: ${(e as Error).message}`);
       return 1;
     }
     cleanups.push(() => store.close());
@@ -96,7 +105,7 @@ export async function runCli(
           stopWhenIdle: () => producerDone && (config.demo || config.exitWhenIdle),
         });
       } catch (e) {
-        io.stderr.write(`tenant-router: cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}\n`);
+        failures.error(`tenant-router: cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`);
         await cleanup();
         return 1;
       }
@@ -178,7 +187,7 @@ export async function runCli(
       const timer = setTimeout(() => stop.abort(new Error("duration reached")), config.duration * 1000);
       cleanups.push(() => clearTimeout(timer));
     }
-    if (config.view) {
+    if (config.view && config.logFormat === "text") {
       view = new LiveView(app, human);
       view.start();
     }
@@ -200,10 +209,11 @@ export async function runCli(
     await cleanup();
     cleanups.length = 0;
     if (config.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (config.logFormat === "json") progress.info("tenant-router: run summary", { summary });
     else human.write(formatSummary(summary));
     return summary.healthy ? 0 : 1;
   } catch (e) {
-    io.stderr.write(`tenant-router: ${(e as Error).stack ?? String(e)}\n`);
+    failures.error(`tenant-router: ${(e as Error).stack ?? String(e)}`);
     return 1;
   } finally {
     if (!stop.signal.aborted) stop.abort(new Error("cli exiting")); // releases a held demo feed

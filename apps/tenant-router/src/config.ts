@@ -8,6 +8,8 @@ export interface Config {
   readonly help: boolean;
   readonly demo: boolean;
   readonly json: boolean;
+  /** Progress lines as text (default) or one JSON object per line (`--log-format`, env `LOG_FORMAT`). */
+  readonly logFormat: "text" | "json";
   readonly view: boolean;
   readonly tenants: readonly string[];
   readonly messages: number;
@@ -81,6 +83,8 @@ Admin / output
   --admin-token T        bearer token (or ADMIN_TOKEN; default: a random one, printed at start)
   --no-view              no live view
   --json                 print the run summary as JSON on stdout (progress goes to stderr)
+  --log-format F         text | json: progress lines as text (default) or one JSON object per line
+                         (time, level, msg, fields; no live view) (or LOG_FORMAT)
   --help                 this text
 `;
 
@@ -118,6 +122,7 @@ export function parseConfig(
       help: { type: "boolean", short: "h" },
       demo: { type: "boolean" },
       json: { type: "boolean" },
+      "log-format": { type: "string" },
       "no-view": { type: "boolean" },
       tenants: { type: "string" },
       messages: { type: "string" },
@@ -152,6 +157,7 @@ export function parseConfig(
     help: v.help === true,
     demo,
     json: v.json === true,
+    logFormat: oneOf("log-format", v["log-format"] ?? blank(env.LOG_FORMAT), ["text", "json"], "text"),
     view: v["no-view"] !== true,
     tenants: list(v.tenants ?? "acme,globex,initech"),
     messages: int("messages", v.messages, 20_000),

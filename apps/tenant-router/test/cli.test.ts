@@ -95,4 +95,42 @@ describe("CLI", () => {
     expect(log).toContain("demo: DELETE /admin/tenants/initech -> 200");
     expect(log).toMatch(/router (running|stopping) {2}processed/); // plain (non-TTY) view lines
   });
+
+  it("--log-format=json writes every progress line and the summary as one JSON object per line", async () => {
+    expect(parseConfig([], {}).logFormat).toBe("text");
+    expect(parseConfig([], { LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(() => parseConfig(["--log-format", "xml"], {})).toThrow(/--log-format must be one of text, json/);
+    const out = capture();
+    const err = capture();
+    const code = await runCli(
+      [
+        "--messages",
+        "30",
+        "--tenants",
+        "acme",
+        "--data-dir",
+        "memory://",
+        "--port",
+        "0",
+        "--log-format=json",
+      ],
+      { ADMIN_TOKEN: "t", REDIS_URL: "", DATABASE_URL: "" },
+      { stdout: out, stderr: err },
+    );
+    expect(code).toBe(0);
+    expect(err.text()).toBe("");
+    const records = out
+      .text()
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const r of records) {
+      expect(Object.keys(r).slice(0, 4)).toEqual(["time", "level", "msg", "app"]);
+      expect(r.app).toBe("tenant-router");
+    }
+    expect(records.some((r) => String(r.msg).startsWith("store: PGlite at memory://"))).toBe(true);
+    const last = records.at(-1) as { msg: string; summary: RunSummary };
+    expect(last.msg).toBe("tenant-router: run summary");
+    expect(last.summary.tenants.find((t) => t.tenantId === "acme")?.processed).toBe(30);
+  });
 });
