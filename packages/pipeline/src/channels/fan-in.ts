@@ -139,7 +139,8 @@ class FanInRun<T> {
 
   complete(slot: FanInSlot, result: Result<unknown>): void {
     const slots = this.slots;
-    if (slots.length === 1) slots.length = 0;
+    // pop() keeps the array's storage for the next message (emptying through `length = 0` drops it).
+    if (slots[slots.length - 1] === slot) slots.pop();
     else slots.splice(slots.indexOf(slot), 1);
     const timedOut = slot.timedOut;
     if (slot.controller !== undefined) {
