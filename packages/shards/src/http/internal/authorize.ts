@@ -1,6 +1,6 @@
 import { PipeError } from "@pipe/result";
 import type { MiddlewareHandler } from "hono";
-import { createShardTokenVerifier, parseBearer, type ShardScope, shardScopeGranted } from "../auth.ts";
+import { parseBearer, type ShardScope, shardScopeGranted, shardTokenMatcher } from "../auth.ts";
 import { ShardHttpErrorCodes } from "../codes.ts";
 import type { ControlPlane, ShardAppEnv } from "./plane.ts";
 
@@ -18,7 +18,7 @@ export interface AuthorizeOptions {
 export function authorizer(
   plane: ControlPlane,
 ): (scope: ShardScope, options?: AuthorizeOptions) => MiddlewareHandler<ShardAppEnv> {
-  const verify = createShardTokenVerifier(plane.options.tokens);
+  const verify = shardTokenMatcher(plane.options.tokens);
   const allowQueryToken = plane.options.allowQueryToken === true;
   return (scope, options) => {
     const queryToken = allowQueryToken && options?.queryToken === true;
@@ -34,7 +34,7 @@ export function authorizer(
             "www-authenticate": 'Bearer realm="shards"',
           },
         );
-      const principal = await verify(presented);
+      const principal = verify(presented);
       if (principal === undefined)
         return plane.fail(
           c,

@@ -38,6 +38,8 @@ export interface ControlPlane {
   readonly fail: (c: Context, error: PipeError, headers?: HeadersInit) => Response;
   /** A `no-store` JSON response. */
   readonly json: (value: unknown, status?: number, headers?: Record<string, string>) => Response;
+  /** A `no-store` JSON response of JSON text serialised already. */
+  readonly jsonText: (text: string, status?: number, headers?: Record<string, string>) => Response;
   /** The JSON of an ok `result` (with `status(value)`, default 200), else its problem+json. */
   readonly respond: <T>(c: Context, result: Result<T>, status?: (value: T) => number) => Response;
   /** The request body parsed as JSON within `maxBodyBytes`. */
@@ -84,11 +86,13 @@ export function createControlPlane(options: ShardControlPlaneAppOptions): Contro
       });
     return shardProblemResponse(error, c.req.path, headers);
   };
-  const json = (value: unknown, status = 200, headers?: Record<string, string>): Response =>
-    new Response(JSON.stringify(value), {
+  const jsonText = (text: string, status = 200, headers?: Record<string, string>): Response =>
+    new Response(text, {
       status,
       headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
     });
+  const json = (value: unknown, status = 200, headers?: Record<string, string>): Response =>
+    jsonText(JSON.stringify(value), status, headers);
 
   return {
     options,
@@ -101,6 +105,7 @@ export function createControlPlane(options: ShardControlPlaneAppOptions): Contro
     sessions,
     fail,
     json,
+    jsonText,
     respond: (c, result, status = () => 200) =>
       result.isOk ? json(result.value, status(result.value)) : fail(c, result.error),
     body: async (c) => readJsonBody(c.req.raw, maxBody),

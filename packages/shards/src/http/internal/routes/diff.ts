@@ -1,4 +1,5 @@
 import type { Handler } from "hono";
+import { diffPageJson } from "../json-fragments.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
 import { decodeDiffQuery } from "../query.ts";
 
@@ -9,5 +10,6 @@ export const diff =
     const query = decodeDiffQuery(new URL(c.req.url));
     if (query.isErr) return plane.fail(c, query.error);
     const { from, to, filter } = query.value;
-    return plane.respond(c, await plane.service.diff(from, to, filter, { signal: c.req.raw.signal }));
+    const page = await plane.service.diff(from, to, filter, { signal: c.req.raw.signal });
+    return page.isOk ? plane.jsonText(diffPageJson(page.value)) : plane.fail(c, page.error);
   };

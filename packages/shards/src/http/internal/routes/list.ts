@@ -1,5 +1,6 @@
 import type { Handler } from "hono";
 import { ShardErrorCodes } from "../../../codes.ts";
+import { listPageJson } from "../json-fragments.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
 import { decodeListQuery } from "../query.ts";
 
@@ -35,7 +36,7 @@ export const list =
         page.error.code === ShardErrorCodes.viewBehind ? { "retry-after": "1" } : {},
       );
     const tag = etagOf(page.value.version);
-    return plane.json(page.value, 200, {
+    return plane.jsonText(listPageJson(page.value), 200, {
       etag: tag,
       "cache-control": "no-cache",
       "x-pipe-shards-position": String(page.value.version),

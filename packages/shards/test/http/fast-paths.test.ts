@@ -1,0 +1,78 @@
+/**
+ * The HTTP read path's shortcuts answer exactly what the plain way would: the list and diff bodies are
+ * `JSON.stringify` of the page (served from cached record fragments, so a record changed after being served
+ * must show its new version), and the synchronous token matcher accepts exactly the configured tokens.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createShardControlPlaneApp, createShardTokenVerifier } from "../../src/http/index.ts";
+import {
+  InMemoryShardRepository,
+  ShardControlPlaneService,
+  ShardFilter,
+  ShardReadView,
+} from "../../src/index.ts";
+
+const OPS = "ops-token-0123456789abcdef";
+const auth = { authorization: `Bearer ${OPS}` };
+
+describe("list and diff bodies from cached fragments", () => {
+  it("are byte-identical to JSON.stringify of the page, before and after records change", async () => {
+    const view = (await ShardReadView.open(new InMemoryShardRepository())).unwrap();
+    const service = new ShardControlPlaneService({ repository: view });
+    const app = createShardControlPlaneApp({ service, tokens: [{ token: OPS, scopes: ["shards.operate"] }] });
+    const names = fc.string({ unit: "grapheme", minLength: 1, maxLength: 6 }).filter((s) => s.trim() === s);
+    const write = fc.record({
+      shardId: fc.constantFrom("a", "b", "c", "ü", "shard-\u{1F600}", 'q"uote'),
+      owner: names,
+      ticket: fc.option(names, { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 4 }), async (writes) => {
+        for (const w of writes)
+          (
+            await service.upsert({
+              namespace: "ns",
+              shardId: w.shardId,
+              strategyId: "rendezvous",
+              ownerNodeId: w.owner,
+              changeMetadata: { actor: "t", reason: "r", changeTicket: w.ticket },
+            })
+          ).unwrap();
+        const res = await app.request("/control/shards?namespace=ns&pageSize=4", { headers: auth });
+        const page = (await service.list(ShardFilter.create({ namespace: "ns" }), { pageSize: 4 })).unwrap();
+        expect(await res.text()).toBe(JSON.stringify(page));
+        const diffRes = await app.request(`/control/shards/diff?fromPosition=1`, { headers: auth });
+        const diffs = (await service.diff(1, null, ShardFilter.create({}))).unwrap();
+        expect(await diffRes.text()).toBe(JSON.stringify(diffs));
+      }),
+      { numRuns: 40 },
+    );
+    await view.close();
+  });
+});
+
+describe("token matching", () => {
+  it("accepts exactly the configured tokens, whatever the presented text and length", async () => {
+    const token = fc.string({ unit: "binary", minLength: 16, maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(token, { minLength: 1, maxLength: 4 }),
+        fc.string({ unit: "binary", maxLength: 60 }),
+        async (secrets, guess) => {
+          const verify = createShardTokenVerifier(
+            secrets.map((t, i) => ({ token: t, name: `t${i}`, scopes: ["shards.read"] as const })),
+          );
+          for (const [i, s] of secrets.entries()) {
+            expect((await verify(s))?.name).toBe(`t${i}`);
+            // Zero padding must not make a shorter or longer text match.
+            expect(await verify(`${s}\u0000`)).toBeUndefined();
+            expect(await verify(s.slice(0, -1))).toBeUndefined();
+          }
+          const expected = secrets.indexOf(guess);
+          expect((await verify(guess))?.name).toBe(expected < 0 ? undefined : `t${expected}`);
+        },
+      ),
+    );
+  });
+});
