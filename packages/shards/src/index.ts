@@ -79,6 +79,8 @@ export type {
   ShardSimulation,
   ShardSimulationChange,
   ShardSimulationNode,
+  ShardSimulationPage,
+  ShardSimulationPageOptions,
   ShardSimulationRequest,
 } from "./service-types.ts";
 export { parseShardStatus, shardStatuses, shardStatusFromValue, shardStatusValue } from "./status.ts";

@@ -18,6 +18,8 @@
  *   (shard, node) scores the rendezvous strategies compute. 1,000,000 × 1,000 is exactly the limit.
  * - `minPageSize` / `maxPageSize` / `defaultPageSize` (1 / 500 / 100): `list`'s `pageSize`; outside the range
  *   is `error.validation` (`$.pageSize`), never clamped.
+ * - `maxSimulationPageSize` / `defaultSimulationPageSize` (10,000 / 1,000): shards per page of
+ *   `simulatePage` (`$.pageSize`); a page costs page size × nodes scores.
  * - `maxPosition` (2^53 − 1): change positions (`fromPosition`, `toPosition`, `resumeToken`,
  *   `Last-Event-ID`) are integers from 0 to `Number.MAX_SAFE_INTEGER` (PostgreSQL `bigint` positions beyond
  *   it are never produced).
@@ -45,6 +47,8 @@ export const ShardLimits: {
   readonly minPageSize: 1;
   readonly maxPageSize: 500;
   readonly defaultPageSize: 100;
+  readonly maxSimulationPageSize: 10_000;
+  readonly defaultSimulationPageSize: 1_000;
   readonly maxPosition: 9_007_199_254_740_991;
   readonly maxJsonDepth: 16;
 } = Object.freeze({
@@ -57,6 +61,8 @@ export const ShardLimits: {
   minPageSize: 1,
   maxPageSize: 500,
   defaultPageSize: 100,
+  maxSimulationPageSize: 10_000,
+  defaultSimulationPageSize: 1_000,
   maxPosition: 9_007_199_254_740_991,
   maxJsonDepth: 16,
 } as const);

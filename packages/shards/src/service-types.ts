@@ -179,6 +179,46 @@ export interface ShardSimulation {
 }
 
 /**
+ * One page of a simulation: the plan of the namespace's next `pageSize` shards in (namespace, shardId) order
+ * after the cursor, with the cursor of the page after it.
+ *
+ * Details: `assignments`, `changes`, `moves`, `minimumMoves` and `balance` count this page's shards only (sum
+ * `moves` over the pages for the whole plan's moves). `version` is the store position the page was read at.
+ * Shards are placed independently, so the pages together equal one whole `simulate` of an unchanged
+ * namespace; under concurrent writes every shard that exists throughout appears on exactly one page. A page
+ * is a `ShardSimulation`, so `apply` takes it as it is.
+ *
+ * @example
+ * ```ts
+ * import type { ShardSimulationPage } from "@pipe/shards";
+ * const last = (p: ShardSimulationPage) => p.nextCursor === null;
+ * console.log(typeof last);
+ * ```
+ */
+export interface ShardSimulationPage extends ShardSimulation {
+  readonly nextCursor: string | null;
+  readonly version: number;
+}
+
+/**
+ * Options of `simulatePage`.
+ *
+ * @example
+ * ```ts
+ * import type { ShardSimulationPageOptions } from "@pipe/shards";
+ * const o: ShardSimulationPageOptions = { pageSize: 5_000 };
+ * console.log(o.pageSize);
+ * ```
+ */
+export interface ShardSimulationPageOptions {
+  /** The previous page's `nextCursor` (absent or blank: the first page). */
+  readonly cursor?: string | null | undefined;
+  /** Shards per page, 1 to `ShardLimits.maxSimulationPageSize` (10,000); default 1,000. */
+  readonly pageSize?: number | null | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
  * What the simulation hook sees for one assignment.
  *
  * @example

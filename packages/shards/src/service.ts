@@ -9,12 +9,12 @@ import { shardLookupProblem } from "./identifier.ts";
 import { applyPlan } from "./internal/apply.ts";
 import { filterError } from "./internal/lookup.ts";
 import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
-import { simulate } from "./internal/simulate.ts";
+import { type SimulationDeps, simulate } from "./internal/simulate.ts";
 import { watchStream } from "./internal/watch.ts";
 import { ShardLimits } from "./limits.ts";
-import type { ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
+import type { ShardKey, ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
 import { ShardReadView } from "./read-view.ts";
-import type { ShardRepository } from "./repository.ts";
+import type { ShardQueryPage, ShardRepository } from "./repository.ts";
 import { decodeShardMutationRequest } from "./schemas.ts";
 import type {
   ShardApplyRequest,
@@ -25,6 +25,8 @@ import type {
   ShardOwnership,
   ShardReconcileHook,
   ShardSimulation,
+  ShardSimulationPage,
+  ShardSimulationPageOptions,
   ShardSimulationRequest,
 } from "./service-types.ts";
 
@@ -104,6 +106,8 @@ const retryable = (e: PipeError): boolean => e.code === ShardErrorCodes.reposito
  *   listed twice: `error.validation` with the path, which the original accepted) → namespace.missing →
  *   strategy.unknown), fans reconciliation out with `ResultPipeline.fanOut` over worker partitions and merges
  *   the workers' channels with `ResultPipelineChannels.merge`; changes come out in plan order.
+ * - `simulatePage` plans a namespace in pages of shards (by cursor, stateless): a plan of 1,000,000 shards
+ *   without holding or sending it whole.
  *
  * Gotchas: identifiers compare ordinally; `search` is case-insensitive. An upsert retried after a store fault
  * that happened after commit is applied again (pass `expectedVersion` to make it conflict instead).
@@ -289,17 +293,76 @@ export class ShardControlPlaneService {
     options: ShardCallOptions = {},
   ): Promise<Result<ShardSimulation>> {
     return simulate(
-      {
-        registry: this.registry,
-        time: this.#time,
-        policy: this.#policy,
-        workers: this.#workers,
-        hook: this.#reconcile,
-        listNamespace: (ns, signal) => this.#retry((s) => this.repository.list(ns, { signal: s }), signal),
-      },
+      this.#simulationDeps((ns, signal) =>
+        this.#retry((s) => this.repository.list(ns, { signal: s }), signal),
+      ),
       request,
       options.signal,
     );
+  }
+
+  #simulationDeps(listNamespace: SimulationDeps["listNamespace"]): SimulationDeps {
+    return {
+      registry: this.registry,
+      time: this.#time,
+      policy: this.#policy,
+      workers: this.#workers,
+      hook: this.#reconcile,
+      listNamespace,
+    };
+  }
+
+  /**
+   * One page of a simulation: `simulate` over the namespace's next `pageSize` shards after `cursor` (see
+   * {@link ShardSimulationPage}). Each page is computed on its own (rendezvous, ring and locality place every
+   * shard independently), so a plan of any size comes back in pages of bounded cost, and an instance keeps
+   * no state between pages.
+   *
+   * Errors: those of `simulate` (validated in the same order; an empty page is `shards.control.namespace.missing`),
+   * `error.validation` (`pageSize` not an integer from 1 to `ShardLimits.maxSimulationPageSize`, path
+   * `$.pageSize`; a cursor of another namespace, path `$.cursor`), `shards.control.cursor.invalid`.
+   */
+  async simulatePage(
+    request: ShardSimulationRequest | null | undefined,
+    options: ShardSimulationPageOptions = {},
+  ): Promise<Result<ShardSimulationPage>> {
+    const raw = options.pageSize;
+    if (raw != null && (!Number.isInteger(raw) || raw < 1 || raw > ShardLimits.maxSimulationPageSize))
+      return err(
+        serviceErrors
+          .validation(
+            `Page size must be an integer from 1 to ${ShardLimits.maxSimulationPageSize}.`,
+            "$.pageSize",
+          )
+          .withMetadata("pageSize", raw),
+      );
+    const pageSize = raw ?? ShardLimits.defaultSimulationPageSize;
+    let cursor: ShardKey | undefined;
+    if (options.cursor != null && options.cursor.trim().length > 0) {
+      const decoded = decodeShardCursor(options.cursor);
+      if (decoded.isErr) return err(decoded.error);
+      cursor = decoded.value;
+    }
+    let page: ShardQueryPage | undefined;
+    const simulated = await simulate(
+      this.#simulationDeps(async (namespace, signal) => {
+        if (cursor !== undefined && cursor.namespace !== namespace)
+          return err(serviceErrors.validation("The cursor belongs to another namespace.", "$.cursor"));
+        const queried = await this.#retry(
+          (s) => this.repository.query({ namespace, pageSize, cursor }, { signal: s }),
+          signal,
+        );
+        if (queried.isOk) page = queried.value;
+        return queried.map((p) => p.items);
+      }),
+      request,
+      options.signal,
+    );
+    return simulated.map((simulation) => ({
+      ...simulation,
+      nextCursor: page?.nextCursor == null ? null : encodeShardCursor(page.nextCursor),
+      version: page?.position ?? 0,
+    }));
   }
 
   /**

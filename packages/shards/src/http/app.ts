@@ -48,7 +48,9 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
  *   `event: shard.error` before closing on a failure. The service watch is aborted when the client leaves.
  *   On shutdown (`signal`) open streams end cleanly after a last `retry:` hint, so clients reconnect.
  * - `POST /control/shards/simulate` (operate): `{ namespace, strategyId?, nodes: [{ nodeId, weight?, region?,
- *   zone? }] }` (duplicate node ids are rejected). `POST /control/shards/upsert` (operate): a mutation with
+ *   zone? }] }` (duplicate node ids are rejected). With query `pageSize` (1..10,000, default 1,000) and/or
+ *   `cursor` it answers one page of the plan (`simulatePage`: the next shards after `cursor`, with
+ *   `nextCursor` and `version`), so a plan of 1,000,000 shards comes back in pages. `POST /control/shards/upsert` (operate): a mutation with
  *   `expectedVersion` and `changeMetadata` (201 when created, else 200). `POST /control/shards/apply`
  *   (operate): `{ simulation, actor, reason, changeTicket, metadata? }`.
  * - `GET /healthz` (public), `GET /metrics` (Prometheus text; `metricsScope`).

@@ -51,6 +51,15 @@ const DiffQuery = Schema.Struct({
   toPosition: Schema.optional(Position),
 });
 const WatchQuery = Schema.Struct({ ...filterFields, resumeToken: Schema.optional(Position) });
+const SimulatePageSize = Schema.String.check(
+  Schema.makeFilter((s: string) => /^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 10_000, {
+    expected: "an integer from 1 to 10000",
+  }),
+);
+const SimulateQuery = Schema.Struct({
+  pageSize: Schema.optional(SimulatePageSize),
+  cursor: Schema.optional(Cursor),
+});
 
 const MULTI = new Set(["status"]);
 /** Accepted aliases (the original's parameter names). */
@@ -182,5 +191,29 @@ export function decodeWatchQuery(url: URL, lastEventId: string | null): Result<W
         resume = Number(id.value);
       }
       return ok({ filter: filterOf(q), resumeToken: resume });
+    });
+}
+
+/** Decoded query of `POST /control/shards/simulate`: paged when `pageSize` or `cursor` is present. @internal */
+export interface SimulateQueryValue {
+  readonly paged: boolean;
+  readonly pageSize: number | undefined;
+  readonly cursor: string | undefined;
+}
+
+/** Decodes the simulate query (`pageSize` 1..10,000, `cursor`; both optional). @internal */
+export function decodeSimulateQuery(url: URL): Result<SimulateQueryValue> {
+  return collect(url, keys(SimulateQuery))
+    .andThen((raw) => decodeWith(SimulateQuery, raw, "query", "$.query"))
+    .andThen((q) => {
+      if (q.cursor !== undefined) {
+        const cursor = decodeShardCursor(q.cursor);
+        if (cursor.isErr) return err(cursor.error);
+      }
+      return ok({
+        paged: q.pageSize !== undefined || q.cursor !== undefined,
+        pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+        cursor: q.cursor,
+      });
     });
 }

@@ -1,0 +1,117 @@
+/**
+ * `POST /control/shards/simulate` in pages over HTTP, and other requests served while a large simulation runs.
+ */
+import { describe, expect, it } from "vitest";
+import { createShardControlPlaneApp } from "../../src/http/index.ts";
+import { InMemoryShardRepository, ShardControlPlaneService, type ShardRecord } from "../../src/index.ts";
+import { seed } from "../support.ts";
+
+const OPS = "ops-token-0123456789abcdef";
+const headers = { authorization: `Bearer ${OPS}`, "content-type": "application/json" };
+const nodes = (n: number) => Array.from({ length: n }, (_, i) => ({ nodeId: `node-${i}` }));
+
+async function make(shards: number) {
+  const repository = new InMemoryShardRepository();
+  await seed(repository, "ns", shards, ["node-0", "old"]);
+  const service = new ShardControlPlaneService({ repository });
+  const app = createShardControlPlaneApp({ service, tokens: [{ token: OPS, scopes: ["shards.operate"] }] });
+  return { app, service };
+}
+
+describe("simulate in pages over HTTP", () => {
+  it("pages by cursor to the same plan as one simulation", async () => {
+    const { app } = await make(23);
+    const body = JSON.stringify({ namespace: "ns", nodes: nodes(4) });
+    const whole = await (
+      await app.request("/control/shards/simulate", { method: "POST", headers, body })
+    ).json();
+    const assignments: unknown[] = [];
+    const changes: unknown[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const q: string = cursor === null ? "pageSize=5" : `pageSize=5&cursor=${cursor}`;
+      const res = await app.request(`/control/shards/simulate?${q}`, { method: "POST", headers, body });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as {
+        assignments: unknown[];
+        changes: unknown[];
+        nextCursor: string | null;
+        version: number;
+      };
+      expect(page.version).toBe(23);
+      assignments.push(...page.assignments);
+      changes.push(...page.changes);
+      cursor = page.nextCursor;
+      if (cursor === null) break;
+    }
+    expect(cursor).toBeNull();
+    expect(assignments).toEqual(whole.assignments);
+    expect(changes).toEqual(whole.changes);
+  });
+
+  it("answers 400 for a page size out of range, a broken cursor and unknown parameters", async () => {
+    const { app } = await make(3);
+    const body = JSON.stringify({ namespace: "ns", nodes: nodes(2) });
+    for (const [q, code] of [
+      ["pageSize=0", "error.validation"],
+      ["pageSize=10001", "error.validation"],
+      ["cursor=%21%21", "shards.control.cursor.invalid"],
+      ["pages=2", "error.validation"],
+    ] as const) {
+      const res = await app.request(`/control/shards/simulate?${q}`, { method: "POST", headers, body });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { code: string }).code).toBe(code);
+    }
+  });
+
+  it("serves other requests while a large simulation runs", async () => {
+    const { app, service } = await make(1);
+    // A namespace big enough for many slices of placement work (40,000 shards × 64 nodes).
+    const records: ShardRecord[] = Array.from({ length: 40_000 }, (_, i) => ({
+      namespace: "big",
+      shardId: `s-${String(i).padStart(6, "0")}`,
+      strategyId: "rendezvous",
+      ownerNodeId: "node-0",
+      leaderId: null,
+      capacityHint: 1,
+      status: "active",
+      version: 1,
+      checksum: "0",
+      updatedAt: "2025-01-01T00:00:00.000Z",
+      changeTicket: null,
+    }));
+    const repository = service.repository as InMemoryShardRepository;
+    const list = repository.list.bind(repository);
+    repository.list = async (namespace, options) =>
+      namespace === "big"
+        ? ((await list("ns", options)).map(() => records) as never)
+        : list(namespace, options);
+    let done = false;
+    const simulation = Promise.resolve(
+      app.request("/control/shards/simulate", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ namespace: "big", nodes: nodes(64) }),
+      }),
+    ).then(async (res) => {
+      const answer = (await res.json()) as { assignments: unknown[] };
+      done = true;
+      return answer;
+    });
+    // Requests arrive as macrotasks (I/O): one queued after the simulation started must be answered before the
+    // simulation is, which only happens when the simulation yields to the event loop between slices.
+    const answeredWhileRunning = await new Promise<boolean[]>((resolve) => {
+      setTimeout(async () => {
+        const seen: boolean[] = [];
+        for (let i = 0; i < 3; i++) {
+          const res = await app.request("/control/shards?namespace=ns", { headers });
+          expect(res.status).toBe(200);
+          seen.push(!done);
+        }
+        resolve(seen);
+      }, 0);
+    });
+    expect(answeredWhileRunning).toEqual([true, true, true]);
+    expect((await simulation).assignments).toHaveLength(40_000);
+  });
+});
