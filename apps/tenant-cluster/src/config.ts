@@ -25,6 +25,8 @@ export interface ClusterConfig {
   readonly messages: number;
   readonly failEvery: number;
   readonly runId: string;
+  /** Output lines as text (default) or one JSON object per line (`--log-format`, env `LOG_FORMAT`). */
+  readonly logFormat: "text" | "json";
 }
 
 export const HELP = `tenant-cluster: a cluster of @pipe/tenants routers ("runners") whose tenant ownership is governed by the
@@ -58,6 +60,10 @@ produce
   --messages N        envelopes, round-robin over the tenants (default 1000)
   --fail-every N      mark every Nth envelope with "fail": true (default 0 = none)
   --run-id ID         message id prefix (default: a timestamp)
+
+Output (both commands):
+  --log-format F      text | json: lines as text (default) or one JSON object per line (time, level, msg,
+                      app, runner) for log collectors (or LOG_FORMAT)
 `;
 
 function int(name: string, v: string | undefined, dflt: number, min = 0): number {
@@ -104,6 +110,7 @@ export function parseClusterConfig(
       messages: { type: "string" },
       "fail-every": { type: "string" },
       "run-id": { type: "string" },
+      "log-format": { type: "string" },
     },
   });
   const verb = positionals[0];
@@ -136,5 +143,6 @@ export function parseClusterConfig(
     messages: int("messages", v.messages, 1_000),
     failEvery: int("fail-every", v["fail-every"], 0),
     runId: v["run-id"] ?? Date.now().toString(36),
+    logFormat: oneOf("log-format", v["log-format"] ?? blank(env.LOG_FORMAT), ["text", "json"], "text"),
   };
 }

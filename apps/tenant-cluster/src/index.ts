@@ -16,6 +16,7 @@ export {
 } from "./coordinator.ts";
 export { type EffectWrite, type FencedWrite, type RaiseOutcome, TenantFences } from "./fences.ts";
 export { type LiveRunner, Membership, membershipChannel } from "./membership.ts";
+export { type ClusterOutput, type ClusterWriters, clusterOutput } from "./output.ts";
 export {
   type ClusterFaults,
   type ClusterProcessorDeps,

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { HELP, parseClusterConfig } from "./config.ts";
+import { clusterOutput } from "./output.ts";
 import { Runner } from "./runner.ts";
 import { serveRunner } from "./server.ts";
 import { produce } from "./stream-ingress.ts";
 import { traffic } from "./traffic.ts";
-
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof parseClusterConfig>;
@@ -19,6 +18,10 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const { say, runnerLog, error } = clusterOutput(config.logFormat, config.runnerId, {
+    stdout: (line) => void process.stdout.write(`${line}\n`),
+    stderr: (line) => void process.stderr.write(`${line}\n`),
+  });
   if (config.command === "produce") {
     const n = await produce({
       url: config.redisUrl,
@@ -47,12 +50,12 @@ async function main(): Promise<number> {
     failureMode: config.failureMode,
     faults: { failMarked: config.failMarked, delayMs: config.delayMs },
     stopTimeoutMs: config.stopTimeoutMs,
-    log: (line) => say(`[${config.runnerId}] ${line}`),
+    log: runnerLog,
   });
   try {
     await runner.start();
   } catch (e) {
-    process.stderr.write(`cannot start: ${(e as Error).message}\n`);
+    error(`cannot start: ${(e as Error).message}`);
     await runner.stop().catch(() => undefined);
     return 1;
   }
@@ -61,7 +64,7 @@ async function main(): Promise<number> {
   let signals = 0;
   const onSignal = (): void => {
     if (++signals > 1) process.exit(130);
-    say(`[${config.runnerId}] leaving (graceful)`);
+    runnerLog("leaving (graceful)");
     void runner.stop();
   };
   process.on("SIGINT", onSignal);

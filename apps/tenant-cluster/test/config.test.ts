@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseClusterConfig } from "../src/config.ts";
+import { clusterOutput } from "../src/output.ts";
 import { traffic } from "../src/traffic.ts";
 
 describe("tenant-cluster CLI configuration", () => {
@@ -32,5 +33,36 @@ describe("tenant-cluster CLI configuration", () => {
     const t = [...traffic({ tenants: 3, messages: 6, runId: "r", failEvery: 3 })];
     expect(t.map((e) => e.tenantId)).toEqual(["t000", "t001", "t002", "t000", "t001", "t002"]);
     expect(t.filter((e) => e.payload.fail === true).map((e) => e.messageId)).toEqual(["r-2", "r-5"]);
+  });
+
+  it("--log-format: text lines as before, or one JSON object per line with the runner id", () => {
+    expect(parseClusterConfig(["run"], {}).logFormat).toBe("text");
+    expect(parseClusterConfig(["run"], { LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(parseClusterConfig(["run", "--log-format", "text"], { LOG_FORMAT: "json" }).logFormat).toBe(
+      "text",
+    );
+    expect(() => parseClusterConfig(["run", "--log-format", "xml"], {})).toThrow(
+      /--log-format must be one of/,
+    );
+    const emit = (format: "text" | "json") => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const o = clusterOutput(format, "r1", { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+      o.say("ready runner=r1");
+      o.runnerLog("acquired t001 (token 3) after 0");
+      o.error("cannot start: no database");
+      return { out, err };
+    };
+    expect(emit("text")).toEqual({
+      out: ["ready runner=r1", "[r1] acquired t001 (token 3) after 0"],
+      err: ["cannot start: no database"],
+    });
+    const json = emit("json");
+    const records = [...json.out, ...json.err].map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map(({ time, ...rest }) => rest)).toEqual([
+      { level: "info", msg: "ready runner=r1", app: "tenant-cluster", runner: "r1" },
+      { level: "info", msg: "acquired t001 (token 3) after 0", app: "tenant-cluster", runner: "r1" },
+      { level: "error", msg: "cannot start: no database", app: "tenant-cluster", runner: "r1" },
+    ]);
   });
 });
