@@ -5,20 +5,15 @@
  */
 import { mkdir } from "node:fs/promises";
 import { PipeError } from "@pipe/result";
-import {
-  PGliteShardRepository,
-  PostgresShardRepository,
-  ShardControlPlaneService,
-  ShardErrorCodes,
-  ShardReadView,
-  type ShardRepository,
-} from "@pipe/shards";
+import { ShardControlPlaneService, ShardErrorCodes, ShardReadView, type ShardRepository } from "@pipe/shards";
 import {
   createShardControlPlaneApp,
   ShardHttpErrorCodes,
   type ShardHttpLogEntry,
   shardProblemResponse,
 } from "@pipe/shards/http";
+import { PGliteShardRepository } from "@pipe/shards/pglite";
+import { PostgresShardRepository } from "@pipe/shards/postgres";
 import type { ServerConfig } from "./config.ts";
 import { redactUrl } from "./config.ts";
 import { PAGE_HTML } from "./page.ts";

@@ -1,5 +1,5 @@
 import type { ResultRetryPolicy } from "@pipe/pipeline";
-import { PostgresShardRepository } from "@pipe/shards";
+import { PostgresShardRepository } from "@pipe/shards/postgres";
 import { type FailureMode, type OverflowPolicy, TenantRouter } from "@pipe/tenants";
 import { Coordinator } from "./coordinator.ts";
 import { TenantFences } from "./fences.ts";

@@ -9,12 +9,12 @@ import { fileURLToPath } from "node:url";
 import {
   computeShardChecksum,
   InMemoryShardRepository,
-  PGliteShardRepository,
   ShardControlPlaneService,
   type ShardRecord,
   type ShardRepository,
   type ShardStatus,
 } from "@pipe/shards";
+import { PGliteShardRepository } from "@pipe/shards/pglite";
 
 export interface FixtureSpec {
   readonly label: string;

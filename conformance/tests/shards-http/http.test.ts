@@ -5,13 +5,9 @@
  */
 
 import { ErrorCodes } from "@pipe/result";
-import {
-  InMemoryShardRepository,
-  PGliteShardRepository,
-  ShardControlPlaneService,
-  type ShardRepository,
-} from "@pipe/shards";
+import { InMemoryShardRepository, ShardControlPlaneService, type ShardRepository } from "@pipe/shards";
 import { createShardControlPlaneApp, shardHttpStatuses } from "@pipe/shards/http";
+import { PGliteShardRepository } from "@pipe/shards/pglite";
 import {
   type HttpFixture,
   httpSuite,

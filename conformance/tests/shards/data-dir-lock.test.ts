@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { acquireDataDirectoryLock, PGliteShardRepository, ShardErrorCodes } from "@pipe/shards";
+import { ShardErrorCodes } from "@pipe/shards";
+import { acquireDataDirectoryLock, PGliteShardRepository } from "@pipe/shards/pglite";
 import { describe, expect, it } from "../../src/harness.ts";
 
 describe("shards: data-directory lock", () => {

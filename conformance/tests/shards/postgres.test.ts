@@ -3,12 +3,8 @@
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and its own schema; skipped with the
  * printed reason when no server answers.
  */
-import {
-  PostgresShardRepository,
-  ShardControlPlaneService,
-  ShardErrorCodes,
-  ShardFilter,
-} from "@pipe/shards";
+import { ShardControlPlaneService, ShardErrorCodes, ShardFilter } from "@pipe/shards";
+import { PostgresShardRepository } from "@pipe/shards/postgres";
 import { describe, expect, it, skip } from "../../src/harness.ts";
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;

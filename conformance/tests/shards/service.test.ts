@@ -6,7 +6,6 @@ import { err, ok, PipeError } from "@pipe/result";
 import {
   computeShardChecksum,
   InMemoryShardRepository,
-  PGliteShardRepository,
   rendezvousStrategy,
   ShardControlPlaneService,
   ShardErrorCodes,
@@ -15,6 +14,7 @@ import {
   type ShardRepository,
   xxh64Hex,
 } from "@pipe/shards";
+import { PGliteShardRepository } from "@pipe/shards/pglite";
 import { describe, expect, it } from "../../src/harness.ts";
 
 const stores: { name: string; open: () => Promise<ShardRepository> }[] = [

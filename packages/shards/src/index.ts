@@ -1,8 +1,9 @@
 /**
  * `@pipe/shards`: a shard control plane. Domain model and checksums byte-compatible with the original .NET
- * control plane, hashing strategies (rendezvous, ring, locality, weighted rendezvous), three stores
- * (in-memory, PGlite, PostgreSQL) behind one repository contract, and a service for list / diff / watch /
- * simulate / upsert / apply.
+ * control plane, hashing strategies (rendezvous, ring, locality, weighted rendezvous), the in-memory store, the
+ * read view, and a service for list / diff / watch / simulate / upsert / apply. Loads no database driver: the
+ * PGlite and PostgreSQL stores live in `@pipe/shards/pglite` and `@pipe/shards/postgres`, the HTTP surface in
+ * `@pipe/shards/http`, and `@pipe/shards/hashing` is the hashing and checksums without Effect.
  *
  * @module @pipe/shards
  */
@@ -84,13 +85,5 @@ export type {
   ShardSimulationRequest,
 } from "./service-types.ts";
 export { parseShardStatus, shardStatuses, shardStatusFromValue, shardStatusValue } from "./status.ts";
-export {
-  acquireDataDirectoryLock,
-  type DataDirectoryLock,
-  type DataDirectoryLockHolder,
-  type DataDirectoryLockOptions,
-} from "./stores/data-directory-lock.ts";
 export { InMemoryShardRepository, type InMemoryShardRepositoryOptions } from "./stores/in-memory.ts";
-export { PGliteShardRepository, type PGliteShardRepositoryOptions } from "./stores/pglite.ts";
-export { PostgresShardRepository, type PostgresShardRepositoryOptions } from "./stores/postgres.ts";
 export { xxh64, xxh64Hex } from "./xxh64.ts";

@@ -12,14 +12,14 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   InMemoryShardRepository,
-  PGliteShardRepository,
-  PostgresShardRepository,
   ShardControlPlaneService,
   ShardFilter,
   type ShardListPage,
   ShardReadView,
   type ShardRepository,
 } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
+import { PostgresShardRepository } from "../src/postgres/index.ts";
 import { mutation } from "./support.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

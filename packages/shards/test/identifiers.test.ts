@@ -10,7 +10,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createShardControlPlaneApp, type ShardHttpLogEntry } from "../src/http/index.ts";
 import {
   InMemoryShardRepository,
-  PGliteShardRepository,
   ShardControlPlaneService,
   ShardErrorCodes,
   ShardFilter,
@@ -22,6 +21,7 @@ import {
   shardTextProblem,
 } from "../src/index.ts";
 import { repositoryFailure } from "../src/internal/store-common.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
 import { FlakyRepository, mutation } from "./support.ts";
 
 const encoder = new TextEncoder();

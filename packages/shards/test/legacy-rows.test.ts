@@ -6,12 +6,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  PGliteShardRepository,
   ShardControlPlaneService,
   ShardFilter,
   type ShardListPage,
   shardIdentifierProblem,
 } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
 
 let engine: PGlite | undefined;
 afterAll(async () => {

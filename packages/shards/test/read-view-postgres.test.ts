@@ -8,12 +8,12 @@ import * as fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  PostgresShardRepository,
   type ShardQueryOptions,
   ShardReadView,
   type ShardRepository,
   type ShardStatus,
 } from "../src/index.ts";
+import { PostgresShardRepository } from "../src/postgres/index.ts";
 import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

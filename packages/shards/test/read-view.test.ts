@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createShardControlPlaneApp } from "../src/http/index.ts";
 import {
   InMemoryShardRepository,
-  PGliteShardRepository,
   ShardControlPlaneService,
   ShardFilter,
   type ShardQueryOptions,
@@ -16,6 +15,7 @@ import {
   type ShardRepository,
   type ShardStatus,
 } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
 import { repositoryContract } from "./contract.ts";
 
 const view = async (store: ShardRepository): Promise<ShardReadView> =>

@@ -7,8 +7,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   InMemoryShardRepository,
   localityStrategy,
-  PGliteShardRepository,
-  PostgresShardRepository,
   rendezvousStrategy,
   ringStrategy,
   ShardControlPlaneService,
@@ -18,6 +16,8 @@ import {
   type ShardNodeDescriptor,
   type ShardRepository,
 } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
+import { PostgresShardRepository } from "../src/postgres/index.ts";
 import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

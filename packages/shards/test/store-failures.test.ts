@@ -1,6 +1,8 @@
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
-import { PGliteShardRepository, PostgresShardRepository, ShardErrorCodes } from "../src/index.ts";
+import { ShardErrorCodes } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
+import { PostgresShardRepository } from "../src/postgres/index.ts";
 import { skipReasonUnlessRequired } from "./services.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -9,8 +9,9 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireDataDirectoryLock, PGliteShardRepository, ShardErrorCodes } from "../src/index.ts";
+import { ShardErrorCodes } from "../src/index.ts";
 import { pgliteFileSystemDir } from "../src/internal/data-dir-lock-contract.ts";
+import { acquireDataDirectoryLock, PGliteShardRepository } from "../src/pglite/index.ts";
 
 const root = mkdtempSync(join(tmpdir(), "pipe-lock-"));
 let n = 0;

@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll } from "vitest";
-import { PGliteShardRepository } from "../src/index.ts";
+import { PGliteShardRepository } from "../src/pglite/index.ts";
 import { repositoryContract } from "./contract.ts";
 
 // One engine (starting PGlite takes ~1 s), one fresh schema per test.

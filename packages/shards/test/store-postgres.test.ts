@@ -5,7 +5,8 @@
  */
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { PostgresShardRepository, type ShardRepository } from "../src/index.ts";
+import type { ShardRepository } from "../src/index.ts";
+import { PostgresShardRepository } from "../src/postgres/index.ts";
 import { repositoryContract } from "./contract.ts";
 import { skipReasonUnlessRequired } from "./services.ts";
 

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { acquireDataDirectoryLock, type DataDirectoryLock } from "@pipe/shards";
+import { acquireDataDirectoryLock, type DataDirectoryLock } from "@pipe/shards/pglite";
 import postgres from "postgres";
 
 /** The few operations the store needs from a driver; PGlite and `postgres` both implement it. @internal */

@@ -13,7 +13,7 @@ import { ShardErrorCodes } from "../codes.ts";
  *
  * @example
  * ```ts
- * import type { DataDirectoryLockOptions } from "@pipe/shards";
+ * import type { DataDirectoryLockOptions } from "@pipe/shards/pglite";
  * const fast: DataDirectoryLockOptions = { staleMs: 2_000, heartbeatMs: 1_000 };
  * console.log(fast.staleMs); // 2000
  * ```
@@ -34,7 +34,7 @@ export interface DataDirectoryLockOptions {
  *
  * @example
  * ```ts
- * import type { DataDirectoryLockHolder } from "@pipe/shards";
+ * import type { DataDirectoryLockHolder } from "@pipe/shards/pglite";
  * const h: DataDirectoryLockHolder = { pid: 42, hostname: "db-1", startedAt: "2026-01-01T00:00:00.000Z", acquiredAt: "2026-01-01T00:00:01.000Z" };
  * console.log(h.pid); // 42
  * ```
@@ -55,7 +55,7 @@ export interface DataDirectoryLockHolder {
  *
  * @example
  * ```ts
- * import { acquireDataDirectoryLock } from "@pipe/shards";
+ * import { acquireDataDirectoryLock } from "@pipe/shards/pglite";
  * const lock = (await acquireDataDirectoryLock("./.data/example")).unwrap();
  * console.log(lock.holder.pid > 0); // true
  * await lock.release();

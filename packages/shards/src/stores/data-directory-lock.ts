@@ -35,7 +35,7 @@ export type {
  *
  * @example
  * ```ts
- * import { acquireDataDirectoryLock } from "@pipe/shards";
+ * import { acquireDataDirectoryLock } from "@pipe/shards/pglite";
  * const first = (await acquireDataDirectoryLock("./.data/example")).unwrap();
  * const second = await acquireDataDirectoryLock("./.data/example");
  * console.log(second.isErr && second.error.code); // "shards.control.repository.locked"

@@ -17,7 +17,7 @@ import { acquireDataDirectoryLock } from "./data-directory-lock.ts";
  *
  * @example
  * ```ts
- * import type { PGliteShardRepositoryOptions } from "@pipe/shards";
+ * import type { PGliteShardRepositoryOptions } from "@pipe/shards/pglite";
  * const persisted: PGliteShardRepositoryOptions = { dataDir: "./.data/shards" };
  * console.log(persisted.dataDir);
  * ```
@@ -86,7 +86,7 @@ function executor(
  *
  * @example
  * ```ts
- * import { PGliteShardRepository } from "@pipe/shards";
+ * import { PGliteShardRepository } from "@pipe/shards/pglite";
  * const repo = (await PGliteShardRepository.open()).unwrap(); // in memory
  * await repo.upsert({ namespace: "ns", shardId: "s1", strategyId: "rendezvous", ownerNodeId: "a" });
  * console.log((await repo.get({ namespace: "ns", shardId: "s1" })).unwrap()?.version); // 1

@@ -11,7 +11,7 @@ import { repositoryFailure } from "../internal/store-common.ts";
  *
  * @example
  * ```ts
- * import type { PostgresShardRepositoryOptions } from "@pipe/shards";
+ * import type { PostgresShardRepositoryOptions } from "@pipe/shards/postgres";
  * const o: PostgresShardRepositoryOptions = { url: "postgres://postgres@127.0.0.1:5432/test", schema: "shards" };
  * console.log(o.schema);
  * ```
@@ -71,7 +71,7 @@ function executor(sql: Sql | TxSql, root: Sql): SqlExecutor {
  *
  * @example
  * ```ts
- * import { PostgresShardRepository } from "@pipe/shards";
+ * import { PostgresShardRepository } from "@pipe/shards/postgres";
  * const opened = await PostgresShardRepository.open({ url: "postgres://postgres@127.0.0.1:5432/test" });
  * if (opened.isOk) await opened.value.close();
  * else console.log(opened.error.code); // "shards.control.repository.failure"

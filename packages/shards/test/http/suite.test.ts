@@ -3,12 +3,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { createShardControlPlaneApp } from "../../src/http/index.ts";
-import {
-  InMemoryShardRepository,
-  PGliteShardRepository,
-  ShardControlPlaneService,
-  type ShardRepository,
-} from "../../src/index.ts";
+import { InMemoryShardRepository, ShardControlPlaneService, type ShardRepository } from "../../src/index.ts";
+import { PGliteShardRepository } from "../../src/pglite/index.ts";
 import { seed } from "../support.ts";
 import { type HttpFixture, httpSuite, type SuiteExpect, suiteLimits, suiteTokens } from "./suite.ts";
 
