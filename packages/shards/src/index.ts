@@ -7,25 +7,10 @@
  *
  * @module @pipe/shards
  */
-export { computeShardChecksum, type ShardChecksumInput } from "./checksum.ts";
-export { type ShardErrorCode, ShardErrorCodes, shardErrorDescriptors } from "./codes.ts";
+export { shardErrorDescriptors } from "./codes.ts";
 export { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
 export { ShardFilter, type ShardFilterInput } from "./filter.ts";
-export { type LocalityPreference, localityStrategy, parseLocalityHint } from "./hashing/locality.ts";
-export { ShardNodeHasher } from "./hashing/node-hasher.ts";
-export { ShardHashStrategyRegistry } from "./hashing/registry.ts";
-export { rendezvousStrategy, weightedRendezvousStrategy } from "./hashing/rendezvous.ts";
-export { ringStrategy } from "./hashing/ring.ts";
-export type {
-  ShardAssignment,
-  ShardAssignmentPlan,
-  ShardDefinition,
-  ShardHashOptions,
-  ShardHashRequest,
-  ShardHashStrategy,
-  ShardNodeDescriptor,
-  ShardPlacement,
-} from "./hashing/types.ts";
+export * from "./hashing/index.ts";
 export {
   ShardIdentifierLimits,
   ShardIdentifierSchemas,
@@ -33,7 +18,6 @@ export {
   shardLookupProblem,
   shardTextProblem,
 } from "./identifier.ts";
-export { ShardLimits } from "./limits.ts";
 export {
   type ShardChangeMetadata,
   type ShardHistoryRecord,
@@ -42,7 +26,6 @@ export {
   type ShardMutationResult,
   type ShardRecord,
   type ShardRecordDiff,
-  type ShardStatus,
   shardKeyString,
 } from "./model.ts";
 export { type ShardPositionWaitOptions, ShardReadView, type ShardReadViewOptions } from "./read-view.ts";
@@ -86,4 +69,3 @@ export type {
 } from "./service-types.ts";
 export { parseShardStatus, shardStatuses, shardStatusFromValue, shardStatusValue } from "./status.ts";
 export { InMemoryShardRepository, type InMemoryShardRepositoryOptions } from "./stores/in-memory.ts";
-export { xxh64, xxh64Hex } from "./xxh64.ts";
