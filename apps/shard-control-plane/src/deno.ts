@@ -74,4 +74,5 @@ const cp = await serving.ready.catch(async (e: unknown) => {
   Deno.exit(1);
 });
 const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
+// A signal during loading is already stopping the server: it never announces itself as listening.
+if (!stopping) console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));

@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     await server.stop().catch(() => undefined);
     throw e;
   }
-  console.log(banner(cp, server.url, `Node ${process.versions.node}`));
+  // A signal during loading is already stopping the server: it never announces itself as listening.
+  if (!stopping) console.log(banner(cp, server.url, `Node ${process.versions.node}`));
 }
 
 main().catch((e: unknown) => {

@@ -60,7 +60,7 @@ export interface ServerProcess {
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** How to run a bootstrap from source on each runtime (Deno and Bun read the `@pipe/source` condition too). */
-const RUNTIMES = {
+export const RUNTIMES = {
   node: [process.execPath, "--conditions=@pipe/source", "--import", "tsx", "src/node.ts"],
   deno: [
     join(appDir, "node_modules/deno/deno"),
