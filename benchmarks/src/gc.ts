@@ -28,7 +28,7 @@ function findCollector(): Collector | undefined {
 }
 
 /** The flag that exposes a full GC on the current runtime (for error messages and the runner). */
-export function gcFlagHint(): string {
+function gcFlagHint(): string {
   const g = globalThis as GcGlobals;
   if (g.Bun !== undefined) return "Bun.gc(true) (built in)";
   if (g.Deno !== undefined) return "deno run --v8-flags=--expose-gc";
@@ -57,21 +57,4 @@ export function fullGc(): void {
 /** Bytes of JavaScript heap in use (after {@link fullGc} when comparing). */
 export function heapUsed(): number {
   return process.memoryUsage().heapUsed;
-}
-
-/**
- * Collects, runs `work`, collects again and throws when the live heap grew by more than `limitBytes`: a leak
- * fails the benchmark instead of hiding in a slower number.
- */
-export async function withFlatHeap<T>(label: string, limitBytes: number, work: () => Promise<T>): Promise<T> {
-  fullGc();
-  const before = heapUsed();
-  const result = await work();
-  fullGc();
-  const grew = heapUsed() - before;
-  if (grew > limitBytes) {
-    const mb = (n: number): string => (n / 1024 / 1024).toFixed(1);
-    throw new Error(`${label}: the heap grew by ${mb(grew)} MB after a full GC (limit ${mb(limitBytes)} MB)`);
-  }
-  return result;
 }

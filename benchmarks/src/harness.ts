@@ -33,10 +33,8 @@
 import { fullGc } from "./gc.ts";
 import { type Stats, stats } from "./stats.ts";
 
-export { percentile, type Stats, stats } from "./stats.ts";
-
 /** What a run's outcome is compared by. */
-export type Checksum = number | bigint | string;
+type Checksum = number | bigint | string;
 
 /** How the collector is treated while measuring. */
 export type GcMode = "gc-free" | "gc-forced";

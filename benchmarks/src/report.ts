@@ -17,7 +17,7 @@ export interface RuntimeReport {
 }
 
 /** Two GC modes whose ratios differ by more than this factor are flagged. */
-export const MODE_GAP = 1.25;
+const MODE_GAP = 1.25;
 
 const MODES: readonly GcMode[] = ["gc-free", "gc-forced"];
 const MODE_TITLE: Record<GcMode, string> = {

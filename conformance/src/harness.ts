@@ -64,9 +64,6 @@ export function it(name: string, fn: TestFn, timeoutMs: number = DEFAULT_TIMEOUT
   current.tests.push({ name, fn, timeoutMs });
 }
 
-/** Alias of {@link it}. */
-export const test: typeof it = it;
-
 /** Runs before each test of the enclosing suite (and its children). */
 export function beforeEach(fn: TestFn): void {
   current.beforeEach.push(fn);

@@ -5,7 +5,7 @@
  */
 
 /** The runtimes the suite targets. */
-export type RuntimeName = "node" | "deno" | "bun" | "browser" | "workerd";
+type RuntimeName = "node" | "deno" | "bun" | "browser" | "workerd";
 
 /** The detected runtime and its version. */
 export interface RuntimeInfo {

@@ -121,7 +121,7 @@ export async function runIngestCli(
 }
 
 /** The human-readable summary (stdout). */
-export function summaryText(summary: IngestSummary): string {
+function summaryText(summary: IngestSummary): string {
   const s = summary.stats;
   const e = summary.effects;
   const c = s.compensations;

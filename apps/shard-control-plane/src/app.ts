@@ -82,8 +82,8 @@ export function serveWhileLoading(
   };
 }
 
-export const DEMO_NAMESPACE = "demo";
-export const DEMO_NODES: readonly string[] = ["node-a", "node-b", "node-c", "node-d"];
+const DEMO_NAMESPACE = "demo";
+const DEMO_NODES: readonly string[] = ["node-a", "node-b", "node-c", "node-d"];
 
 /** A random URL-safe token (32 bytes of entropy). */
 export function generateToken(prefix: string): string {
@@ -110,7 +110,7 @@ async function openStore(config: ServerConfig): Promise<{ repository: ShardRepos
 }
 
 /** Creates the demo namespace (64 shards round-robin over 4 nodes) when the store is empty. */
-export async function seedDemo(service: ShardControlPlaneService): Promise<number> {
+async function seedDemo(service: ShardControlPlaneService): Promise<number> {
   const head = await service.repository.highestPosition();
   if (head.isErr) throw new Error(`Cannot read the store: ${head.error.message}`);
   if (head.value > 0) return 0;

@@ -37,7 +37,7 @@ export interface CliIo {
   readonly now?: () => number;
 }
 
-export const CLI_HELP = `shards: talk to a shard control plane
+const CLI_HELP = `shards: talk to a shard control plane
 
 Usage: shards <command> [options]
 

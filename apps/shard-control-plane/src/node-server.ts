@@ -19,7 +19,7 @@ const REASONS: Readonly<Record<number, string>> = {
  * Answers a request Node's HTTP parser rejected (a URL or headers over its 16 KiB limit, malformed HTTP) with
  * a problem+json body like every other failure, instead of Node's bare status line, then closes the socket.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;

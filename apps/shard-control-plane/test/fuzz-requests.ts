@@ -38,7 +38,7 @@ const unit = fc.constantFrom(...UNITS, ...ASCII);
 const KNOWN = ["demo", "shard-00", "shard-01", "shard-63", "node-a", "node-b", "fuzz", "DEMO", "Shard-00"];
 
 /** Short strings over the alphabet, known ids (so requests hit real rows), and huge ids (2.7 KB to 9 KB). */
-export const text: fc.Arbitrary<string> = fc.oneof(
+const text: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.array(unit, { maxLength: 10 }).map((a) => a.join("")) },
   { weight: 4, arbitrary: fc.constantFrom(...KNOWN) },
   {
@@ -50,7 +50,7 @@ export const text: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Percent-encodes like a browser, but a lone surrogate becomes its (invalid) 3-byte UTF-8 form. */
-export function encode(value: string): string {
+function encode(value: string): string {
   let out = "";
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DATABASE_URL, REDIS_URL, until } from "./helpers.ts";
 
-export const MAIN: string = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const MAIN: string = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 /** A runner started as a real child process of the built app. */
 export interface RunnerProcess {

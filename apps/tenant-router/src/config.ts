@@ -36,10 +36,10 @@ export interface Config {
 }
 
 /** The admin server's default port (the shard control plane uses 8787, the ingest worker 8789). */
-export const DEFAULT_PORT = 8788;
+const DEFAULT_PORT = 8788;
 
 /** The default PGlite data directory: `<app>/.data/pglite` (git-ignored). */
-export const DEFAULT_DATA_DIR: string = fileURLToPath(new URL("../.data/pglite", import.meta.url));
+const DEFAULT_DATA_DIR: string = fileURLToPath(new URL("../.data/pglite", import.meta.url));
 
 export const HELP = `tenant-router: seed 002 for real. One ingress stream, routed per tenant by @pipe/tenants; each tenant
 appends to its own ledger (with a rollback compensation) and publishes to an outbox; tenants are added and

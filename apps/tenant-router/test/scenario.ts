@@ -10,10 +10,10 @@ import type { LedgerStore } from "../src/store.ts";
 import type { RunSummary } from "../src/summary.ts";
 import { drive, gate, uniqueName, until } from "./helpers.ts";
 
-export const TENANTS = ["acme", "globex", "bad", "slow"] as const;
-export const PER_TENANT = 50;
-export const FAIL_FROM = 20;
-export const SLOW_CAPACITY = 5;
+const TENANTS = ["acme", "globex", "bad", "slow"] as const;
+const PER_TENANT = 50;
+const FAIL_FROM = 20;
+const SLOW_CAPACITY = 5;
 
 /**
  * The isolation scenario, end to end on a given store and ingress: four tenants, 50 envelopes each; `bad`

@@ -7,7 +7,7 @@
 import { hashSequence, perSourceDigest } from "../checksum.ts";
 
 /** Every channel workload moves 1,000,000 values. */
-export const ARRIVALS = 1_000_000;
+const ARRIVALS = 1_000_000;
 
 /** Slot k holds the k-th value the consumer received (cleared after each checksum). */
 export const arrivals: Int32Array = new Int32Array(ARRIVALS);

@@ -463,7 +463,7 @@ export function err<T = never>(error: PipeError): Err<T> {
 }
 
 /** Normalises whatever was passed as an error. @internal */
-export function toPipeError(error: unknown): PipeError {
+function toPipeError(error: unknown): PipeError {
   if (error instanceof PipeError) return error;
   if (error === undefined || error === null) return PipeError.unspecified();
   return PipeError.fromException(error);

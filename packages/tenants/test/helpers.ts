@@ -1,4 +1,4 @@
-import { Channel, type ChannelReader, ok, type Result, VirtualTimeProvider } from "@pipe/pipeline";
+import { Channel, type ChannelReader, VirtualTimeProvider } from "@pipe/pipeline";
 import type { DeadLetter } from "../src/index.ts";
 
 export interface Envelope {
@@ -56,7 +56,5 @@ export function filledIngress(envelopes: readonly Envelope[]): ChannelReader<Env
 
 export const codes = (letters: readonly DeadLetter<Envelope>[]): string[] =>
   letters.map((d) => d.error.code ?? "");
-
-export const OK: Result<void> = ok();
 
 export { VirtualTimeProvider };

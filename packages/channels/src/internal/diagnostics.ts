@@ -61,7 +61,7 @@ export function instruments(): Instruments | undefined {
 }
 
 /** Records one `channel.depth` sample when diagnostics are on. */
-export function recordDepth(depth: number): void {
+function recordDepth(depth: number): void {
   const meter = instruments();
   if (meter !== undefined) meter.channelDepth.record(depth);
 }

@@ -60,16 +60,6 @@ export function linkSignals(
   return new OwnedLink(sources);
 }
 
-/** The first aborted signal among the given ones, if any. */
-export function firstAborted(
-  a: AbortSignal | undefined,
-  b: AbortSignal | undefined,
-): AbortSignal | undefined {
-  if (a?.aborted === true) return a;
-  if (b?.aborted === true) return b;
-  return undefined;
-}
-
 /**
  * Waits `ms` on `timeProvider`; resolves `true` when the time passed and `false` when `signal` aborted first.
  * The abort listener and the timer are removed on settle.

@@ -19,7 +19,7 @@ export const tracing: { tracer: TracerLike | undefined } = { tracer: undefined }
 const STATUS_ERROR = 2;
 
 /** Marks `span` failed with `error` (status, message and `error.type`). @internal */
-export function markFailed(span: SpanLike, error: PipeError): void {
+function markFailed(span: SpanLike, error: PipeError): void {
   span.setAttribute("error.type", error.code ?? "_OTHER");
   span.setStatus({ code: STATUS_ERROR, message: error.message });
 }

@@ -59,7 +59,7 @@ export function checkOrchestrationOptions(
 }
 
 /** Throws unless `clock` is `undefined` or a TimeProvider (`now`, `setTimeout`, `clearTimeout`). */
-export function checkTimeProvider(clock: unknown, what: string): void {
+function checkTimeProvider(clock: unknown, what: string): void {
   if (
     clock !== undefined &&
     (clock === null ||

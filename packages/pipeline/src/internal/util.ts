@@ -1,4 +1,4 @@
-import { PipeError, type Result } from "@pipe/result";
+import { PipeError } from "@pipe/result";
 
 /** True when `value` has a callable `then` (a promise or any PromiseLike). Results are never thenable. */
 export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T> {
@@ -17,11 +17,6 @@ export const neverAbortedSignal: AbortSignal = neverController.signal;
 /** The canceled error for an aborted signal (reason rendered by PipeError.canceled). */
 export function canceledBy(signal: AbortSignal | undefined, message?: string): PipeError {
   return PipeError.canceled(message, signal?.reason);
-}
-
-/** True when `result` failed with `error.canceled`. */
-export function isCanceled(result: Result<unknown>): boolean {
-  return result.isErr && result.error.code === "error.canceled";
 }
 
 /** Ensures a number option is finite and >= 0 (a programmer error otherwise). */

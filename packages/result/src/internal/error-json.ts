@@ -143,7 +143,7 @@ export type BuildError = (message: string, code: string | undefined, options: Pi
  * Why a PipeErrorJson was rejected: the message and `path` of the `error.validation` failure, and its cause
  * (`path` is undefined for an unexpected exception, reported as it is).
  */
-export interface ErrorJsonProblem {
+interface ErrorJsonProblem {
   readonly message: string;
   readonly path: string | undefined;
   readonly cause: unknown;

@@ -68,11 +68,6 @@ export function renderReason(reason: unknown): unknown {
   }
 }
 
-/** Whether an exception is an abort (a `DOMException` or error named `AbortError`). */
-export function isAbortException(value: unknown): boolean {
-  return isErrorLike(value) && value.name === "AbortError";
-}
-
 /** A short rendering of a value for `toString()`: strings as is, plain objects/arrays as JSON, else `String`. */
 export function renderValue(value: unknown): string {
   if (typeof value === "object" && value !== null) {

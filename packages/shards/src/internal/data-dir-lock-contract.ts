@@ -1,4 +1,4 @@
-import { PipeError, type Result } from "@pipe/result";
+import { PipeError } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
 
 /**
@@ -71,12 +71,6 @@ export interface DataDirectoryLock {
   /** Stops the heartbeat and removes the lock. Idempotent. */
   release(): Promise<void>;
 }
-
-/** The runtime adapter's entry point (one per runtime family). @internal */
-export type AcquireDataDirectoryLock = (
-  directory: string,
-  options?: DataDirectoryLockOptions,
-) => Promise<Result<DataDirectoryLock>>;
 
 /** Name of the lock directory inside the data directory. @internal */
 export const LOCK_NAME = ".pipe.lock";

@@ -2,7 +2,7 @@ import { err, ok, PipeError, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
 
 /** One decode problem: where (path) and what. @internal */
-export interface DecodeIssue {
+interface DecodeIssue {
   readonly path: string;
   readonly message: string;
 }

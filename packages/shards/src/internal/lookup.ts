@@ -27,7 +27,7 @@ function fieldsError(
 }
 
 /** Lookup values that break the lookup grammar, as `error.validation`. @internal */
-export const lookupError = (what: string, fields: Fields): PipeError | undefined =>
+const lookupError = (what: string, fields: Fields): PipeError | undefined =>
   fieldsError(what, fields, shardLookupProblem);
 
 /** Checks a filter's values against the lookup grammar (paths `$.filter.<field>`). @internal */
@@ -44,7 +44,7 @@ export function filterError(filter: ShardFilter): PipeError | undefined {
  * writes or looks up must be text PostgreSQL can hold exactly (well-formed, no U+0000). The identifier
  * grammar proper is the service's (see `ShardIdentifierLimits`). @internal
  */
-export const storeTextError = (what: string, fields: Fields): PipeError | undefined =>
+const storeTextError = (what: string, fields: Fields): PipeError | undefined =>
   fieldsError(what, fields, shardTextProblem);
 
 /** {@link storeTextError} of a mutation's strings. @internal */

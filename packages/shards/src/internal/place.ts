@@ -9,7 +9,7 @@ import type {
 } from "../hashing/types.ts";
 
 /** Node scores (hashes) computed between two yields to the event loop: a few milliseconds of work. @internal */
-export const SLICE_WORK = 131_072;
+const SLICE_WORK = 131_072;
 
 /**
  * Resolves on a later macrotask of the real clock (whatever clock the caller injected: a virtual clock would

@@ -2,7 +2,7 @@ import { foldSearch } from "./search-fold.ts";
 import type { SqlExecutor } from "./sql-executor.ts";
 
 /** One versioned migration: an ordered list of statements, then an optional step computed in JS. @internal */
-export interface Migration {
+interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: (schema: string) => readonly string[];
@@ -51,7 +51,7 @@ async function refoldSearchKeys(tx: SqlExecutor, s: string): Promise<void> {
  * no self-join); `shard_log` is the position counter whose
  * row lock makes positions commit in order. @internal
  */
-export const migrations: readonly Migration[] = [
+const migrations: readonly Migration[] = [
   {
     version: 1,
     name: "shards-initial",

@@ -68,7 +68,7 @@ export function repositoryFailure(cause: unknown, stage: string): PipeError {
 }
 
 /** The original's concurrency message for an expected-version mismatch. @internal */
-export function versionMismatch(key: ShardKey, expected: number, actual: number): PipeError {
+function versionMismatch(key: ShardKey, expected: number, actual: number): PipeError {
   return PipeError.from(
     `Shard '${shardKeyString(key)}' expected version ${expected} but was ${actual}.`,
     ShardErrorCodes.versionConflict,

@@ -205,7 +205,7 @@ let scratch = new Uint8Array(256);
  * Encodes `text` as UTF-8 into a shared scratch buffer and returns the byte length. ASCII is copied by hand
  * (the common case for shard keys); anything else goes through `TextEncoder.encodeInto`.
  */
-export function encodeUtf8(text: string): number {
+function encodeUtf8(text: string): number {
   const n = text.length;
   if (n * 3 > scratch.length) scratch = new Uint8Array(Math.max(n * 3, scratch.length * 2));
   for (let i = 0; i < n; i++) {

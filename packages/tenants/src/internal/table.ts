@@ -5,7 +5,7 @@ import { keyInvalidError, unknownTenantError } from "./errors.ts";
 import type { Tenant } from "./tenant.ts";
 
 /** The key a failed key lookup routes to (no branch ever has it, so the fan-out calls `unrouted`). @internal */
-export const INVALID_KEY: unique symbol = Symbol("tenants.invalidKey");
+const INVALID_KEY: unique symbol = Symbol("tenants.invalidKey");
 /** A routing key: a tenant id or {@link INVALID_KEY}. @internal */
 export type Key = string | typeof INVALID_KEY;
 

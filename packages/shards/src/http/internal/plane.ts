@@ -17,9 +17,6 @@ export interface ShardAppEnv extends Env {
   Variables: { principal: ShardPrincipal | undefined };
 }
 
-/** The control plane's Hono context. @internal */
-export type ShardContext = Context<ShardAppEnv>;
-
 /**
  * What every route of one control plane app shares: the service, the resolved options, the metrics, the open
  * watch streams and the responses (JSON, problem+json) every route writes. @internal

@@ -3,7 +3,7 @@ import { PipeError, type Result } from "@pipe/result";
 import type { ShardRecordDiff } from "../../model.ts";
 
 /** Hooks of one watch stream (metrics, registry of open streams). @internal */
-export interface SseHooks {
+interface SseHooks {
   readonly onEvent: () => void;
   readonly onHeartbeat: () => void;
   readonly onError: (error: PipeError) => void;
