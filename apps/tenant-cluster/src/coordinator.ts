@@ -40,6 +40,11 @@ export interface CoordinatorOptions {
   readonly discover: () => Promise<readonly string[]>;
   /** Coordinator lease, judged by the database clock (default: the membership lease). */
   readonly leaseMs?: number | undefined;
+  /**
+   * Most shard writes (moves, registrations) in flight at once within a round (default 4). Each is its own
+   * transaction; the store serialises only their commit order.
+   */
+  readonly applyConcurrency?: number | undefined;
   /** Test hook: runs inside a round after the plan was computed and before it is applied. */
   readonly beforeApply?: (() => Promise<void>) | undefined;
 }
@@ -78,6 +83,8 @@ export class Coordinator {
   readonly #leaseMs: number;
   #deadline = 0;
   #lastFailed = false;
+  #renewing: Promise<number | undefined> | undefined;
+  readonly #concurrency: number;
   readonly #service: ShardControlPlaneService;
   /** Rounds applied and moves made while holding the lease (for /metrics). */
   readonly totals = { rounds: 0, moves: 0, minimumMoves: 0, registered: 0, failures: 0 };
@@ -87,6 +94,9 @@ export class Coordinator {
     this.#o = options;
     this.#s = quoteSchema(options.schema);
     this.#leaseMs = options.leaseMs ?? options.membership.leaseMs;
+    this.#concurrency = options.applyConcurrency ?? 4;
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1)
+      throw new RangeError("applyConcurrency must be an integer >= 1.");
     const guarded = new Proxy(options.repository, {
       get: (target, p) => {
         if (p === "upsert")
@@ -127,10 +137,37 @@ export class Coordinator {
     return this.epoch;
   }
 
-  /** Renews the lease once half of it is used; false when it was lost (another holder, or a new epoch). */
+  /**
+   * Renews the lease once half of it is used; false when it was lost (another holder, or a new epoch).
+   * Concurrent callers share one renewal.
+   */
   async #keep(epoch: number): Promise<boolean> {
     if (this.#deadline - performance.now() > this.#leaseMs / 2) return true;
-    return (await this.#acquire()) === epoch;
+    this.#renewing ??= this.#acquire().finally(() => (this.#renewing = undefined));
+    return (await this.#renewing) === epoch;
+  }
+
+  /**
+   * Runs `write` for each item in order, at most `applyConcurrency` at once, each after making sure the lease
+   * is still held. Stops starting new writes at the first error (a lost lease, a conflict) and returns it.
+   */
+  async #fanOut<T>(
+    epoch: number,
+    items: readonly T[],
+    write: (item: T) => Promise<PipeError | undefined>,
+  ): Promise<PipeError | undefined> {
+    let next = 0;
+    let failure: PipeError | undefined;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < items.length) {
+        const item = items[next++] as T;
+        if (!(await this.#keep(epoch))) failure ??= leaseLost();
+        else failure ??= await write(item);
+      }
+    };
+    const workers = Math.max(1, Math.min(this.#concurrency, items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return failure;
   }
 
   /** Gives the lease up (graceful stop), so another runner takes over at its next round. */
@@ -209,18 +246,19 @@ export class Coordinator {
     if (plan.changes.length === 0) return { outcome: "stable", ...base };
     await this.#o.beforeApply?.();
     const ticket = `cluster-${epoch}-${Date.now().toString(36)}`;
-    // Applied one move at a time, renewing the lease whenever half of it is used, so a long plan on a slow
-    // database is not cut short by the lease, and each tenant's move is visible as soon as it commits.
-    for (const change of plan.changes) {
-      if (!(await this.#keep(epoch))) return { ...this.#failed(epoch, leaseLost()), ...base };
+    // Each move is its own `apply` (optimistic concurrency on that shard's version, no rollback of the
+    // others), up to `applyConcurrency` at once in plan order, renewing the lease whenever half of it is used:
+    // a long plan on a slow database is not cut short by the lease, and each move is visible once it commits.
+    const failure = await this.#fanOut(epoch, plan.changes, async (change) => {
       const applied = await this.#service.apply({
         simulation: { ...plan, changes: [change], moves: 1 },
         actor: holder,
         reason: `placement over ${nodes.length} live runner(s)`,
         changeTicket: ticket,
       });
-      if (applied.isErr) return { ...this.#failed(epoch, applied.error), ...base };
-    }
+      return applied.isErr ? applied.error : undefined;
+    });
+    if (failure !== undefined) return { ...this.#failed(epoch, failure), ...base };
     this.totals.rounds++;
     this.totals.moves += plan.moves;
     this.totals.minimumMoves += plan.minimumMoves;
@@ -250,9 +288,7 @@ export class Coordinator {
       if (plan.isOk) for (const a of plan.value.assignments) owners.set(a.shardId, a.ownerNodeId);
     }
     let n = 0;
-    const epoch = this.epoch;
-    for (const shardId of fresh) {
-      if (!(await this.#keep(epoch))) break;
+    await this.#fanOut(this.epoch, fresh, async (shardId) => {
       const r = await this.#service.upsert({
         namespace,
         shardId,
@@ -262,8 +298,9 @@ export class Coordinator {
         changeMetadata: { actor: this.#o.holder, reason: "tenant seen for the first time" },
       });
       if (r.isOk) n++;
-      else if (r.error.code === "cluster.coordinator.lease_lost") break;
-    }
+      // A tenant registered meanwhile (a conflict) is placed by the next round; a lost lease stops the round.
+      return r.isErr && r.error.code === "cluster.coordinator.lease_lost" ? r.error : undefined;
+    });
     this.totals.registered += n;
     return n;
   }

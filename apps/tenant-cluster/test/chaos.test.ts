@@ -232,7 +232,11 @@ describe.skipIf(missing !== undefined)(
         )
       )[0] as unknown as Record<string, string>;
       const rounds = await sql.unsafe(
-        `SELECT sum(moves) AS moves, sum(minimum_moves) AS minimum FROM ${s}.coordinator_rounds WHERE outcome = 'applied'`,
+        `SELECT sum(moves) AS moves, sum(minimum_moves) AS minimum, count(*) AS n,
+           (SELECT sum(incarnation - 1) FROM ${s}.runners) AS reregistrations,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at) * 1000) AS median_ms,
+           max(extract(epoch FROM ended_at - started_at) * 1000) AS max_ms
+         FROM ${s}.coordinator_rounds WHERE outcome = 'applied'`,
       );
       console.log(
         [
@@ -240,7 +244,7 @@ describe.skipIf(missing !== undefined)(
           `  kill -9 -> resumed (ms, ${ms.length} tenants, lease ${LEASE_MS}): min ${ms[0]?.toFixed(0)}, median ${ms[Math.floor(ms.length / 2)]?.toFixed(0)}, max ${ms[ms.length - 1]?.toFixed(0)}`,
           `  phases after the kill (ms, DB clock): lease expired ${Number(phases.lease_ms).toFixed(0)}, placement round started ${Number(phases.round_ms).toFixed(0)} / ended ${Number(phases.applied_ms).toFixed(0)}, fences raised by new owners ${Number(phases.first_fence_ms).toFixed(0)}..${Number(phases.last_fence_ms).toFixed(0)}`,
           `  stale writes rejected ${rejected} (by the frozen runner: ${r3Rejected}), accepted 0; failed attempts ${comp.length}, compensated once each`,
-          `  coordinator moves ${rounds[0]?.moves} vs theoretical minimum ${rounds[0]?.minimum}; dead letters ${totals.dead}`,
+          `  coordinator moves ${rounds[0]?.moves} vs theoretical minimum ${rounds[0]?.minimum} in ${rounds[0]?.n} rounds (median ${Number(rounds[0]?.median_ms).toFixed(0)} ms, max ${Number(rounds[0]?.max_ms).toFixed(0)} ms); runner re-registrations after a missed lease ${rounds[0]?.reregistrations} (the frozen runner's is expected); dead letters ${totals.dead}`,
         ].join("\n"),
       );
     });

@@ -147,6 +147,39 @@ describe.skipIf(missing !== undefined)("membership, election, fencing and placem
     expect((await c.round()).outcome).toBe("stable");
   });
 
+  it("applies a round's moves several at a time, never more than applyConcurrency", async () => {
+    const ns = "ns-fan-out";
+    const tenants = Array.from({ length: 60 }, (_, i) => tenantName(i));
+    const m = new Membership(sql, schema, ns, 60_000);
+    for (const r of ["f1", "f2"]) await m.register(r);
+    let inFlight = 0;
+    let most = 0;
+    const counting = new Proxy(repo, {
+      get: (target, p) => {
+        if (p === "upsert")
+          return async (...args: Parameters<typeof repo.upsert>) => {
+            most = Math.max(most, ++inFlight);
+            try {
+              return await target.upsert(...args);
+            } finally {
+              inFlight--;
+            }
+          };
+        const v = Reflect.get(target, p, target) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const c = coordinator(ns, "f1", m, tenants, { repository: counting, applyConcurrency: 3 });
+    expect(await c.round()).toMatchObject({ registered: 60 });
+    await m.register("f3");
+    const join = await c.round();
+    expect(join.outcome).toBe("applied");
+    expect(join.moves).toBe(join.minimumMoves);
+    const owners = (await repo.list(ns)).unwrap().map((r) => r.ownerNodeId);
+    expect(owners.filter((o) => o === "f3").length).toBe(join.moves);
+    expect(most).toBe(3);
+  });
+
   it("a coordinator whose round fails gives the lease up, so another runner coordinates", async () => {
     const ns = "ns-broken";
     const m = new Membership(sql, schema, ns, 60_000);
