@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { ResultRetryPolicy } from "@pipe/pipeline";
 import { PostgresShardRepository } from "@pipe/shards/postgres";
 import { type FailureMode, type OverflowPolicy, TenantRouter } from "@pipe/tenants";
@@ -75,6 +76,8 @@ export class Runner {
   readonly counters = { heartbeats: 0, heartbeatFailures: 0, reregistrations: 0, acquired: 0, released: 0 };
   incarnation = 0;
   lastHeartbeat = 0;
+  /** Longest heartbeat round trip so far, in ms. */
+  heartbeatMaxMs = 0;
   coordinator: Coordinator | undefined;
   router: TenantRouter<ClusterEnvelope> | undefined;
   /** Resolves when the runner stopped: 0 after a clean stop, 1 when its router failed (fail-fast, ingress). */
@@ -84,6 +87,9 @@ export class Runner {
   readonly #stop = new AbortController();
   #handoffs: Handoffs | undefined;
   #sql: Sql | undefined;
+  #beat: Sql | undefined;
+  #beating: Membership | undefined;
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 20 });
   #data: Sql | undefined;
   #repo: PostgresShardRepository | undefined;
   #streams: TenantStreams | undefined;
@@ -111,16 +117,25 @@ export class Runner {
     this.#data = data;
     const sql = await connect(o.databaseUrl, 3);
     this.#sql = sql;
+    // Heartbeats on a connection of their own, so they never wait behind a burst of fence raises or a
+    // coordinator round, and without waiting for the WAL flush (synchronous_commit off): a renewal lost with a
+    // database crash only ends the lease earlier, which the fences make safe.
+    const beat = await connect(o.databaseUrl, 1, {
+      synchronous_commit: "off",
+      application_name: `tenant-cluster heartbeat ${o.runnerId}`.slice(0, 63),
+    });
+    this.#beat = beat;
     const repo = await PostgresShardRepository.open({
       url: o.databaseUrl,
       schema: o.schema,
-      maxConnections: 3,
+      maxConnections: 5,
     });
     if (repo.isErr) throw repo.error;
     this.#repo = repo.value;
     await migrateCluster(sql, o.schema);
     const membership = new Membership(sql, o.schema, o.namespace, o.leaseMs);
     this.#membership = membership;
+    this.#beating = new Membership(beat, o.schema, o.namespace, o.leaseMs);
     this.#fences = new TenantFences(data, o.schema, o.namespace, o.runnerId, sql);
     const capacity = o.capacity ?? 256;
     const streams = await TenantStreams.connect({
@@ -189,8 +204,9 @@ export class Runner {
       }
     });
     const signal = this.#stop.signal;
+    this.#loopDelay.enable();
     this.#loops = [
-      every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#heartbeat(), signal),
+      every(Math.max(50, Math.floor(o.leaseMs / 5)), () => this.#heartbeat(), signal),
       every(Math.max(50, Math.floor(o.leaseMs / 4)), () => this.#coordinate(), signal),
       every(1_000, () => this.#trim(), signal),
       followOwnership(
@@ -210,7 +226,10 @@ export class Runner {
   async #heartbeat(): Promise<void> {
     const m = this.#membership as Membership;
     try {
-      if (await m.heartbeat(this.#o.runnerId, this.incarnation)) {
+      const sent = performance.now();
+      const renewed = await (this.#beating as Membership).heartbeat(this.#o.runnerId, this.incarnation);
+      this.heartbeatMaxMs = Math.max(this.heartbeatMaxMs, performance.now() - sent);
+      if (renewed) {
         this.counters.heartbeats++;
         this.lastHeartbeat = performance.now();
         return;
@@ -256,6 +275,11 @@ export class Runner {
     if (outcome === "ok" && h !== undefined && h.token === e.token) h.committed = e.streamId;
   }
 
+  /** The event loop's delay (p99 and max since start, in ms): how long timers and I/O waited for the loop. */
+  get eventLoopDelay(): { readonly p99Ms: number; readonly maxMs: number } {
+    return { p99Ms: this.#loopDelay.percentile(99) / 1e6, maxMs: this.#loopDelay.max / 1e6 };
+  }
+
   /** Whether the lease was renewed within the last lease period (by this runner's monotonic clock). */
   get healthy(): boolean {
     return this.#stopping === undefined && performance.now() - this.lastHeartbeat < this.#o.leaseMs;
@@ -287,6 +311,8 @@ export class Runner {
     if (m !== undefined) await m.leave(this.#o.runnerId, this.incarnation).catch(() => undefined);
     await this.#repo?.close().catch(() => undefined);
     await this.#sql?.end({ timeout: 2 }).catch(() => undefined);
+    await this.#beat?.end({ timeout: 2 }).catch(() => undefined);
+    this.#loopDelay.disable();
     await this.#data?.end({ timeout: 2 }).catch(() => undefined);
     this.#log("stopped");
     this.#resolveStopped(this.#exitCode);

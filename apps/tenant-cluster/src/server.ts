@@ -46,6 +46,22 @@ export function renderMetrics(runner: Runner): string {
   gauge("tenant_cluster_failures_total", "Failed attempts (partial writes recorded).", s.failures, "counter");
   gauge("tenant_cluster_compensations_total", "Compensations run.", s.compensations, "counter");
   gauge("tenant_cluster_owned_tenants", "Tenants this runner owns now.", runner.held.size);
+  gauge(
+    "tenant_cluster_heartbeat_max_ms",
+    "Longest heartbeat round trip so far, in ms.",
+    runner.heartbeatMaxMs,
+  );
+  const loop = runner.eventLoopDelay;
+  gauge(
+    "tenant_cluster_event_loop_delay_p99_ms",
+    "Event loop delay, 99th percentile since start, in ms.",
+    loop.p99Ms,
+  );
+  gauge(
+    "tenant_cluster_event_loop_delay_max_ms",
+    "Event loop delay, maximum since start, in ms.",
+    loop.maxMs,
+  );
   gauge("tenant_cluster_incarnation", "Membership incarnation.", runner.incarnation);
   gauge(
     "tenant_cluster_healthy",

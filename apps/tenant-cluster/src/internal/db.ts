@@ -14,9 +14,22 @@ export async function q<R>(
   })) as unknown as R[];
 }
 
-/** Connects a pool of `max` connections; throws when the server does not answer. @internal */
-export async function connect(url: string, max: number): Promise<Sql> {
-  const sql = postgres(url, { max, connect_timeout: 5, onnotice: () => undefined, idle_timeout: 0 });
+/**
+ * Connects a pool of `max` connections, with optional session settings (`connection`, e.g.
+ * `synchronous_commit`); throws when the server does not answer. @internal
+ */
+export async function connect(
+  url: string,
+  max: number,
+  connection: Record<string, string> = {},
+): Promise<Sql> {
+  const sql = postgres(url, {
+    max,
+    connect_timeout: 5,
+    onnotice: () => undefined,
+    idle_timeout: 0,
+    connection,
+  });
   try {
     await sql`select 1`;
   } catch (e) {
