@@ -5,7 +5,8 @@
  * at REDIS_URL, a fresh schema and key prefix per measurement, dropped afterwards.
  *
  * Environment: PIPE_BENCH_ENVELOPES (default 20,000), PIPE_BENCH_TENANTS (default 50), PIPE_BENCH_RATE for the
- * handoff phase (default 400/s for 12 s).
+ * handoff phase (default 400/s for 12 s). PIPE_BENCH_AB=1 instead compares one commit statement per envelope
+ * (`--commit-batch 1`) with group commit (the default), alternated, for 1, 2 and 3 runners.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -30,10 +31,15 @@ async function until(cond: () => Promise<boolean>, ms: number, what: string): Pr
   }
 }
 
-function start(id: string, schema: string, prefix: string): Promise<ChildProcess> {
+function start(id: string, schema: string, prefix: string, commitBatch = 64): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [MAIN, "run", "--runner-id", id, "--schema", schema, "--prefix", prefix, "--lease-ms", "1500"],
+    [
+      MAIN,
+      "run",
+      ...["--runner-id", id, "--schema", schema, "--prefix", prefix, "--lease-ms", "1500"],
+      ...["--commit-batch", String(commitBatch)],
+    ],
     {
       env: { ...process.env, DATABASE_URL, REDIS_URL },
       stdio: ["ignore", "pipe", "inherit"],
@@ -54,20 +60,20 @@ const stop = async (children: ChildProcess[]): Promise<void> => {
   await sleep(200);
 };
 
-async function throughput(runners: number): Promise<number> {
+async function throughput(runners: number, commitBatch = 64): Promise<number> {
   const schema = `tc_bench_${Date.now().toString(36)}`;
   const prefix = `tc-bench-${Date.now().toString(36)}`;
   const s = `"${schema}"`;
   const children: ChildProcess[] = [];
   try {
     // Tenants are registered and placed over every runner before the measured traffic is produced.
-    children.push(await start("b1", schema, prefix));
+    children.push(await start("b1", schema, prefix, commitBatch));
     await produce({
       url: REDIS_URL,
       prefix,
       envelopes: traffic({ tenants: TENANTS, messages: TENANTS, runId: "warm" }),
     });
-    for (let i = 2; i <= runners; i++) children.push(await start(`b${i}`, schema, prefix));
+    for (let i = 2; i <= runners; i++) children.push(await start(`b${i}`, schema, prefix, commitBatch));
     await until(
       async () => {
         const r = await sql.unsafe(
@@ -177,8 +183,17 @@ async function handoff(): Promise<string> {
 }
 
 const lines: string[] = [`tenant-cluster bench: ${ENVELOPES} envelopes over ${TENANTS} tenants per run`];
-for (const k of [1, 2, 3])
-  lines.push(`  ${k} runner(s): ${(await throughput(k)).toFixed(0)} envelopes/s (steady state)`);
-lines.push(await handoff());
+if (process.env.PIPE_BENCH_AB === "1") {
+  // A/B, alternated: one statement per envelope (--commit-batch 1) against group commit (default 64).
+  for (const k of [1, 2, 3])
+    for (const batch of [1, 64])
+      lines.push(
+        `  ${k} runner(s), --commit-batch ${batch}: ${(await throughput(k, batch)).toFixed(0)} envelopes/s (steady state)`,
+      );
+} else {
+  for (const k of [1, 2, 3])
+    lines.push(`  ${k} runner(s): ${(await throughput(k)).toFixed(0)} envelopes/s (steady state)`);
+  lines.push(await handoff());
+}
 process.stdout.write(`${lines.join("\n")}\n`);
 await sql.end({ timeout: 2 });

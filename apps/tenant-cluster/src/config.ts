@@ -21,6 +21,7 @@ export interface ClusterConfig {
   readonly failMarked: boolean;
   readonly delayMs: number;
   readonly stopTimeoutMs: number;
+  readonly commitBatch: number;
   readonly tenants: number;
   readonly messages: number;
   readonly failEvery: number;
@@ -54,6 +55,7 @@ run
   --fail-marked       fail the first attempt of envelopes whose payload has "fail": true (demo, tests)
   --delay-ms N        extra time per envelope (a slow downstream; default 0)
   --stop-timeout-ms N longest wait for tenants to move away on SIGTERM (default 10000)
+  --commit-batch N    most envelopes of different tenants committed in one statement (default 64; 1 = each alone)
 
 produce
   --tenants N         tenants t000..t(N-1) (default 10)
@@ -106,6 +108,7 @@ export function parseClusterConfig(
       "fail-marked": { type: "boolean" },
       "delay-ms": { type: "string" },
       "stop-timeout-ms": { type: "string" },
+      "commit-batch": { type: "string" },
       tenants: { type: "string" },
       messages: { type: "string" },
       "fail-every": { type: "string" },
@@ -139,6 +142,7 @@ export function parseClusterConfig(
     failMarked: v["fail-marked"] === true,
     delayMs: int("delay-ms", v["delay-ms"], 0),
     stopTimeoutMs: int("stop-timeout-ms", v["stop-timeout-ms"], 10_000),
+    commitBatch: int("commit-batch", v["commit-batch"], 64, 1),
     tenants: int("tenants", v.tenants, 10, 1),
     messages: int("messages", v.messages, 1_000),
     failEvery: int("fail-every", v["fail-every"], 0),

@@ -1,4 +1,13 @@
+import { Batcher } from "./internal/batcher.ts";
 import { q, quoteSchema, type Sql, splitStreamId } from "./internal/db.ts";
+
+/** Group-commit settings of {@link TenantFences}. */
+export interface TenantFencesOptions {
+  /** Most envelope writes (of different tenants) in one statement (default 64; 1 = one statement each). */
+  readonly commitBatch?: number | undefined;
+  /** Most commit statements in flight at once (default 3). */
+  readonly commitsInFlight?: number | undefined;
+}
 
 /** The outcome of a fenced write: `ok`, `stale` (a newer owner raised the fence), or `duplicate` (already committed). */
 export type FencedWrite = "ok" | "stale" | "duplicate";
@@ -46,6 +55,8 @@ export class TenantFences {
   readonly #control: Sql;
   readonly #s: string;
   readonly #commit: string;
+  readonly #commitMany: string;
+  readonly #batcher: Batcher<EffectWrite, FencedWrite>;
   readonly #dead: string;
 
   constructor(
@@ -54,6 +65,7 @@ export class TenantFences {
     readonly namespace: string,
     readonly runnerId: string,
     control?: Sql,
+    options: TenantFencesOptions = {},
   ) {
     this.#sql = sql;
     this.#control = control ?? sql;
@@ -66,6 +78,22 @@ export class TenantFences {
         INSERT INTO ${s}.effects (namespace, tenant_id, message_id, stream_id, token, runner_id, payload, committed_at)
         SELECT $1, $2, $6, $7, $3, $8, $9::text::jsonb, clock_timestamp() FROM f RETURNING 1)
       SELECT (SELECT count(*) FROM e)::int AS n`;
+    this.#commitMany = `WITH w AS (
+        SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[])
+          AS w(tenant_id, token, ms, seq, message_id, stream_id, payload)),
+      f AS (UPDATE ${s}.tenant_fences t SET pos_ms = w.ms, pos_seq = w.seq, committed = t.committed + 1 FROM w
+        WHERE t.namespace = $1 AND t.tenant_id = w.tenant_id AND t.token = w.token AND (t.pos_ms, t.pos_seq) < (w.ms, w.seq)
+        RETURNING t.tenant_id),
+      e AS (INSERT INTO ${s}.effects (namespace, tenant_id, message_id, stream_id, token, runner_id, payload, committed_at)
+        SELECT $1, w.tenant_id, w.message_id, w.stream_id, w.token, $9, w.payload::jsonb, clock_timestamp()
+        FROM w JOIN f ON f.tenant_id = w.tenant_id RETURNING tenant_id)
+      SELECT tenant_id FROM e`;
+    this.#batcher = new Batcher<EffectWrite, FencedWrite>(
+      (ws) => this.commitMany(ws),
+      (w) => w.tenantId,
+      options.commitBatch ?? 64,
+      options.commitsInFlight ?? 3,
+    );
     this.#dead = `WITH f AS (${cas}), e AS (
         INSERT INTO ${s}.dead_letters (namespace, tenant_id, message_id, stream_id, token, code, error, payload, at)
         SELECT $1, $2, $6, $7, $3, $8, $9::text::jsonb, $10::text::jsonb, clock_timestamp() FROM f RETURNING 1)
@@ -110,8 +138,64 @@ export class TenantFences {
     }) as Promise<RaiseOutcome>;
   }
 
-  /** Commits one envelope's effect and the tenant's ingress position in one statement, fenced by `token`. */
-  async commit(w: EffectWrite): Promise<FencedWrite> {
+  /**
+   * Commits one envelope's effect and the tenant's ingress position, fenced by `token`, together with the
+   * other tenants' writes waiting at the same moment (group commit, see {@link TenantFencesOptions}).
+   */
+  commit(w: EffectWrite): Promise<FencedWrite> {
+    return this.#batcher.submit(w);
+  }
+
+  /**
+   * Commits several envelopes' effects, each with its tenant's position, in ONE statement (one transaction):
+   * every write is its own compare-and-set of its tenant's fence row (same token, position before the entry),
+   * and only the writes that matched insert their effect. At most one write per tenant (a RangeError
+   * otherwise). A deadlock with another runner's statement (two fence rows locked in opposite orders during a
+   * handoff) is tried again, up to 3 times.
+   */
+  async commitMany(ws: readonly EffectWrite[]): Promise<FencedWrite[]> {
+    const tenants = new Set(ws.map((w) => w.tenantId));
+    if (tenants.size !== ws.length) throw new RangeError("commitMany: at most one write per tenant.");
+    if (ws.length === 1) return [await this.#commitOne(ws[0] as EffectWrite)];
+    const cols: [string[], number[], string[], string[], string[], string[], string[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    for (const w of ws) {
+      const [ms, seq] = splitStreamId(w.streamId);
+      cols[0].push(w.tenantId);
+      cols[1].push(w.token);
+      cols[2].push(ms);
+      cols[3].push(seq);
+      cols[4].push(w.messageId);
+      cols[5].push(w.streamId);
+      cols[6].push(JSON.stringify(w.payload ?? null));
+    }
+    let rows: { tenant_id: string }[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = await q<{ tenant_id: string }>(this.#sql, this.#commitMany, [
+          this.namespace,
+          ...cols,
+          this.runnerId,
+        ]);
+        break;
+      } catch (e) {
+        if (attempt >= 3 || (e as { code?: unknown }).code !== "40P01") throw e;
+      }
+    }
+    const done = new Set(rows.map((r) => r.tenant_id));
+    return Promise.all(
+      ws.map((w) => (done.has(w.tenantId) ? "ok" : this.#refused(w.tenantId, w.token, "effect"))),
+    );
+  }
+
+  async #commitOne(w: EffectWrite): Promise<FencedWrite> {
     const [ms, seq] = splitStreamId(w.streamId);
     const params = [
       this.namespace,

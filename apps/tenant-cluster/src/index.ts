@@ -14,7 +14,13 @@ export {
   PLACEMENT_STRATEGY,
   UNASSIGNED,
 } from "./coordinator.ts";
-export { type EffectWrite, type FencedWrite, type RaiseOutcome, TenantFences } from "./fences.ts";
+export {
+  type EffectWrite,
+  type FencedWrite,
+  type RaiseOutcome,
+  TenantFences,
+  type TenantFencesOptions,
+} from "./fences.ts";
 export { type LiveRunner, Membership, membershipChannel } from "./membership.ts";
 export { type ClusterOutput, type ClusterWriters, clusterOutput } from "./output.ts";
 export {

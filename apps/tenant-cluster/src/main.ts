@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     failureMode: config.failureMode,
     faults: { failMarked: config.failMarked, delayMs: config.delayMs },
     stopTimeoutMs: config.stopTimeoutMs,
+    commitBatch: config.commitBatch,
     log: runnerLog,
   });
   try {

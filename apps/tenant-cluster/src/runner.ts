@@ -40,6 +40,11 @@ export interface RunnerOptions {
   readonly failureMode?: FailureMode | undefined;
   readonly retry?: ResultRetryPolicy | undefined;
   readonly faults?: ClusterFaults | undefined;
+  /**
+   * Most envelopes (of different tenants) committed in one statement (group commit; default 64, 1 = one
+   * statement per envelope). Each stays fenced and exactly-once on its own.
+   */
+  readonly commitBatch?: number | undefined;
   /** Longest wait for the tenants to move away on a graceful stop, in ms (default 10,000). */
   readonly stopTimeoutMs?: number | undefined;
   /** Progress lines (tenant acquired/released, coordinator rounds). */
@@ -136,7 +141,10 @@ export class Runner {
     const membership = new Membership(sql, o.schema, o.namespace, o.leaseMs);
     this.#membership = membership;
     this.#beating = new Membership(beat, o.schema, o.namespace, o.leaseMs);
-    this.#fences = new TenantFences(data, o.schema, o.namespace, o.runnerId, sql);
+    this.#fences = new TenantFences(data, o.schema, o.namespace, o.runnerId, sql, {
+      commitBatch: o.commitBatch,
+      commitsInFlight: o.commitBatch === 1 ? 6 : 3,
+    });
     const capacity = o.capacity ?? 256;
     const streams = await TenantStreams.connect({
       url: o.redisUrl,

@@ -101,6 +101,50 @@ describe.skipIf(missing !== undefined)("membership, election, fencing and placem
     expect(await b.recordFailure("x2", "acme", "m9", 5)).toBe("ok");
   });
 
+  it("commits several tenants' envelopes in one statement, each fenced and exactly once on its own", async () => {
+    const ns = "ns-batch";
+    const a = new TenantFences(sql, schema, ns, "a");
+    const b = new TenantFences(sql, schema, ns, "b");
+    for (const t of ["t1", "t2", "t3"]) await a.raise(t, 2);
+    await b.raise("t3", 5); // t3 moved to b: a's write to it is stale
+    const w = (tenantId: string, id: number, token = 2) => ({
+      tenantId,
+      messageId: `${tenantId}-m${id}`,
+      streamId: `${id}-0`,
+      token,
+      payload: { id },
+    });
+    expect(await a.commitMany([w("t1", 1), w("t2", 1), w("t3", 1)])).toEqual(["ok", "ok", "stale"]);
+    // A redelivery is refused, the next entry is accepted, in the same statement.
+    expect(await a.commitMany([w("t1", 1), w("t2", 2)])).toEqual(["duplicate", "ok"]);
+    await expect(a.commitMany([w("t1", 3), w("t1", 4)])).rejects.toThrow(RangeError);
+    // Group commit through `commit`: concurrent writes of different tenants share statements, results per write.
+    const outcomes = await Promise.all([
+      a.commit(w("t1", 5)),
+      a.commit(w("t2", 5)),
+      a.commit(w("t3", 5)),
+      b.commit(w("t3", 5, 5)),
+    ]);
+    expect(outcomes).toEqual(["ok", "ok", "stale", "ok"]);
+    const effects = await sql.unsafe(
+      `SELECT tenant_id, message_id, token FROM ${s}.effects WHERE namespace = $1 ORDER BY 1, 2`,
+      [ns],
+    );
+    expect(effects.map((e) => `${e.tenant_id}:${e.message_id}:${e.token}`)).toEqual([
+      "t1:t1-m1:2",
+      "t1:t1-m5:2",
+      "t2:t2-m1:2",
+      "t2:t2-m2:2",
+      "t2:t2-m5:2",
+      "t3:t3-m5:5",
+    ]);
+    const fences = await sql.unsafe(
+      `SELECT tenant_id, pos_ms::int AS pos FROM ${s}.tenant_fences WHERE namespace = $1 ORDER BY 1`,
+      [ns],
+    );
+    expect(fences.map((f) => `${f.tenant_id}@${f.pos}`)).toEqual(["t1@5", "t2@5", "t3@5"]);
+  });
+
   const coordinator = (
     ns: string,
     holder: string,
