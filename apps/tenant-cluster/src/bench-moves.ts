@@ -4,7 +4,7 @@
  * at a time against 4 at once, alternated in one process (A/B) on a fresh schema at DATABASE_URL, dropped
  * afterwards. Environment: PIPE_BENCH_TENANTS (default 300), PIPE_BENCH_TRIALS per side (default 3).
  */
-import { PostgresShardRepository } from "@pipe/shards";
+import { PostgresShardRepository } from "@pipe/shards/postgres";
 import { Coordinator } from "./coordinator.ts";
 import { connect, q, quoteSchema } from "./internal/db.ts";
 import { Membership } from "./membership.ts";

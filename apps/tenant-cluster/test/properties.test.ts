@@ -1,4 +1,4 @@
-import { PostgresShardRepository } from "@pipe/shards";
+import { PostgresShardRepository } from "@pipe/shards/postgres";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
