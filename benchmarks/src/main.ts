@@ -5,7 +5,7 @@
  *
  * Usage (from benchmarks/, or `pnpm bench ...` at the root):
  *   tsx src/main.ts [--runtimes=node24,node22,node26,node,deno,bun|all] [--modes=gc-free,gc-forced]
- *                   [--guard] [--quick] [--results=<dir>] [filter]
+ *                   [--guard] [--quick] [--results=<dir>] [--load=100k,1m|none] [--load-seconds=5] [filter]
  * - default: every runtime, both GC modes, every benchmark.
  * - `--guard`: the short CI set (benchmarks marked `guard`, their guarded variants only, 9 rounds); by default on
  *   Node 24 with GC left alone (`--runtimes=` / `--modes=` widen it, e.g. for a quick table of every runtime).
@@ -13,6 +13,11 @@
  * - `--results=<dir>`: where the reports go (default `results/`; relative to benchmarks/), e.g. one per run when
  *   checking that a target holds in each of 3 separate runs.
  * - `filter`: only benchmarks whose file path or name contains it.
+ * - `--load=<fixtures>`: after the per-runtime benchmarks, the HTTP load run of the shard control plane
+ *   (`src/load/shards-load.ts`: autocannon at 1, 16 and 64 connections against the reference app on the
+ *   machine's Node, beside a Hono hello-world route) on these fixtures: `100k` (default), `1m` (the 1M-shard
+ *   fixture, generated under `.data/` on first use, a few minutes), both, or `none`. Off with `--guard`, and
+ *   with a filter that does not match "load". `--load-seconds` sets the seconds per point (default 5).
  *
  * @module
  */
@@ -101,6 +106,29 @@ function versionOf(spec: RuntimeSpec): string {
   return (r.stdout ?? "").split("\n")[0]?.trim() || "unknown";
 }
 
+const loadFixtures = flag("load") ?? (guardOnly ? "none" : "100k");
+const runLoad = loadFixtures !== "none" && (filter === undefined || "load shards-load".includes(filter));
+
+/** The HTTP load run (see `--load`); its report goes to `<results>/shards-load.md`. */
+function loadRun(): string | undefined {
+  console.log(`\nload: shard control plane over HTTP on ${loadFixtures} (Node ${process.versions.node})`);
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(srcDir, "load/shards-load.ts"),
+      `--fixtures=${loadFixtures}`,
+      `--seconds=${flag("load-seconds") ?? "5"}`,
+      `--out=${join(resultsDir, "shards-load.md")}`,
+    ],
+    { stdio: "inherit", cwd: BENCH_DIR, env: process.env, timeout: CHILD_TIMEOUT_MS, killSignal: "SIGKILL" },
+  );
+  return child.status === 0
+    ? undefined
+    : `load: ${child.error?.message ?? `exit status ${child.status ?? child.signal}`}`;
+}
+
 const runs: RuntimeReport[] = [];
 const problems: string[] = [];
 console.log(
@@ -131,6 +159,12 @@ for (const id of runtimeIds) {
           `${id} ${r.mode} ${r.name} / ${v.name}: ratio ${v.ratio.toFixed(2)} > bound ${v.bound}`,
         );
   }
+}
+
+if (runLoad) {
+  mkdirSync(resultsDir, { recursive: true });
+  const failed = loadRun();
+  if (failed !== undefined) problems.push(failed);
 }
 
 const summary = summaryMarkdown(runs);

@@ -10,12 +10,15 @@
  *
  * Usage (from benchmarks/, after `pnpm build`):
  *   node --import tsx src/load/shards-load.ts [--fixtures=100k,1m] [--seconds=5] [--connections=1,16,64]
+ *     [--out=results/shards-load.md]
+ * `pnpm bench` runs it after the other benchmarks (`--load=100k|1m|100k,1m|none`).
  * Fixtures are built once under benchmarks/.data (the 1M one takes a few minutes the first time).
  *
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { closeFixtures, type FixtureSpec, fixture } from "../shards/fixture.ts";
@@ -36,6 +39,7 @@ const fixtures = flag("fixtures", "100k,1m")
     return spec;
   });
 const seconds = Number(flag("seconds", "5"));
+const outFile = flag("out", fileURLToPath(new URL("../../results/shards-load.md", import.meta.url)));
 const connectionCounts = flag("connections", "1,16,64").split(",").map(Number);
 const TOKEN = "bench-operator-token-0123456789";
 const appScript = fileURLToPath(new URL("../../../apps/shard-control-plane/dist/node.js", import.meta.url));
@@ -88,11 +92,16 @@ interface Point {
 }
 
 /** Drives `paths()` (a fresh path per request) at `connections` for `seconds`. */
-async function drive(url: string, connections: number, paths: () => string): Promise<autocannon.Result> {
+async function drive(
+  url: string,
+  connections: number,
+  paths: () => string,
+  duration = seconds,
+): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
-    duration: seconds,
+    duration,
     headers: { authorization: `Bearer ${TOKEN}` },
     requests: [{ setupRequest: (req) => ({ ...req, path: paths() }) }],
   });
@@ -105,6 +114,7 @@ async function main(): Promise<void> {
   const hello = await start([process.execPath, "--import", "tsx", helloScript], /listening at/);
   const helloRps = new Map<number, number>();
   try {
+    await drive(hello.url, 16, () => "/", Math.min(2, seconds));
     for (const c of connectionCounts) {
       const r = await drive(hello.url, c, () => "/");
       helloRps.set(c, r.requests.average);
@@ -173,6 +183,8 @@ async function main(): Promise<void> {
         },
       };
       for (const [query, paths] of Object.entries(queries)) {
+        // Warm-up, not reported: compiles the route's code and fills the view's caches for this query.
+        await drive(app.url, 16, paths, Math.min(2, seconds));
         for (const c of connectionCounts) {
           const r = await drive(app.url, c, paths);
           const point: Point = {
@@ -208,10 +220,8 @@ async function main(): Promise<void> {
     "",
     `Hello-world req/s: ${connectionCounts.map((c) => `c=${c} ${helloRps.get(c)?.toFixed(0)}`).join(", ")}`,
   ];
-  writeFileSync(
-    fileURLToPath(new URL("../../results/shards-load.md", import.meta.url)),
-    `${lines.join("\n")}\n`,
-  );
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${lines.join("\n")}\n`);
   console.log(lines.join("\n"));
   const failed = points.filter((p) => p.errors + p.non2xx > 0);
   if (failed.length > 0) {
