@@ -6,16 +6,12 @@
 import { mkdir } from "node:fs/promises";
 import { PipeError } from "@pipe/result";
 import { ShardControlPlaneService, ShardErrorCodes, ShardReadView, type ShardRepository } from "@pipe/shards";
-import {
-  createShardControlPlaneApp,
-  ShardHttpErrorCodes,
-  type ShardHttpLogEntry,
-  shardProblemResponse,
-} from "@pipe/shards/http";
+import { createShardControlPlaneApp, ShardHttpErrorCodes, shardProblemResponse } from "@pipe/shards/http";
 import { PGliteShardRepository } from "@pipe/shards/pglite";
 import { PostgresShardRepository } from "@pipe/shards/postgres";
 import type { ServerConfig } from "./config.ts";
 import { redactUrl } from "./config.ts";
+import { type ControlPlaneLog, controlPlaneLog } from "./log.ts";
 import { PAGE_HTML } from "./page.ts";
 import { PAGE_SCRIPT } from "./page-script.ts";
 
@@ -140,32 +136,18 @@ async function seedDemo(service: ShardControlPlaneService): Promise<number> {
   return created;
 }
 
-const formatLog = (e: ShardHttpLogEntry): string =>
-  [
-    e.level.toUpperCase(),
-    e.event,
-    e.method,
-    e.path,
-    e.status ?? "",
-    e.durationMs === undefined ? "" : `${e.durationMs.toFixed(1)}ms`,
-    e.principal ?? "",
-    e.code ?? "",
-    e.message ?? "",
-  ]
-    .filter((p) => p !== "")
-    .join(" ");
-
 /** Opens the store, seeds when empty, and assembles the fetch handler. */
 export async function openControlPlane(
   config: ServerConfig,
   print: (line: string) => void = () => {},
 ): Promise<ControlPlane> {
+  const log = controlPlaneLog(config.logFormat, print);
   const opened = await openStore(config);
   const store = opened.store;
   // Reads are served from an in-memory view of the store, kept current from its change log.
   const started = Date.now();
   const view = await ShardReadView.open(opened.repository, {
-    onTailError: (e) => print(`WARN change-log tail failed, retrying from position: ${e.message}`),
+    onTailError: (e) => log.warn(`change-log tail failed, retrying from position: ${e.message}`),
   });
   if (view.isErr) {
     await opened.repository.close();
@@ -173,7 +155,7 @@ export async function openControlPlane(
   }
   const repository = view.value;
   if (!config.quiet)
-    print(
+    log.info(
       `loaded ${repository.size} shards at position ${repository.position} in ${Date.now() - started} ms`,
     );
   const service = new ShardControlPlaneService({ repository });
@@ -197,7 +179,7 @@ export async function openControlPlane(
     allowQueryToken: true,
     signal: shutdown.signal,
     log: (e) => {
-      if (e.level !== "info" || !config.quiet) print(formatLog(e));
+      if (e.level !== "info" || !config.quiet) log.request(e);
     },
   });
   const page = {
@@ -216,9 +198,9 @@ export async function openControlPlane(
     const through = repository.position - config.historyRetention;
     if (config.historyRetention === 0 || through <= 0) return;
     const done = await repository.compactHistory(through);
-    if (done.isErr) print(`WARN history compaction failed: ${done.error.message}`);
+    if (done.isErr) log.warn(`history compaction failed: ${done.error.message}`);
     else if (done.value.removed > 0 && !config.quiet)
-      print(
+      log.info(
         `compacted ${done.value.removed} changes (history now starts after position ${done.value.compactedThrough})`,
       );
   };
@@ -250,6 +232,35 @@ const securityHeaders = {
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
 };
+
+/**
+ * Logs the start: the {@link banner} in text, or one `listening` record with the same facts in JSON.
+ *
+ * @example
+ * ```ts
+ * import { announce, openControlPlane } from "./app.ts";
+ * import { controlPlaneLog } from "./log.ts";
+ * const cp = await openControlPlane({ port: 0, host: "127.0.0.1", dataDir: "memory://", databaseUrl: undefined, schema: "public", operatorToken: undefined, readToken: undefined, seed: false, heartbeatMs: 15000, historyRetention: 0, quiet: true });
+ * announce(controlPlaneLog("json", console.log), cp, "http://127.0.0.1:8787", "Node");
+ * await cp.close();
+ * ```
+ */
+export function announce(log: ControlPlaneLog, cp: ControlPlane, url: string, runtime: string): void {
+  if (log.format === "text") {
+    log.info(banner(cp, url, runtime));
+    return;
+  }
+  const { store, seeded, operatorToken, readToken } = cp;
+  log.info("listening", {
+    url,
+    runtime,
+    store,
+    seeded,
+    operatorToken,
+    readToken,
+    webPage: `${url}/#token=${readToken}`,
+  });
+}
 
 /** The start banner: URL, store, tokens, web-page link. */
 export function banner(cp: ControlPlane, url: string, runtime: string): string {

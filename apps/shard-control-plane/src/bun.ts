@@ -1,8 +1,9 @@
 /**
  * Bun bootstrap: `bun src/bun.ts [--port 8787] [--help]`.
  */
-import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
+import { announce, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
+import { controlPlaneLog } from "./log.ts";
 
 interface BunServer {
   readonly port: number;
@@ -32,6 +33,7 @@ if (parsed.help) {
   process.exit(0);
 }
 const { config } = parsed;
+const log = controlPlaneLog(config.logFormat, console.log, console.error);
 // Listen at once (health probes see "loading"), then load the store and its read view.
 const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
 // idleTimeout 0: watch streams are long-lived (heartbeats keep them busy anyway).
@@ -42,23 +44,23 @@ let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+  log.info(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
   // Stop accepting first, then end the watch streams with a retry hint: clients reconnect over new
   // connections, to the next instance.
   const stopped = server.stop(false);
   serving.closeWatchers();
   await stopped;
   await serving.close();
-  console.log("stopped");
+  log.info("stopped");
   process.exit(0);
 };
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 const cp = await serving.ready.catch(async (e: unknown) => {
   await server.stop(true);
-  console.error(e instanceof Error ? e.message : e);
+  log.error(e instanceof Error ? e.message : String(e));
   process.exit(1);
 });
 const host = config.host.includes(":") ? `[${config.host}]` : config.host;
 // A signal during loading is already stopping the server: it never announces itself as listening.
-if (!stopping) console.log(banner(cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`));
+if (!stopping) announce(log, cp, `http://${host}:${server.port}`, `Bun ${Bun.version}`);

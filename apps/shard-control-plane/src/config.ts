@@ -19,6 +19,8 @@ export interface ServerConfig {
   /** Changes kept in the history (older ones are compacted away every minute); 0 keeps every change. */
   readonly historyRetention: number;
   readonly quiet: boolean;
+  /** Log lines as text (default) or one JSON object per line (`--log-format`, env `LOG_FORMAT`). */
+  readonly logFormat?: "text" | "json";
 }
 
 export const HELP = `shard-control-plane: the @pipe/shards control plane over HTTP (Node, Deno, Bun)
@@ -38,6 +40,7 @@ Options (environment variable in brackets; flags win):
   --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
   --history-retention <n> changes kept in the history, 0 = all  [SHARDS_HISTORY_RETENTION, default 1000000]
   --quiet                no request log                          [SHARDS_QUIET=1]
+  --log-format <f>       text, or json: one JSON object per line [LOG_FORMAT, default text]
   -h, --help             this text
 
 On start it prints the URL, the tokens and a web-page link. Stop with Ctrl-C (graceful: stops accepting,
@@ -55,6 +58,7 @@ const flagNames = new Set([
   "read-token",
   "heartbeat-ms",
   "history-retention",
+  "log-format",
 ]);
 
 /** Parses argv (without the runtime and script) and env; throws an Error with a usage message on bad input. */
@@ -95,6 +99,8 @@ export function parseServerArgs(
     if (raw.length < 16) throw new Error(`${name} must be at least 16 characters.`);
     return raw;
   };
+  const logFormat = flags["log-format"] ?? (env.LOG_FORMAT || "text");
+  if (logFormat !== "text" && logFormat !== "json") throw new Error('--log-format must be "text" or "json".');
   const schema = flags.schema ?? env.SHARDS_DB_SCHEMA ?? "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error("--schema must be a lowercase SQL identifier.");
@@ -124,6 +130,7 @@ export function parseServerArgs(
         Number.MAX_SAFE_INTEGER,
       ),
       quiet,
+      logFormat,
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Deno bootstrap: `deno run --allow-all --no-lock src/deno.ts [--port 8787] [--help]`.
  */
-import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
+import { announce, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
+import { controlPlaneLog } from "./log.ts";
 
 interface DenoServer {
   readonly finished: Promise<void>;
@@ -38,6 +39,7 @@ if (parsed.help) {
   Deno.exit(0);
 }
 const { config } = parsed;
+const log = controlPlaneLog(config.logFormat, console.log, console.error);
 // Listen at once (health probes see "loading"), then load the store and its read view.
 const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
 let port = config.port;
@@ -56,23 +58,23 @@ let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+  log.info(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
   // Stop accepting first (Deno closes idle keep-alive connections, and each busy one after its response), then
   // end the watch streams with a retry hint: clients reconnect over new connections, to the next instance.
   const down = server.shutdown();
   serving.closeWatchers();
   await down;
   await serving.close();
-  console.log("stopped");
+  log.info("stopped");
   Deno.exit(0);
 };
 Deno.addSignalListener("SIGINT", () => void shutdown("SIGINT"));
 Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));
 const cp = await serving.ready.catch(async (e: unknown) => {
   await server.shutdown();
-  console.error(e instanceof Error ? e.message : e);
+  log.error(e instanceof Error ? e.message : String(e));
   Deno.exit(1);
 });
 const host = config.host.includes(":") ? `[${config.host}]` : config.host;
 // A signal during loading is already stopping the server: it never announces itself as listening.
-if (!stopping) console.log(banner(cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`));
+if (!stopping) announce(log, cp, `http://${host}:${port}`, `Deno ${Deno.version.deno}`);

@@ -3,8 +3,9 @@
  * Node bootstrap: `node dist/node.js [--port 8787] [--help]`.
  */
 import { fileURLToPath } from "node:url";
-import { banner, openControlPlane, serveWhileLoading } from "./app.ts";
+import { announce, openControlPlane, serveWhileLoading } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
+import { controlPlaneLog } from "./log.ts";
 import { startNodeServer } from "./node-server.ts";
 
 const defaultDataDir = fileURLToPath(new URL("../.data/shards", import.meta.url));
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
+  const log = controlPlaneLog(config.logFormat, console.log, console.error);
   // Listen at once (health probes see "loading"), then load the store and its read view. A signal during
   // loading stops the server and closes the store once it has opened.
   const serving = serveWhileLoading(openControlPlane(config, (line) => console.log(line)));
@@ -32,16 +34,16 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
+    log.info(`${signal}: shutting down (finishing in-flight requests, closing watchers and the store)…`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.stop().then(
       () => {
-        console.log("stopped");
+        log.info("stopped");
         process.exit(0);
       },
       (e: unknown) => {
-        console.error(e);
+        log.error(String(e));
         process.exit(1);
       },
     );
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     throw e;
   }
   // A signal during loading is already stopping the server: it never announces itself as listening.
-  if (!stopping) console.log(banner(cp, server.url, `Node ${process.versions.node}`));
+  if (!stopping) announce(log, cp, server.url, `Node ${process.versions.node}`);
 }
 
 main().catch((e: unknown) => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { banner, generateToken } from "../src/app.ts";
+import { announce, banner, generateToken, openControlPlane } from "../src/app.ts";
 import { HELP, parseServerArgs, redactUrl } from "../src/config.ts";
+import { controlPlaneLog } from "../src/log.ts";
 import { startNodeServer } from "../src/node-server.ts";
-import { OPERATOR, open, READER } from "./support.ts";
+import { config, OPERATOR, open, READER } from "./support.ts";
 
 describe("config", () => {
   it("flags win over env; defaults; --help; usage errors", () => {
@@ -27,10 +28,97 @@ describe("config", () => {
     expect(redactUrl("postgres://user:secret@host:5432/db")).toBe("postgres://user:***@host:5432/db");
   });
 
+  it("--log-format: text by default, json from the flag or LOG_FORMAT, anything else rejected", () => {
+    const format = (argv: string[], env: Record<string, string>) => {
+      const p = parseServerArgs(argv, env, "/d");
+      return p.help ? undefined : p.config.logFormat;
+    };
+    expect(format([], {})).toBe("text");
+    expect(format(["--log-format=json"], {})).toBe("json");
+    expect(format([], { LOG_FORMAT: "json" })).toBe("json");
+    expect(() => parseServerArgs(["--log-format", "xml"], {}, "/d")).toThrow(/--log-format/);
+  });
+
   it("generates distinct URL-safe tokens", () => {
     const a = generateToken("op");
     expect(a).toMatch(/^op_[A-Za-z0-9_-]{43}$/);
     expect(generateToken("op")).not.toBe(a);
+  });
+});
+
+describe("log", () => {
+  it("writes text lines as before, or one JSON object per line with the request's parts as fields", () => {
+    const entry = {
+      level: "warn",
+      event: "request",
+      method: "GET",
+      path: "/x",
+      status: 404,
+      code: "c",
+    } as const;
+    const text: string[] = [];
+    const textLog = controlPlaneLog("text", (l) => text.push(l));
+    textLog.request(entry);
+    textLog.warn("tail failed");
+    expect(text).toEqual(["WARN request GET /x 404 c", "WARN tail failed"]);
+    const json: string[] = [];
+    const errors: string[] = [];
+    const jsonLog = controlPlaneLog(
+      "json",
+      (l) => json.push(l),
+      (l) => errors.push(l),
+    );
+    jsonLog.request(entry);
+    jsonLog.warn("tail failed");
+    jsonLog.error("boom");
+    const strip = (l: string) => {
+      const { time, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      expect(typeof time).toBe("string");
+      return rest;
+    };
+    expect(json.map(strip)).toEqual([
+      {
+        level: "warn",
+        msg: "request",
+        app: "shard-control-plane",
+        method: "GET",
+        path: "/x",
+        status: 404,
+        code: "c",
+      },
+      { level: "warn", msg: "tail failed", app: "shard-control-plane" },
+    ]);
+    expect(errors.map(strip)).toEqual([{ level: "error", msg: "boom", app: "shard-control-plane" }]);
+  });
+
+  it("an opened control plane logs loading, requests and its start as JSON lines in json format", async () => {
+    const lines: string[] = [];
+    const cp = await openControlPlane(config({ quiet: false, seed: false, logFormat: "json" }), (l) =>
+      lines.push(l),
+    );
+    try {
+      await cp.fetch(new Request("http://127.0.0.1/healthz"));
+      announce(
+        controlPlaneLog("json", (l) => lines.push(l)),
+        cp,
+        "http://127.0.0.1:1",
+        "Node",
+      );
+      const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(String(records[0]?.msg)).toMatch(/^loaded 0 shards at position/);
+      expect(records).toContainEqual(
+        expect.objectContaining({
+          level: "info",
+          msg: "request",
+          method: "GET",
+          path: "/healthz",
+          status: 200,
+        }),
+      );
+      expect(records.at(-1)).toMatchObject({ msg: "listening", url: "http://127.0.0.1:1", runtime: "Node" });
+    } finally {
+      await cp.close();
+    }
   });
 });
 
