@@ -1,6 +1,7 @@
-import type { Result } from "@pipe/result";
-import type { ChannelReader, ChannelWriter, SignalOptions } from "./channel-types.ts";
+import { err, type Result } from "@pipe/result";
+import { type ChannelReader, type ChannelWriter, NO_VALUE, type SignalOptions } from "./channel-types.ts";
 import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
+import { channelCompletedError, okVoidResult } from "./internal/errors.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
@@ -65,6 +66,12 @@ export function merge<T>(
   return mergeSources(sources, destination, options);
 }
 
+/** A step's outcome from the destination's room: ok (room), its failure, or `error.channel.completed` (closed). */
+function roomStep(room: Result<boolean>): Result<void> {
+  if (room.isErr) return err<void>(room.error);
+  return room.value ? okVoidResult() : err<void>(channelCompletedError());
+}
+
 async function mergeSources<T>(
   sources: readonly WatchableReader[],
   destination: ChannelWriter<T>,
@@ -81,10 +88,24 @@ async function mergeSources<T>(
   };
   const result = await drainReaders<T>(
     sources,
-    (value, _index, signalOf) => {
-      if (destination.tryWrite(value)) return undefined;
-      // Only reached when waitToWrite reported room but tryWrite disagrees (a writer not made by this package).
-      return destination.write(value, optionsOf(signalOf));
+    (value, index, signalOf) => {
+      if (!destination.tryWrite(value)) {
+        // Only reached when waitToWrite reported room but tryWrite disagrees (a writer not made by this package).
+        return destination.write(value, optionsOf(signalOf));
+      }
+      // Moves the rest of this source's buffered values while the destination has room (checked before each
+      // value is taken, so a value leaves its source only when it is written in the same step).
+      const source = sources[index] as WatchableReader;
+      while (source.count > 0) {
+        const room = destination.waitToWrite(optionsOf(signalOf));
+        // Full: the step ends once there is room again (the drain loop then takes the next value).
+        if (room instanceof Promise) return room.then(roomStep);
+        if (!room.isOk || !room.value) return roomStep(room);
+        const next = source.tryRead();
+        if (next === NO_VALUE) return undefined;
+        if (!destination.tryWrite(next as T)) return destination.write(next as T, optionsOf(signalOf));
+      }
+      return undefined;
     },
     options,
     // Reserve room before taking a value: the hot path gets a shared ok(true) synchronously.
