@@ -7,7 +7,15 @@ export type LogFields = Readonly<Record<string, unknown>>;
 /** A log line's level. */
 export type LogLevel = "info" | "warn" | "error";
 
-/** Options of {@link createLineLogger}. */
+/**
+ * Options of {@link createLineLogger}.
+ *
+ * @example
+ * ```ts
+ * import type { LineLoggerOptions } from "@pipe/result";
+ * const options: LineLoggerOptions = { format: "json", write: (line) => console.error(line), fields: { app: "demo" } };
+ * ```
+ */
 export interface LineLoggerOptions {
   /** `"text"` (default) or `"json"`. */
   readonly format?: LogFormat;
@@ -21,7 +29,16 @@ export interface LineLoggerOptions {
   readonly now?: () => Date;
 }
 
-/** A logger writing one line per call; see {@link createLineLogger}. */
+/**
+ * A logger writing one line per call; see {@link createLineLogger}.
+ *
+ * @example
+ * ```ts
+ * import { createLineLogger, type LineLogger } from "@pipe/result";
+ * const log: LineLogger = createLineLogger({ write: (line) => console.log(line) });
+ * log.warn("slow consumer", { lagMs: 1200 }); // "slow consumer lagMs=1200"
+ * ```
+ */
 export interface LineLogger {
   /** The format the logger writes. */
   readonly format: LogFormat;
