@@ -13,7 +13,7 @@
 export type TimerHandle = unknown;
 
 /**
- * A clock with one-shot timers, injected wherever @pipe waits for time to pass.
+ * A clock with one-shot timers, injected wherever `@pipe` waits for time to pass.
  *
  * When to use: pass a provider (`{ timeProvider }`) to `delay`, `after`, `ticker`, `select`, `window`,
  * `WaitGroup.wait` and the pipeline adapters. Production code uses {@link TimeProvider.system}; tests use a
@@ -24,7 +24,7 @@ export type TimerHandle = unknown;
  * as possible", never synchronously); `clearTimeout(handle)` cancels it and is a no-op for a fired or unknown
  * handle.
  *
- * Gotchas: callbacks must not throw; @pipe never passes a throwing callback. The system provider's timers keep
+ * Gotchas: callbacks must not throw; `@pipe` never passes a throwing callback. The system provider's timers keep
  * a Node process alive while pending, like the global `setTimeout`.
  *
  * @example

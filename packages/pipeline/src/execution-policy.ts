@@ -57,7 +57,7 @@ export class ResultExecutionPolicy {
     return new ResultExecutionPolicy(this.retry, compensation);
   }
 
-  /** Normalises what callers may pass as `policy`. @internal-ish helper, safe to call. */
+  /** Normalises what callers may pass as `policy` (a helper the package uses internally; safe to call). */
   static of(
     policy: ResultExecutionPolicy | ResultRetryPolicy | ResultCompensationPolicy | undefined,
   ): ResultExecutionPolicy {

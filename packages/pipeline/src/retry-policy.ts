@@ -13,6 +13,7 @@ export interface ExponentialRetryOptions {
 
 /** The delays of one retry run: `next()` returns the wait before the next attempt, or `undefined` to stop. */
 export interface RetrySchedule {
+  /** The wait in milliseconds before the next attempt, or `undefined` when no attempt is left. */
   next(): number | undefined;
 }
 

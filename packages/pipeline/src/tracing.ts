@@ -50,7 +50,10 @@ export interface SpanStartOptions {
  * ```
  */
 export interface TracerLike {
-  /** Starts a span, runs `fn(span)` with it active, and returns what `fn` returns (`fn` ends the span). */
+  /**
+   * Starts a span, runs `fn(span)` with it active, and returns what `fn` returns (`fn` ends the span).
+   * @typeParam F - the callback's type, so its return type (a value or a promise) passes through.
+   */
   startActiveSpan<F extends (span: SpanLike) => unknown>(
     name: string,
     options: SpanStartOptions,

@@ -48,6 +48,7 @@ export interface ResultNamespace {
    * @example `Result.ok(42)`
    */
   ok(): Ok<void>;
+  /** Creates a success holding `value`. @example `Result.ok(42)` */
   ok<T>(value: T): Ok<T>;
   /**
    * Creates a failure (the free function `err`); counted once in diagnostics.
@@ -92,6 +93,7 @@ export interface ResultNamespace {
    * @example `Result.all([ok(1), ok(2)]) // Ok([1, 2])`
    */
   all<const R extends readonly Result<unknown>[]>(results: R): Result<ResultValues<R>>;
+  /** Sequences any iterable of results into an array (stops at the first failure). @example `Result.all(new Set([ok(1)]))` */
   all<T>(results: Iterable<Result<T>>): Result<T[]>;
   /** Maps items through a failing step (stops at the first failure). See {@link traverse}. @example `Result.traverse([1, 2], (n) => ok(n * 2))` */
   traverse<A, B>(items: Iterable<A>, fn: (item: A, index: number) => Result<B>): Result<B[]>;

@@ -69,6 +69,21 @@ function computeHrw(
     .map((assignments) => plan(request.namespace, id, assignments, options));
 }
 
+/**
+ * Rendezvous (highest-random-weight) hashing, id `rendezvous`: each shard goes to the node with the highest
+ * XXH64 score of the shard and node ids, so adding or removing a node moves only the shards it wins or owned.
+ *
+ * When to use: the default for nodes of equal capacity; use {@link weightedRendezvousStrategy} for unequal ones.
+ *
+ * Details: a failed Result (never a throw) with a `shards.hashing.*` code for an empty node list or invalid ids.
+ *
+ * @example
+ * ```ts
+ * import { rendezvousStrategy } from "@pipe/shards";
+ * const plan = rendezvousStrategy.compute({ namespace: "ns", shards: [{ shardId: "s1" }], nodes: [{ nodeId: "a" }, { nodeId: "b" }] });
+ * console.log(plan.isOk && plan.value.assignments[0]?.ownerNodeId);
+ * ```
+ */
 export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>

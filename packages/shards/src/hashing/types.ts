@@ -150,7 +150,9 @@ export interface ShardPlacement {
  * ```
  */
 export interface ShardHashStrategy {
+  /** The id requests name in `strategyId`. */
   readonly id: string;
+  /** Places every shard of `request`; a failed Result (never a throw) with a `shards.hashing.*` code. */
   compute(request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan>;
   /**
    * Optional: builds the per-node-set state once (the ring's sorted points) and returns a placement of any
