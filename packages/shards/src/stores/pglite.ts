@@ -68,7 +68,7 @@ function executor(
 }
 
 /**
- * The embedded {@link ShardRepository}: a real PostgreSQL engine in WebAssembly (PGlite), persisted to a
+ * The embedded {@link @pipe/shards!ShardRepository}: a real PostgreSQL engine in WebAssembly (PGlite), persisted to a
  * data directory or kept in memory; no server to install. Runs on every supported runtime (Node, Deno, Bun).
  *
  * When to use: the default store of a single control-plane instance, and realistic tests.

@@ -53,7 +53,7 @@ function executor(sql: Sql | TxSql, root: Sql): SqlExecutor {
 }
 
 /**
- * The scale-out {@link ShardRepository} on a PostgreSQL server, through the `postgres` driver (Node, Deno,
+ * The scale-out {@link @pipe/shards!ShardRepository} on a PostgreSQL server, through the `postgres` driver (Node, Deno,
  * Bun). Several control-plane instances can share one database.
  *
  * When to use: more than one control-plane instance, or an existing PostgreSQL deployment.
