@@ -141,6 +141,9 @@ async function main(): Promise<void> {
         "--data-dir",
         dir,
         "--no-seed",
+        // Keep the whole history: "diff 1k anywhere" reads all of it (the default keeps the newest 1M changes).
+        "--history-retention",
+        "0",
         "--quiet",
         "--operator-token",
         TOKEN,

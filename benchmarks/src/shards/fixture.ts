@@ -130,7 +130,7 @@ async function buildPglite(repo: PGliteShardRepository, spec: FixtureSpec): Prom
       hist,
     );
   }
-  await db.query("UPDATE shard_log SET position = $1", [spec.shards + moves]);
+  await db.query("UPDATE shard_log SET position = $1, compacted_through = 0", [spec.shards + moves]);
   await db.query("COMMIT");
   await db.query("ANALYZE");
 }
@@ -157,7 +157,12 @@ async function openPglite(spec: FixtureSpec): Promise<Fixture> {
     (await repo.pglite.query<{ n: number }>("SELECT count(*)::float8 AS n FROM shard_records")).rows[0]?.n ??
       0,
   );
-  if (fresh || count !== spec.shards) {
+  // A fixture whose history an app compacted (its default retention) is rebuilt: diffs read the whole history.
+  const compacted = Number(
+    (await repo.pglite.query<{ c: number }>("SELECT compacted_through::float8 AS c FROM shard_log")).rows[0]
+      ?.c ?? 0,
+  );
+  if (fresh || count !== spec.shards || compacted > 0) {
     await repo.pglite.query("TRUNCATE shard_records, shard_history");
     await buildPglite(repo, spec);
   }
