@@ -1,4 +1,11 @@
-import { Channel, type ChannelReader, type KeyedFanOut, keyedFanOut, TimeProvider } from "@pipe/channels";
+import {
+  Channel,
+  type ChannelReader,
+  isChannelReader,
+  type KeyedFanOut,
+  keyedFanOut,
+  TimeProvider,
+} from "@pipe/channels";
 import {
   ResultCompensationPolicy,
   ResultPipelineStepContext,
@@ -25,7 +32,6 @@ import type { TenantRouterSnapshot, TenantRouterState } from "./snapshot.ts";
 import type { TenantOptions } from "./tenant-options.ts";
 
 const OK: Result<void> = ok();
-const ABORTED: AbortSignal = AbortSignal.abort();
 /**
  * Routes one ingress stream to per-tenant branches, each with its own bounded buffer, worker, step context
  * and compensation scope, while tenants come and go (seed 002, done right).
@@ -96,6 +102,7 @@ export class TenantRouter<E> {
   #fanOut: KeyedFanOut<E, Key> | undefined = undefined;
   #group: WaitGroup | undefined = undefined;
   #runContext: ResultPipelineStepContext | undefined = undefined;
+  #runController: AbortController | undefined = undefined;
 
   /**
    * Creates a router over `ingress` (nothing runs until {@link TenantRouter.run}).
@@ -105,9 +112,8 @@ export class TenantRouter<E> {
   constructor(ingress: ChannelReader<E>, options: TenantRouterOptions<E>) {
     if (typeof options?.process !== "function")
       throw new TypeError("TenantRouter: process must be a function.");
-    // Validates the reader up front: a fan-out over an already-aborted signal checks its arguments (a foreign
-    // reader is a TypeError) and stops before reading anything.
-    void keyedFanOut(ingress, defaultKeyOf, { signal: ABORTED }).done;
+    if (!isChannelReader(ingress))
+      throw new TypeError("TenantRouter: ingress must be a reader from @pipe/channels.");
     this.#ingress = ingress;
     this.#options = options;
     this.#capacity = checkCapacity(options.capacity ?? 1_000, "TenantRouter");
@@ -120,21 +126,22 @@ export class TenantRouter<E> {
       options.context ?? new ResultPipelineStepContext({ stepName: "ingress.tenants", timeProvider });
     this.#ownsDeadLetters = options.deadLetters === undefined;
     this.#deadLetters = options.deadLetters ?? Channel.createUnbounded<DeadLetter<E>>();
-    const core = new RouterCore<E>(
-      options.process,
-      options.failureMode ?? "isolate",
-      options.retry ?? ResultRetryPolicy.exponential(5, 100, 2, 10_000),
-      options.compensation ?? ResultCompensationPolicy.sequentialReverse,
-      options.isolateRollback ?? "tenant",
-      validRetain(options.retain),
+    const core = new RouterCore<E>({
+      process: options.process,
+      failureMode: options.failureMode ?? "isolate",
+      retry: options.retry ?? ResultRetryPolicy.exponential(5, 100, 2, 10_000),
+      compensation: options.compensation ?? ResultCompensationPolicy.sequentialReverse,
+      isolateRollback: options.isolateRollback ?? "tenant",
+      retainEnvelope: validRetain(options.retain),
       timeProvider,
-      new DeadLetterSink<E>(this.#deadLetters.writer),
-      options.onDrop,
-    );
+      sink: new DeadLetterSink<E>(this.#deadLetters.writer),
+      onDrop: options.onDrop,
+      abortRun: (reason) => this.#runController?.abort(reason),
+      stopped: (t) => this.#table.stopped(t as Tenant<E>),
+    });
     this.#core = core;
     const keyOf = options.keyOf ?? (defaultKeyOf as (envelope: E) => string);
     this.#table = new TenantTable<E>(core, keyOf, unknown, (id) => this.add(id).isOk);
-    core.stopped = (t) => this.#table.stopped(t as Tenant<E>);
     for (const id of options.tenants ?? []) this.add(id);
   }
 
@@ -230,11 +237,11 @@ export class TenantRouter<E> {
     const core = this.#core;
     const table = this.#table;
     const controller = new AbortController();
+    this.#runController = controller;
     const onOuterAbort = (): void => controller.abort(outer?.reason);
     outer?.addEventListener("abort", onOuterAbort, { once: true });
     const runContext = this.#context.child(`${this.#context.stepName}.run`, { signal: controller.signal });
     this.#runContext = runContext;
-    core.abortRun = (reason) => controller.abort(reason);
     const group = new WaitGroup();
     this.#group = group;
     const fanOut = keyedFanOut<E, Key>(this.#ingress, table.key, {

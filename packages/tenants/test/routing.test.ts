@@ -155,6 +155,8 @@ describe("routing", () => {
 
   it("refuses a reader that does not come from @pipe/channels", () => {
     const foreign = { tryRead: () => Symbol("x") } as never;
-    expect(() => new TenantRouter<Envelope>(foreign, { process: () => ok() })).toThrow(TypeError);
+    expect(() => new TenantRouter<Envelope>(foreign, { process: () => ok() })).toThrow(
+      new TypeError("TenantRouter: ingress must be a reader from @pipe/channels."),
+    );
   });
 });

@@ -18,14 +18,39 @@ export interface Counters {
   restarts: number;
 }
 
+/** What a router gives its {@link RouterCore}: its resolved options and how to reach back to it. @internal */
+export type RouterCoreOptions<E> = Pick<
+  RouterCore<E>,
+  | "process"
+  | "failureMode"
+  | "retry"
+  | "compensation"
+  | "isolateRollback"
+  | "retainEnvelope"
+  | "timeProvider"
+  | "sink"
+  | "onDrop"
+  | "abortRun"
+  | "stopped"
+>;
+
 /** What the router hands its tenants and workers: configuration, the dead-letter sink, failure records. @internal */
 export class RouterCore<E> {
+  readonly process: TenantProcessor<E>;
+  readonly failureMode: FailureMode;
+  readonly retry: ResultRetryPolicy;
+  readonly compensation: ResultCompensationPolicy;
+  readonly isolateRollback: IsolateRollback;
+  readonly retainEnvelope: boolean;
+  readonly timeProvider: TimeProvider;
+  readonly sink: DeadLetterSink<E>;
+  readonly onDrop: ((dropped: DroppedEnvelope<E>) => void) | undefined;
+  /** Aborts the current run (called on the first failure under `failFast`). */
+  readonly abortRun: (reason: PipeError) => void;
+  /** Called by a worker once it stopped. */
+  readonly stopped: (tenant: Counters & { readonly id: string }) => void;
   readonly failures: PipeError[] = [];
   failFastError: PipeError | undefined = undefined;
-  /** Aborts the run (set by the router when it starts). */
-  abortRun: (reason: PipeError) => void = () => {};
-  /** Called by a worker once it stopped (set by the router). */
-  stopped: (tenant: Counters & { readonly id: string }) => void = () => {};
   readonly retired: Counters = {
     received: 0,
     processed: 0,
@@ -36,17 +61,19 @@ export class RouterCore<E> {
   };
   #shutdown: PipeError | undefined = undefined;
 
-  constructor(
-    readonly process: TenantProcessor<E>,
-    readonly failureMode: FailureMode,
-    readonly retry: ResultRetryPolicy,
-    readonly compensation: ResultCompensationPolicy,
-    readonly isolateRollback: IsolateRollback,
-    readonly retainEnvelope: boolean,
-    readonly timeProvider: TimeProvider,
-    readonly sink: DeadLetterSink<E>,
-    readonly onDrop: ((dropped: DroppedEnvelope<E>) => void) | undefined,
-  ) {}
+  constructor(options: RouterCoreOptions<E>) {
+    this.process = options.process;
+    this.failureMode = options.failureMode;
+    this.retry = options.retry;
+    this.compensation = options.compensation;
+    this.isolateRollback = options.isolateRollback;
+    this.retainEnvelope = options.retainEnvelope;
+    this.timeProvider = options.timeProvider;
+    this.sink = options.sink;
+    this.onDrop = options.onDrop;
+    this.abortRun = options.abortRun;
+    this.stopped = options.stopped;
+  }
 
   /** Dead-letters `envelope` (counted on `counters` when given). */
   deadLetter(
