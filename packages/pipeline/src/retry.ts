@@ -1,8 +1,15 @@
 import type { Result } from "@pipe/result";
 import { runAttempts } from "./internal/attempts.ts";
 import { scopeIfAny } from "./internal/context-internals.ts";
-import { callerAborted, environment, failAfterRollback, keep } from "./internal/environment.ts";
+import {
+  callerAborted,
+  type Environment,
+  environment,
+  failAfterRollback,
+  keep,
+} from "./internal/environment.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { inSpan, tracedOperation, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
@@ -48,6 +55,20 @@ export function retry<T>(
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "retry"));
   const env = environment(options, "retry");
+  const tracer = tracing.tracer;
+  if (tracer === undefined) return attempt(operation, env, options);
+  return inSpan(tracer, "pipeline.retry", { "pipeline.step.name": env.stepName }, (span) => {
+    env.span = span;
+    return attempt(tracedOperation(tracer, operation, "pipeline.retry.attempt"), env, options);
+  });
+}
+
+/** Runs the attempts and settles the outcome (see the function above). */
+function attempt<T>(
+  operation: ResultPipelineOperation<T>,
+  env: Environment,
+  options: OrchestrationOptions,
+): Result<T> | Promise<Result<T>> {
   const outcome = runAttempts(
     operation,
     env.stepName,
@@ -55,6 +76,7 @@ export function retry<T>(
     env.link.signal,
     env.policy,
     env.compensationSignal,
+    env.span,
   );
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     env.link.dispose();

@@ -86,6 +86,9 @@ export interface PipelineTracingApi {
  * Details: span names are fixed (low cardinality); what varies is in attributes.
  * - `ResultPipeline.fanOut` / `Result.whenAll`: `pipeline.fan_out`, with a child `pipeline.fan_out.operation`
  *   per operation attempt (`pipeline.step.name`, `pipeline.operation.index`).
+ * - `ResultPipeline.race` / `Result.whenAny`: `pipeline.race`, with a child `pipeline.race.operation` per
+ *   operation attempt; `ResultPipeline.retry`: `pipeline.retry` with a `pipeline.retry.attempt` child per attempt;
+ *   `ResultPipeline.withTimeout`: `pipeline.with_timeout` with `pipeline.with_timeout.attempt` children.
  * - Sagas: `pipeline.saga`, with a child `pipeline.saga.step` per step attempt (`pipeline.saga.step`).
  * - `ResultPipelineChannels.fanIn`: `pipeline.fan_in`, with a child `pipeline.fan_in.message` per message.
  * - `Result.runCompensation`: `pipeline.compensation` (unless `options.span` is given).

@@ -8,6 +8,7 @@ import {
   rollbackQuietly,
 } from "./internal/environment.ts";
 import { type RaceOutcome, raceCore } from "./internal/race-core.ts";
+import { inSpan, tracedOperations, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
@@ -82,6 +83,14 @@ export function whenAny<T>(
   const aborted = callerAborted(options);
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "whenany"));
-  const outcome = raceCore(list, options, "whenany", tag);
-  return isThenable(outcome) ? outcome.then((o) => conclude(o, options)) : conclude(outcome, options);
+  const tracer = tracing.tracer;
+  if (tracer === undefined) {
+    const outcome = raceCore(list, options, "whenany", tag);
+    return isThenable(outcome) ? outcome.then((o) => conclude(o, options)) : conclude(outcome, options);
+  }
+  return inSpan(tracer, "pipeline.race", { "pipeline.race.operations": list.length }, (span) => {
+    const operations = tracedOperations(tracer, list, "pipeline.race.operation");
+    const outcome = raceCore(operations, options, "whenany", tag, span);
+    return isThenable(outcome) ? outcome.then((o) => conclude(o, options)) : conclude(outcome, options);
+  });
 }

@@ -1,8 +1,15 @@
 import { PipeError, type Result } from "@pipe/result";
 import { runAttempts } from "./internal/attempts.ts";
 import { scopeIfAny } from "./internal/context-internals.ts";
-import { callerAborted, environment, failAfterRollback, keep } from "./internal/environment.ts";
+import {
+  callerAborted,
+  type Environment,
+  environment,
+  failAfterRollback,
+  keep,
+} from "./internal/environment.ts";
 import { logOf } from "./internal/scope-internals.ts";
+import { inSpan, tracedOperation, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
@@ -62,6 +69,26 @@ export function withTimeout<T>(
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "timeout"));
   const env = environment(options, "timeout", true);
+  const tracer = tracing.tracer;
+  if (tracer === undefined) return attempt(operation, timeoutMs, env, options);
+  return inSpan(tracer, "pipeline.with_timeout", { "pipeline.step.name": env.stepName }, (span) => {
+    env.span = span;
+    return attempt(
+      tracedOperation(tracer, operation, "pipeline.with_timeout.attempt"),
+      timeoutMs,
+      env,
+      options,
+    );
+  });
+}
+
+/** Runs the attempts and settles the outcome (see the function above). */
+function attempt<T>(
+  operation: ResultPipelineOperation<T>,
+  timeoutMs: number,
+  env: Environment,
+  options: OrchestrationOptions,
+): Result<T> | Promise<Result<T>> {
   let timedOut = false;
   const finite = Number.isFinite(timeoutMs);
   const handle = finite
@@ -77,6 +104,7 @@ export function withTimeout<T>(
     env.link.signal,
     env.policy,
     env.compensationSignal,
+    env.span,
   );
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     if (finite) env.timeProvider.clearTimeout(handle);

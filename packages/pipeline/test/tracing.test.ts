@@ -23,6 +23,7 @@ import {
   ResultPipelineStepContext,
   ResultRetryPolicy,
   ResultSagaBuilder,
+  VirtualTimeProvider,
 } from "../src/index.ts";
 
 const exporter = new InMemorySpanExporter();
@@ -197,6 +198,75 @@ describe("fan-out spans", () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("race, retry and withTimeout spans", () => {
+  it("race: an operation span per contender under pipeline.race; the losers' rollback as events", async () => {
+    const ran: string[] = [];
+    const result = await ResultPipeline.race([
+      (ctx) => {
+        ctx.registerCompensation(() => {
+          ran.push("loser");
+        });
+        return err(PipeError.from("lost", "error.unavailable"));
+      },
+      async () => {
+        await tick();
+        return ok("winner");
+      },
+    ]);
+    expect(result.isOk && result.value).toBe("winner");
+    const race = one("pipeline.race");
+    const contenders = childrenOf(race);
+    expect(contenders.map((s) => [s.name, s.attributes["pipeline.operation.index"], s.status.code])).toEqual([
+      ["pipeline.race.operation", 0, SpanStatusCode.ERROR],
+      ["pipeline.race.operation", 1, SpanStatusCode.UNSET],
+    ]);
+    expect(ran).toEqual(["loser"]);
+    expect(compensationEvents(race)).toEqual([
+      { "pipeline.compensation.index": 0, "pipeline.compensation.outcome": "success" },
+    ]);
+    expect(race.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it("retry: an attempt span each under pipeline.retry, with the rollback between attempts", async () => {
+    let calls = 0;
+    const result = await ResultPipeline.retry(
+      (ctx) => {
+        ctx.registerCompensation(() => {});
+        return ++calls < 3 ? err(PipeError.from("busy")) : ok(calls);
+      },
+      { policy: ResultRetryPolicy.fixed(3, 0), stepName: "charge" },
+    );
+    expect(result.isOk).toBe(true);
+    const retry = one("pipeline.retry");
+    expect(retry.attributes["pipeline.step.name"]).toBe("charge");
+    expect(childrenOf(retry).map((s) => [s.name, s.status.code])).toEqual([
+      ["pipeline.retry.attempt", SpanStatusCode.ERROR],
+      ["pipeline.retry.attempt", SpanStatusCode.ERROR],
+      ["pipeline.retry.attempt", SpanStatusCode.UNSET],
+    ]);
+    expect(compensationEvents(retry)).toHaveLength(2);
+  });
+
+  it("withTimeout: a timed-out operation fails the pipeline.with_timeout span with error.timeout", async () => {
+    const timeProvider = new VirtualTimeProvider();
+    const pending = ResultPipeline.withTimeout(
+      (_ctx, signal) =>
+        new Promise<Result<number>>((resolve) =>
+          signal.addEventListener("abort", () => resolve(err(PipeError.from("stopped", "error.canceled")))),
+        ),
+      10,
+      { timeProvider },
+    );
+    await timeProvider.advance(10);
+    const result = await pending;
+    expect(result.isErr && result.error.code).toBe("error.timeout");
+    const span = one("pipeline.with_timeout");
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes["error.type"]).toBe("error.timeout");
+    expect(childrenOf(span).map((s) => s.name)).toEqual(["pipeline.with_timeout.attempt"]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { PipeError, Result } from "@pipe/result";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
+import type { SpanLike } from "../tracing.ts";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./attempts.ts";
 import { operationContext, scopeIfAny } from "./context-internals.ts";
 import { type Environment, environment } from "./environment.ts";
@@ -79,6 +80,7 @@ class RaceRun<T> {
           signal,
           env.policy,
           env.compensationSignal,
+          env.span,
         );
         if (isThenable(pending)) {
           this.active++;
@@ -135,6 +137,9 @@ export function raceCore<T>(
   options: OrchestrationOptions,
   defaultName: string,
   decorate: (error: PipeError, index: number, stepName: string) => PipeError,
+  span?: SpanLike,
 ): RaceOutcome<T> | Promise<RaceOutcome<T>> {
-  return new RaceRun(operations, environment(options, defaultName, true), decorate).start();
+  const env = environment(options, defaultName, true);
+  env.span = span;
+  return new RaceRun(operations, env, decorate).start();
 }

@@ -71,21 +71,31 @@ export function inSpan<R>(
   });
 }
 
-/** `operations`, each running in a `pipeline.fan_out.operation` span (one per attempt). @internal */
+/** `operation` running in a span named `name` per attempt (`pipeline.step.name`, and `index` when given). @internal */
+export function tracedOperation<T>(
+  tracer: TracerLike,
+  operation: ResultPipelineOperation<T>,
+  name: string,
+  index?: number,
+): ResultPipelineOperation<T> {
+  return (ctx: ResultPipelineStepContext): Result<T> | Promise<Result<T>> =>
+    inSpan(
+      tracer,
+      name,
+      index === undefined
+        ? { "pipeline.step.name": ctx.stepName }
+        : { "pipeline.step.name": ctx.stepName, "pipeline.operation.index": index },
+      () => invoke(operation, ctx),
+    );
+}
+
+/** `operations`, each running in a span named `name` per attempt, with its index. @internal */
 export function tracedOperations<T>(
   tracer: TracerLike,
   operations: readonly ResultPipelineOperation<T>[],
+  name = "pipeline.fan_out.operation",
 ): ResultPipelineOperation<T>[] {
-  return operations.map(
-    (operation, index) =>
-      (ctx: ResultPipelineStepContext): Result<T> | Promise<Result<T>> =>
-        inSpan(
-          tracer,
-          "pipeline.fan_out.operation",
-          { "pipeline.step.name": ctx.stepName, "pipeline.operation.index": index },
-          () => invoke(operation, ctx),
-        ),
-  );
+  return operations.map((operation, index) => tracedOperation(tracer, operation, name, index));
 }
 
 /** A saga step operation running in a `pipeline.saga.step` span (one per attempt). @internal */
