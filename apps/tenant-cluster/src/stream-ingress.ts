@@ -1,4 +1,5 @@
 import { Channel, type ChannelReader } from "@pipe/pipeline";
+import { decodeStreamFields, encodeStreamFields } from "@pipe/tenants";
 import { createClient } from "redis";
 
 /** A connected node-redis client speaking RESP2 (stream replies as plain arrays). */
@@ -67,25 +68,8 @@ export interface TenantStreamsOptions {
 }
 
 const decode = (tenantId: string, r: Reading, id: string, fields: readonly string[]): ClusterEnvelope => {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
-  const raw = f.get("payload");
-  let payload: unknown = raw ?? null;
-  if (raw !== undefined) {
-    try {
-      payload = JSON.parse(raw);
-    } catch {
-      payload = raw;
-    }
-  }
-  return {
-    tenantId,
-    messageId: f.get("messageId") ?? id,
-    payload,
-    streamId: id,
-    token: r.token,
-    acquisition: r.acquisition,
-  };
+  const { messageId, payload } = decodeStreamFields(id, fields);
+  return { tenantId, messageId, payload, streamId: id, token: r.token, acquisition: r.acquisition };
 };
 
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -289,7 +273,7 @@ export async function produce(options: ProduceOptions): Promise<number> {
         seen.add(e.tenantId);
         await redis.sendCommand(["SADD", tenantsKey(options.prefix), e.tenantId]);
       }
-      const fields = ["messageId", e.messageId, "payload", JSON.stringify(e.payload ?? null)];
+      const fields = encodeStreamFields({ messageId: e.messageId, payload: e.payload });
       pending.push(redis.sendCommand(["XADD", streamKey(options.prefix, e.tenantId), "*", ...fields]));
       if (pending.length >= 500) {
         await Promise.all(pending);

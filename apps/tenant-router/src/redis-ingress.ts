@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Channel } from "@pipe/pipeline";
+import { decodeStreamFields, encodeStreamFields } from "@pipe/tenants";
 import { createClient } from "redis";
 import type { Envelope } from "./envelope.ts";
 import type { Ingress, IngressStats } from "./ingress.ts";
@@ -38,18 +39,8 @@ type Entry = [id: string, fields: string[]] | null;
 
 /** Decodes stream fields `tenantId`, `messageId`, `payload` (JSON; kept as a string when it is not JSON). */
 function decode(id: string, fields: readonly string[]): Envelope {
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i] as string, fields[i + 1] as string);
-  const raw = f.get("payload");
-  let payload: unknown = raw ?? null;
-  if (raw !== undefined) {
-    try {
-      payload = JSON.parse(raw);
-    } catch {
-      payload = raw;
-    }
-  }
-  return { tenantId: f.get("tenantId") ?? "", messageId: f.get("messageId") ?? id, payload, ackId: id };
+  const { tenantId, messageId, payload } = decodeStreamFields(id, fields);
+  return { tenantId: tenantId ?? "", messageId, payload, ackId: id };
 }
 
 /**
@@ -229,19 +220,7 @@ export async function produceToRedis(options: ProduceOptions): Promise<number> {
         started += performance.now() - before;
         if (aborted()) break;
       }
-      pending.push(
-        redis.sendCommand([
-          "XADD",
-          options.stream,
-          "*",
-          "tenantId",
-          e.tenantId,
-          "messageId",
-          e.messageId,
-          "payload",
-          JSON.stringify(e.payload ?? null),
-        ]),
-      );
+      pending.push(redis.sendCommand(["XADD", options.stream, "*", ...encodeStreamFields(e)]));
       if (pending.length >= chunk) {
         await Promise.all(pending);
         total += pending.length;
