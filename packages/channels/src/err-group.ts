@@ -17,6 +17,12 @@ import { WaitGroup } from "./wait-group.ts";
 export interface ErrGroupOptions {
   /** A parent signal: aborting it aborts the group signal (recording `error.canceled` if no error is set). */
   readonly signal?: AbortSignal;
+  /**
+   * At most this many works started by `go` run at once (a positive integer; default `Infinity`). `go` never
+   * blocks: work beyond the limit waits in order; once the group signal aborts, work not started yet never
+   * starts and counts as `error.canceled`.
+   */
+  readonly limit?: number;
 }
 
 /**
@@ -28,7 +34,10 @@ export interface ErrGroupOptions {
  * `error.exception`) is recorded and aborts `signal` at once, so peers can stop; later failures are ignored.
  * `cancel()` records `error.canceled` ("ErrGroup was canceled.") unless an error is already set, then aborts.
  * `wait()` resolves when every started work settled, with ok or a failure carrying **the same PipeError
- * instance** as `error`. A parent signal (constructor) links to the group via `AbortSignal.any`.
+ * instance** as `error`. A parent signal (constructor) links to the group via `AbortSignal.any`. With
+ * `{ limit }`, at most that many works run at once (`go` never blocks; the rest wait in order); once the group
+ * signal aborts (first failure, `cancel()`, parent abort), work not started yet never starts and counts as
+ * `error.canceled`.
  *
  * Extension points: as {@link WaitGroup} (`track`, `recordFailure`, `outcome`, `workSignal`); `@pipe/pipeline`
  * subclasses it to add `go(ctx, work(childCtx, signal), { stepName })`.
@@ -53,8 +62,8 @@ export class ErrGroup extends WaitGroup {
   private firstError: PipeError | undefined = undefined;
 
   constructor(options: ErrGroupOptions = {}) {
-    super();
     checkOptions(options, "ErrGroup");
+    super({ ...(options?.limit === undefined ? {} : { limit: options.limit }) });
     checkSignal(options.signal, "ErrGroup");
     const parent = options.signal;
     this.groupSignal =
@@ -68,6 +77,7 @@ export class ErrGroup extends WaitGroup {
   private onParentAbort(parent: AbortSignal): void {
     if (parent.aborted && this.firstError === undefined)
       this.firstError = PipeError.canceled(undefined, parent.reason);
+    this.dropQueued(this.groupSignal);
   }
 
   /** Aborted on the first failure, on `cancel()`, or when the parent signal aborts. */
@@ -84,6 +94,7 @@ export class ErrGroup extends WaitGroup {
   cancel(): void {
     if (this.firstError === undefined) this.firstError = PipeError.canceled("ErrGroup was canceled.");
     this.controller.abort(this.firstError);
+    this.dropQueued(this.groupSignal);
   }
 
   protected override workSignal(): AbortSignal {
@@ -94,6 +105,7 @@ export class ErrGroup extends WaitGroup {
     if (this.firstError !== undefined) return;
     this.firstError = error;
     this.controller.abort(error);
+    this.dropQueued(this.groupSignal);
   }
 
   protected override outcome(): Result<void> {

@@ -33,5 +33,11 @@ export { type Ticker, ticker } from "./ticker.ts";
 export { TimeProvider, type TimerHandle } from "./time-provider.ts";
 export type { TimerOptions } from "./timer-options.ts";
 export { VirtualTimeProvider, type VirtualTimeProviderOptions } from "./virtual-time-provider.ts";
-export { type GoOptions, type GroupWork, WaitGroup, type WaitOptions } from "./wait-group.ts";
+export {
+  type GoOptions,
+  type GroupWork,
+  WaitGroup,
+  type WaitGroupOptions,
+  type WaitOptions,
+} from "./wait-group.ts";
 export { type WindowOptions, type WindowStream, window } from "./window.ts";

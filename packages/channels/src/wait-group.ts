@@ -53,7 +53,45 @@ export interface GoOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Options of the {@link WaitGroup} constructor.
+ *
+ * @example
+ * ```ts
+ * import { WaitGroup, type WaitGroupOptions } from "@pipe/channels";
+ * const options: WaitGroupOptions = { limit: 8 };
+ * const wg = new WaitGroup(options); // at most 8 works run at once; the rest wait in order
+ * ```
+ */
+export interface WaitGroupOptions {
+  /**
+   * At most this many works started by `go` run at once (a positive integer; default `Infinity`). `go` never
+   * blocks: work beyond the limit is counted at once and waits in the order `go` was called, and starts when a
+   * running work settles.
+   */
+  readonly limit?: number;
+}
+
 const NEVER: AbortSignal = new AbortController().signal;
+
+/** Work `go` counted but has not started (beyond the limit). */
+interface Queued {
+  readonly source: AbortSignal;
+  readonly start: (source: AbortSignal) => Started;
+}
+
+/** What starting a work gives: its outcome, and the controller to abort once it settled (if any). */
+interface Started {
+  readonly outcome: unknown;
+  readonly ended: AbortController | undefined;
+}
+
+function checkLimit(limit: unknown, what: string): number {
+  if (limit === undefined) return Number.POSITIVE_INFINITY;
+  if (limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && (limit as number) >= 1))
+    return limit as number;
+  throw new RangeError(`${what}: limit must be a positive integer or Infinity, got ${describe(limit)}.`);
+}
 
 let ended: unknown;
 
@@ -85,9 +123,15 @@ interface Waiter {
  * work has ended.") once the work settles, as Go's context cancel does, so resources tied to it are released. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
  * `error.aggregate` of every failure (in completion order). Failures are kept for the group's lifetime.
  *
+ * Limit: `new WaitGroup({ limit })` runs at most `limit` works at once, as `fanOut`'s `concurrency` does. `go`
+ * never blocks its caller: work beyond the limit is counted at once and starts, in the order `go` was called,
+ * when a running work settles. A queued work whose signal aborted before its turn never starts and counts as
+ * `error.canceled` (an {@link ErrGroup} drops every queued work as soon as its group signal aborts).
+ *
  * Extension points (used by `@pipe/pipeline`, whose subclass adds `go(ctx, work(childCtx, signal), { stepName })`):
- * `protected track(outcome)` counts one unit of work and records how it settles (call it with whatever your
- * overload produced: a Result, a promise of one, or any value); `protected recordFailure(error)` receives each
+ * `protected admit(signal, start)` counts one work and starts it under the limit (`start(signal)` returns
+ * `{ outcome, ended }`); `protected track(outcome)` counts one unit of work and records how it settles,
+ * outside the limit (call it with whatever your overload produced: a Result, a promise of one, or any value); `protected recordFailure(error)` receives each
  * failure (override to react, call `super`); `protected outcome()` builds the Result `wait()` returns.
  *
  * Errors: `wait` gives `error.canceled` on abort (or a pre-aborted signal, even when the count is zero) and
@@ -100,8 +144,8 @@ interface Waiter {
  * ```ts
  * import { WaitGroup } from "@pipe/channels";
  * import { ok } from "@pipe/result";
- * const wg = new WaitGroup();
- * for (const id of [1, 2, 3]) wg.go(async () => ok(id));
+ * const wg = new WaitGroup({ limit: 2 });
+ * for (const id of [1, 2, 3]) wg.go(async () => ok(id)); // the third starts once one of the first two settled
  * console.log((await wg.wait()).isOk); // true
  * ```
  */
@@ -109,6 +153,24 @@ export class WaitGroup {
   private outstanding = 0;
   private readonly failures: PipeError[] = [];
   private waiters: Waiter[] = [];
+  /** Works started by `go` and not yet settled. */
+  private running = 0;
+  private readonly limit: number;
+  /** Works beyond the limit, oldest first from `head`. */
+  private queue: (Queued | undefined)[] = [];
+  private head = 0;
+  /** True while `startQueued` runs (a work that settles synchronously does not start the next one itself). */
+  private starting = false;
+
+  /**
+   * A group without a limit, or with `options.limit` works running at once.
+   * @throws TypeError when `options` is not an object; RangeError when `limit` is not a positive integer or
+   * `Infinity` (programmer errors).
+   */
+  constructor(options: WaitGroupOptions = {}) {
+    checkOptions(options, "WaitGroup");
+    this.limit = checkLimit((options as WaitGroupOptions | undefined)?.limit, "WaitGroup");
+  }
 
   /** Outstanding work. */
   get count(): number {
@@ -145,22 +207,104 @@ export class WaitGroup {
       throw new TypeError(`WaitGroup.go: work must be a function (signal) => ..., got ${describe(work)}.`);
     checkOptions(options, "WaitGroup.go");
     checkSignal(options.signal, "WaitGroup.go");
-    const source = options.signal ?? this.workSignal();
-    if (source.aborted) {
-      this.track(canceledResult<void>(source));
+    this.admit(options.signal ?? this.workSignal(), (source) => {
+      // The work's own signal: it follows `source` and aborts once the work settles, so whatever the work tied
+      // to it (listeners, timers, requests) is released.
+      const own = new AbortController();
+      const signal = source === NEVER ? own.signal : AbortSignal.any([source, own.signal]);
+      let outcome: unknown;
+      try {
+        outcome = work(signal);
+      } catch (error) {
+        outcome = err<void>(fromThrown(error, { signal }));
+      }
+      return { outcome, ended: own };
+    });
+  }
+
+  /**
+   * Counts one work and starts it with `start(source)` now, or, when `limit` works are running, once an earlier
+   * one settled (in the order of the calls). A work whose `source` aborted before it started never starts and
+   * counts as `error.canceled`. `start` returns the work's outcome (recorded as `track` does) and optionally a
+   * controller to abort once the outcome settled. For subclasses adding `go` overloads.
+   */
+  protected admit(
+    source: AbortSignal,
+    start: (source: AbortSignal) => {
+      readonly outcome: unknown;
+      readonly ended: AbortController | undefined;
+    },
+  ): void {
+    this.add(1);
+    if (this.running < this.limit) {
+      this.running++;
+      this.begin(source, start);
       return;
     }
-    // The work's own signal: it follows `source` and aborts once the work settles, so whatever the work tied to
-    // it (listeners, timers, requests) is released.
-    const own = new AbortController();
-    const signal = source === NEVER ? own.signal : AbortSignal.any([source, own.signal]);
-    let outcome: unknown;
-    try {
-      outcome = work(signal);
-    } catch (error) {
-      outcome = err<void>(fromThrown(error, { signal }));
+    this.queue.push({ source, start });
+  }
+
+  /**
+   * Work not started yet (beyond the limit) never starts: each counts as `error.canceled` with `signal`'s
+   * reason. ErrGroup calls it when its group signal aborts.
+   */
+  protected dropQueued(signal: AbortSignal): void {
+    const dropped = this.queue.length - this.head;
+    if (dropped === 0) return;
+    this.queue = [];
+    this.head = 0;
+    for (let i = 0; i < dropped; i++) {
+      this.recordFailure(canceledResult<void>(signal).error as PipeError);
+      this.done();
     }
-    this.track(outcome, own);
+  }
+
+  private begin(source: AbortSignal, start: (source: AbortSignal) => Started): void {
+    if (source.aborted) {
+      this.finish(canceledResult<void>(source), undefined);
+      return;
+    }
+    const { outcome, ended } = start(source);
+    if (
+      typeof outcome === "object" &&
+      outcome !== null &&
+      typeof (outcome as PromiseLike<unknown>).then === "function"
+    ) {
+      Promise.resolve(outcome as PromiseLike<unknown>).then(
+        (value) => this.finish(value, ended),
+        (error: unknown) => this.finish(err<void>(fromThrown(error)), ended),
+      );
+    } else {
+      this.finish(outcome, ended);
+    }
+  }
+
+  private finish(value: unknown, ended: AbortController | undefined): void {
+    if (isResult(value) && value.isErr) this.recordFailure(value.error);
+    ended?.abort(workEnded());
+    this.running--;
+    if (this.head < this.queue.length) this.startQueued();
+    this.done();
+  }
+
+  /** Starts queued works while fewer than `limit` run (a loop, so synchronous works do not nest). */
+  private startQueued(): void {
+    if (this.starting) return;
+    this.starting = true;
+    try {
+      while (this.running < this.limit && this.head < this.queue.length) {
+        const next = this.queue[this.head] as Queued;
+        this.queue[this.head++] = undefined;
+        if (this.head === this.queue.length) {
+          this.queue = [];
+          this.head = 0;
+        }
+        this.running++;
+        this.begin(next.source, next.start);
+      }
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** The signal handed to work started without one (never aborts here; ErrGroup returns its group signal). */

@@ -1,6 +1,6 @@
 import { ErrGroup as ChannelsErrGroup, type GoOptions, type GroupWork } from "@pipe/channels";
-import type { PipeError, Result } from "@pipe/result";
-import { type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import type { PipeError } from "@pipe/result";
+import { checkChildWork, type PipelineWork, runChildWork } from "./internal/child-work.ts";
 import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 import type { PipelineGoOptions } from "./wait-group.ts";
@@ -12,7 +12,7 @@ import type { PipelineGoOptions } from "./wait-group.ts";
  * processors of one batch).
  *
  * Details: the first failure wins and aborts the group signal, which every child signal is linked to (along
- * with the parent context's), so peers stop; `wait()` returns that same PipeError instance. As with the pipeline
+ * with the parent context's), so peers stop, and work queued beyond `new ErrGroup({ limit })` never starts; `wait()` returns that same PipeError instance. As with the pipeline
  * `WaitGroup`, a failed work also fails the parent context (its signal aborts with the PipeError), so adapters
  * working under it (a `ResultPipelineChannels.fanOut` feeding the peers) stop too. Each child's
  * compensations move into the parent context's scope when it ends, on success and failure, so one
@@ -56,13 +56,14 @@ export class ErrGroup extends ChannelsErrGroup {
     }
     if (third !== undefined && (typeof third !== "object" || third === null))
       throw new TypeError("go: options must be an object { stepName? }.");
-    const outcome: Result<T> | Promise<Result<T>> = runChildWork(
-      first,
-      second as PipelineWork<T>,
-      third?.stepName ?? `${(first as ResultPipelineStepContext | undefined)?.stepName}.errgroup`,
-      this.workSignal(),
-    );
-    this.track(outcome);
+    const work = second as PipelineWork<T>;
+    checkChildWork(first, work);
+    const stepName = third?.stepName ?? `${first.stepName}.errgroup`;
+    // Started now, or in order once a running work settled when the group's limit is reached.
+    this.admit(this.workSignal(), (source) => ({
+      outcome: runChildWork(first, work, stepName, source),
+      ended: undefined,
+    }));
   }
 
   /** Records the upstream failure instead of the `error.canceled` of a peer it stopped. */

@@ -1,6 +1,6 @@
 import { WaitGroup as ChannelsWaitGroup, type GoOptions, type GroupWork } from "@pipe/channels";
-import type { PipeError, Result } from "@pipe/result";
-import { type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import type { PipeError } from "@pipe/result";
+import { checkChildWork, type PipelineWork, runChildWork } from "./internal/child-work.ts";
 import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 
@@ -28,6 +28,8 @@ export interface PipelineGoOptions {
  * several failed on their own. The .NET original could not report failures at all (seed 002 reads
  * `waitResult.isErr`). The plain `go(work, options)` of `@pipe/channels` keeps Go's semantics: a failure there
  * is only recorded, nothing else stops.
+ * `new WaitGroup({ limit })` runs at most `limit` works at once (both overloads); `go` never blocks, work beyond
+ * the limit starts in order when a running one settles, and its child context is made when it starts.
  *
  * Error codes: via `wait()`: the work's failures (`error.exception` for a throw), `error.canceled` for work
  * whose parent signal was already aborted by the caller (it never runs), `error.canceled`/`error.timeout` for
@@ -76,13 +78,14 @@ export class WaitGroup extends ChannelsWaitGroup {
     }
     if (third !== undefined && (typeof third !== "object" || third === null))
       throw new TypeError("go: options must be an object { stepName? }.");
-    const outcome: Result<T> | Promise<Result<T>> = runChildWork(
-      first,
-      second as PipelineWork<T>,
-      third?.stepName ?? `${(first as ResultPipelineStepContext | undefined)?.stepName}.waitgroup`,
-      this.workSignal(),
-    );
-    this.track(outcome);
+    const work = second as PipelineWork<T>;
+    checkChildWork(first, work);
+    const stepName = third?.stepName ?? `${first.stepName}.waitgroup`;
+    // Started now, or in order once a running work settled when the group's limit is reached.
+    this.admit(this.workSignal(), (source) => ({
+      outcome: runChildWork(first, work, stepName, source),
+      ended: undefined,
+    }));
   }
 
   /** Records the upstream failure instead of the `error.canceled` of a peer it stopped, once. */

@@ -40,6 +40,16 @@ function end<T>(
   return stripped;
 }
 
+/** Throws a TypeError unless `parent` is a step context and `work` a function (checked when `go` is called). */
+export function checkChildWork(parent: unknown, work: unknown): void {
+  if (!(parent instanceof ResultPipelineStepContext)) {
+    throw new TypeError(
+      `go: expected go(work(signal)) or go(context, work(childContext, signal), { stepName? }) with a ResultPipelineStepContext, got ${describe(parent)}.`,
+    );
+  }
+  if (typeof work !== "function") throw new TypeError(`go: work must be a function, got ${describe(work)}.`);
+}
+
 /**
  * Runs `work` with a child of `parent` (signal linked to the parent's and `groupSignal`); the child's
  * compensations reach the parent on success and failure; a throw becomes `error.exception`; a failure fails
@@ -51,12 +61,7 @@ export function runChildWork<T>(
   stepName: string,
   groupSignal: AbortSignal,
 ): Result<T> | Promise<Result<T>> {
-  if (!(parent instanceof ResultPipelineStepContext)) {
-    throw new TypeError(
-      `go: expected go(work(signal)) or go(context, work(childContext, signal), { stepName? }) with a ResultPipelineStepContext, got ${describe(parent)}.`,
-    );
-  }
-  if (typeof work !== "function") throw new TypeError(`go: work must be a function, got ${describe(work)}.`);
+  checkChildWork(parent, work);
   const child = parent.child(stepName, { signal: groupSignal });
   if (child.signal.aborted) {
     child.end();
