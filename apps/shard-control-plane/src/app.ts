@@ -147,6 +147,7 @@ export async function openControlPlane(
   // Reads are served from an in-memory view of the store, kept current from its change log.
   const started = Date.now();
   const view = await ShardReadView.open(opened.repository, {
+    recentDiffs: config.recentDiffs,
     onTailError: (e) => log.warn(`change-log tail failed, retrying from position: ${e.message}`),
   });
   if (view.isErr) {

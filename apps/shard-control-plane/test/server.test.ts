@@ -39,6 +39,18 @@ describe("config", () => {
     expect(() => parseServerArgs(["--log-format", "xml"], {}, "/d")).toThrow(/--log-format/);
   });
 
+  it("--recent-diffs: 10,000 by default, from the flag or SHARDS_RECENT_DIFFS, bounded", () => {
+    const recent = (argv: string[], env: Record<string, string>) => {
+      const p = parseServerArgs(argv, env, "/d");
+      return p.help ? undefined : p.config.recentDiffs;
+    };
+    expect(recent([], {})).toBe(10_000);
+    expect(recent(["--recent-diffs", "200000"], { SHARDS_RECENT_DIFFS: "5" })).toBe(200_000);
+    expect(recent([], { SHARDS_RECENT_DIFFS: "0" })).toBe(0);
+    expect(() => parseServerArgs(["--recent-diffs", "-1"], {}, "/d")).toThrow(/--recent-diffs/);
+    expect(() => parseServerArgs(["--recent-diffs", "10000001"], {}, "/d")).toThrow(/--recent-diffs/);
+  });
+
   it("generates distinct URL-safe tokens", () => {
     const a = generateToken("op");
     expect(a).toMatch(/^op_[A-Za-z0-9_-]{43}$/);
