@@ -126,7 +126,7 @@ export const ShardFilterInputSchema: Schema.Codec<ShardFilterInput, ShardFilterI
 export function decodeShardSimulationRequest(input: unknown): Result<ShardSimulationRequest> {
   return decode(ShardSimulationRequestSchema, input, "simulation request").andThen((request) => {
     const strategy = typeof request.strategyId === "string" ? request.strategyId.toLowerCase() : "";
-    if (strategy !== "ring" || request.nodes == null) return ok(request);
+    if (strategy !== "ring" || request.nodes === undefined || request.nodes === null) return ok(request);
     const points = ringPointCount(request.nodes);
     if (points <= ShardLimits.maxRingPoints) return ok(request);
     const limit = ShardLimits.maxRingPoints;

@@ -163,23 +163,23 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardListOptions = {},
   ): Promise<Result<ShardListPage>> {
-    if (filter == null) return err(serviceErrors.filterRequired());
+    if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
     const invalid = filterError(filter);
     if (invalid !== undefined) return err(invalid);
     let cursor: ReturnType<typeof decodeShardCursor> | undefined;
-    if (options.cursor != null && options.cursor.trim().length > 0) {
+    if (options.cursor !== undefined && options.cursor !== null && options.cursor.trim().length > 0) {
       cursor = decodeShardCursor(options.cursor);
       if (cursor.isErr) return err(cursor.error);
     }
     const raw = options.pageSize;
-    if (raw != null && (!Number.isInteger(raw) || raw < MIN_PAGE || raw > MAX_PAGE))
+    if (raw !== undefined && raw !== null && (!Number.isInteger(raw) || raw < MIN_PAGE || raw > MAX_PAGE))
       return err(
         serviceErrors
           .validation(`Page size must be an integer from ${MIN_PAGE} to ${MAX_PAGE}.`, "$.pageSize")
           .withMetadata("pageSize", raw),
       );
     const pageSize = raw ?? DEFAULT_PAGE;
-    if (options.minPosition != null) {
+    if (options.minPosition !== undefined && options.minPosition !== null) {
       const reached = await this.#reach(options.minPosition, options.signal);
       if (reached.isErr) return err(reached.error);
     }
@@ -205,18 +205,18 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardCallOptions = {},
   ): Promise<Result<ShardDiffPage>> {
-    if (filter == null) return err(serviceErrors.filterRequired());
+    if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
     const invalid = filterError(filter);
     if (invalid !== undefined) return err(invalid);
-    if (from != null && (!Number.isSafeInteger(from) || from < 0))
+    if (from !== undefined && from !== null && (!Number.isSafeInteger(from) || from < 0))
       return err(serviceErrors.validation("fromPosition must be an integer from 0 to 2^53 - 1.", "$.from"));
-    if (to != null && (!Number.isSafeInteger(to) || to < 0))
+    if (to !== undefined && to !== null && (!Number.isSafeInteger(to) || to < 0))
       return err(serviceErrors.validation("toPosition must be an integer from 0 to 2^53 - 1.", "$.to"));
     const signal = options.signal;
-    let after = from == null ? 0 : Math.max(0, from - 1);
+    let after = from === undefined || from === null ? 0 : Math.max(0, from - 1);
     const items: ShardRecordDiff[] = [];
     for (;;) {
-      if (to != null && after >= to) break;
+      if (to !== undefined && to !== null && after >= to) break;
       const page = await this.#retry(
         (s) => this.repository.readDiffs(after, { limit: DIFF_PAGE, upTo: to ?? undefined, signal: s }),
         signal,
@@ -227,7 +227,12 @@ export class ShardControlPlaneService {
         if (page.error.code === ShardErrorCodes.historyCompacted) {
           // Without a lower bound the diff starts at the oldest retained change.
           const through = page.error.metadata.compactedThrough;
-          if (from == null && items.length === 0 && typeof through === "number" && through > after) {
+          if (
+            (from === undefined || from === null) &&
+            items.length === 0 &&
+            typeof through === "number" &&
+            through > after
+          ) {
             after = through;
             continue;
           }
@@ -327,7 +332,11 @@ export class ShardControlPlaneService {
     options: ShardSimulationPageOptions = {},
   ): Promise<Result<ShardSimulationPage>> {
     const raw = options.pageSize;
-    if (raw != null && (!Number.isInteger(raw) || raw < 1 || raw > ShardLimits.maxSimulationPageSize))
+    if (
+      raw !== undefined &&
+      raw !== null &&
+      (!Number.isInteger(raw) || raw < 1 || raw > ShardLimits.maxSimulationPageSize)
+    )
       return err(
         serviceErrors
           .validation(
@@ -338,7 +347,7 @@ export class ShardControlPlaneService {
       );
     const pageSize = raw ?? ShardLimits.defaultSimulationPageSize;
     let cursor: ShardKey | undefined;
-    if (options.cursor != null && options.cursor.trim().length > 0) {
+    if (options.cursor !== undefined && options.cursor !== null && options.cursor.trim().length > 0) {
       const decoded = decodeShardCursor(options.cursor);
       if (decoded.isErr) return err(decoded.error);
       cursor = decoded.value;
@@ -360,7 +369,10 @@ export class ShardControlPlaneService {
     );
     return simulated.map((simulation) => ({
       ...simulation,
-      nextCursor: page?.nextCursor == null ? null : encodeShardCursor(page.nextCursor),
+      nextCursor:
+        page?.nextCursor === undefined || page?.nextCursor === null
+          ? null
+          : encodeShardCursor(page.nextCursor),
       version: page?.position ?? 0,
     }));
   }
@@ -376,7 +388,8 @@ export class ShardControlPlaneService {
     namespace: string | null | undefined,
     options: ShardCallOptions = {},
   ): Promise<Result<ShardOwnership>> {
-    if (namespace == null || namespace.trim().length === 0) return err(serviceErrors.namespaceRequired());
+    if (namespace === undefined || namespace === null || namespace.trim().length === 0)
+      return err(serviceErrors.namespaceRequired());
     const problem = shardLookupProblem(namespace);
     if (problem !== undefined) return err(serviceErrors.validation(`namespace ${problem}`, "$.namespace"));
     const repo = this.repository;

@@ -54,7 +54,7 @@ export function parseLocalityHint(hint: string | null | undefined): LocalityPref
 }
 
 const sameIgnoreCase = (a: string | null | undefined, b: string): boolean =>
-  a != null && a.toUpperCase() === b.toUpperCase();
+  a !== undefined && a !== null && a.toUpperCase() === b.toUpperCase();
 
 function candidates(
   nodes: readonly ShardNodeDescriptor[],
@@ -62,12 +62,12 @@ function candidates(
 ): readonly ShardNodeDescriptor[] {
   if (pref.zone !== undefined) {
     const zone = pref.zone;
-    const inZone = nodes.filter((n) => n != null && sameIgnoreCase(n.zone, zone));
+    const inZone = nodes.filter((n) => n !== undefined && n !== null && sameIgnoreCase(n.zone, zone));
     if (inZone.length > 0) return inZone;
   }
   if (pref.region !== undefined) {
     const region = pref.region;
-    const inRegion = nodes.filter((n) => n != null && sameIgnoreCase(n.region, region));
+    const inRegion = nodes.filter((n) => n !== undefined && n !== null && sameIgnoreCase(n.region, region));
     if (inRegion.length > 0) return inRegion;
   }
   return nodes;

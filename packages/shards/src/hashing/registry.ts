@@ -41,7 +41,8 @@ export class ShardHashStrategyRegistry {
 
   /** Registers a strategy under its id (case-insensitive); `overwrite` defaults to false. */
   register(strategy: ShardHashStrategy, options: { readonly overwrite?: boolean } = {}): Result<void> {
-    if (strategy == null) return err(hashError(ShardErrorCodes.hashingStrategyRequired, undefined));
+    if (strategy === undefined || strategy === null)
+      return err(hashError(ShardErrorCodes.hashingStrategyRequired, undefined));
     if (isBlank(strategy.id)) return err(hashError(ShardErrorCodes.hashingStrategyUnknown, strategy.id));
     const key = strategy.id.toLowerCase();
     if (this.#strategies.has(key) && options.overwrite !== true) {

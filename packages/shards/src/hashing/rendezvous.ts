@@ -34,7 +34,7 @@ function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result
   const nodes = request.nodes;
   const namespace = request.namespace;
   // A blank node id fails once a shard is placed (an empty plan has nothing to score), as in the original.
-  const blank = nodes.some((n) => n == null || isBlank(n.nodeId));
+  const blank = nodes.some((n) => n === undefined || n === null || isBlank(n.nodeId));
   let prepared: { hasher: ShardNodeHasher; nodeIds: string[]; weights: Float64Array } | undefined;
   return ok({
     costPerShard: nodes.length,

@@ -39,7 +39,8 @@ function build(request: ShardHashRequest): Result<ShardPlacement> {
   let total = 0;
   const counts: number[] = [];
   for (const node of request.nodes) {
-    if (node == null || isBlank(node.nodeId)) return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, ID));
+    if (node === undefined || node === null || isBlank(node.nodeId))
+      return err(hashError(ShardErrorCodes.hashingNodeIdInvalid, ID));
     const replicas = ringPointsOf(weightOf(node));
     counts.push(replicas);
     total += replicas;

@@ -152,7 +152,7 @@ export function shardScopeGranted(principal: ShardPrincipal, scope: ShardScope):
  * ```
  */
 export function parseBearer(header: string | null | undefined): string | undefined {
-  if (header == null) return undefined;
+  if (header === undefined || header === null) return undefined;
   const m = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
   return m === null ? undefined : m[1];
 }

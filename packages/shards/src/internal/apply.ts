@@ -23,7 +23,13 @@ export async function applyPlan(
   request: ShardApplyRequest,
   signal: AbortSignal | undefined,
 ): Promise<Result<ShardApplyResult>> {
-  if (request == null || request.simulation == null || !Array.isArray(request.simulation.changes)) {
+  if (
+    request === undefined ||
+    request === null ||
+    request.simulation === undefined ||
+    request.simulation === null ||
+    !Array.isArray(request.simulation.changes)
+  ) {
     return invalid("A simulation with changes must be provided.", "$.simulation");
   }
   if (isBlank(request.actor)) return err(serviceErrors.validation("Actor must be provided.", "$.actor"));

@@ -35,13 +35,14 @@ export function validateHashRequest(
   request: ShardHashRequest | null | undefined,
   strategyId: string,
 ): PipeError | undefined {
-  if (request == null || isBlank(request.namespace))
+  if (request === undefined || request === null || isBlank(request.namespace))
     return hashError(ShardErrorCodes.hashingNamespaceRequired, strategyId);
-  if (request.nodes == null || request.nodes.length === 0)
+  if (request.nodes === undefined || request.nodes === null || request.nodes.length === 0)
     return hashError(ShardErrorCodes.hashingNodesRequired, strategyId);
-  if (!request.nodes.some((n) => n != null && !isBlank(n.nodeId)))
+  if (!request.nodes.some((n) => n !== undefined && n !== null && !isBlank(n.nodeId)))
     return hashError(ShardErrorCodes.hashingNodeIdInvalid, strategyId);
-  if (request.shards == null) return hashError(ShardErrorCodes.hashingShardsMissing, strategyId);
+  if (request.shards === undefined || request.shards === null)
+    return hashError(ShardErrorCodes.hashingShardsMissing, strategyId);
   return undefined;
 }
 
@@ -80,7 +81,7 @@ export function selectOwner(
   let best = Number.NEGATIVE_INFINITY;
   let owner: string | undefined;
   for (const node of nodes) {
-    if (node == null || isBlank(node.nodeId))
+    if (node === undefined || node === null || isBlank(node.nodeId))
       return hashError(ShardErrorCodes.hashingNodeIdInvalid, strategyId);
     xxh64String(prefix + node.nodeId);
     const s = score(weightOf(node));

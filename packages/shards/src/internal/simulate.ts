@@ -71,18 +71,20 @@ export async function simulate(
   request: ShardSimulationRequest | null | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Result<ShardSimulation>> {
-  if (request == null) return err(serviceErrors.requestRequired());
+  if (request === undefined || request === null) return err(serviceErrors.requestRequired());
   const decoded = decodeShardSimulationRequest(request);
   if (decoded.isErr) return err(decoded.error);
   const req = decoded.value;
   if (isBlank(req.namespace)) return err(serviceErrors.namespaceRequired());
   const namespace = req.namespace as string;
-  if (req.nodes == null || req.nodes.length === 0) return err(serviceErrors.nodesRequired());
+  if (req.nodes === undefined || req.nodes === null || req.nodes.length === 0)
+    return err(serviceErrors.nodesRequired());
   const strategyId = isBlank(req.strategyId) ? "rendezvous" : (req.strategyId as string);
   const nodes: ShardNodeDescriptor[] = [];
   const seen = new Set<string>();
   for (const [index, node] of req.nodes.entries()) {
-    if (node == null || isBlank(node.nodeId)) return err(serviceErrors.nodeIdInvalid(node?.nodeId));
+    if (node === undefined || node === null || isBlank(node.nodeId))
+      return err(serviceErrors.nodeIdInvalid(node?.nodeId));
     // A node listed twice would own a double share of the plan (the original accepted it silently).
     if (seen.has(node.nodeId as string)) {
       return err(

@@ -187,7 +187,7 @@ export async function* diffStream(
   signal: AbortSignal | undefined,
   notifier: ChangeNotifier | undefined,
 ): AsyncGenerator<Result<ShardRecordDiff>, void, undefined> {
-  let after = since == null || since < 0 ? 0 : since;
+  let after = since === undefined || since === null || since < 0 ? 0 : since;
   for (;;) {
     if (signal?.aborted) {
       yield err(canceled(signal, "Shard watch canceled."));

@@ -24,7 +24,7 @@ export async function* watchStream(
   signal: AbortSignal | undefined,
   tail: boolean,
 ): AsyncGenerator<Result<ShardRecordDiff>, void, undefined> {
-  if (filter == null) {
+  if (filter === undefined || filter === null) {
     yield err(serviceErrors.filterRequired());
     return;
   }
@@ -33,11 +33,11 @@ export async function* watchStream(
     yield err(invalid);
     return;
   }
-  if (resumeToken != null && !Number.isSafeInteger(resumeToken)) {
+  if (resumeToken !== undefined && resumeToken !== null && !Number.isSafeInteger(resumeToken)) {
     yield err(serviceErrors.validation("resumeToken must be an integer.", "$.resumeToken"));
     return;
   }
-  let last = resumeToken == null || resumeToken < 0 ? 0 : resumeToken;
+  let last = resumeToken === undefined || resumeToken === null || resumeToken < 0 ? 0 : resumeToken;
   let failures = 0;
   let upTo: number | undefined;
   if (!tail) {
@@ -97,7 +97,12 @@ export async function* watchStream(
       // Without a resume token the replay starts at the oldest retained change; a token inside the compacted
       // range is answered with the error.
       const through = error.metadata.compactedThrough;
-      if (resumeToken == null && last === 0 && typeof through === "number" && through > 0) {
+      if (
+        (resumeToken === undefined || resumeToken === null) &&
+        last === 0 &&
+        typeof through === "number" &&
+        through > 0
+      ) {
         last = through;
         continue;
       }
