@@ -3,8 +3,11 @@
  * `messageId` (the entry id when absent) and `payload` (parsed JSON, or the raw text when it is not JSON).
  */
 export interface StreamEnvelopeFields {
+  /** The `tenantId` field, or undefined when the entry has none (a stream per tenant). */
   readonly tenantId: string | undefined;
+  /** The `messageId` field, or the entry id when the entry has none. */
   readonly messageId: string;
+  /** The `payload` field parsed as JSON, its text when it is not JSON, or null when the entry has none. */
   readonly payload: unknown;
 }
 
