@@ -58,7 +58,10 @@ export interface ResultPipelineChannelsApi {
    * Gotchas: which message registered a compensation on the shared `ctx` (seed 001) is known through an async
    * store, which the package's server entry (Node, Deno, Bun) installs; without one (the portable entry, e.g. in
    * a browser) such registrations are released once every handler in flight when they were made has succeeded,
-   * so register on the message context there for exact per-message release. Handlers that keep registering
+   * so register on the message context there for exact per-message release. A handler that is not an `async`
+   * function is called without entering the store (what it registers before returning is attributed directly)
+   * until it first returns a promise; what that one message registers after its first await follows the
+   * in-flight rule, and every later message runs under the store. Handlers that keep registering
    * after they returned register on the fan-in's context (kept until the fan-in ends). Run concurrent fan-ins on
    * separate (child) contexts, since clearing works on what was registered in `ctx`'s scope while the fan-in
    * ran. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps

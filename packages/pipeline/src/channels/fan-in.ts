@@ -7,7 +7,12 @@ import { type FanInSlot, MessageEntries, newSlot, stopReason } from "../internal
 import { asResult, invokeFn } from "../internal/invoke.ts";
 import { ReaderRing } from "../internal/reader-ring.ts";
 import { readerArray } from "../internal/readers.ts";
-import { type RegistrationSink, startTracking, stopTracking } from "../internal/registration-tracking.ts";
+import {
+  type RegistrationSink,
+  setDirectSink,
+  startTracking,
+  stopTracking,
+} from "../internal/registration-tracking.ts";
 import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
@@ -16,6 +21,13 @@ import { checkAdapter } from "../internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative, requirePositiveInteger } from "../internal/util.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import type { PipelineFanInHandler, PipelineFanInOptions } from "./fan-in-options.ts";
+
+const AsyncFunction: unknown = (async () => {}).constructor;
+
+/** Whether `fn` is an `async` function (its awaits always run later, after the call returned). */
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === "function" && fn.constructor === AsyncFunction;
+}
 
 class FanInRun<T> {
   readonly link: LinkedSignal;
@@ -29,6 +41,12 @@ class FanInRun<T> {
   readonly messageStepName: string;
   /** Attributes shared-scope registrations to messages (retain "message" with concurrency > 1). */
   tracker: AsyncStore<RegistrationSink> | undefined;
+  /**
+   * Whether each handler call enters the async store (needed for what it registers after an await). An `async`
+   * handler does from the first message; another handler is called with a direct sink (its synchronous
+   * registrations are attributed without the store's per-call cost) until it first returns a promise.
+   */
+  underStore: boolean;
   // The handler call `tracker.run` makes (set right before it; read synchronously).
   nextValue: T | undefined;
   nextSignal: AbortSignal | undefined;
@@ -54,7 +72,10 @@ class FanInRun<T> {
     readers: ChannelReader<T>[],
     readonly handler: PipelineFanInHandler<T>,
     readonly options: PipelineFanInOptions,
+    /** The handler as the caller gave it (before any tracing wrapper). */
+    given: unknown,
   ) {
+    this.underStore = isAsyncFunction(given);
     this.link = linkSignals(ctx.signal, options.signal, true);
     this.concurrency = options.concurrency ?? 1;
     this.ring = new ReaderRing(
@@ -91,15 +112,27 @@ class FanInRun<T> {
       else {
         const entries = new MessageEntries();
         slot.entries = entries;
-        this.nextValue = value;
-        this.nextSignal = signal;
-        this.nextContext = context;
-        try {
-          value_ = tracker.run(entries, this.callNext);
-        } finally {
-          this.nextValue = undefined;
-          this.nextSignal = undefined;
-          this.nextContext = undefined;
+        if (this.underStore) {
+          this.nextValue = value;
+          this.nextSignal = signal;
+          this.nextContext = context;
+          try {
+            value_ = tracker.run(entries, this.callNext);
+          } finally {
+            this.nextValue = undefined;
+            this.nextSignal = undefined;
+            this.nextContext = undefined;
+          }
+        } else {
+          const previous = setDirectSink(entries);
+          try {
+            value_ = this.handler(value, signal, context);
+          } finally {
+            setDirectSink(previous);
+          }
+          // What this message registers after an await is released by the in-flight rule (the portable
+          // entry's); every later message runs under the store.
+          if (isThenable(value_)) this.underStore = true;
         }
       }
     } catch (thrown) {
@@ -283,11 +316,13 @@ export function pipelineFanIn<T>(
   if (aborted !== undefined) return Promise.resolve(err(canceledBy(aborted)));
   if (options.timeout === 0) return Promise.resolve(err(PipeError.timeout(0)));
   const tracer = tracing.tracer;
-  if (tracer === undefined) return new FanInRun(ctx, list, handler, options).run();
+  if (tracer === undefined) return new FanInRun(ctx, list, handler, options, handler).run();
   const traced: PipelineFanInHandler<T> = (value, signal, context) =>
     inSpan(tracer, "pipeline.fan_in.message", { "pipeline.step.name": context.stepName }, () =>
       invokeFn(() => handler(value, signal, context), signal),
     );
   const attributes = { "pipeline.step.name": ctx.stepName, "pipeline.fan_in.readers": list.length };
-  return inSpan(tracer, "pipeline.fan_in", attributes, () => new FanInRun(ctx, list, traced, options).run());
+  return inSpan(tracer, "pipeline.fan_in", attributes, () =>
+    new FanInRun(ctx, list, traced, options, handler).run(),
+  );
 }

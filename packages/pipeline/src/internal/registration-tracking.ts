@@ -12,11 +12,24 @@ export interface RegistrationSink {
 
 let store: AsyncStore<RegistrationSink> | undefined;
 let users = 0;
+/** The sink of a handler running synchronously right now (set around the call; wins over the store). */
+let direct: RegistrationSink | undefined;
 
 /** Tells the current sink, if any, that `seq` was just registered. Free while nobody tracks. @internal */
 export function noteRegistration(seq: number): void {
   if (users === 0) return;
-  (store as AsyncStore<RegistrationSink>).getStore()?.note(seq);
+  const sink = direct ?? (store as AsyncStore<RegistrationSink>).getStore();
+  sink?.note(seq);
+}
+
+/**
+ * Sets the sink of the code about to run synchronously (registrations it makes before returning or awaiting are
+ * noted there, without entering the store); returns the previous one, to restore after the call. @internal
+ */
+export function setDirectSink(sink: RegistrationSink | undefined): RegistrationSink | undefined {
+  const previous = direct;
+  direct = sink;
+  return previous;
 }
 
 /**
