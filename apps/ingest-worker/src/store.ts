@@ -1,6 +1,7 @@
+import { openPGliteExecutor } from "@pipe/shards/pglite";
+import { openPostgresExecutor, quoteSqlSchema, type SqlExecutor } from "@pipe/shards/postgres";
 import type { Envelope, OutboxEvent } from "./envelope.ts";
 import type { RawMessage } from "./feed.ts";
-import { openPglite, openPostgres, quoteSchema, type SqlExecutor } from "./internal/sql.ts";
 
 /** What the store reports about the effects it holds (the exactly-once check). */
 export interface EffectReport {
@@ -113,7 +114,7 @@ class SqlIngestStore implements IngestStore {
     readonly schema: string,
   ) {
     this.kind = exec.kind;
-    const s = quoteSchema(schema);
+    const s = quoteSqlSchema(schema);
     this.#recordSql = `WITH k AS (
         INSERT INTO ${s}.ingest_keys (key, feed, state) VALUES ($1, $2, 'done')
         ON CONFLICT (key) DO UPDATE SET state = 'done', recorded_at = now()
@@ -156,7 +157,7 @@ class SqlIngestStore implements IngestStore {
 
   async migrate(): Promise<void> {
     await this.exec.transaction(async (tx) => {
-      for (const sql of statements(quoteSchema(this.schema))) await tx.query(sql);
+      for (const sql of statements(quoteSqlSchema(this.schema))) await tx.query(sql);
     });
   }
 
@@ -222,11 +223,17 @@ class SqlIngestStore implements IngestStore {
  */
 export async function openStore(options: StoreOptions = {}): Promise<IngestStore> {
   const schema = options.schema ?? "ingest";
-  quoteSchema(schema);
-  const exec =
+  quoteSqlSchema(schema);
+  const opened =
     options.databaseUrl !== undefined && options.databaseUrl !== ""
-      ? await openPostgres(options.databaseUrl, options.maxConnections ?? 10)
-      : await openPglite(options.dataDir ?? "memory://");
+      ? await openPostgresExecutor({
+          url: options.databaseUrl,
+          maxConnections: options.maxConnections ?? 10,
+          connectTimeoutSeconds: 5,
+        })
+      : await openPGliteExecutor({ dataDir: options.dataDir ?? "memory://" });
+  if (opened.isErr) throw new Error(opened.error.message, { cause: opened.error });
+  const exec = opened.value;
   const store = new SqlIngestStore(exec, schema);
   try {
     await store.migrate();

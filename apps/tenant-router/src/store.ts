@@ -1,5 +1,6 @@
+import { openPGliteExecutor } from "@pipe/shards/pglite";
+import { openPostgresExecutor, quoteSqlSchema, type SqlExecutor } from "@pipe/shards/postgres";
 import type { Envelope } from "./envelope.ts";
-import { openPglite, openPostgres, quoteSchema, type SqlExecutor } from "./internal/sql.ts";
 
 /** A dead letter as stored (one row of `dead_letters`). */
 export interface DeadLetterRow {
@@ -97,7 +98,7 @@ class SqlLedgerStore implements LedgerStore {
     readonly schema: string,
   ) {
     this.kind = exec.kind;
-    const s = quoteSchema(schema);
+    const s = quoteSqlSchema(schema);
     this.#sql = {
       append: `WITH l AS (
           INSERT INTO ${s}.ledger (tenant_id, message_id, payload) VALUES ($1, $2, $3::text::jsonb)
@@ -134,7 +135,7 @@ class SqlLedgerStore implements LedgerStore {
 
   async migrate(): Promise<void> {
     await this.exec.transaction(async (tx) => {
-      for (const statement of migrations(quoteSchema(this.schema))) await tx.query(statement);
+      for (const statement of migrations(quoteSqlSchema(this.schema))) await tx.query(statement);
     });
   }
 
@@ -199,11 +200,17 @@ class SqlLedgerStore implements LedgerStore {
  */
 export async function openStore(options: StoreOptions = {}): Promise<LedgerStore> {
   const schema = options.schema ?? "tenant_router";
-  quoteSchema(schema);
-  const exec =
+  quoteSqlSchema(schema);
+  const opened =
     options.databaseUrl !== undefined && options.databaseUrl !== ""
-      ? await openPostgres(options.databaseUrl, options.maxConnections ?? 10)
-      : await openPglite(options.dataDir ?? "memory://");
+      ? await openPostgresExecutor({
+          url: options.databaseUrl,
+          maxConnections: options.maxConnections ?? 10,
+          connectTimeoutSeconds: 5,
+        })
+      : await openPGliteExecutor({ dataDir: options.dataDir ?? "memory://" });
+  if (opened.isErr) throw new Error(opened.error.message, { cause: opened.error });
+  const exec = opened.value;
   const store = new SqlLedgerStore(exec, schema);
   try {
     await store.migrate();

@@ -39,16 +39,7 @@ export async function connect(
   return sql;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Validates a schema name (lowercase identifier) and returns it quoted. @internal */
-export function quoteSchema(schema: string): string {
-  if (!IDENTIFIER.test(schema))
-    throw new RangeError(
-      `Invalid schema name "${schema}": use a lowercase SQL identifier ([a-z_][a-z0-9_]*).`,
-    );
-  return `"${schema}"`;
-}
+export { quoteSqlSchema as quoteSchema } from "@pipe/shards/postgres";
 
 /** A Redis stream id split into its two parts (`ms-seq`), for ordered comparison in SQL. @internal */
 export function splitStreamId(id: string): [string, string] {

@@ -1,5 +1,5 @@
+import type { SqlExecutor } from "../stores/sql-executor.ts";
 import { foldSearch } from "./search-fold.ts";
-import type { SqlExecutor } from "./sql-executor.ts";
 
 /** One versioned migration: an ordered list of statements, then an optional step computed in JS. @internal */
 interface Migration {

@@ -16,10 +16,10 @@ import type {
   ShardRepositoryCallOptions,
 } from "../repository.ts";
 import { shardStatusValue } from "../status.ts";
+import type { SqlExecutor } from "../stores/sql-executor.ts";
 import { keyTextError, mutationTextError, queryTextError } from "./lookup.ts";
 import { ChangeNotifier } from "./notifier.ts";
 import { foldSearch } from "./search-fold.ts";
-import type { SqlExecutor } from "./sql-executor.ts";
 import {
   DIFF_TUPLE,
   decodeDiffRow,
@@ -199,7 +199,8 @@ export class SqlShardRepository implements ShardRepository {
             existing?.changeTicket ?? null,
           ],
         );
-        if (this.#db.notifies) await tx.query("SELECT pg_notify($1, $2)", [this.#channel, String(position)]);
+        if (this.#db.kind === "postgres")
+          await tx.query("SELECT pg_notify($1, $2)", [this.#channel, String(position)]);
         return ok(prepared.value);
       });
       if (outcome.isOk) this.#notifier.notify();

@@ -1,16 +1,12 @@
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { TimeProvider } from "@pipe/channels";
 import { err, ok, type Result } from "@pipe/result";
-import {
-  type DataDirectoryLock,
-  type DataDirectoryLockOptions,
-  pgliteFileSystemDir,
-} from "../internal/data-dir-lock-contract.ts";
-import { quoteSchema, type SqlExecutor } from "../internal/sql-executor.ts";
+import type { DataDirectoryLockOptions } from "../internal/data-dir-lock-contract.ts";
 import { migrate } from "../internal/sql-migrations.ts";
 import { SqlShardRepository } from "../internal/sql-repository.ts";
 import { repositoryFailure } from "../internal/store-common.ts";
-import { acquireDataDirectoryLock } from "./data-directory-lock.ts";
+import { openPglite, pgliteExecutor } from "./pglite-executor.ts";
+import { quoteSqlSchema, type SqlExecutor } from "./sql-executor.ts";
 
 /**
  * Options of {@link PGliteShardRepository.open}.
@@ -39,32 +35,6 @@ export interface PGliteShardRepositoryOptions {
   readonly schema?: string | undefined;
   /** Clock for `updatedAt`/`createdAt` (default `TimeProvider.system`). */
   readonly timeProvider?: TimeProvider | undefined;
-}
-
-function executor(
-  db: PGlite | Transaction,
-  owned: PGlite | undefined,
-  lock?: DataDirectoryLock,
-): SqlExecutor {
-  return {
-    async query<R>(text: string, params?: readonly unknown[]): Promise<readonly R[]> {
-      if (lock?.lost !== undefined) throw lock.lost;
-      return (await db.query<R>(text, params as unknown[] | undefined)).rows;
-    },
-    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      if (!("transaction" in db)) return fn(this);
-      if (lock?.lost !== undefined) return Promise.reject(lock.lost);
-      return db.transaction((tx) => fn(executor(tx, undefined, lock)));
-    },
-    notifies: false,
-    close: async () => {
-      try {
-        if (owned !== undefined && !owned.closed) await owned.close();
-      } finally {
-        await lock?.release();
-      }
-    },
-  };
 }
 
 /**
@@ -108,26 +78,22 @@ export class PGliteShardRepository extends SqlShardRepository {
    */
   static async open(options: PGliteShardRepositoryOptions = {}): Promise<Result<PGliteShardRepository>> {
     const schema = options.schema ?? "public";
-    const quoted = quoteSchema(schema);
-    let db: PGlite | undefined = options.pglite;
-    const owned = db === undefined;
-    const dir = owned ? pgliteFileSystemDir(options.dataDir) : undefined;
-    let lock: DataDirectoryLock | undefined;
-    if (dir !== undefined) {
-      const locked = await acquireDataDirectoryLock(dir, options.lock);
-      if (locked.isErr) return err(locked.error);
-      lock = locked.value;
-    }
+    const quoted = quoteSqlSchema(schema);
+    const opened =
+      options.pglite === undefined
+        ? await openPglite(options.dataDir, options.lock, (e) =>
+            repositoryFailure(e, "shards.repository.open"),
+          )
+        : ok({ db: options.pglite, exec: pgliteExecutor(options.pglite, undefined, undefined) });
+    if (opened.isErr) return err(opened.error);
+    const { db, exec } = opened.value;
     try {
-      db ??= await PGlite.create(options.dataDir ?? "memory://");
-      const exec = executor(db, owned ? db : undefined, lock);
       await migrate(exec, quoted);
       return ok(
         new PGliteShardRepository(db, exec, quoted, schema, options.timeProvider ?? TimeProvider.system),
       );
     } catch (e) {
-      if (owned && db !== undefined && !db.closed) await db.close().catch(() => undefined);
-      await lock?.release();
+      await exec.close().catch(() => undefined);
       return err(repositoryFailure(e, "shards.repository.open"));
     }
   }

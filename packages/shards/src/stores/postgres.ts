@@ -1,10 +1,11 @@
 import { TimeProvider } from "@pipe/channels";
 import { err, ok, type Result } from "@pipe/result";
-import postgres from "postgres";
-import { quoteSchema, type SqlExecutor } from "../internal/sql-executor.ts";
+import type postgres from "postgres";
 import { migrate } from "../internal/sql-migrations.ts";
 import { SqlShardRepository } from "../internal/sql-repository.ts";
 import { repositoryFailure } from "../internal/store-common.ts";
+import { connectPostgres, type PostgresExecutorOptions, postgresExecutor } from "./postgres-executor.ts";
+import { quoteSqlSchema, type SqlExecutor } from "./sql-executor.ts";
 
 /**
  * Options of {@link PostgresShardRepository.open}.
@@ -16,41 +17,14 @@ import { repositoryFailure } from "../internal/store-common.ts";
  * console.log(o.schema);
  * ```
  */
-export interface PostgresShardRepositoryOptions {
-  /** Connection URL (`postgres://user:pass@host:port/db`). */
-  readonly url: string;
+export interface PostgresShardRepositoryOptions extends PostgresExecutorOptions {
   /** Schema holding the tables (lowercase identifier; default `public`); created when missing. */
   readonly schema?: string | undefined;
-  /** Pool size (default 10). */
-  readonly maxConnections?: number | undefined;
-  /** Seconds to wait for a connection (default 10). */
-  readonly connectTimeoutSeconds?: number | undefined;
   /** Clock for `updatedAt`/`createdAt` (default `TimeProvider.system`). */
   readonly timeProvider?: TimeProvider | undefined;
 }
 
 type Sql = postgres.Sql;
-type TxSql = postgres.TransactionSql;
-
-function executor(sql: Sql | TxSql, root: Sql): SqlExecutor {
-  return {
-    async query<R>(text: string, params?: readonly unknown[]): Promise<readonly R[]> {
-      return (await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], {
-        prepare: true,
-      })) as unknown as R[];
-    },
-    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      if (sql !== root) return fn(this);
-      return root.begin((tx) => fn(executor(tx, root))) as Promise<T>;
-    },
-    async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-      const subscription = await root.listen(channel, onNotify, onNotify);
-      return () => subscription.unlisten();
-    },
-    notifies: true,
-    close: () => root.end({ timeout: 5 }),
-  };
-}
 
 /**
  * The scale-out {@link @pipe/shards!ShardRepository} on a PostgreSQL server, through the `postgres` driver (Node, Deno,
@@ -89,14 +63,10 @@ export class PostgresShardRepository extends SqlShardRepository {
   /** Connects, applies pending migrations and starts listening for changes. */
   static async open(options: PostgresShardRepositoryOptions): Promise<Result<PostgresShardRepository>> {
     const schema = options.schema ?? "public";
-    const quoted = quoteSchema(schema);
-    const sql = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      connect_timeout: options.connectTimeoutSeconds ?? 10,
-      onnotice: () => undefined,
-    });
+    const quoted = quoteSqlSchema(schema);
+    const sql = connectPostgres(options);
     try {
-      const exec = executor(sql, sql);
+      const exec = postgresExecutor(sql, sql);
       await migrate(exec, quoted);
       const repo = new PostgresShardRepository(
         sql,
