@@ -12,7 +12,10 @@ const sourceOf = (target) => {
 
 const entryPoints = [];
 const packages = [];
-for (const dir of readdirSync("packages").sort()) {
+for (const dir of readdirSync("packages", { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort()) {
   const pkg = JSON.parse(readFileSync(`packages/${dir}/package.json`, "utf8"));
   packages.push(pkg.name);
   for (const [subpath, target] of Object.entries(pkg.exports)) {
