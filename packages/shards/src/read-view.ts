@@ -356,7 +356,7 @@ export class ShardReadView implements ShardRepository {
       }
       if (page.value.length === 0) break;
       for (const d of page.value) ring.push(d);
-      after = page.value[page.value.length - 1]!.position;
+      after = page.value[page.value.length - 1].position;
     }
     this.#index = index;
     this.#ring = ring;
@@ -405,7 +405,7 @@ export class ShardReadView implements ShardRepository {
         if (signal.aborted) return;
         this.#tailFailed(reloaded.error);
       }
-      const pause = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!;
+      const pause = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
       await delay(pause, { signal, timeProvider: this.#time });
     }
   }

@@ -242,9 +242,9 @@ export class ShardControlPlaneService {
       }
       for (const d of page.value) if (filter.matches(d.current)) items.push(d);
       if (page.value.length < DIFF_PAGE) break;
-      after = page.value[page.value.length - 1]!.position;
+      after = page.value[page.value.length - 1].position;
     }
-    return ok({ items, lastPosition: items.length === 0 ? null : items[items.length - 1]!.position });
+    return ok({ items, lastPosition: items.length === 0 ? null : items[items.length - 1].position });
   }
 
   /**
@@ -286,7 +286,7 @@ export class ShardControlPlaneService {
       if (r.isOk) items.push(r.value);
       else errors.push(r.error);
     }
-    if (errors.length === 1) return err(errors[0]!);
+    if (errors.length === 1) return err(errors[0]);
     if (errors.length > 1)
       return err(PipeError.aggregate("One or more failures occurred while processing the stream.", errors));
     return ok(items);
@@ -412,8 +412,7 @@ export class ShardControlPlaneService {
     let shards = 0;
     let max = 0;
     const perNode: Record<string, number> = {};
-    for (const owner of [...counts.keys()].sort()) {
-      const n = counts.get(owner)!;
+    for (const [owner, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       perNode[owner] = n;
       shards += n;
       max = Math.max(max, n);

@@ -99,7 +99,7 @@ export const localityStrategy: ShardHashStrategy = Object.freeze({
     if (invalid !== undefined) return err(invalid);
     const out: ShardAssignment[] = new Array(request.shards.length);
     for (let i = 0; i < request.shards.length; i++) {
-      const shard = request.shards[i]!;
+      const shard = request.shards[i];
       const pool = candidates(request.nodes, parseLocalityHint(shard.localityHint));
       const owner = selectOwner(`${request.namespace}/${shard.shardId}::`, pool, linearScore, ID);
       if (owner instanceof PipeError) return err(owner);

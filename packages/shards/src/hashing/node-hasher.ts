@@ -81,12 +81,12 @@ export class ShardNodeHasher {
     let size = names;
     for (const n of this.#names) size += n.length;
     this.#keyOffset = size;
-    this.#grow(size + 256 + this.#maxName);
+    this.#grow(kernel, size + 256 + this.#maxName);
     const bytes = new Uint8Array(kernel.memory.buffer);
     const entries = new Uint32Array(kernel.memory.buffer, table, this.#count * 2);
     let at = names;
     for (let i = 0; i < this.#count; i++) {
-      const n = this.#names[i]!;
+      const n = this.#names[i];
       bytes.set(n, at);
       entries[i * 2] = at;
       entries[i * 2 + 1] = n.length;
@@ -114,7 +114,8 @@ export class ShardNodeHasher {
   hash(prefix: string): Uint32Array {
     const kernel = this.#kernel;
     if (kernel === undefined) return this.#hashJs(prefix);
-    if (prefix.length * 3 > this.#keyRoom) this.#grow(this.#keyOffset + prefix.length * 3 + this.#maxName);
+    if (prefix.length * 3 > this.#keyRoom)
+      this.#grow(kernel, this.#keyOffset + prefix.length * 3 + this.#maxName);
     const key = new Uint8Array(kernel.memory.buffer, this.#keyOffset, this.#keyRoom + this.#maxName);
     const length = encoder.encodeInto(prefix, key).written;
     kernel.hashAll(this.#count * 8, this.#count, this.#keyOffset, length, 0);
@@ -128,7 +129,7 @@ export class ShardNodeHasher {
     const length = encoder.encodeInto(prefix, key).written;
     const out = this.#digests;
     for (let i = 0; i < this.#count; i++) {
-      const n = this.#names[i]!;
+      const n = this.#names[i];
       key.set(n, length);
       xxh64Into(key, length + n.length);
       out[i * 2] = digestLow;
@@ -138,8 +139,8 @@ export class ShardNodeHasher {
   }
 
   /** Grows the kernel's memory to at least `bytes` and records the key buffer's room. */
-  #grow(bytes: number): void {
-    const memory = this.#kernel!.memory;
+  #grow(kernel: Kernel, bytes: number): void {
+    const memory = kernel.memory;
     const pages = Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE;
     if (pages > 0) memory.grow(pages);
     this.#keyRoom = memory.buffer.byteLength - this.#keyOffset - this.#maxName;

@@ -49,9 +49,9 @@ function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result
       };
       const { hasher, nodeIds, weights } = prepared;
       for (let i = 0; i < shards.length; i++) {
-        const shard = shards[i]!;
+        const shard = shards[i];
         const owner = selectOwnerIndex(hasher, `${namespace}/${shard.shardId}::`, nodeIds, weights, score);
-        out[i] = assignment(namespace, shard, nodeIds[owner]!);
+        out[i] = assignment(namespace, shard, nodeIds[owner]);
       }
       return ok(out);
     },

@@ -52,8 +52,8 @@ function build(request: ShardHashRequest): Result<ShardPlacement> {
   const owners: string[] = new Array(total);
   let p = 0;
   for (let n = 0; n < request.nodes.length; n++) {
-    const nodeId = request.nodes[n]!.nodeId;
-    for (let r = 0; r < counts[n]!; r++) {
+    const nodeId = request.nodes[n].nodeId;
+    for (let r = 0; r < counts[n]; r++) {
       xxh64String(`${nodeId}#${r}`);
       his[p] = digestHigh;
       los[p] = digestLow;
@@ -63,30 +63,30 @@ function build(request: ShardHashRequest): Result<ShardPlacement> {
   }
   const order = Array.from({ length: total }, (_, i) => i);
   order.sort((a, b) => {
-    const ha = his[a]!;
-    const hb = his[b]!;
+    const ha = his[a];
+    const hb = his[b];
     if (ha !== hb) return ha < hb ? -1 : 1;
-    const la = los[a]!;
-    const lb = los[b]!;
+    const la = los[a];
+    const lb = los[b];
     if (la !== lb) return la < lb ? -1 : 1;
-    const oa = owners[a]!;
-    const ob = owners[b]!;
+    const oa = owners[a];
+    const ob = owners[b];
     return oa < ob ? -1 : oa > ob ? 1 : 0;
   });
   const sortedHi = new Uint32Array(total);
   const sortedLo = new Uint32Array(total);
   const sortedOwner: string[] = new Array(total);
   for (let i = 0; i < total; i++) {
-    const j = order[i]!;
-    sortedHi[i] = his[j]!;
-    sortedLo[i] = los[j]!;
-    sortedOwner[i] = owners[j]!;
+    const j = order[i];
+    sortedHi[i] = his[j];
+    sortedLo[i] = los[j];
+    sortedOwner[i] = owners[j];
   }
   const namespace = request.namespace;
   const place = (shards: readonly ShardDefinition[]): Result<readonly ShardAssignment[]> => {
     const out: ShardAssignment[] = new Array(shards.length);
     for (let s = 0; s < shards.length; s++) {
-      const shard = shards[s]!;
+      const shard = shards[s];
       xxh64String(`${namespace}/${shard.shardId}`);
       const hh = digestHigh;
       const hl = digestLow;
@@ -95,11 +95,11 @@ function build(request: ShardHashRequest): Result<ShardPlacement> {
       let hi = total;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        const mh = sortedHi[mid]!;
-        if (mh < hh || (mh === hh && sortedLo[mid]! < hl)) lo = mid + 1;
+        const mh = sortedHi[mid];
+        if (mh < hh || (mh === hh && sortedLo[mid] < hl)) lo = mid + 1;
         else hi = mid;
       }
-      out[s] = assignment(namespace, shard, sortedOwner[lo === total ? 0 : lo]!);
+      out[s] = assignment(namespace, shard, sortedOwner[lo === total ? 0 : lo]);
     }
     return ok(out);
   };

@@ -115,9 +115,9 @@ export function shardTokenMatcher(
     for (let j = 0; j < span && j < presented.length; j++) mine[j] = presented.charCodeAt(j);
     let found = -1;
     for (let i = 0; i < principals.length; i++) {
-      let diff = lengths[i]! ^ presented.length;
+      let diff = lengths[i] ^ presented.length;
       const base = i * span;
-      for (let j = 0; j < span; j++) diff |= mine[j]! ^ units[base + j]!;
+      for (let j = 0; j < span; j++) diff |= mine[j] ^ units[base + j];
       // Branch-free select: keeps scanning every token whatever matched.
       const hit = ((diff - 1) >>> 31) & 1;
       found = hit === 1 ? i : found;

@@ -97,7 +97,7 @@ export async function applyPlan(
   }
   let rolledBack = 0;
   for (let i = applied.length - 1; i >= 0; i--) {
-    const { before, after } = applied[i]!;
+    const { before, after } = applied[i];
     const undone = await upsert(
       {
         namespace: before.namespace,
@@ -130,7 +130,7 @@ export async function applyPlan(
 function checkPlan(request: ShardApplyRequest): PipeError | undefined {
   const sim = request.simulation;
   for (let i = 0; i < sim.changes.length; i++) {
-    const change = sim.changes[i]!;
+    const change = sim.changes[i];
     if (change.namespace !== sim.namespace) {
       const path = `$.simulation.changes[${i}].namespace`;
       const message = `Change ${i} is in namespace '${String(change.namespace)}', not the plan's '${String(sim.namespace)}'.`;
@@ -151,7 +151,7 @@ function checkPlan(request: ShardApplyRequest): PipeError | undefined {
   add("$.changeTicket", request.changeTicket, shardTextProblem);
   add("$.metadata", request.metadata, shardTextProblem);
   for (let i = 0; i < sim.changes.length && issues.length < 20; i++) {
-    const change = sim.changes[i]!;
+    const change = sim.changes[i];
     add(`$.simulation.changes[${i}].namespace`, change.namespace, shardLookupProblem);
     add(`$.simulation.changes[${i}].shardId`, change.shardId, shardLookupProblem);
     add(`$.simulation.changes[${i}].proposedOwner`, change.proposedOwner, shardIdentifierProblem);

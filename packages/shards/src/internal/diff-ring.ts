@@ -53,6 +53,8 @@ export class DiffRing {
   }
 
   #at(i: number): ShardRecordDiff {
-    return this.#items[(this.#start + i) % this.#items.length]!;
+    const diff = this.#items[(this.#start + i) % this.#items.length];
+    if (diff === undefined) throw new RangeError(`DiffRing: no diff at ${i} of ${this.#count}.`);
+    return diff;
   }
 }

@@ -108,8 +108,8 @@ export function selectOwnerIndex(
   let best = Number.NEGATIVE_INFINITY;
   let owner = -1;
   for (let i = 0; i < nodeIds.length; i++) {
-    const s = score(d[i * 2 + 1]!, d[i * 2]!, weights[i]!);
-    if (s > best || (owner >= 0 && Math.abs(s - best) < 1e-12 && nodeIds[i]! < nodeIds[owner]!)) {
+    const s = score(d[i * 2 + 1], d[i * 2], weights[i]);
+    if (s > best || (owner >= 0 && Math.abs(s - best) < 1e-12 && nodeIds[i] < nodeIds[owner])) {
       best = s;
       owner = i;
     }

@@ -34,6 +34,7 @@ const NON_ASCII = /\P{ASCII}/u;
 export function foldSearch(text: string): string {
   if (!NON_ASCII.test(text)) return text.toLowerCase();
   let out = "";
-  for (const ch of text) out += foldCodePoint(ch.codePointAt(0)!);
+  // A character of a string's iterator is one code point, never empty.
+  for (const ch of text) out += foldCodePoint(ch.codePointAt(0) ?? 0);
   return out;
 }

@@ -128,11 +128,11 @@ export async function simulate(
   const byId = new Map<string, ShardRecord>();
   for (let i = 0; i < records.length; i++) {
     if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
-    byId.set(records[i]!.shardId, records[i]!);
+    byId.set(records[i].shardId, records[i]);
   }
   for (let i = 0; i < assignments.length; i++) {
     if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
-    const a = assignments[i]!;
+    const a = assignments[i];
     if (!byId.has(a.shardId)) return err(serviceErrors.assignmentMissing(a.shardId));
   }
 
@@ -151,7 +151,7 @@ export async function simulate(
     }),
   );
   const operations = slices.map((slice, w) =>
-    worker(deps, slice.start, slice.items, byId, channels[w]!.writer, w),
+    worker(deps, slice.start, slice.items, byId, channels[w].writer, w),
   );
   const context = new ResultPipelineStepContext({
     stepName: STAGE,
@@ -223,7 +223,7 @@ function worker(
     for (let i = 0; i < slice.length; i++) {
       if (i > 0 && i % RECONCILE_SLICE === 0) await yieldToEventLoop();
       if (signal.aborted) return err(PipeError.canceled("Shard simulation canceled.", signal.reason));
-      const assignment = slice[i]!;
+      const assignment = slice[i];
       const record = byId.get(assignment.shardId);
       if (record === undefined) return err(serviceErrors.assignmentMissing(assignment.shardId));
       if (deps.hook !== undefined) {

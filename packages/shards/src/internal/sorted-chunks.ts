@@ -30,9 +30,9 @@ export class SortedChunks<T> {
       return true;
     }
     const c = this.#chunkFor(key);
-    const chunk = this.#chunks[c]!;
+    const chunk = this.#chunks[c];
     const i = this.#bound(chunk, key, true);
-    if (i < chunk.length && this.#key(chunk[i]!) === key) {
+    if (i < chunk.length && this.#key(chunk[i]) === key) {
       chunk[i] = item;
       return false;
     }
@@ -47,9 +47,9 @@ export class SortedChunks<T> {
   delete(key: string): boolean {
     if (this.#chunks.length === 0) return false;
     const c = this.#chunkFor(key);
-    const chunk = this.#chunks[c]!;
+    const chunk = this.#chunks[c];
     const i = this.#bound(chunk, key, true);
-    if (i >= chunk.length || this.#key(chunk[i]!) !== key) return false;
+    if (i >= chunk.length || this.#key(chunk[i]) !== key) return false;
     chunk.splice(i, 1);
     this.#size--;
     if (chunk.length === 0) this.#chunks.splice(c, 1);
@@ -65,11 +65,11 @@ export class SortedChunks<T> {
     let i = 0;
     if (after !== undefined && this.#chunks.length > 0) {
       c = this.#chunkFor(after);
-      i = this.#bound(this.#chunks[c]!, after, false);
+      i = this.#bound(this.#chunks[c], after, false);
     }
     for (; c < this.#chunks.length; c++, i = 0) {
-      const chunk = this.#chunks[c]!;
-      for (; i < chunk.length; i++) if (!visit(chunk[i]!)) return;
+      const chunk = this.#chunks[c];
+      for (; i < chunk.length; i++) if (!visit(chunk[i])) return;
     }
   }
 
@@ -79,7 +79,7 @@ export class SortedChunks<T> {
     let hi = this.#chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (compareCodePoints(this.#key(this.#chunks[mid]![0]!), key) <= 0) lo = mid;
+      if (compareCodePoints(this.#key(this.#chunks[mid][0]), key) <= 0) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -91,7 +91,7 @@ export class SortedChunks<T> {
     let hi = chunk.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const d = compareCodePoints(this.#key(chunk[mid]!), key);
+      const d = compareCodePoints(this.#key(chunk[mid]), key);
       if (d < 0 || (d === 0 && !inclusive)) lo = mid + 1;
       else hi = mid;
     }

@@ -38,7 +38,7 @@ async function refoldSearchKeys(tx: SqlExecutor, s: string): Promise<void> {
         ],
       );
     if (rows.length < REFOLD_BATCH) return;
-    const last = rows[rows.length - 1]!;
+    const last = rows[rows.length - 1];
     after = [last.namespace, last.shard_id];
   }
 }

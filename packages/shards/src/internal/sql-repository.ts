@@ -150,13 +150,14 @@ export class SqlShardRepository implements ShardRepository {
           }
         }
         const existing = read.value;
-        const { record: r, history: h, created } = prepared.value;
-        if (!created) {
+        const { record: r, history: h } = prepared.value;
+        // `prepared.value.created` is `existing === null`: an existing row is updated, a new one inserted.
+        if (existing !== null) {
           const written = await tx.query(
             `UPDATE ${s}.shard_records SET strategy_id = $3, owner_node_id = $4, leader_id = $5, capacity_hint = $6, status = $7,
                version = $8, checksum = $9, updated_at = $10, change_ticket = $11, search_key = $12
              WHERE namespace = $1 AND shard_id = $2 AND version = $13 RETURNING 1 AS ok`,
-            [...recordValues(r), existing!.version],
+            [...recordValues(r), existing.version],
           );
           // Defensive: the row is locked, so its version cannot have moved.
           if (written.length === 0) return err(concurrentWrite(mutation, false));
@@ -164,7 +165,7 @@ export class SqlShardRepository implements ShardRepository {
         const pos = await tx.query<{ position: number }>(
           `UPDATE ${s}.shard_log SET position = position + 1 RETURNING position::float8 AS position`,
         );
-        const position = Number(pos[0]!.position);
+        const position = Number(pos[0].position);
         await tx.query(
           `INSERT INTO ${s}.shard_history (id, namespace, shard_id, version, strategy_id, owner_node_id, previous_owner_node_id, actor, reason,
              change_ticket, ownership_delta_percent, metadata, created_at, leader_id, capacity_hint, status, checksum,

@@ -56,7 +56,7 @@ export class ViewIndex {
     if (existing !== undefined && existing.record.version >= record.version) return false;
     const shared: ShardRecord = {
       ...record,
-      namespace: this.#names[this.#nameBound(record.namespace)]!,
+      namespace: this.#names[this.#nameBound(record.namespace)],
       strategyId: this.#intern(record.strategyId),
       ownerNodeId: this.#intern(record.ownerNodeId),
     };
@@ -156,7 +156,7 @@ export class ViewIndex {
     let hi = this.#names.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareCodePoints(this.#names[mid]!, name) < 0) lo = mid + 1;
+      if (compareCodePoints(this.#names[mid], name) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -105,7 +105,7 @@ export class InMemoryShardRepository implements ShardRepository {
         let hi = all.length;
         while (lo < hi) {
           const mid = (lo + hi) >>> 1;
-          const c = compareKeys(all[mid]!, probe);
+          const c = compareKeys(all[mid], probe);
           if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1;
           else hi = mid;
         }
@@ -119,7 +119,7 @@ export class InMemoryShardRepository implements ShardRepository {
       const items: ShardRecord[] = [];
       let more = false;
       for (; i < all.length; i++) {
-        const r = all[i]!;
+        const r = all[i];
         if (q.namespace !== undefined && r.namespace !== q.namespace) break;
         if (q.ownerNodeId !== undefined && r.ownerNodeId !== q.ownerNodeId) continue;
         if (statuses !== undefined && !statuses.includes(r.status)) continue;
@@ -221,9 +221,9 @@ export class InMemoryShardRepository implements ShardRepository {
     if (this.#dirty) {
       const idx = this.#ordered
         .map((_, i) => i)
-        .sort((a, b) => compareKeys(this.#ordered[a]!, this.#ordered[b]!));
-      this.#ordered = idx.map((i) => this.#ordered[i]!);
-      this.#orderedKeys = idx.map((i) => this.#orderedKeys[i]!);
+        .sort((a, b) => compareKeys(this.#ordered[a], this.#ordered[b]));
+      this.#ordered = idx.map((i) => this.#ordered[i]);
+      this.#orderedKeys = idx.map((i) => this.#orderedKeys[i]);
       this.#positions = undefined;
       this.#dirty = false;
     }
@@ -240,7 +240,7 @@ export class InMemoryShardRepository implements ShardRepository {
     }
     if (this.#positions === undefined) {
       this.#positions = new Map();
-      for (let i = 0; i < this.#orderedKeys.length; i++) this.#positions.set(this.#orderedKeys[i]!, i);
+      for (let i = 0; i < this.#orderedKeys.length; i++) this.#positions.set(this.#orderedKeys[i], i);
     }
     const i = this.#positions.get(k);
     if (i !== undefined) this.#ordered[i] = record;

@@ -39,7 +39,7 @@ const malformed = (message: string): PipeError =>
 
 const isJson = (contentType: string | null): boolean => {
   if (contentType === null) return false;
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  const type = contentType.split(";")[0].trim().toLowerCase();
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 };
 

@@ -20,7 +20,7 @@ const arrayOf = (items: readonly object[]): string => {
   let out = "[";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ",";
-    out += fragmentOf(items[i]!);
+    out += fragmentOf(items[i]);
   }
   return `${out}]`;
 };

@@ -28,7 +28,7 @@ export class HttpMetrics {
       h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
       this.#durations.set(hKey, h);
     }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
     h.sum += seconds;
     h.count++;
   }

@@ -96,7 +96,10 @@ const statusesOf = (raw: readonly string[] | undefined): ShardStatus[] =>
     v
       .split(SEPARATORS)
       .filter((p) => p.length > 0)
-      .map((p) => parseShardStatus(p)!),
+      .flatMap((p) => {
+        const status = parseShardStatus(p);
+        return status === undefined ? [] : [status];
+      }),
   );
 
 const filterOf = (q: {
