@@ -2,7 +2,8 @@ import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result"
 import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
 import { checkOptions, checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
-import { TimeProvider, type TimerHandle } from "./time-provider.ts";
+import { WaitList } from "./internal/wait-list.ts";
+import { TimeProvider } from "./time-provider.ts";
 
 /**
  * Work run by `go`: receives a signal and returns a Result, a value, nothing, or a promise of one.
@@ -101,14 +102,6 @@ function workEnded(): unknown {
   return ended;
 }
 
-interface Waiter {
-  resolve: (result: Result<void>) => void;
-  signal: AbortSignal | undefined;
-  timer: TimerHandle | undefined;
-  clock: TimeProvider;
-  onAbort: (() => void) | undefined;
-}
-
 /**
  * Go's `sync.WaitGroup` with Results: count outstanding work, then `wait()` for all of it and learn whether
  * any of it failed.
@@ -152,7 +145,7 @@ interface Waiter {
 export class WaitGroup {
   private outstanding = 0;
   private readonly failures: PipeError[] = [];
-  private waiters: Waiter[] = [];
+  private readonly waiters: WaitList = new WaitList();
   /** Works started by `go` and not yet settled. */
   private running = 0;
   private readonly limit: number;
@@ -198,7 +191,7 @@ export class WaitGroup {
       meter.waitGroupCompletions.add(1);
       meter.waitGroupOutstanding.add(-1);
     }
-    if (this.outstanding === 0) this.release();
+    if (this.outstanding === 0) this.waiters.releaseAll(() => this.outcome());
   }
 
   /** Runs `work(signal)` as tracked work (see the class notes). */
@@ -364,35 +357,6 @@ export class WaitGroup {
       throw new RangeError("WaitGroup.wait: timeout must be >= 0.");
     if (this.outstanding === 0) return Promise.resolve(this.outcome());
     if (timeout === 0) return Promise.resolve(err<void>(PipeError.timeout(0)));
-    const clock = options.timeProvider ?? TimeProvider.system;
-    return new Promise<Result<void>>((resolve) => {
-      const waiter: Waiter = { resolve, signal, timer: undefined, clock, onAbort: undefined };
-      this.waiters.push(waiter);
-      if (timeout !== undefined && timeout !== Infinity) {
-        waiter.timer = clock.setTimeout(() => {
-          waiter.timer = undefined;
-          this.finishWaiter(waiter, err<void>(PipeError.timeout(timeout)));
-        }, timeout);
-      }
-      if (signal !== undefined) {
-        waiter.onAbort = () => this.finishWaiter(waiter, canceledResult<void>(signal));
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-    });
-  }
-
-  private finishWaiter(waiter: Waiter, result: Result<void>): void {
-    const i = this.waiters.indexOf(waiter);
-    if (i === -1) return;
-    this.waiters.splice(i, 1);
-    if (waiter.timer !== undefined) waiter.clock.clearTimeout(waiter.timer);
-    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-    waiter.resolve(result);
-  }
-
-  private release(): void {
-    if (this.waiters.length === 0) return;
-    const result = this.outcome();
-    for (const w of [...this.waiters]) this.finishWaiter(w, result);
+    return this.waiters.add(options.timeProvider ?? TimeProvider.system, timeout, signal);
   }
 }
