@@ -141,7 +141,7 @@ const definition: Benchmark = benchmark<number>({
   guard: true,
   baseline: { name: "hand-written ring channels + merge loop", run: baseline },
   variants: [
-    { name: "@pipe/channels merge()", run: pipeMerge, target: 1.5, bound: 5 },
+    { name: "@pipe/channels merge()", run: pipeMerge, target: 1.5, bound: 2.5 },
     { name: "@pipe/channels shared channel (8 writers)", run: pipeShared },
     { name: "effect Queue.bounded (8 fibers)", run: effect },
   ],

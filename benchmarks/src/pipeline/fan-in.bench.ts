@@ -150,7 +150,7 @@ const definition: Benchmark = benchmark<number>({
       name: "@pipe fanIn (seed 001: registers on the shared context)",
       run: pipeFanIn,
       target: 1.5,
-      bound: 3.6,
+      bound: 2.5,
     },
   ],
 });

@@ -69,7 +69,7 @@ const definition: Benchmark = benchmark<readonly number[]>({
   guard: true,
   baseline: { name: "hand-written 64-worker pool", run: handPool },
   variants: [
-    { name: "@pipe ResultPipeline.fanOut", run: pipeFanOut, target: 1.5, bound: 4.5, forcedGcBound: 9 },
+    { name: "@pipe ResultPipeline.fanOut", run: pipeFanOut, target: 1.5, bound: 3 },
     { name: "p-map", run: () => pMap(items, work, { concurrency: CONCURRENCY }) },
   ],
 });

@@ -116,7 +116,6 @@ const definition: Benchmark = benchmark<number>({
       name: "@pipe ResultSagaBuilder",
       target: 1.5,
       bound: 2.5,
-      forcedGcBound: 6.5,
       run: async () => {
         logged = 0;
         for (let s = 0; s < SAGAS; s++) {
