@@ -30,6 +30,19 @@ describe("cursor", () => {
     );
   });
 
+  it("accepts only canonical tokens: whatever decodes encodes back to the same token", () => {
+    const digit = fc.constantFrom(
+      ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=".split(""),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: digit, maxLength: 24 }), (token) => {
+        const decoded = decodeShardCursor(token);
+        if (decoded.isOk) expect(encodeShardCursor(decoded.value)).toBe(token);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it("rejects non-canonical, padded, standard-alphabet, non-UTF-8 and malformed payloads", () => {
     const bad = [
       "",
