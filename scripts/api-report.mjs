@@ -1,14 +1,23 @@
 #!/usr/bin/env node
-import { spawnSync } from "node:child_process";
 // Checks (or with --update, rewrites) the API report of every entry point of the packages given as arguments
 // (default: every package under packages/). A report is API Extractor's `.api.md` of the entry point's built
 // `.d.ts`: the exported declarations without their docs, so a change of signature shows up as a diff in review.
+// API Extractor's `(undocumented)` notes are left out, so documenting a declaration does not change its report.
 //
 //   node scripts/api-report.mjs [--update] [packages/<name> ...]
 //
 // Reports live in `packages/<name>/api/<name>[-<subpath>].api.md`. The check fails when a report differs and
 // prints the diff; `pnpm api:update` rewrites them (name the API change in a changeset).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +46,13 @@ const reportName = (pkgName, subpath) => {
   return subpath === "." ? base : `${base}-${subpath.slice(2).replaceAll("/", "-")}`;
 };
 
+/** The report without API Extractor's `(undocumented)` notes (and the blank comment line before a lone one). */
+const withoutDocNotes = (report) =>
+  report
+    .replace(/^([ \t]*)\/\/\n\1\/\/ \(undocumented\)\n/gm, "")
+    .replace(/^[ \t]*\/\/ \(undocumented\)\n/gm, "")
+    .replace(/ \(undocumented\)$/gm, "");
+
 const temp = mkdtempSync(join(tmpdir(), "api-report-"));
 let failed = 0;
 let checked = 0;
@@ -53,7 +69,7 @@ try {
         continue;
       }
       const name = reportName(pkg.name, subpath);
-      if (update) mkdirSync(join(dir, "api"), { recursive: true });
+      const report = join(dir, "api", `${name}.api.md`);
       const config = ExtractorConfig.prepare({
         configObject: {
           projectFolder: dir,
@@ -69,9 +85,11 @@ try {
           apiReport: {
             enabled: true,
             reportFileName: name,
-            reportFolder: join(dir, "api"),
-            reportTempFolder: join(temp, name),
+            // API Extractor writes into the temporary folder; this script compares and copies (without notes).
+            reportFolder: join(temp, name),
+            reportTempFolder: join(temp, name, "temp"),
           },
+          newlineKind: "lf",
           docModel: { enabled: false },
           dtsRollup: { enabled: false },
           tsdocMetadata: { enabled: false },
@@ -91,27 +109,43 @@ try {
         configObjectFullPath: join(dir, "api-extractor.json"),
         packageJsonFullPath: manifest,
       });
-      const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false });
+      const result = Extractor.invoke(config, {
+        localBuild: true,
+        showVerboseMessages: false,
+        // Its notes about writing the (temporary) report file are noise here.
+        messageCallback: (message) => {
+          if (message.messageId.startsWith("console-api-report-")) message.handled = true;
+        },
+      });
       checked++;
-      if (!result.succeeded) {
+      if (result.errorCount > 0) {
         failed++;
-        if (result.apiReportChanged) {
-          const diff = [
-            "diff",
-            "--no-index",
-            "--no-color",
-            "--",
-            config.reportFilePath,
-            config.reportTempFilePath,
-          ];
-          spawnSync("git", diff, { stdio: "inherit" });
-          console.error(
-            `${pkg.name} ${subpath}: the public API differs from api/${name}.api.md. If the change is meant, ` +
-              "run `pnpm api:update`, commit the report and name the change in a changeset.",
-          );
-        } else console.error(`${pkg.name} ${subpath}: API Extractor reported problems (see above).`);
-      } else if (update && result.apiReportChanged)
+        console.error(`${pkg.name} ${subpath}: API Extractor reported errors (see above).`);
+        continue;
+      }
+      const actual = withoutDocNotes(readFileSync(config.reportFilePath, "utf8"));
+      const expected = existsSync(report) ? readFileSync(report, "utf8") : undefined;
+      if (actual === expected) continue;
+      if (update) {
+        mkdirSync(join(dir, "api"), { recursive: true });
+        writeFileSync(report, actual);
         console.log(`${pkg.name} ${subpath}: api/${name}.api.md updated`);
+        continue;
+      }
+      failed++;
+      const fresh = join(temp, `${name}.api.md`);
+      writeFileSync(fresh, actual);
+      spawnSync(
+        "git",
+        ["diff", "--no-index", "--no-color", "--", existsSync(report) ? report : "/dev/null", fresh],
+        {
+          stdio: "inherit",
+        },
+      );
+      console.error(
+        `${pkg.name} ${subpath}: the public API differs from api/${name}.api.md. If the change is meant, ` +
+          "run `pnpm api:update`, commit the report and name the change in a changeset.",
+      );
     }
   }
 } finally {
