@@ -148,3 +148,58 @@ describe("fanIn retain 'message' at concurrency > 1", () => {
     });
   });
 });
+
+describe("nested fanIn with retain message", () => {
+  it("attributes an inner async handler's registrations to the inner message, even under a synchronous outer handler", async () => {
+    const outerScope = new CompensationScope();
+    const outer = new ResultPipelineStepContext({ stepName: "outer", compensationScope: outerScope });
+    const outerChannel = Channel.createUnbounded<number>();
+    outerChannel.writer.tryWrite(0);
+    outerChannel.writer.complete();
+
+    const gates = new Map<number, (fail: boolean) => void>();
+    const undone: number[] = [];
+    let innerContext: ResultPipelineStepContext | undefined;
+    let innerResult: Promise<Result<void>> | undefined;
+
+    // Not an async function: the outer fan-in calls it with its direct sink set.
+    const outerHandler = (_id: number, _signal: AbortSignal, message: ResultPipelineStepContext) => {
+      innerContext = message;
+      const innerChannel = Channel.createUnbounded<number>();
+      innerChannel.writer.tryWrite(1);
+      innerChannel.writer.tryWrite(2);
+      innerChannel.writer.complete();
+      innerResult = ResultPipelineChannels.fanIn(
+        message,
+        [innerChannel.reader],
+        async (id: number) => {
+          message.registerCompensation(id, (v) => void undone.push(v));
+          const fail = await new Promise<boolean>((resolve) => gates.set(id, resolve));
+          return fail ? err(PipeError.from(`inner ${id} failed`)) : ok();
+        },
+        { concurrency: 2, retain: "message" },
+      );
+      return innerResult;
+    };
+
+    const pending = ResultPipelineChannels.fanIn(outer, [outerChannel.reader], outerHandler, {
+      concurrency: 2,
+      retain: "message",
+    });
+    await settle();
+    expect([...gates.keys()].sort()).toEqual([1, 2]);
+    // Message 2 succeeds while message 1 is in flight: only message 1's entry stays.
+    (gates.get(2) as (fail: boolean) => void)(false);
+    await settle();
+    const scope = (innerContext as ResultPipelineStepContext).compensationScope;
+    expect(scope.size).toBe(1);
+    // Message 1 fails: the rollback undoes message 1 alone, never the message that succeeded.
+    (gates.get(1) as (fail: boolean) => void)(true);
+    const result = await pending;
+    expect(result.isErr).toBe(true);
+    expect((await innerResult)?.isErr).toBe(true);
+    await Result.runCompensation(undefined, scope);
+    await Result.runCompensation(undefined, outerScope);
+    expect(undone).toEqual([1]);
+  });
+});

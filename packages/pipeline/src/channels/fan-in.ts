@@ -116,9 +116,13 @@ class FanInRun<T> {
           this.nextValue = value;
           this.nextSignal = signal;
           this.nextContext = context;
+          // A direct sink set by an enclosing synchronous handler (a fan-in run inside another's handler) would
+          // win over the store: cleared for this call, restored after.
+          const outer = setDirectSink(undefined);
           try {
             value_ = tracker.run(entries, this.callNext);
           } finally {
+            setDirectSink(outer);
             this.nextValue = undefined;
             this.nextSignal = undefined;
             this.nextContext = undefined;
