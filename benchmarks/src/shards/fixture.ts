@@ -1,6 +1,6 @@
 /**
- * Shard benchmark fixtures: N shards over 10 namespaces and K nodes (owners round-robin, every 10th shard
- * paused), created at positions 1..N, then N/10 owner moves (positions N+1..N+N/10, with a previous state).
+ * Shard benchmark fixtures: N shards over 10 namespaces and K nodes (owners round-robin, every 10th shard of
+ * each namespace paused), created at positions 1..N, then N/10 owner moves (positions N+1..N+N/10, with a previous state).
  * PGlite fixtures are built once with bulk SQL and cached under benchmarks/.data (gitignored); in-memory ones
  * are built through the repository.
  */
@@ -50,7 +50,8 @@ const shardRow = (
   ownerNodeId: `node-${String((i + (moved ? 1 : 0)) % spec.nodes).padStart(4, "0")}`,
   leaderId: null,
   capacityHint: 1,
-  status: (i % 10 === 9 ? "paused" : "active") as ShardStatus,
+  // Every 10th shard of each namespace (namespaces take i % 10), so a status filter selects 10% of any one.
+  status: (Math.floor(i / NAMESPACES) % 10 === 9 ? "paused" : "active") as ShardStatus,
   changeTicket: moved ? "bench-move" : null,
 });
 
@@ -162,7 +163,15 @@ async function openPglite(spec: FixtureSpec): Promise<Fixture> {
     (await repo.pglite.query<{ c: number }>("SELECT compacted_through::float8 AS c FROM shard_log")).rows[0]
       ?.c ?? 0,
   );
-  if (fresh || count !== spec.shards || compacted > 0) {
+  // Fixtures built before every namespace had paused shards are rebuilt too.
+  const paused = Number(
+    (
+      await repo.pglite.query<{ n: number }>(
+        "SELECT count(*)::float8 AS n FROM shard_records WHERE namespace = 'ns-3' AND status = 2",
+      )
+    ).rows[0]?.n ?? 0,
+  );
+  if (fresh || count !== spec.shards || compacted > 0 || paused === 0) {
     await repo.pglite.query("TRUNCATE shard_records, shard_history");
     await buildPglite(repo, spec);
   }
