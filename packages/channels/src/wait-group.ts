@@ -234,6 +234,13 @@ export class WaitGroup {
       this.begin(source, start);
       return;
     }
+    // Work that would queue once the group signal aborted is dropped at once, whatever signal it brought.
+    const group = this.workSignal();
+    if (group.aborted) {
+      this.recordFailure(canceledResult<void>(group).error as PipeError);
+      this.done();
+      return;
+    }
     this.queue.push({ source, start });
   }
 

@@ -162,3 +162,28 @@ describe("WaitGroup / ErrGroup concurrency limit", () => {
     expect(new WaitGroup({ limit: Number.POSITIVE_INFINITY }).count).toBe(0);
   });
 });
+
+describe("ErrGroup limit after the group aborted", () => {
+  it("never starts work queued after the abort, even with a signal of its own", async () => {
+    const group = new ErrGroup({ limit: 1 });
+    let release: (r: Result<void>) => void = () => {};
+    group.go(() => new Promise<Result<void>>((resolve) => (release = resolve)));
+    group.cancel();
+    let started = false;
+    // Queued (the slot is taken) after the group signal aborted.
+    group.go(
+      () => {
+        started = true;
+        return ok();
+      },
+      { signal: new AbortController().signal },
+    );
+    // Counted as canceled at once: nothing of it is kept until a slot frees.
+    expect(group.count).toBe(1);
+    release(ok());
+    const result = await group.wait();
+    expect(started).toBe(false);
+    expect(result.error?.code).toBe("error.canceled");
+    expect(group.count).toBe(0);
+  });
+});
