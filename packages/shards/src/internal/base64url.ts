@@ -22,15 +22,20 @@ export function encodeBase64Url(text: string): string {
   let out = "";
   let i = 0;
   for (; i + 2 < n; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += DIGITS[v >>> 18]! + DIGITS[(v >>> 12) & 63]! + DIGITS[(v >>> 6) & 63]! + DIGITS[v & 63]!;
+    const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      (DIGITS[v >>> 18] as string) +
+      (DIGITS[(v >>> 12) & 63] as string) +
+      (DIGITS[(v >>> 6) & 63] as string) +
+      (DIGITS[v & 63] as string);
   }
   if (n - i === 1) {
-    const v = bytes[i]! << 16;
-    out += DIGITS[v >>> 18]! + DIGITS[(v >>> 12) & 63]!;
+    const v = (bytes[i] as number) << 16;
+    out += (DIGITS[v >>> 18] as string) + (DIGITS[(v >>> 12) & 63] as string);
   } else if (n - i === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += DIGITS[v >>> 18]! + DIGITS[(v >>> 12) & 63]! + DIGITS[(v >>> 6) & 63]!;
+    const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out +=
+      (DIGITS[v >>> 18] as string) + (DIGITS[(v >>> 12) & 63] as string) + (DIGITS[(v >>> 6) & 63] as string);
   }
   return out;
 }
@@ -46,7 +51,7 @@ export function decodeBase64Url(token: string): string | undefined {
   let ascii = true;
   for (let i = 0; i < length; i++) {
     const code = token.charCodeAt(i);
-    const value = code < 128 ? VALUES[code]! : -1;
+    const value = code < 128 ? (VALUES[code] as number) : -1;
     if (value < 0) return undefined;
     acc = ((acc << 6) | value) & 0xffffff;
     bits += 6;
@@ -61,7 +66,7 @@ export function decodeBase64Url(token: string): string | undefined {
   if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
   if (ascii) {
     let text = "";
-    for (let i = 0; i < at; i++) text += String.fromCharCode(bytes[i]!);
+    for (let i = 0; i < at; i++) text += String.fromCharCode(bytes[i] as number);
     return text;
   }
   let text: string;
