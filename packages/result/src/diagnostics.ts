@@ -96,9 +96,8 @@ export interface GoDiagnosticsApi {
    * Calls `listener` with the current meter now and again whenever `configure` or `reset` changes it; returns
    * the function that unsubscribes.
    *
-   * When to use: in a package whose hot path should cost nothing while metrics are off, to switch an
-   * instrumented code path in and out (`@pipe/channels` does this for its channel-depth samples) instead of
-   * checking `meter` on every call.
+   * When to use: in a package that keeps its own instruments, to create them for a new meter and drop them
+   * when metrics are turned off (`@pipe/channels` does this) instead of reading `meter` on every call.
    *
    * Gotchas: a non-function listener is a usage error (`TypeError`), and so is a listener that throws when
    * first called (it is not added). When a listener throws on a change, the others still run, the meter is

@@ -118,8 +118,6 @@ function registerOne(descriptor: ErrorDescriptor): void {
   }
   const frozen: ErrorDescriptor = Object.freeze({ code, name, description, category });
   registry.set(code, frozen);
-  lastLookup.code = undefined;
-  lastLookup.metadata = undefined;
   descriptorMetadata.set(
     code,
     Object.freeze({ "error.name": name, "error.description": description, "error.category": category }),
@@ -128,48 +126,15 @@ function registerOne(descriptor: ErrorDescriptor): void {
 
 /**
  * The frozen descriptor metadata (`error.name`, `error.description`, `error.category`) of a registered code,
- * shared between errors so that an error without its own metadata allocates nothing.
- *
- * Details: remembers the code in {@link lastLookup}, so pass only validated (non-blank) codes.
+ * shared between errors so that an error without its own metadata allocates nothing; `undefined` otherwise.
  *
  * @internal
  */
 export function descriptorMetadataOf(
   code: string | undefined,
 ): Readonly<Record<string, unknown>> | undefined {
-  if (code === undefined) return undefined;
-  if (code === lastLookup.code) return lastLookup.metadata;
-  const found = descriptorMetadata.get(code);
-  lastLookup.code = code;
-  lastLookup.metadata = found;
-  return found;
-}
-
-/**
- * {@link descriptorMetadataOf} for a code that may not have been validated: looks it up without remembering it.
- *
- * @internal
- */
-export function peekDescriptorMetadata(
-  code: string | undefined,
-): Readonly<Record<string, unknown>> | undefined {
   return code === undefined ? undefined : descriptorMetadata.get(code);
 }
-
-/**
- * The last code {@link descriptorMetadataOf} looked up, with its descriptor metadata (`undefined` when the code
- * is not registered). Every code stored here has been validated, so `PipeError`'s constructor skips both the
- * validation and the lookup for a code equal to `code`. Registering a code clears it.
- *
- * Details: the fields of a module constant rather than `let` bindings, which V8 (Node 20) reloads and checks on
- * every read; reading them costs next to nothing in an inlined constructor.
- *
- * @internal
- */
-export const lastLookup: {
-  code: string | undefined;
-  metadata: Readonly<Record<string, unknown>> | undefined;
-} = { code: undefined, metadata: undefined };
 
 /**
  * Well-known error code constants and the registry of error descriptors.

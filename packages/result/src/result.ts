@@ -7,22 +7,21 @@
  * @module
  */
 import type { Compensation, CompensationAction, StatefulCompensationAction } from "./compensation.ts";
-import { ErrorCodes, lastLookup, peekDescriptorMetadata } from "./error-codes.ts";
+import { descriptorMetadataOf, ErrorCodes } from "./error-codes.ts";
 import { hasPipeErrorBrand, PIPE_ERROR_BRAND } from "./internal/brand.ts";
 import {
   appendEntries,
   appendOne,
-  attachCompensations,
   concatCompensations,
   EMPTY_COMPENSATIONS,
 } from "./internal/compensations.ts";
-import { countFailure, countSuccess, onCountingChange } from "./internal/diagnostics-state.ts";
+import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
 import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
 import {
   buildChildren,
   buildMetadata,
+  checkMessageAndCode,
   EMPTY_ERRORS,
-  validateAndLookUp,
 } from "./internal/pipe-error-fields.ts";
 import { EMPTY_METADATA, exceptionTypeOf, messageOf, renderReason, renderValue } from "./internal/render.ts";
 import { ResultError } from "./result-error.ts";
@@ -50,10 +49,6 @@ export interface PipeErrorJson {
   /** The cause as `{ name, message, stack? }`; omitted without a cause. */
   readonly cause?: { readonly name: string; readonly message: string; readonly stack?: string };
 }
-
-// A module-local alias: V8 (Node 20) re-checks an imported binding on every read, not a local constant. Safe at
-// evaluation: `error-codes.ts` imports nothing, so it is always evaluated before this module.
-const LAST_LOOKUP = lastLookup;
 
 /**
  * An immutable, serialisable error value: message, optional code, cause, frozen metadata and aggregate children.
@@ -95,26 +90,14 @@ export class PipeError {
    * or a blank metadata key, and when a child is not a PipeError.
    */
   constructor(message: string, code?: string, options?: PipeErrorOptions) {
-    // A string message and the code of the previous lookup (validated then), or no code, are accepted at a
-    // glance; anything else is validated and looked up first. The `typeof` test is not redundant: it lets
-    // JavaScriptCore (Bun) compare the two strings inline.
-    if (
-      typeof message !== "string" ||
-      (code !== undefined && (typeof code !== "string" || code !== LAST_LOOKUP.code))
-    ) {
-      validateAndLookUp(message, code);
-    }
-    // `this` is never handed to a helper, so an engine that inlines this constructor can drop the allocation of
-    // an error nothing reads (JavaScriptCore gives that up once any path has passed `this` on).
+    checkMessageAndCode(message, code);
     // Only fields that differ from the prototype's defaults are owned, always in this order, so equal errors have
     // equal own keys.
     this.message = message;
     this.code = code;
     if (options === undefined) {
-      if (code !== undefined) {
-        const metadata = LAST_LOOKUP.metadata;
-        if (metadata !== undefined) this.metadata = metadata;
-      }
+      const metadata = descriptorMetadataOf(code);
+      if (metadata !== undefined) this.metadata = metadata;
       return;
     }
     if (typeof options !== "object" || options === null)
@@ -313,8 +296,7 @@ export class PipeError {
    * ```
    */
   withCode(code: string | undefined): PipeError {
-    // `this.code` may have been tampered with (the fields are writable), so look it up without remembering it.
-    const old = peekDescriptorMetadata(this.code);
+    const old = descriptorMetadataOf(this.code);
     let metadata: Record<string, unknown> = { ...this.metadata };
     if (old !== undefined) {
       metadata = {};
@@ -390,14 +372,6 @@ Object.defineProperties(PipeError.prototype, {
   errors: { value: EMPTY_ERRORS, writable: true },
 });
 
-// Whether a meter counts results (see `GoDiagnostics.configure`). A field of a module constant rather than a
-// `let`: V8 treats a field that was never reassigned as a constant, so with metrics never configured the
-// check folds away in optimised code (it deoptimises once, when a meter is first configured).
-const flags = { counting: false };
-onCountingChange((on) => {
-  flags.counting = on;
-});
-
 /**
  * A success (`Ok<T>`) or a failure (`Err<T>` with a {@link PipeError}), narrowed by the literal `isOk`/`isErr`.
  *
@@ -433,19 +407,16 @@ export type Result<T> = Ok<T> | Err<T>;
 export function ok(): Ok<void>;
 export function ok<T>(value: T): Ok<T>;
 export function ok<T>(value?: T): Ok<T | undefined> {
-  if (flags.counting) countSuccess();
+  countSuccess();
   return new Ok(value);
 }
 
 /**
  * Creates a failure; counted once in diagnostics.
  *
- * Details: a PipeError (recognised by its `constructor`, or by the brand of another copy of this package) is
- * kept as the same instance; `undefined`/`null` becomes `PipeError.unspecified()` and any other value (an
- * exception) goes through `PipeError.fromException`, so a failure always carries a PipeError.
- *
- * Gotchas: the common case is recognised by `error.constructor === PipeError`, so a plain object forged with
- * an own `constructor: PipeError` property is taken as it is; build errors with `PipeError.from`.
+ * Details: a PipeError (also one made by another copy of this package) is kept as the same instance;
+ * `undefined`/`null` becomes `PipeError.unspecified()` and any other value (an exception) goes through
+ * `PipeError.fromException`, so a failure always carries a PipeError.
  *
  * @example
  * ```ts
@@ -455,16 +426,12 @@ export function ok<T>(value?: T): Ok<T | undefined> {
  * ```
  */
 export function err<T = never>(error: PipeError): Err<T> {
-  if (flags.counting) countFailure();
-  // The common case is tested through `constructor`: on V8 an `instanceof` or `typeof` test of a freshly built
-  // error keeps it from being optimised away when nothing reads it (3x slower failures in a chain).
-  const ready = error !== undefined && error !== null && error.constructor === PipeError;
-  return new Err<T>(ready ? error : toPipeError(error));
+  countFailure();
+  return new Err<T>(error instanceof PipeError ? error : toPipeError(error));
 }
 
-/** Normalises whatever was passed as an error. @internal */
+/** Whatever was passed to `err` as a PipeError: nothing gives `unspecified`, anything else `fromException`. */
 function toPipeError(error: unknown): PipeError {
-  if (error instanceof PipeError) return error;
   if (error === undefined || error === null) return PipeError.unspecified();
   return PipeError.fromException(error);
 }
@@ -491,10 +458,10 @@ export const ENSURE_MESSAGE = "The result did not satisfy the required condition
  *
  * When to use: create one with `ok(value)` (or `Result.ok`); check `isOk`/`isErr` to narrow a `Result<T>`.
  *
- * Details: results are immutable class instances with prototype methods. An `Ok` owns one field, `value`;
- * `isOk`, `isErr`, `error` and an empty `compensations` list are constants on the prototype. A success that
- * carries rollback actions is an instance of an internal subclass that owns `compensations` (so `instanceof Ok`
- * still holds), which keeps the common path free of compensation checks. A result is never thenable (no `then` method).
+ * Details: results are immutable class instances with prototype methods. An `Ok` owns `value`, and owns
+ * `compensations` only when rollback actions are attached (otherwise the prototype supplies a shared frozen
+ * empty list); `isOk`, `isErr` and `error` are constants on the prototype. A result is never thenable (no
+ * `then` method).
  * Exceptions thrown by your callbacks are not caught; wrap risky code in `Result.try`.
  *
  * @example
@@ -517,19 +484,15 @@ export class Ok<T> {
   declare readonly compensations: readonly Compensation[];
 
   /**
-   * Internal: use `ok(value)`; the constructor does not count diagnostics. With a non-empty `compensations`
-   * list it returns an instance of the internal subclass that carries them.
+   * Internal: use `ok(value)`; the constructor does not count diagnostics.
    *
    * Gotchas: `Ok` cannot be subclassed (a `TypeError`): its combinators build plain successes.
    */
   constructor(value: T, compensations?: readonly Compensation[]) {
-    // `new.target` is a constant wherever `new Ok(...)` is inlined, so this test costs nothing there.
-    if (new.target !== OkClass && new.target !== CompensatedOkClass) notSubclassable();
+    if (new.target !== Ok) notSubclassable();
     (this as { value: T }).value = value;
-    // A one-field object on the common path; `new Ok(v)` folds this test away once inlined.
     if (compensations !== undefined && compensations.length > 0) {
-      // biome-ignore lint/correctness/noConstructorReturn: the rare compensated form is a subclass instance.
-      return new CompensatedOk(value, compensations);
+      (this as { compensations: readonly Compensation[] }).compensations = compensations;
     }
   }
 
@@ -543,8 +506,9 @@ export class Ok<T> {
    * ```
    */
   map<U>(fn: (value: T) => U): Result<U> {
-    // `this.constructor` rather than `Ok`: see the note on class bindings at the end of this file.
-    return new (this.constructor as typeof Ok)(fn(this.value));
+    const next = new Ok(fn(this.value), this.compensations);
+    countSuccess();
+    return next;
   }
 
   /**
@@ -571,7 +535,7 @@ export class Ok<T> {
    * ```
    */
   andThen<U>(fn: (value: T) => Result<U>): Result<U> {
-    return fn(this.value);
+    return prependCompensations(this.compensations, fn(this.value));
   }
 
   /**
@@ -738,8 +702,8 @@ export class Ok<T> {
   }
 }
 
-// Constant members live on the prototype, so a plain success holds one field (`value`). `compensations` is
-// writable so that the subclass below can own it.
+// Constant members live on the prototype, so a success holds only `value` (and `compensations` when it has
+// some; the prototype's default is writable so that an instance can own its own).
 Object.defineProperties(Ok.prototype, {
   compensations: { value: EMPTY_COMPENSATIONS, writable: true },
   isOk: { value: true },
@@ -747,62 +711,16 @@ Object.defineProperties(Ok.prototype, {
   error: { value: undefined },
 });
 
-/** A success carrying rollback actions: owns a non-empty frozen `compensations` list and keeps it in chains. */
-class CompensatedOk<T> extends Ok<T> {
-  constructor(value: T, compensations: readonly Compensation[]) {
-    super(value);
-    (this as { compensations: readonly Compensation[] }).compensations = compensations;
-  }
-
-  override map<U>(fn: (value: T) => U): Result<U> {
-    return new (this.constructor as typeof CompensatedOk)(fn(this.value), this.compensations);
-  }
-
-  override andThen<U>(fn: (value: T) => Result<U>): Result<U> {
-    return prependCompensations(this.compensations, fn(this.value));
-  }
-}
-
-// Module-local aliases for the constructor's subclass test (a class's own name is re-checked on every read).
-const OkClass: typeof Ok = Ok;
-const CompensatedOkClass: typeof CompensatedOk = CompensatedOk;
-
-/** `result` with `comps` placed before its own compensations (a copy; not counted again). @internal */
-export function prependCompensations<T>(comps: readonly Compensation[], result: Result<T>): Result<T> {
-  if (comps.length === 0) return result;
-  const merged = comps.concat(result.compensations);
-  Object.freeze(merged);
-  return result.isOk ? new Ok(result.value, merged) : new Err<T>(result.error, merged);
-}
-
 function notSubclassable(): never {
   throw new TypeError("Ok cannot be subclassed: create successes with ok(value).");
 }
 
-// Class bindings on the hot path: a class's own name, read inside its methods, is a lexical binding that V8
-// (Node 20) checks for the temporal dead zone on every read, and in an ES module it is not constant-folded.
-// `map` constructs through `this.constructor` instead, a constant on the prototype once the receiver's shape is
-// known. In the chain benchmark this alone took the ratio to the plain baseline from 1.37x to about 1.18x.
-
-// With metrics on, `map` counts the result it creates; with them off the prototypes hold the lean variants.
-const leanMaps = [Ok.prototype.map, CompensatedOk.prototype.map] as const;
-const countedMaps = leanMaps.map(
-  (lean) =>
-    function mapCounted<T, U>(this: Ok<T>, fn: (value: T) => U): Result<U> {
-      const next = lean.call(this, fn) as Result<U>;
-      countSuccess();
-      return next;
-    },
-);
-onCountingChange((on) => {
-  [Ok.prototype, CompensatedOk.prototype].forEach((proto, i) => {
-    Object.defineProperty(proto, "map", {
-      value: on ? countedMaps[i] : leanMaps[i],
-      writable: true,
-      configurable: true,
-    });
-  });
-});
+/** `result` with `comps` placed before its own compensations (a copy; not counted again). @internal */
+export function prependCompensations<T>(comps: readonly Compensation[], result: Result<T>): Result<T> {
+  if (comps.length === 0) return result;
+  const merged = Object.freeze(comps.concat(result.compensations));
+  return result.isOk ? new Ok(result.value, merged) : new Err<T>(result.error, merged);
+}
 
 /**
  * A failed {@link Result}: `isErr` is `true`, `error` holds the {@link PipeError}, `value` is `undefined`.
@@ -835,8 +753,9 @@ export class Err<T> {
   /** Internal: use `err(error)`; the constructor does not count diagnostics. */
   constructor(error: PipeError, compensations?: readonly Compensation[]) {
     (this as { error: PipeError }).error = error;
-    // See Ok: no own `compensations` field unless rollback actions are attached.
-    if (compensations !== undefined) attachCompensations(this, compensations);
+    if (compensations !== undefined && compensations.length > 0) {
+      (this as { compensations: readonly Compensation[] }).compensations = compensations;
+    }
   }
 
   /** See {@link Ok.map}: a failure returns itself. @example `err<number>(e).map((n) => n + 1) // same failure` */

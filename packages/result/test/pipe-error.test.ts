@@ -74,7 +74,7 @@ describe("PipeError factories", () => {
     expect(viaFast.metadata).toBe(viaSlow.metadata);
   });
 
-  it("a tampered code never lets a blank code through later (withCode looks it up without remembering it)", () => {
+  it("a tampered code never lets a blank code through later: every copy validates its code again", () => {
     const tampered = PipeError.from("x", "test.tamper");
     (tampered as { code: string }).code = "   ";
     const recoded = tampered.withCode(undefined);

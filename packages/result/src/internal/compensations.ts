@@ -47,12 +47,3 @@ export function appendOne(
       : compensation(stateOrAction, action as (state: unknown, signal: AbortSignal) => void);
   return Object.freeze(list.length === 0 ? [entry] : [...list, entry]);
 }
-
-/**
- * Gives `result` its own `compensations` field when there are any (outlined from the `Ok`/`Err` constructors so
- * they stay small enough for V8 to inline whole chains). @internal
- */
-export function attachCompensations(result: object, compensations: readonly Compensation[]): void {
-  if (compensations.length > 0)
-    (result as { compensations: readonly Compensation[] }).compensations = compensations;
-}

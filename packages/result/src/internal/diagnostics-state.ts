@@ -1,6 +1,5 @@
 /**
- * Mutable diagnostics state shared by the result factories (kept out of the public module). The hot path reads
- * one property of a `const` object: a module-level `let` would cost a hole check on every read.
+ * Mutable diagnostics state shared by the result factories (kept out of the public module).
  *
  * @internal
  * @module
@@ -14,25 +13,12 @@ interface ResultCounters {
 
 /** The configured meter, or `undefined` when metrics are off. */
 export let currentMeter: MeterLike | undefined;
-const state: { counters: ResultCounters | undefined } = { counters: undefined };
-
-const hooks: ((counting: boolean) => void)[] = [];
-
-/**
- * Registers a hook told whether results are counted (called at once only when a meter is already set). Hot
- * paths use it to swap in counting variants, so with metrics off they carry no counting code at all (smaller
- * bytecode lets V8 inline whole chains and elide their intermediate results).
- */
-export function onCountingChange(hook: (counting: boolean) => void): void {
-  hooks.push(hook);
-  if (state.counters !== undefined) hook(true);
-}
+let counters: ResultCounters | undefined;
 
 /** Installs (or removes, with `undefined`) the meter and creates the result counters. */
 export function setMeter(meter: MeterLike | undefined): void {
-  const was = state.counters !== undefined;
   currentMeter = meter;
-  state.counters =
+  counters =
     meter === undefined
       ? undefined
       : {
@@ -45,7 +31,6 @@ export function setMeter(meter: MeterLike | undefined): void {
             unit: "{result}",
           }),
         };
-  if (was !== (meter !== undefined)) for (const hook of hooks) hook(meter !== undefined);
   // Every listener runs; the first throw is rethrown afterwards (the meter is set either way). A listener that
   // changes the meter itself starts a newer round, which tells every listener the newer meter: this round
   // stops there, so no listener is left holding the older one.
@@ -80,12 +65,10 @@ export function subscribeMeter(listener: (meter: MeterLike | undefined) => void)
 
 /** Counts one created success (no-op when metrics are off). */
 export function countSuccess(): void {
-  const counters = state.counters;
   if (counters !== undefined) counters.successes.add(1);
 }
 
 /** Counts one created failure (no-op when metrics are off). */
 export function countFailure(): void {
-  const counters = state.counters;
   if (counters !== undefined) counters.failures.add(1);
 }

@@ -57,11 +57,7 @@ export function buildMetadata(
   return Object.freeze({ ...descriptor, ...metadata });
 }
 
-/**
- * Validates a message and code that the constructor could not accept at a glance, and looks a given code up so
- * that `lastLookup` holds it afterwards. Throws `TypeError` for a non-string message or a blank code.
- */
-export function validateAndLookUp(message: unknown, code: unknown): void {
+/** Throws a `TypeError` unless `message` is a string and `code` is `undefined` or a non-blank string. */
+export function checkMessageAndCode(message: unknown, code: unknown): void {
   if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
-  descriptorMetadataOf(code as string | undefined);
 }
