@@ -4,10 +4,6 @@ import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop
 import { settleOutput } from "./internal/invoke.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
-// Module-local aliases for per-value checks (see `NO_VALUE` in channel-types.ts).
-const OkResult = Ok;
-const ErrResult = Err;
-
 /**
  * Options of {@link fanIn}.
  *
@@ -97,8 +93,8 @@ export function fanIn<T>(
       } catch (error) {
         return err<void>(fromThrown(error));
       }
-      if (out === undefined || out instanceof OkResult) return undefined;
-      if (out instanceof ErrResult) return out as Result<void>;
+      if (out === undefined || out instanceof Ok) return undefined;
+      if (out instanceof Err) return out as Result<void>;
       const r = settleOutput<unknown>(out);
       if (r instanceof Promise) return r as Promise<Result<void>>;
       return r.isErr ? (r as Result<void>) : undefined;

@@ -1,17 +1,14 @@
-import { Err, ErrorCodes, err, fromThrown, Ok, PipeError, type Result } from "@pipe/result";
-import { NO_VALUE, type NoValue } from "./channel-types.ts";
-import { type instruments, metricsOff, turnScopedInstruments } from "./internal/diagnostics.ts";
+import { ErrorCodes, err, PipeError, type Result } from "@pipe/result";
+import { NO_VALUE } from "./channel-types.ts";
+import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult } from "./internal/errors.ts";
-import { invokeUser, settleOutput } from "./internal/invoke.ts";
+import { invokeUser } from "./internal/invoke.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
+import { pollFirstReady } from "./internal/poll.ts";
+import type { WatchableReader } from "./internal/protocol.ts";
 import { checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
 import { SELECT_CASE, type SelectCase } from "./select-case.ts";
 import { TimeProvider } from "./time-provider.ts";
-
-// Module-local aliases for per-value checks (see `NO_VALUE` in channel-types.ts).
-const NONE: NoValue = NO_VALUE;
-const OkResult = Ok;
-const ErrResult = Err;
 
 /**
  * Options of {@link select}.
@@ -76,7 +73,31 @@ export function select<R>(
   cases: readonly SelectCase<R>[],
   options?: SelectOptions,
 ): Result<R> | Promise<Result<R>> {
-  return executePlan(planSelect(cases, false), options);
+  return executePlan(planFor(cases), options);
+}
+
+/** The plan of each cases array select has seen (weakly held), reused while the array holds the same cases. */
+const plans = new WeakMap<readonly SelectCase<unknown>[], SelectPlan<unknown>>();
+/** The array of the latest call and its plan: a loop selecting over one array skips the WeakMap lookup. */
+let lastCases: readonly SelectCase<unknown>[] | undefined;
+let lastPlan: SelectPlan<unknown> | undefined;
+
+/** The plan for `cases`: the cached one when the array still holds the same cases, else a new one. */
+function planFor<R>(cases: readonly SelectCase<R>[]): SelectPlan<R> {
+  let plan = (cases === lastCases ? lastPlan : plans.get(cases)) as SelectPlan<R> | undefined;
+  if (plan === undefined || !sameCases(plan.cases, cases)) {
+    plan = planSelect(cases);
+    plans.set(cases, plan);
+  }
+  lastCases = cases;
+  lastPlan = plan;
+  return plan;
+}
+
+function sameCases<R>(a: readonly SelectCase<R>[], b: readonly SelectCase<R>[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A validated select: cases in priority order, the default's index, and whether the fast path applies. */
@@ -87,10 +108,13 @@ export interface SelectPlan<R> {
   readonly hasDeadline: boolean;
   /** Only read cases, priorities already sorted: the first reader with data wins. */
   readonly simple: boolean;
+  /** For a simple plan, the readers and continuations in order (the fast path's tables); else empty. */
+  readonly sources: readonly WatchableReader[];
+  readonly runs: readonly ((value: unknown) => unknown)[];
 }
 
 /** @internal Validates `cases` (usage errors are thrown here) and builds a plan. */
-export function planSelect<R>(cases: readonly SelectCase<R>[], copy: boolean): SelectPlan<R> {
+export function planSelect<R>(cases: readonly SelectCase<R>[]): SelectPlan<R> {
   if (!Array.isArray(cases))
     throw new TypeError(`select: cases must be an array of SelectCase, got ${describe(cases)}.`);
   const n = cases.length;
@@ -111,13 +135,16 @@ export function planSelect<R>(cases: readonly SelectCase<R>[], copy: boolean): S
       defaultIndex = i;
     } else if (c.kind === "deadline") hasDeadline = true;
   }
-  const list = copy ? Object.freeze(cases.slice()) : cases;
+  const list = Object.freeze(cases.slice());
+  const simple = sorted && defaultIndex === -1 && !hasDeadline;
   return {
     cases: list,
     order: sorted ? undefined : stableOrder(list),
     defaultIndex,
     hasDeadline,
-    simple: sorted && defaultIndex === -1 && !hasDeadline,
+    simple,
+    sources: simple ? list.map((c) => c.source as WatchableReader) : [],
+    runs: simple ? list.map((c) => c.run) : [],
   };
 }
 
@@ -126,7 +153,7 @@ export function executePlan<R>(
   plan: SelectPlan<R>,
   options: SelectOptions | undefined,
 ): Result<R> | Promise<Result<R>> {
-  const cases = plan.cases;
+  const _cases = plan.cases;
   const timeout = options?.timeout;
   if (timeout !== undefined && !(timeout >= 0)) {
     throw new RangeError(`select: timeout must be >= 0, got ${timeout}.`);
@@ -134,32 +161,15 @@ export function executePlan<R>(
   const signal = options?.signal;
   if (signal !== undefined) checkSignal(signal, "select");
   if (options?.timeProvider !== undefined) checkTimeProvider(options.timeProvider, "select");
-  const meter = metricsOff() ? undefined : turnScopedInstruments();
+  const meter = instruments();
   if (
     meter === undefined &&
     plan.simple &&
     options?.fair !== true &&
     (signal === undefined || !signal.aborted)
   ) {
-    // Fast path: the first reader with data (or a faulted one) wins; no clock, no state, no allocation.
-    for (let i = 0; i < cases.length; i++) {
-      const c = cases[i] as SelectCase<R>;
-      const source = c.source!;
-      const value = source.tryRead();
-      if (value !== NONE) {
-        // Inlined invokeUser: a dedicated call site keeps the continuation call monomorphic in hot loops.
-        let out: unknown;
-        try {
-          out = c.run(value);
-        } catch (error) {
-          return err<R>(fromThrown(error));
-        }
-        if (out instanceof OkResult || out instanceof ErrResult) return out as Result<R>;
-        return settleOutput<R>(out);
-      }
-      const status = source.pipeStatus();
-      if (status !== undefined && status !== null) return err<R>(status);
-    }
+    const picked = pollFirstReady<R>(plan.sources, plan.runs);
+    if (picked !== undefined) return picked;
   }
   return executeGeneral(plan, options, meter);
 }
@@ -273,7 +283,7 @@ function run<R>(c: SelectCase<R>): Result<R> | Promise<Result<R>> {
   if (c.kind !== "read") return invokeUser<undefined, R>(c.run, undefined);
   const source = c.source!;
   const value = source.tryRead();
-  if (value === NONE) {
+  if (value === NO_VALUE) {
     const status = source.pipeStatus();
     return err<R>(status ?? PipeError.from(DRAINED, ErrorCodes.selectDrained));
   }

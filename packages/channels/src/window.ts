@@ -1,5 +1,5 @@
 import { err, type Result } from "@pipe/result";
-import { type ChannelReader, NO_VALUE, type NoValue } from "./channel-types.ts";
+import { type ChannelReader, NO_VALUE } from "./channel-types.ts";
 import { BoundedChannel, Mode } from "./internal/bounded-channel.ts";
 import { watchables } from "./internal/drain-loop.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
@@ -7,9 +7,6 @@ import { MultiWait, Wake } from "./internal/multi-wait.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider } from "./time-provider.ts";
-
-// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
-const NONE: NoValue = NO_VALUE;
 
 /**
  * Options of {@link window}: at least one of `size` and `intervalMs`.
@@ -141,7 +138,7 @@ async function run<T>(
       continue;
     }
     const value = input.tryRead();
-    if (value !== NONE) {
+    if (value !== NO_VALUE) {
       batch.push(value as T);
       if (batch.length >= size) {
         const r = await emit();

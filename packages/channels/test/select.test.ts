@@ -2,6 +2,9 @@ import { err, ok, PipeError } from "@pipe/result";
 import { describe, expect, it } from "vitest";
 import {
   Channel,
+  checkOptions,
+  checkSignal,
+  checkTimeProvider,
   prepareSelect,
   SelectCase,
   select,
@@ -284,5 +287,33 @@ describe("prepareSelect", () => {
     expect(late.run()).toMatchObject({ value: 30 });
     c.writer.complete();
     expect(await late.run()).toMatchObject({ isOk: false, error: { code: "error.select.drained" } });
+  });
+
+  it("select(cases) sees the cases array as it is at each call (edits between calls count)", () => {
+    const a = Channel.createUnbounded<string>();
+    const b = Channel.createUnbounded<string>();
+    a.writer.tryWrite("a1");
+    a.writer.tryWrite("a2");
+    b.writer.tryWrite("b1");
+    const cases = [SelectCase.read(a.reader, (s: string) => ok(s))];
+    expect(select(cases)).toMatchObject({ isOk: true, value: "a1" });
+    cases[0] = SelectCase.read(b.reader, (s: string) => ok(`b:${s}`));
+    expect(select(cases)).toMatchObject({ isOk: true, value: "b:b1" });
+    cases.push(SelectCase.read(a.reader, (s: string) => ok(s)));
+    expect(select(cases)).toMatchObject({ isOk: true, value: "a2" });
+    expect(() => select([cases[0] as never, { kind: "read" } as never])).toThrow(TypeError);
+  });
+
+  it("the usage checks are exported and say what they received", () => {
+    expect(() => checkOptions(5 as never, "demo")).toThrow("demo: options must be an object, got number.");
+    expect(() => checkSignal("stop", "demo")).toThrow(
+      "demo: options.signal must be an AbortSignal, got a string.",
+    );
+    expect(() => checkTimeProvider({}, "demo")).toThrow(
+      /demo: options.timeProvider must be a TimeProvider.*a plain object/,
+    );
+    expect(checkOptions(undefined, "demo")).toBeUndefined();
+    checkSignal(new AbortController().signal, "demo");
+    checkTimeProvider(new VirtualTimeProvider(), "demo");
   });
 });

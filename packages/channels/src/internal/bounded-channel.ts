@@ -1,16 +1,10 @@
 import { err, ok, type Result } from "@pipe/result";
 import { type FullMode, NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
 import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
-import { sampleDepthWhileMetered } from "./diagnostics.ts";
+import { recordDepth } from "./diagnostics.ts";
 import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
 import { WaiterList } from "./list.ts";
 import { type RingFields, ringPop, ringPush, ringShift, ringSlots } from "./ring-buffer.ts";
-
-// Module-local aliases for per-value use (see `NO_VALUE` in channel-types.ts). `ring-buffer.ts` imports nothing,
-// so it is always evaluated before this module.
-const NONE: NoValue = NO_VALUE;
-const push = ringPush;
-const shift = ringShift;
 
 /** Full modes as small integers for the hot path. */
 export type Mode = 0 | 1 | 2 | 3;
@@ -56,16 +50,16 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
     this.mask = this.items.length - 1;
   }
 
-  /** Buffered writes while metered (see `sampleDepthWhileMetered`). */
-  depthTick = 0;
+  /** Writes that buffered a value: every 64th records a `channel.depth` sample (see `recordDepth`). */
+  private bufferedWrites = 0;
 
   get count(): number {
     return this.size;
   }
 
   tryRead(): T | NoValue {
-    if (this.size === 0) return NONE;
-    const value = shift(this);
+    if (this.size === 0) return NO_VALUE;
+    const value = ringShift(this);
     if (this.parked !== 0) this.refill();
     if (this.size === 0 && this.closed) this.finish();
     return value;
@@ -75,7 +69,7 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
   private refill(): void {
     if (this.writers.head !== null) {
       const w = this.writers.shift() as WriteWaiter<T>;
-      push(this, w.value);
+      ringPush(this, w.value);
       w.settle(okVoidResult());
     } else if (this.writeWatchers.head !== null) {
       this.notify(this.writeWatchers);
@@ -89,7 +83,8 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
       return true;
     }
     if (this.size < this.capacity) {
-      push(this, value);
+      ringPush(this, value);
+      if ((++this.bufferedWrites & 63) === 0) recordDepth(this.size);
       if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
       return true;
     }
@@ -98,8 +93,8 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
     if (this.mode === Mode.DropWrite) {
       dropped = value;
     } else {
-      dropped = this.mode === Mode.DropOldest ? shift(this) : ringPop(this);
-      push(this, value);
+      dropped = this.mode === Mode.DropOldest ? ringShift(this) : ringPop(this);
+      ringPush(this, value);
     }
     if (this.onDrop !== undefined) {
       try {
@@ -136,6 +131,3 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
     return this.mode !== Mode.Wait || this.size < this.capacity;
   }
 }
-
-// `channel.depth` samples are taken by a wrapper installed only while a meter is configured.
-sampleDepthWhileMetered(BoundedChannel.prototype, BoundedChannel.prototype.tryWrite as never);

@@ -17,9 +17,6 @@ import {
 import { type ListNode, WaiterList } from "./list.ts";
 import type { WatchableReader, Watcher } from "./protocol.ts";
 
-// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
-const NONE: NoValue = NO_VALUE;
-
 /** Marker result delivered to a read waiter released by an iterator's `return()`. */
 const RELEASED: unique symbol = Symbol("released");
 type Released = typeof RELEASED;
@@ -146,7 +143,7 @@ export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<
     const signal = options?.signal;
     if (signal?.aborted) return canceledResult<T>(signal);
     const value = this.tryRead();
-    if (value !== NONE) return ok(value);
+    if (value !== NO_VALUE) return ok(value);
     if (this.drained) return err<T>(this.endError());
     const waiter = new ReadWaiter<T>(signal);
     const promise = new Promise<Result<T> | Released>((resolve) => {
@@ -306,7 +303,7 @@ class ChannelIterator<T> implements AsyncIterableIterator<T> {
     }
     const channel = this.channel;
     const value = channel.tryRead();
-    if (value !== NONE) return Promise.resolve({ value, done: false });
+    if (value !== NO_VALUE) return Promise.resolve({ value, done: false });
     if (channel.drained) return this.end(channel.pipeStatus());
     const waiter = new ReadWaiter<T>(signal);
     this.pending = waiter;

@@ -1,14 +1,11 @@
 import { ErrorCodes, err, PipeError, type Result } from "@pipe/result";
 import type { ChannelReader } from "../channel-types.ts";
-import { NO_VALUE, type NoValue } from "../channel-types.ts";
+import { NO_VALUE } from "../channel-types.ts";
 import { TimeProvider, type TimerHandle } from "../time-provider.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { MultiWait, Wake } from "./multi-wait.ts";
 import { isWatchable, type WatchableReader } from "./protocol.ts";
 import { checkOptions, checkSignal, checkTimeProvider, describe } from "./usage.ts";
-
-// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
-const NONE: NoValue = NO_VALUE;
 
 /** Options shared by the drain-based combinators. */
 export interface DrainOptions {
@@ -205,7 +202,7 @@ async function loop<T>(
         }
       }
       const value = source.tryRead();
-      if (value !== NONE) {
+      if (value !== NO_VALUE) {
         let r = step(value as T, i, signalOf);
         if (r !== undefined) {
           if (r instanceof Promise) r = settleWait(await r, deadline, timeout);

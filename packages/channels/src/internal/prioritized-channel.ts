@@ -2,13 +2,10 @@ import { err, ok, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
 import { Mode } from "./bounded-channel.ts";
 import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
-import { sampleDepthWhileMetered } from "./diagnostics.ts";
+import { recordDepth } from "./diagnostics.ts";
 import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
 import { WaiterList } from "./list.ts";
 import { RingBuffer } from "./ring-buffer.ts";
-
-// Module-local alias of the sentinel, for per-value checks (see `NO_VALUE` in channel-types.ts).
-const NONE: NoValue = NO_VALUE;
 
 interface Lane<T> {
   readonly buffer: RingBuffer<T>;
@@ -36,8 +33,8 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
     }
   }
 
-  /** Buffered writes while metered (see `sampleDepthWhileMetered`). */
-  depthTick = 0;
+  /** Writes that buffered a value: every 64th records a `channel.depth` sample (see `recordDepth`). */
+  private bufferedWrites = 0;
 
   get count(): number {
     return this.total;
@@ -59,7 +56,7 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
   }
 
   tryRead(): T | NoValue {
-    if (this.total === 0) return NONE;
+    if (this.total === 0) return NO_VALUE;
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i] as Lane<T>;
@@ -70,7 +67,7 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
       if (this.total === 0 && this.closed) this.finish();
       return value;
     }
-    return NONE;
+    return NO_VALUE;
   }
 
   /** After a read made room in `lane`: moves its first blocked writer's value in, or wakes the write watchers. */
@@ -96,6 +93,7 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
     if (buffer.size < this.capacity) {
       buffer.push(value);
       this.total++;
+      if ((++this.bufferedWrites & 63) === 0) recordDepth(this.total);
       if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
       return true;
     }
@@ -149,6 +147,3 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
     return this.mode !== Mode.Wait || (this.lanes[lane] as Lane<T>).buffer.size < this.capacity;
   }
 }
-
-// `channel.depth` samples are taken by a wrapper installed only while a meter is configured.
-sampleDepthWhileMetered(PrioritizedChannel.prototype, PrioritizedChannel.prototype.tryWrite as never);
