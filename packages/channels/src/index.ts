@@ -32,6 +32,7 @@ export { SelectCase, type SelectCaseOptions, type SelectContinuation } from "./s
 export { type Ticker, ticker } from "./ticker.ts";
 export { TimeProvider, type TimerHandle } from "./time-provider.ts";
 export type { TimerOptions } from "./timer-options.ts";
+export { checkOptions, checkSignal, checkTimeProvider } from "./usage-checks.ts";
 export { VirtualTimeProvider, type VirtualTimeProviderOptions } from "./virtual-time-provider.ts";
 export {
   type GoOptions,

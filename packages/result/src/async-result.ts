@@ -1,6 +1,7 @@
 import type { Compensation, CompensationAction, StatefulCompensationAction } from "./compensation.ts";
 import { fromThrown } from "./from-thrown.ts";
-import { errWith, isPromiseLike, okWith } from "./internal/construct.ts";
+import { errWith, okWith } from "./internal/construct.ts";
+import { isThenable } from "./is-thenable.ts";
 import { ENSURE_MESSAGE, Err, err, isResult, PipeError, type Result } from "./result.ts";
 import { ResultError } from "./result-error.ts";
 
@@ -86,9 +87,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
         if (r.isErr) return r as unknown as Err<U>;
         const next = fn(r.value);
         const comps = r.compensations;
-        return isPromiseLike(next)
-          ? Promise.resolve(next).then((v) => okWith(v, comps))
-          : okWith(next, comps);
+        return isThenable(next) ? Promise.resolve(next).then((v) => okWith(v, comps)) : okWith(next, comps);
       }),
     );
   }
@@ -100,7 +99,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
         if (r.isOk) return r;
         const next = fn(r.error);
         const comps = r.compensations;
-        return isPromiseLike(next)
+        return isThenable(next)
           ? Promise.resolve(next).then((e) => new Err<T>(e, comps))
           : new Err<T>(next, comps);
       }),
@@ -113,7 +112,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
       this.promise.then((r): MaybePromise<Result<U>> => {
         if (r.isErr) return r as unknown as Err<U>;
         const next = fn(r.value);
-        if (!isPromiseLike(next)) return r.andThen(() => next);
+        if (!isThenable(next)) return r.andThen(() => next);
         return Promise.resolve(next).then((n) => r.andThen(() => settleSource<U>(n)));
       }),
     );
@@ -125,7 +124,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
       this.promise.then((r): MaybePromise<Result<T>> => {
         if (r.isErr) return r;
         const out = fn(r.value);
-        return isPromiseLike(out) ? Promise.resolve(out).then(() => r) : r;
+        return isThenable(out) ? Promise.resolve(out).then(() => r) : r;
       }),
     );
   }
@@ -136,7 +135,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
       this.promise.then((r): MaybePromise<Result<T>> => {
         if (r.isOk) return r;
         const out = fn(r.error);
-        return isPromiseLike(out) ? Promise.resolve(out).then(() => r) : r;
+        return isThenable(out) ? Promise.resolve(out).then(() => r) : r;
       }),
     );
   }
@@ -168,7 +167,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
       this.promise.then((r): MaybePromise<Result<T>> => {
         if (r.isErr) return r;
         const passed = predicate(r.value);
-        return isPromiseLike(passed) ? Promise.resolve(passed).then((p) => decide(r, p)) : decide(r, passed);
+        return isThenable(passed) ? Promise.resolve(passed).then((p) => decide(r, p)) : decide(r, passed);
       }),
     );
   }
@@ -179,7 +178,7 @@ export class AsyncResult<T> implements PromiseLike<Result<T>> {
       this.promise.then((r): MaybePromise<Result<T | U>> => {
         if (r.isOk) return r;
         const next = fn(r.error);
-        if (!isPromiseLike(next)) return r.recover(() => next);
+        if (!isThenable(next)) return r.recover(() => next);
         return Promise.resolve(next).then((n) => r.recover(() => settleSource<U>(n)));
       }),
     );

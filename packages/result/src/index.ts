@@ -21,6 +21,7 @@ export {
   runCompensationEntry,
   type StatefulCompensationAction,
 } from "./compensation.ts";
+export { describeValue } from "./describe-value.ts";
 export {
   type CounterLike,
   GoDiagnostics,
@@ -34,6 +35,7 @@ export {
 export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCode } from "./error-codes.ts";
 export { type ErrorFactory, type FromThrownOptions, fromThrown } from "./from-thrown.ts";
 export { type GenBind, gen } from "./gen.ts";
+export { isThenable } from "./is-thenable.ts";
 export {
   createLineLogger,
   isLogFormat,

@@ -1,6 +1,6 @@
 import { AsyncResult } from "./async-result.ts";
 import { fromThrown } from "./from-thrown.ts";
-import { isPromiseLike } from "./internal/construct.ts";
+import { isThenable } from "./is-thenable.ts";
 import { err, ok, PipeError, type Result } from "./result.ts";
 
 /** One issue reported by a Standard Schema validator. */
@@ -115,7 +115,7 @@ export function fromStandardSchema<O>(schema: StandardSchemaLike<unknown, O>, in
   } catch (e) {
     return err(fromThrown(e));
   }
-  if (isPromiseLike(outcome)) {
+  if (isThenable(outcome)) {
     outcome.then(undefined, () => {});
     return err(
       PipeError.from(
@@ -154,7 +154,7 @@ export function fromStandardSchemaAsync<O>(
   } catch (e) {
     return AsyncResult.from(err<O>(fromThrown(e)));
   }
-  if (!isPromiseLike(outcome)) return AsyncResult.from(toResult(outcome, props.vendor));
+  if (!isThenable(outcome)) return AsyncResult.from(toResult(outcome, props.vendor));
   return new AsyncResult(
     Promise.resolve(outcome).then(
       (o) => toResult(o, props.vendor),

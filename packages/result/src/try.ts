@@ -1,6 +1,6 @@
 import { AsyncResult } from "./async-result.ts";
 import { type ErrorFactory, fromThrown } from "./from-thrown.ts";
-import { isPromiseLike } from "./internal/construct.ts";
+import { isThenable } from "./is-thenable.ts";
 import { err, ok, PipeError, type Result } from "./result.ts";
 
 export type { ErrorFactory } from "./from-thrown.ts";
@@ -48,7 +48,7 @@ export function tryAsync<T>(
   } catch (e) {
     return new AsyncResult(Promise.resolve(err<T>(fromThrown(e, { signal, errorFactory }))));
   }
-  if (!isPromiseLike(out)) return new AsyncResult(Promise.resolve(ok(out)));
+  if (!isThenable(out)) return new AsyncResult(Promise.resolve(ok(out)));
   return new AsyncResult(
     Promise.resolve(out).then(
       (value) => ok(value),

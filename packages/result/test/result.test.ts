@@ -1,8 +1,10 @@
 import {
   compensation,
+  describeValue,
   Err,
   err,
   isResult,
+  isThenable,
   Ok,
   ok,
   PipeError,
@@ -275,5 +277,35 @@ describe("compensations on results", () => {
     expect(plain.withoutCompensations()).toBe(plain);
     expect(() => ok(1).withCompensations([{ state: 1 } as never])).toThrow(TypeError);
     expect(ok(1).withCompensations([]).compensations).toHaveLength(0);
+  });
+});
+
+describe("err() and the shared helpers", () => {
+  it("err() keeps a PipeError as it is and turns a forged look-alike into error.exception", () => {
+    const real = PipeError.from("real", "demo.real");
+    expect(err(real).error).toBe(real);
+    const forged = { constructor: PipeError, message: "forged", code: "demo.forged" };
+    const r = err(forged as never);
+    expect(r.error).toBeInstanceOf(PipeError);
+    expect(r.error.code).toBe("error.exception");
+    expect(r.error.cause).toBe(forged);
+  });
+
+  it("isThenable tells promises and PromiseLikes from results and plain values", () => {
+    expect(isThenable(Promise.resolve(1))).toBe(true);
+    expect(isThenable({ then: () => undefined })).toBe(true);
+    expect(isThenable(Object.assign(() => undefined, { then: () => undefined }))).toBe(true);
+    expect(isThenable(ok(1))).toBe(false);
+    expect(isThenable({ then: 1 })).toBe(false);
+    expect(isThenable(null)).toBe(false);
+  });
+
+  it("describeValue names what a usage error received", () => {
+    expect(describeValue(null)).toBe("null");
+    expect(describeValue("x")).toBe("a string");
+    expect(describeValue(1)).toBe("number");
+    expect(describeValue([])).toBe("an array");
+    expect(describeValue({})).toBe("a plain object");
+    expect(describeValue(new Map())).toBe("an object (Map)");
   });
 });

@@ -1,7 +1,4 @@
-import { err, fromThrown, isResult, ok, type Result } from "@pipe/result";
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+import { err, fromThrown, isResult, isThenable, ok, type Result } from "@pipe/result";
 
 const asResult = <R>(value: unknown): Result<R> => (isResult(value) ? (value as Result<R>) : ok(value as R));
 
@@ -31,6 +28,6 @@ export function invokeUser<A, R, B = undefined>(
  */
 export function settleOutput<R>(out: unknown): Result<R> | Promise<Result<R>> {
   if (isResult(out)) return out as Result<R>;
-  if (isPromiseLike(out)) return Promise.resolve(out).then(asResult<R>, failure<R>);
+  if (isThenable(out)) return Promise.resolve(out).then(asResult<R>, failure<R>);
   return ok(out as R);
 }

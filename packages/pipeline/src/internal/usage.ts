@@ -5,37 +5,12 @@
  * @internal
  * @module
  */
+import { checkOptions, checkSignal, checkTimeProvider } from "@pipe/channels";
+import { describeValue as describe } from "@pipe/result";
 import { ResultPipelineStepContext } from "../step-context.ts";
 
-/** A short description of a received value: its type, or its constructor's name. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value !== "object") return typeof value === "string" ? "a string" : typeof value;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" && name !== "Object"
-    ? `an object (${name})`
-    : "a plain object";
-}
-
-/** Throws unless `options` is `undefined` or an object. */
-export function checkOptions(options: unknown, what: string): void {
-  if (options !== undefined && (options === null || typeof options !== "object"))
-    throw new TypeError(`${what}: options must be an object, got ${describe(options)}.`);
-}
-
-/** Throws unless `signal` is `undefined` or an `AbortSignal`. */
-export function checkSignal(signal: unknown, what: string, name = "options.signal"): void {
-  if (
-    signal !== undefined &&
-    (signal === null ||
-      typeof signal !== "object" ||
-      typeof (signal as AbortSignal).aborted !== "boolean" ||
-      typeof (signal as AbortSignal).addEventListener !== "function")
-  ) {
-    throw new TypeError(`${what}: ${name} must be an AbortSignal, got ${describe(signal)}.`);
-  }
-}
+export { checkOptions, checkSignal } from "@pipe/channels";
+export { describeValue as describe } from "@pipe/result";
 
 /** Throws unless `ctx` is a `ResultPipelineStepContext`. */
 export function checkContext(ctx: unknown, what: string, name = "context"): void {
@@ -56,22 +31,6 @@ export function checkOrchestrationOptions(
   checkSignal(options.signal, what);
   if (options.context !== undefined) checkContext(options.context, what, "options.context");
   checkTimeProvider((options as { readonly timeProvider?: unknown }).timeProvider, what);
-}
-
-/** Throws unless `clock` is `undefined` or a TimeProvider (`now`, `setTimeout`, `clearTimeout`). */
-function checkTimeProvider(clock: unknown, what: string): void {
-  if (
-    clock !== undefined &&
-    (clock === null ||
-      typeof clock !== "object" ||
-      typeof (clock as { now?: unknown }).now !== "function" ||
-      typeof (clock as { setTimeout?: unknown }).setTimeout !== "function" ||
-      typeof (clock as { clearTimeout?: unknown }).clearTimeout !== "function")
-  ) {
-    throw new TypeError(
-      `${what}: options.timeProvider must be a TimeProvider (now, setTimeout, clearTimeout), got ${describe(clock)}.`,
-    );
-  }
 }
 
 /** `operations` (any iterable of functions) as an array. */

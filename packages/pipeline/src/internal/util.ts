@@ -1,13 +1,6 @@
 import { PipeError } from "@pipe/result";
 
-/** True when `value` has a callable `then` (a promise or any PromiseLike). Results are never thenable. */
-export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}
+export { isThenable } from "@pipe/result";
 
 const neverController = new AbortController();
 

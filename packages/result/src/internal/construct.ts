@@ -21,12 +21,3 @@ export function errWith<T>(error: PipeError, compensations: readonly Compensatio
   countFailure();
   return result;
 }
-
-/** Whether `value` is thenable. */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
-}

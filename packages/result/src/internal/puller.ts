@@ -6,9 +6,9 @@
  * @module
  */
 
+import { describeValue } from "../describe-value.ts";
 import { fromThrown } from "../from-thrown.ts";
 import { isResult, PipeError } from "../result.ts";
-import { describeValue } from "./render.ts";
 
 /** Sentinel resolved by a pull or race interrupted by an abort. */
 export const ABORTED: unique symbol = Symbol("aborted");

@@ -87,14 +87,3 @@ export function renderValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
-
-/** A short description of a received value for a usage error: its type, or its constructor's name. */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value !== "object") return typeof value === "string" ? "a string" : typeof value;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" && name !== "Object"
-    ? `an object (${name})`
-    : "a plain object";
-}

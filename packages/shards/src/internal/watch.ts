@@ -1,4 +1,4 @@
-import type { TimeProvider } from "@pipe/channels";
+import { delay, type TimeProvider } from "@pipe/channels";
 import type { ResultExecutionPolicy } from "@pipe/pipeline";
 import { err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "../codes.ts";
@@ -7,7 +7,6 @@ import type { ShardRecordDiff } from "../model.ts";
 import type { ShardRepository } from "../repository.ts";
 import { filterError } from "./lookup.ts";
 import { isCanceled, serviceErrors } from "./service-errors.ts";
-import { sleep } from "./sleep.ts";
 
 const STAGE = "shards.watch";
 
@@ -115,7 +114,12 @@ export async function* watchStream(
       yield err(serviceErrors.streamFailure(error, STAGE));
       return;
     }
-    if (!(await sleep(time, retry.delayBefore(failures + 1), signal))) {
+    const pause = retry.delayBefore(failures + 1);
+    const waited = await delay(
+      pause,
+      signal === undefined ? { timeProvider: time } : { timeProvider: time, signal },
+    );
+    if (waited.isErr) {
       yield err(serviceErrors.canceled("Shard watch canceled.", STAGE, signal?.reason));
       return;
     }

@@ -8,16 +8,13 @@ import {
   type SpanLike,
   type TracerLike,
 } from "@pipe/pipeline";
-import { ErrorCodes, isResult, ok, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, isResult, isThenable, ok, PipeError, type Result } from "@pipe/result";
 import { parkedError, withTenant } from "./errors.ts";
 import { DEPTH_SAMPLE_MASK, instruments } from "./metrics.ts";
 import type { Tenant } from "./tenant.ts";
 import { attemptFailed, endEnvelopeSpan } from "./trace.ts";
 
 const OK: Result<void> = ok();
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 const notAResult = (): PipeError =>
   PipeError.from("The tenant processor returned something that is not a Result.", ErrorCodes.validation);
