@@ -1,0 +1,120 @@
+// A/B workload template: `prepare.sh` copies this file next to each copy of the packages (before/, after/),
+// so each side runs its own copy of the loops (no shared call-site feedback between the two sides).
+import { Channel, NO_VALUE, prepareSelect, SelectCase, select } from "./channels/src/index.ts";
+import { err, ok, PipeError, type Result } from "./result/src/index.ts";
+
+const N = 1_000_000;
+const values = new Int32Array(N);
+const double = (x: number): number => x * 2;
+const addThree = (x: number): number => x + 3;
+const step = (x: number): Result<number> =>
+  x % 7 === 0 ? err(PipeError.from("divisible by 7", "bench.seven")) : ok(x + 1);
+
+/** W4: ok → map → andThen (1 in 7 fails) → map → valueOr, 1M times. */
+export function chain(): number {
+  let sum = 0;
+  for (let i = 0; i < N; i++) {
+    const v = ok(i).map(double).andThen(step).map(addThree).valueOr(-1);
+    values[i] = v;
+    sum = (sum + v) | 0;
+  }
+  return sum;
+}
+
+const CODES = ["error.timeout", "bench.unregistered", "error.validation"];
+/** 300k failures whose codes change every time (registered and not). */
+export function failures(): number {
+  let named = 0;
+  for (let i = 0; i < 300_000; i++) {
+    const r = err<number>(PipeError.from("failed", CODES[i % 3]));
+    if (r.error.metadata["error.name"] !== undefined) named++;
+  }
+  return named;
+}
+
+const CAP = 1024;
+/** W1 fast path: 1M integers through bounded(1024) with tryWrite/tryRead. */
+export async function spscFast(): Promise<number> {
+  const { reader, writer } = Channel.createBounded<number>(CAP);
+  const producer = (async () => {
+    for (let i = 0; i < N; i++) if (!writer.tryWrite(i)) await writer.write(i);
+    writer.complete();
+  })();
+  let sum = 0;
+  for (;;) {
+    const v = reader.tryRead();
+    if (v !== NO_VALUE) {
+      sum = (sum + v) | 0;
+      continue;
+    }
+    const more = reader.waitToRead();
+    const r = more instanceof Promise ? await more : more;
+    if (!r.isOk || !r.value) break;
+  }
+  await producer;
+  return sum;
+}
+
+/** W1 the plain way: await write + for await. */
+export async function spscPlain(): Promise<number> {
+  const { reader, writer } = Channel.createBounded<number>(CAP);
+  const producer = (async () => {
+    for (let i = 0; i < N; i++) {
+      const r = await writer.write(i);
+      if (!r.isOk) throw new Error(r.error.message);
+    }
+    writer.complete();
+  })();
+  let sum = 0;
+  for await (const v of reader) sum = (sum + v) | 0;
+  await producer;
+  return sum;
+}
+
+const CHANNELS = 4;
+const PER = 250_000;
+function producers() {
+  const chans = Array.from({ length: CHANNELS }, () => Channel.createBounded<number>(CAP));
+  const running = chans.map(async ({ writer }, p) => {
+    for (let i = 0; i < PER; i++) if (!writer.tryWrite(p * PER + i)) await writer.write(p * PER + i);
+    writer.complete();
+  });
+  return { chans, running };
+}
+const DONE: Result<void> = ok();
+
+/** select(cases) over 4 channels × 250k, one value per call. */
+export async function selectLoop(): Promise<number> {
+  const { chans, running } = producers();
+  let sum = 0;
+  const onValue = (v: number): Result<void> => {
+    sum = (sum + v) | 0;
+    return DONE;
+  };
+  const cases = chans.map((c) => SelectCase.read(c.reader, onValue));
+  for (;;) {
+    const r = select(cases);
+    const res = r instanceof Promise ? await r : r;
+    if (res.isErr) break;
+  }
+  await Promise.all(running);
+  return sum;
+}
+
+/** prepareSelect(cases).run() over 4 channels × 250k. */
+export async function preparedLoop(): Promise<number> {
+  const { chans, running } = producers();
+  let sum = 0;
+  const onValue = (v: number): Result<void> => {
+    sum = (sum + v) | 0;
+    return DONE;
+  };
+  const sel = prepareSelect(chans.map((c) => SelectCase.read(c.reader, onValue)));
+  for (;;) {
+    const r = sel.run();
+    const res = r instanceof Promise ? await r : r;
+    if (res.isErr) break;
+  }
+  await Promise.all(running);
+  return sum;
+}
