@@ -11,7 +11,7 @@ import { existsSync, readdirSync } from "node:fs";
 import process from "node:process";
 import { type Benchmark, benchmark } from "../harness.ts";
 
-type Workloads = typeof import("../../.ab/before/workloads.ts");
+type Workloads = typeof import("./workloads.template.ts");
 const root = new URL("../../.ab/", import.meta.url);
 const sides = existsSync(new URL("before/workloads.ts", root))
   ? readdirSync(root).filter((d) => d !== "before" && existsSync(new URL(`${d}/workloads.ts`, root)))

@@ -19,6 +19,7 @@ for side in before after; do
     rel=$(realpath --relative-to="$(dirname "$f")" "$out/$side/result/src/index.ts")
     sed -i "s#from \"@pipe/result\"#from \"$rel\"#" "$f"
   done
-  cp "$root/benchmarks/src/ab/workloads.template.ts" "$out/$side/workloads.ts"
+  sed -e 's#from "@pipe/channels"#from "./channels/src/index.ts"#' -e 's#from "@pipe/result"#from "./result/src/index.ts"#' \
+    "$root/benchmarks/src/ab/workloads.template.ts" > "$out/$side/workloads.ts"
 done
 echo "prepared $out (before: $1, after: ${2:-worktree})"

@@ -1,7 +1,8 @@
 // A/B workload template: `prepare.sh` copies this file next to each copy of the packages (before/, after/),
+// pointing its imports at that copy,
 // so each side runs its own copy of the loops (no shared call-site feedback between the two sides).
-import { Channel, NO_VALUE, prepareSelect, SelectCase, select } from "./channels/src/index.ts";
-import { err, ok, PipeError, type Result } from "./result/src/index.ts";
+import { Channel, NO_VALUE, prepareSelect, SelectCase, select } from "@pipe/channels";
+import { err, ok, PipeError, type Result } from "@pipe/result";
 
 const N = 1_000_000;
 const values = new Int32Array(N);
