@@ -35,6 +35,13 @@ export interface ResultPipelineStepContextOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A step name as given, or `""` when it is not a string or is blank. */
+function stepNameOf(name: unknown): string {
+  return typeof name === "string" && name.length > 0 && (name.charCodeAt(0) > 32 || name.trim().length > 0)
+    ? name
+    : "";
+}
+
 /**
  * What a pipeline step runs with: its name, a compensation scope to register undo actions in, a clock and a
  * cancellation signal.
@@ -161,11 +168,7 @@ export class ResultPipelineStepContext {
               ...(signal === undefined ? {} : { signal }),
             }
           : {};
-    const name = options.stepName;
-    this.stepName =
-      typeof name === "string" && name.length > 0 && (name.charCodeAt(0) > 32 || name.trim().length > 0)
-        ? name
-        : "";
+    this.stepName = stepNameOf(options.stepName);
     if (options.compensationScope !== undefined && !(options.compensationScope instanceof CompensationScope))
       throw new TypeError("ResultPipelineStepContext: compensationScope must be a CompensationScope.");
     const clock = options.timeProvider;
@@ -266,7 +269,7 @@ export class ResultPipelineStepContext {
     );
     const child = new ResultPipelineStepContext(BARE);
     const fields = child as Fields;
-    fields.stepName = stepName ?? `${this.stepName}.child`;
+    fields.stepName = stepNameOf(stepName ?? `${this.stepName}.child`);
     fields.timeProvider = this.timeProvider;
     fields.signal = controller.signal;
     child.#parent = this;

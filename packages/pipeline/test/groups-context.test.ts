@@ -38,6 +38,10 @@ describe("ResultPipelineStepContext", () => {
     expect([pre.signal.aborted, pre.signal.reason]).toEqual([true, "early"]);
     const c = new ResultPipelineStepContext({ stepName: "   " });
     expect(c.stepName).toBe("");
+    // child() names its context by the same rule (a blank or non-string name is "").
+    expect(a.child("   ").stepName).toBe("");
+    expect(a.child(7 as unknown as string).stepName).toBe("");
+    expect(a.child("x").stepName).toBe("x");
     expect(c.timeProvider).toBe(TimeProvider.system);
     expect(c.signal.aborted).toBe(false);
     expect(c.compensationScope).toBeInstanceOf(CompensationScope);
