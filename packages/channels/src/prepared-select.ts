@@ -32,15 +32,17 @@ import type { SelectCase } from "./select-case.ts";
  */
 export class PreparedSelect<R> {
   private readonly plan: SelectPlan<R>;
+  readonly #cases: readonly SelectCase<R>[];
 
   /** Validates and copies `cases` (`TypeError` for none or two defaults). */
   constructor(cases: readonly SelectCase<R>[]) {
     this.plan = planSelect(cases);
+    this.#cases = Object.freeze(this.plan.cases.slice());
   }
 
   /** The (frozen) cases, in registration order. */
   get cases(): readonly SelectCase<R>[] {
-    return this.plan.cases;
+    return this.#cases;
   }
 
   /** Runs one select; see `select` for results, errors and abort behaviour. */

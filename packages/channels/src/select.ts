@@ -135,7 +135,9 @@ export function planSelect<R>(cases: readonly SelectCase<R>[]): SelectPlan<R> {
       defaultIndex = i;
     } else if (c.kind === "deadline") hasDeadline = true;
   }
-  const list = Object.freeze(cases.slice());
+  // A private copy, not frozen: select reads it on every call, and element reads of a frozen array are
+  // several times slower on Bun and Deno (benchmarks/README.md, "Engine-trick audit").
+  const list = cases.slice();
   const simple = sorted && defaultIndex === -1 && !hasDeadline;
   return {
     cases: list,
