@@ -2,7 +2,9 @@
  * Runs the conformance suite in a real browser: headless Chromium (Debian's `/usr/bin/chromium`, or the one at
  * `PIPE_CHROMIUM`) driven by playwright-core. The test files are bundled with esbuild, leaving every
  * `@pipe/*` import as an ES module import that an import map points at the package's built `dist/`, served
- * with the bundle from a static server on 127.0.0.1. The page prints the same closing line as `main.ts`.
+ * with the bundle from a static server on 127.0.0.1; the modules those import by name are mapped too (Effect's
+ * Schema and Hono bundled into one module each, PGlite's built files as they are). The page prints the same
+ * closing line as `main.ts`.
  *
  * A test file listed as a whole in `not-applicable.json` is not loaded in the page (it imports what a
  * browser cannot load); its tests, counted here in Node, are reported as not applicable.
@@ -23,8 +25,24 @@ import type { BrowserRunOutcome } from "./browser-page.ts";
 import { conformanceDir, describeRunFailure, loaderLines, planEmbeddedRun } from "./embedded-plan.ts";
 
 const label = "browser";
-/** The packages a browser loads: the runtime-agnostic ones (no drivers, no file system). */
-const browserPackages = ["result", "channels", "pipeline", "tenants"];
+/** The packages the page maps by name, each to its built `dist/index.js`. */
+const browserPackages = ["result", "channels", "pipeline", "shards", "tenants"];
+/** The entry points of `@pipe/shards` the page maps: all but the store drivers'. */
+const shardsEntries = {
+  "@pipe/shards": "index.js",
+  "@pipe/shards/hashing": "hashing/index.js",
+  "@pipe/shards/http": "http/index.js",
+  "@pipe/shards/pglite": "pglite/index.js",
+  // The package's import condition for runtimes without a file system (a browser): a lock that refuses.
+  "#data-dir-lock": "internal/data-dir-lock-none.js",
+};
+/** PGlite's built files (ES modules that fetch their WebAssembly and data files beside them), served as is. */
+const pgliteDir = join(conformanceDir, "node_modules", "@electric-sql", "pglite", "dist");
+/**
+ * The third-party modules the mapped packages import by name, each bundled by esbuild into one ES module under
+ * `/bundle/vendor/` (a page has no package resolution; their own files import each other relatively).
+ */
+const vendorModules = { "effect/Schema": "effect-schema", hono: "hono" };
 const chromiumPath = process.env.PIPE_CHROMIUM || "/usr/bin/chromium";
 /** A bound on the whole page run, so a hang ends the run instead of CI. */
 const PAGE_TIMEOUT_MS = 15 * 60_000;
@@ -65,14 +83,39 @@ try {
     logLevel: "warning",
   });
 
+  await build({
+    entryPoints: Object.fromEntries(
+      Object.entries(vendorModules).map(([specifier, name]) => [name, specifier]),
+    ),
+    absWorkingDir: join(repoDir, "packages", "shards"),
+    outdir: join(out, "vendor"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    logLevel: "warning",
+  });
   const importMap = {
-    imports: Object.fromEntries(browserPackages.map((p) => [`@pipe/${p}`, `/packages/${p}/dist/index.js`])),
+    imports: {
+      ...Object.fromEntries(browserPackages.map((p) => [`@pipe/${p}`, `/packages/${p}/dist/index.js`])),
+      ...Object.fromEntries(
+        Object.entries(shardsEntries).map(([s, file]) => [s, `/packages/shards/dist/${file}`]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(vendorModules).map(([specifier, name]) => [specifier, `/bundle/vendor/${name}.js`]),
+      ),
+      "@electric-sql/pglite": "/pglite/index.js",
+    },
   };
   const page = `<!doctype html><meta charset="utf-8"><title>@pipe conformance</title>
 <script type="importmap">${JSON.stringify(importMap)}</script>
 <script>globalThis.__pipeConformanceConfig = ${JSON.stringify(config)};</script>
 <script type="module" src="/bundle/entry.js"></script>`;
-  const types: Record<string, string> = { ".js": "text/javascript", ".map": "application/json" };
+  const types: Record<string, string> = {
+    ".js": "text/javascript",
+    ".map": "application/json",
+    ".wasm": "application/wasm",
+  };
   /** Resolves a request path under a base directory, refusing anything that escapes it. */
   const under = (base: string, rest: string): string | undefined => {
     const path = normalize(join(base, decodeURIComponent(rest)));
@@ -86,9 +129,11 @@ try {
         ? undefined
         : url.pathname.startsWith("/bundle/")
           ? under(out, url.pathname.slice("/bundle/".length))
-          : pkg !== null && browserPackages.includes(pkg[1]!)
-            ? under(join(repoDir, "packages", pkg[1]!, "dist"), pkg[2]!)
-            : undefined;
+          : url.pathname.startsWith("/pglite/")
+            ? under(pgliteDir, url.pathname.slice("/pglite/".length))
+            : pkg !== null && browserPackages.includes(pkg[1]!)
+              ? under(join(repoDir, "packages", pkg[1]!, "dist"), pkg[2]!)
+              : undefined;
     if (url.pathname === "/") {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
       return;
