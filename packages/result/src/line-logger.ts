@@ -1,3 +1,5 @@
+import { setOwnProperty } from "./internal/own-property.ts";
+
 /** How a {@link LineLogger} writes its lines: as the app wrote them (`text`) or one JSON object per line. */
 export type LogFormat = "text" | "json";
 
@@ -65,6 +67,32 @@ export function isLogFormat(value: unknown): value is LogFormat {
   return value === "text" || value === "json";
 }
 
+/**
+ * `JSON.stringify(record)`, or, when a field cannot be written as JSON (a cycle, a `bigint` nested in an object,
+ * a throwing `toJSON`), the record with each such field replaced by a description: a log line never throws.
+ */
+function stringifyRecord(record: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    const safe: Record<string, unknown> = {};
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      try {
+        JSON.stringify(value);
+        setOwnProperty(safe, key, value);
+      } catch (thrown) {
+        setOwnProperty(
+          safe,
+          key,
+          `[unserialisable: ${thrown instanceof Error ? thrown.message : String(thrown)}]`,
+        );
+      }
+    }
+    return JSON.stringify(safe);
+  }
+}
+
 function jsonValue(value: unknown): unknown {
   if (value instanceof Error) return value.message;
   if (typeof value === "bigint") return value.toString();
@@ -81,8 +109,9 @@ function jsonValue(value: unknown): unknown {
  * Details: a text line is `textPrefix + msg`, followed by ` key=value` for each field of the call (strings
  * quoted by JSON when they contain spaces). A JSON line is `{"time": ISO-8601, "level", "msg", ...fields,
  * ...call fields}`; a `PipeError` is written as its JSON (code, message, ...), another `Error` as its message, a
- * `bigint` as its decimal string. A field
- * named `time`, `level` or `msg` does not replace those keys.
+ * `bigint` as its decimal string; a field JSON cannot hold (a cycle, a nested `bigint`) is written as a
+ * `"[unserialisable: …]"` description, so logging never throws. A field named `time`, `level` or `msg` does
+ * not replace those keys.
  *
  * Gotchas: `write` is called synchronously once per line; the logger adds no newline.
  *
@@ -109,10 +138,11 @@ export function createLineLogger(options: LineLoggerOptions): LineLogger {
           for (const source of [fields, extra]) {
             if (source === undefined) continue;
             for (const key of Object.keys(source)) {
-              if (key !== "time" && key !== "level" && key !== "msg") record[key] = jsonValue(source[key]);
+              if (key !== "time" && key !== "level" && key !== "msg")
+                setOwnProperty(record, key, jsonValue(source[key]));
             }
           }
-          return JSON.stringify(record);
+          return stringifyRecord(record);
         }
       : (_level: LogLevel, msg: string, extra: LogFields | undefined): string => {
           let text = textPrefix + msg;

@@ -17,6 +17,7 @@ import {
 } from "./internal/compensations.ts";
 import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
 import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
+import { setOwnProperty } from "./internal/own-property.ts";
 import {
   buildChildren,
   buildMetadata,
@@ -301,7 +302,8 @@ export class PipeError {
     if (old !== undefined) {
       metadata = {};
       for (const key of Object.keys(this.metadata)) {
-        if (!(key in old && old[key] === this.metadata[key])) metadata[key] = this.metadata[key];
+        if (!(key in old && old[key] === this.metadata[key]))
+          setOwnProperty(metadata, key, this.metadata[key]);
       }
     }
     return new PipeError(this.message, code, { cause: this.cause, metadata, errors: this.errors });

@@ -77,4 +77,23 @@ describe("createLineLogger", () => {
       false,
     ]);
   });
+  it("writes a field JSON cannot hold as a description instead of throwing, and keeps a __proto__ field as data", () => {
+    const lines: string[] = [];
+    const log = createLineLogger({
+      format: "json",
+      write: (line) => lines.push(line),
+      now: () => new Date(0),
+    });
+    const cycle: Record<string, unknown> = { name: "loop" };
+    cycle.self = cycle;
+    log.info("odd fields", { cycle, nested: { big: 1n }, fine: 2 });
+    log.info("hostile", JSON.parse('{"__proto__": {"admin": true}}'));
+    const first = JSON.parse(lines[0] ?? "{}");
+    expect(first.fine).toBe(2);
+    expect(first.cycle).toMatch(/^\[unserialisable: /);
+    expect(first.nested).toMatch(/^\[unserialisable: /);
+    const second = JSON.parse(lines[1] ?? "{}");
+    expect(Object.hasOwn(second, "__proto__")).toBe(true);
+    expect(second.admin).toBeUndefined();
+  });
 });

@@ -282,4 +282,22 @@ describe("ResultError", () => {
     expect((thrown as ResultError).name).toBe("ResultError");
     expect((thrown as ResultError).cause).toBe(e.cause);
   });
+  it("fromJSON keeps a __proto__ metadata key as data and never gives the metadata a prototype from the input", () => {
+    const revived = PipeError.fromJSON(
+      '{"message":"m","metadata":{"__proto__":{"admin":true},"nested":{"__proto__":{"root":true}}}}',
+    ).unwrap();
+    const metadata = revived.metadata as Record<string, unknown>;
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(metadata.admin).toBeUndefined();
+    expect(Object.hasOwn(metadata, "__proto__")).toBe(true);
+    const nested = metadata.nested as Record<string, unknown>;
+    expect(nested.root).toBeUndefined();
+    expect(Object.hasOwn(nested, "__proto__")).toBe(true);
+    // and back: the key survives a round trip as data
+    expect(
+      Object.getOwnPropertyDescriptor(JSON.parse(JSON.stringify(revived)).metadata, "__proto__")?.value,
+    ).toEqual({
+      admin: true,
+    });
+  });
 });

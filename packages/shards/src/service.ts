@@ -3,7 +3,7 @@ import { ResultExecutionPolicy, ResultPipeline, ResultRetryPolicy } from "@pipe/
 import { err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "./codes.ts";
 import { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
-import type { ShardFilter } from "./filter.ts";
+import { ShardFilter } from "./filter.ts";
 import { ShardHashStrategyRegistry } from "./hashing/registry.ts";
 import { shardLookupProblem } from "./identifier.ts";
 import { applyPlan } from "./internal/apply.ts";
@@ -85,6 +85,27 @@ const defaultWorkers = (): number => {
 
 const retryable = (e: PipeError): boolean => e.code === ShardErrorCodes.repositoryFailure;
 
+/** Throws a `TypeError` naming `method` unless `filter` is a {@link ShardFilter} (a programming error). */
+function requireShardFilter(method: string, filter: unknown): void {
+  if (!(filter instanceof ShardFilter))
+    throw new TypeError(
+      `ShardControlPlaneService.${method}: filter must be a ShardFilter (ShardFilter.create({ ... })), got ${typeof filter}.`,
+    );
+}
+
+/**
+ * The cursor a caller passed, or `undefined` for none (absent, null or blank). A cursor that is not a string is
+ * a programming error: a `TypeError` naming the method, rather than a failure deep inside the decoder.
+ */
+function cursorOption(method: string, cursor: unknown): string | undefined {
+  if (cursor === undefined || cursor === null) return undefined;
+  if (typeof cursor !== "string")
+    throw new TypeError(
+      `ShardControlPlaneService.${method}: options.cursor must be a string, got ${typeof cursor}.`,
+    );
+  return cursor.trim().length > 0 ? cursor : undefined;
+}
+
 /**
  * The shard control plane: paged listing, diffs, live watch, what-if simulation, governed mutations and plan
  * application over any {@link ShardRepository}.
@@ -164,11 +185,13 @@ export class ShardControlPlaneService {
     options: ShardListOptions = {},
   ): Promise<Result<ShardListPage>> {
     if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
+    requireShardFilter("list", filter);
     const invalid = filterError(filter);
     if (invalid !== undefined) return err(invalid);
     let cursor: ReturnType<typeof decodeShardCursor> | undefined;
-    if (options.cursor !== undefined && options.cursor !== null && options.cursor.trim().length > 0) {
-      cursor = decodeShardCursor(options.cursor);
+    const listCursor = cursorOption("list", options.cursor);
+    if (listCursor !== undefined) {
+      cursor = decodeShardCursor(listCursor);
       if (cursor.isErr) return err(cursor.error);
     }
     const raw = options.pageSize;
@@ -206,6 +229,7 @@ export class ShardControlPlaneService {
     options: ShardCallOptions = {},
   ): Promise<Result<ShardDiffPage>> {
     if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
+    requireShardFilter("diff", filter);
     const invalid = filterError(filter);
     if (invalid !== undefined) return err(invalid);
     if (from !== undefined && from !== null && (!Number.isSafeInteger(from) || from < 0))
@@ -260,6 +284,7 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardCallOptions = {},
   ): AsyncIterable<Result<ShardRecordDiff>> {
+    if (filter !== undefined && filter !== null) requireShardFilter("watch", filter);
     return watchStream(this.repository, this.#policy, this.#time, resumeToken, filter, options.signal, true);
   }
 
@@ -272,6 +297,7 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardCallOptions = {},
   ): Promise<Result<readonly ShardRecordDiff[]>> {
+    if (filter !== undefined && filter !== null) requireShardFilter("collectWatch", filter);
     const items: ShardRecordDiff[] = [];
     const errors: PipeError[] = [];
     for await (const r of watchStream(
@@ -347,8 +373,9 @@ export class ShardControlPlaneService {
       );
     const pageSize = raw ?? ShardLimits.defaultSimulationPageSize;
     let cursor: ShardKey | undefined;
-    if (options.cursor !== undefined && options.cursor !== null && options.cursor.trim().length > 0) {
-      const decoded = decodeShardCursor(options.cursor);
+    const pageCursor = cursorOption("simulatePage", options.cursor);
+    if (pageCursor !== undefined) {
+      const decoded = decodeShardCursor(pageCursor);
       if (decoded.isErr) return err(decoded.error);
       cursor = decoded.value;
     }

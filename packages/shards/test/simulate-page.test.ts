@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import {
   InMemoryShardRepository,
   ShardControlPlaneService,
+  ShardFilter,
   ShardReadView,
   type ShardSimulationChange,
   type ShardSimulationPage,
@@ -110,5 +111,22 @@ describe("simulatePage", () => {
       "shards.control.namespace.missing",
     );
     expect((await service.simulatePage(request, { pageSize: 10_000 })).unwrap().nextCursor).toBeNull();
+  });
+  it("throws a TypeError naming the method for a cursor that is not a string, in simulatePage and list", async () => {
+    const repository = new InMemoryShardRepository();
+    await seed(repository, "ns", 3, ["node-0"]);
+    const service = new ShardControlPlaneService({ repository });
+    const request = { namespace: "ns", strategyId: "rendezvous", nodes: nodesOf(2) };
+    await expect(service.simulatePage(request, { cursor: 7 as never })).rejects.toThrow(
+      /simulatePage: options.cursor must be a string, got number/,
+    );
+    const filter = ShardFilter.create({ namespace: "ns" });
+    await expect(service.list(filter, { cursor: {} as never })).rejects.toThrow(
+      /list: options.cursor must be a string, got object/,
+    );
+    await expect(service.list({ namespace: "ns" } as never)).rejects.toThrow(
+      /list: filter must be a ShardFilter/,
+    );
+    await expect(service.list(filter, { cursor: "  " })).resolves.toMatchObject({ isOk: true });
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { PipeError, PipeErrorOptions } from "../result.ts";
 import { hasPipeErrorBrand } from "./brand.ts";
+import { setOwnProperty } from "./own-property.ts";
 import { exceptionTypeOf, isErrorLike, messageOf } from "./render.ts";
 
 const MAX_DEPTH = 64;
@@ -25,7 +26,7 @@ function serialiseValue(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => serialiseValue(v, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = serialiseValue(value[key], depth + 1);
+    for (const key of Object.keys(value)) setOwnProperty(out, key, serialiseValue(value[key], depth + 1));
     return out;
   }
   if (isErrorLike(value)) return serialiseCause(value);
@@ -35,7 +36,7 @@ function serialiseValue(value: unknown, depth: number): unknown {
 /** Renders metadata for JSON: nested PipeErrors (also inside arrays/records) become their JSON. */
 export function serialiseMetadata(metadata: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(metadata)) out[key] = serialiseValue(metadata[key], 1);
+  for (const key of Object.keys(metadata)) setOwnProperty(out, key, serialiseValue(metadata[key], 1));
   return out;
 }
 
@@ -79,7 +80,7 @@ function reviveValue(value: unknown, path: string, depth: number, build: BuildEr
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value))
-      out[key] = reviveValue(value[key], `${path}.${key}`, depth + 1, build);
+      setOwnProperty(out, key, reviveValue(value[key], `${path}.${key}`, depth + 1, build));
     return out;
   }
   return value;
@@ -121,7 +122,11 @@ function readError(value: unknown, path: string, depth: number, build: BuildErro
     for (const key of Object.keys(metadata)) {
       if (key.trim().length === 0)
         throw new JsonShapeError("metadata keys must be non-blank", `${path}.metadata`);
-      revivedMetadata[key] = reviveValue(metadata[key], `${path}.metadata.${key}`, depth + 1, build);
+      setOwnProperty(
+        revivedMetadata,
+        key,
+        reviveValue(metadata[key], `${path}.metadata.${key}`, depth + 1, build),
+      );
     }
   }
   let children: PipeError[] | undefined;
