@@ -17,6 +17,7 @@ import {
 } from "./internal/compensations.ts";
 import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
 import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
+import { keptResults } from "./internal/kept.ts";
 import { setOwnProperty } from "./internal/own-property.ts";
 import {
   buildChildren,
@@ -873,3 +874,5 @@ Object.defineProperties(Err.prototype, {
   isErr: { value: true },
   value: { value: undefined },
 });
+
+keptResults.push(ok(undefined), err(new PipeError("kept", "error.validation")));
