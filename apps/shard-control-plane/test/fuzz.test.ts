@@ -10,12 +10,11 @@
 
 import type { ShardReadView, ShardRepository } from "@pipe/shards";
 import fc from "fast-check";
-import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { openControlPlane } from "../src/app.ts";
 import { startNodeServer } from "../src/node-server.ts";
 import { type FuzzRequest, fuzzRequest } from "./fuzz-requests.ts";
-import { config } from "./support.ts";
+import { config, dropSchema, postgresUnavailable } from "./support.ts";
 
 const SEED = Number(process.env.SHARDS_FUZZ_SEED ?? 20_261_203);
 const RUNS = Number(process.env.SHARDS_FUZZ_RUNS ?? 2_000);
@@ -24,26 +23,8 @@ const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test
 const schema = `h_bounds_fuzz_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 let usedPostgres = false;
 
-async function unavailable(): Promise<string | undefined> {
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await sql`select 1`;
-    return undefined;
-  } catch (e) {
-    return `no PostgreSQL server answers at ${url.replace(/:[^:@/]*@/, ":***@")} (${e instanceof Error ? e.message : String(e)})`;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-  }
-}
-
 afterAll(async () => {
-  if (!usedPostgres) return;
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
-  try {
-    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await sql.end({ timeout: 2 });
-  }
+  if (usedPostgres) await dropSchema(url, schema);
 });
 
 /** The store's head position and every row's version and checksum, read from the store (not the view). */
@@ -168,7 +149,7 @@ describe("HTTP fuzz of the shard API (loopback)", () => {
   }, 240_000);
 
   it("PostgreSQL: no 5xx, problem+json 4xx, rejected mutations change nothing", async (ctx) => {
-    const reason = await unavailable();
+    const reason = await postgresUnavailable(url);
     if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
       throw new Error(`PIPE_REQUIRE_SERVICES=1, so a missing server is a failure, not a skip: ${reason}`);
     if (reason !== undefined) {

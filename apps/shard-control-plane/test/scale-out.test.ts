@@ -4,42 +4,23 @@
  * writes made through the other. Skipped with the printed reason when no server answers (failed instead when
  * PIPE_REQUIRE_SERVICES=1, as in CI).
  */
-import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { openControlPlane } from "../src/app.ts";
 import { sseEvents } from "../src/cli-core.ts";
 import { startNodeServer } from "../src/node-server.ts";
-import { config, OPERATOR, READER } from "./support.ts";
+import { config, dropSchema, OPERATOR, postgresUnavailable, READER } from "./support.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `scp_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 let used = false;
 
-async function unavailable(): Promise<string | undefined> {
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await sql`select 1`;
-    return undefined;
-  } catch (e) {
-    return `no PostgreSQL server answers at ${url.replace(/:[^:@/]*@/, ":***@")} (${e instanceof Error ? e.message : String(e)})`;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-  }
-}
-
 afterAll(async () => {
-  if (!used) return;
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
-  try {
-    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await sql.end({ timeout: 2 });
-  }
+  if (used) await dropSchema(url, schema);
 });
 
 describe("scale-out on PostgreSQL", () => {
   it("two instances: consistent lists, one seed, and a watcher on B sees writes through A", async (ctx) => {
-    const reason = await unavailable();
+    const reason = await postgresUnavailable(url);
     if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
       throw new Error(`PIPE_REQUIRE_SERVICES=1, so a missing server is a failure, not a skip: ${reason}`);
     if (reason !== undefined) {

@@ -11,38 +11,29 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { openControlPlane } from "../src/app.ts";
-import { config, freePort, OPERATOR, READER, RUNTIMES, until } from "./support.ts";
+import {
+  config,
+  dropSchema,
+  freePort,
+  OPERATOR,
+  postgresUnavailable,
+  READER,
+  RUNTIMES,
+  until,
+} from "./support.ts";
 
 const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schema = `scp_sig_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 let used = false;
 
-async function unavailable(): Promise<string | undefined> {
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await sql`select 1`;
-    return undefined;
-  } catch (e) {
-    return `no PostgreSQL server answers at ${url.replace(/:[^:@/]*@/, ":***@")} (${e instanceof Error ? e.message : String(e)})`;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-  }
-}
-
 afterAll(async () => {
-  if (!used) return;
-  const sql = postgres(url, { max: 1, onnotice: () => undefined });
-  try {
-    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await sql.end({ timeout: 2 });
-  }
+  if (used) await dropSchema(url, schema);
 });
 
 describe.each(["node", "deno", "bun"] as const)("SIGTERM while loading on %s", (runtime) => {
   it("answers loading, then stops cleanly once the store opens, never serving", async (ctx) => {
-    const reason = await unavailable();
+    const reason = await postgresUnavailable(url);
     if (reason !== undefined && process.env.PIPE_REQUIRE_SERVICES === "1")
       throw new Error(`PIPE_REQUIRE_SERVICES=1, so a missing server is a failure, not a skip: ${reason}`);
     if (reason !== undefined) {

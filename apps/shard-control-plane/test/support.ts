@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import postgres from "postgres";
 import { type ControlPlane, openControlPlane } from "../src/app.ts";
 import type { ServerConfig } from "../src/config.ts";
 
@@ -121,4 +122,27 @@ export function startServerProcess(
       reject(new Error(`the server exited with ${code} before listening:\n${output}`)),
     );
   });
+}
+
+/** Why PostgreSQL tests cannot run at `url` (no server answers), or `undefined` when one answers. */
+export async function postgresUnavailable(url: string): Promise<string | undefined> {
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  try {
+    await sql`select 1`;
+    return undefined;
+  } catch (e) {
+    return `no PostgreSQL server answers at ${url.replace(/:[^:@/]*@/, ":***@")} (${e instanceof Error ? e.message : String(e)})`;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
+}
+
+/** Drops a test's own schema (and everything in it) at `url`. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
 }

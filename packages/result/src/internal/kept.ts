@@ -1,11 +1,10 @@
 /**
  * One success and one failure held for the life of the program.
  *
- * Why: a full garbage collection that finds no live instance of a class drops its object layout, and with it the
- * optimised code compiled for that layout, which then runs unoptimised until compiled again (V8: Node and Deno).
- * Chains that create and drop results in bulk would pay that after every full collection. One live instance of
- * each keeps the layout. It can go once removing it no longer slows the W4 chain benchmark's forced-GC rounds on
- * Node 24 and Deno; it costs two small objects.
+ * Why: when a full garbage collection finds no live instance of a class, the engine may discard what it compiled
+ * for objects of that shape, so code that creates and drops results in bulk runs slowly again after every full
+ * collection. One live instance of each keeps it. It can go once removing it no longer slows the result-chain
+ * benchmark's forced-GC rounds (see benchmarks/README.md); it costs two small objects.
  *
  * @internal
  * @module
