@@ -1,6 +1,6 @@
 /**
  * A/B of two revisions of `@pipe/result` and `@pipe/channels` on the same workloads (W4 chain, failures with
- * changing codes, W1 both ways, select and prepareSelect), prepared by `sh src/ab/prepare.sh <before> [<after>]`.
+ * changing codes, W1 both ways, W2 merge, select and prepareSelect), prepared by `sh src/ab/prepare.sh <before> [<after>]`.
  * The "baseline" is the before side; each ratio is after / before (below 1: the after side is faster). Any other
  * directory `.ab/<name>/` holding a `workloads.ts` is measured as one more variant. Skipped when `.ab/` has not
  * been prepared.
@@ -22,7 +22,15 @@ const before = sides.length > 0 ? await load("before") : undefined;
 const others = await Promise.all(sides.map(async (side) => ({ side, workloads: await load(side) })));
 const only = process.env.AB_ONLY?.split(",");
 
-const names = ["chain", "failures", "spscFast", "spscPlain", "selectLoop", "preparedLoop"] as const;
+const names = [
+  "chain",
+  "failures",
+  "spscFast",
+  "spscPlain",
+  "mergeLoop",
+  "selectLoop",
+  "preparedLoop",
+] as const;
 
 const definitions: Benchmark[] =
   before === undefined

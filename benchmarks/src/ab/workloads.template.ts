@@ -1,7 +1,7 @@
 // A/B workload template: `prepare.sh` copies this file next to each copy of the packages (before/, after/),
 // pointing its imports at that copy,
 // so each side runs its own copy of the loops (no shared call-site feedback between the two sides).
-import { Channel, NO_VALUE, prepareSelect, SelectCase, select } from "@pipe/channels";
+import { Channel, merge, NO_VALUE, prepareSelect, SelectCase, select } from "@pipe/channels";
 import { err, ok, PipeError, type Result } from "@pipe/result";
 
 const N = 1_000_000;
@@ -117,5 +117,35 @@ export async function preparedLoop(): Promise<number> {
     if (res.isErr) break;
   }
   await Promise.all(running);
+  return sum;
+}
+
+const PRODUCERS = 8;
+const PER_PRODUCER = 125_000;
+/** W2: 8 producers × 125k, each into its own bounded(1024), merged into one bounded(1024) read by one consumer. */
+export async function mergeLoop(): Promise<number> {
+  const sources = Array.from({ length: PRODUCERS }, () => Channel.createBounded<number>(CAP));
+  const dest = Channel.createBounded<number>(CAP);
+  const running = sources.map(async ({ writer }, p) => {
+    for (let i = 0; i < PER_PRODUCER; i++) if (!writer.tryWrite(p + i)) await writer.write(p + i);
+    writer.complete();
+  });
+  const merged = merge(
+    sources.map((s) => s.reader),
+    dest.writer,
+  );
+  let sum = 0;
+  for (;;) {
+    const v = dest.reader.tryRead();
+    if (v !== NO_VALUE) {
+      sum = (sum + v) | 0;
+      continue;
+    }
+    const more = dest.reader.waitToRead();
+    const r = more instanceof Promise ? await more : more;
+    if (!r.isOk || !r.value) break;
+  }
+  await Promise.all(running);
+  if (!(await merged).isOk) throw new Error("merge failed");
   return sum;
 }

@@ -1,6 +1,7 @@
 import type { ChannelReader } from "./channel-types.ts";
-import { BoundedChannel, Mode } from "./internal/bounded-channel.ts";
+import { BoundedChannel } from "./internal/bounded-channel.ts";
 import { canceledError } from "./internal/errors.ts";
+import { Mode } from "./internal/full-mode.ts";
 import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";
 import { TimeProvider } from "./time-provider.ts";
 import type { TimerOptions } from "./timer-options.ts";

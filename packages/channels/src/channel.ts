@@ -1,6 +1,8 @@
 import type { ChannelReader, ChannelWriter, FullMode, SignalOptions } from "./channel-types.ts";
-import { BoundedChannel, Mode, modeOf } from "./internal/bounded-channel.ts";
+import { BoundedChannel } from "./internal/bounded-channel.ts";
+import { modeOf } from "./internal/full-mode.ts";
 import { PrioritizedChannel as PrioritizedChannelImpl } from "./internal/prioritized-channel.ts";
+import { UnboundedChannel } from "./internal/unbounded-channel.ts";
 import { checkOptions, describe } from "./internal/usage.ts";
 
 /**
@@ -174,7 +176,7 @@ function createBounded<T>(options: number | BoundedChannelOptions<T>): Channel<T
 
 function createUnbounded<T>(options?: UnboundedChannelOptions): Channel<T> {
   checkOptions(options, "Channel.createUnbounded");
-  const channel = new BoundedChannel<T>(Number.POSITIVE_INFINITY, Mode.Wait, undefined);
+  const channel = new UnboundedChannel<T>();
   return { reader: channel, writer: channel };
 }
 

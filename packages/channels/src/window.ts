@@ -1,8 +1,9 @@
 import { err, type Result } from "@pipe/result";
 import { type ChannelReader, NO_VALUE } from "./channel-types.ts";
-import { BoundedChannel, Mode } from "./internal/bounded-channel.ts";
+import { BoundedChannel } from "./internal/bounded-channel.ts";
 import { watchables } from "./internal/drain-loop.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
+import { Mode } from "./internal/full-mode.ts";
 import { MultiWait, Wake } from "./internal/multi-wait.ts";
 import type { WatchableReader } from "./internal/protocol.ts";
 import { checkOptions, checkSignal, checkTimeProvider } from "./internal/usage.ts";

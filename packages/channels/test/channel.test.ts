@@ -1,4 +1,4 @@
-import { PipeError } from "@pipe/result";
+import { PipeError, type Result } from "@pipe/result";
 import { describe, expect, it } from "vitest";
 import { Channel, NO_VALUE } from "../src/index.ts";
 import { flush, parked, trackedSignal } from "./helpers.ts";
@@ -319,6 +319,26 @@ describe("unbounded channel", () => {
     expect(reader.count).toBe(10_000);
     for (let i = 0; i < 10_000; i++) expect(reader.tryRead()).toBe(i);
     expect(reader.count).toBe(0);
+  });
+
+  it("write and waitToWrite complete synchronously, hand a value to a parked reader, and fail after completion", async () => {
+    const { reader, writer } = Channel.createUnbounded<number>();
+    const pending = reader.read();
+    expect(pending).toBeInstanceOf(Promise);
+    const written = writer.write(7);
+    expect(written).not.toBeInstanceOf(Promise);
+    expect((written as Result<void>).isOk).toBe(true);
+    expect(((await pending) as Result<number>).value).toBe(7);
+    expect(reader.count).toBe(0);
+    for (let i = 0; i < 100; i++) expect((writer.waitToWrite() as Result<boolean>).value).toBe(true);
+    writer.tryWrite(1);
+    expect(writer.complete().isOk).toBe(true);
+    expect(writer.tryWrite(2)).toBe(false);
+    const late = writer.write(2) as Result<void>;
+    expect(late.isErr && late.error.code).toBe("error.channel.completed");
+    expect((writer.waitToWrite() as Result<boolean>).value).toBe(false);
+    expect(reader.tryRead()).toBe(1);
+    await expect(reader.completion).resolves.toBeUndefined();
   });
 });
 

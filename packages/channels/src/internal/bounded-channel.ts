@@ -1,43 +1,17 @@
-import { err, ok, type Result } from "@pipe/result";
-import { type FullMode, NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
-import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
-import { recordDepth } from "./diagnostics.ts";
+import { err, type Result } from "@pipe/result";
+import type { SignalOptions } from "../channel-types.ts";
+import { WriteWaiter } from "./channel-core.ts";
 import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
+import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
-import { type RingFields, ringPop, ringPush, ringShift, ringSlots } from "./ring-buffer.ts";
-
-/** Full modes as small integers for the hot path. */
-export type Mode = 0 | 1 | 2 | 3;
-export const Mode = { Wait: 0, DropOldest: 1, DropNewest: 2, DropWrite: 3 } as const;
-
-export function modeOf(fullMode: FullMode | undefined): Mode {
-  switch (fullMode ?? "wait") {
-    case "wait":
-      return Mode.Wait;
-    case "dropOldest":
-      return Mode.DropOldest;
-    case "dropNewest":
-      return Mode.DropNewest;
-    case "dropWrite":
-      return Mode.DropWrite;
-    default:
-      throw new TypeError(`Channel: unknown fullMode ${JSON.stringify(fullMode)}.`);
-  }
-}
+import { ringPop, ringPush, ringShift } from "./ring-buffer.ts";
+import { RingChannel } from "./ring-channel.ts";
 
 /**
- * A single-lane channel: bounded (`capacity` finite) or unbounded (`capacity` Infinity). It is its own ring
- * buffer (the {@link RingFields}), which saves a hop per value.
+ * A channel with a capacity (`Channel.createBounded`, and the channels of `after`, `ticker` and `window`): when
+ * full, a write waits (mode `wait`) or a value is dropped and reported to `onDrop`.
  */
-export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
-  /** @internal The ring buffer's slots (see ring-buffer.ts). */
-  items: (T | undefined)[];
-  /** @internal */
-  head = 0;
-  /** @internal */
-  mask: number;
-  /** @internal Buffered values. */
-  size = 0;
+export class BoundedChannel<T> extends RingChannel<T> {
   private readonly writers: WaiterList<WriteWaiter<T>> = new WaiterList<WriteWaiter<T>>(this);
 
   constructor(
@@ -45,28 +19,11 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
     private readonly mode: Mode,
     private readonly onDrop: ((value: T) => void) | undefined,
   ) {
-    super();
-    this.items = ringSlots<T>(Math.min(capacity, 16));
-    this.mask = this.items.length - 1;
+    super(Math.min(capacity, 16));
   }
 
-  /** Writes that buffered a value: every 64th records a `channel.depth` sample (see `recordDepth`). */
-  private bufferedWrites = 0;
-
-  get count(): number {
-    return this.size;
-  }
-
-  tryRead(): T | NoValue {
-    if (this.size === 0) return NO_VALUE;
-    const value = ringShift(this);
-    if (this.parked !== 0) this.refill();
-    if (this.size === 0 && this.closed) this.finish();
-    return value;
-  }
-
-  /** After a read made room: moves the first blocked writer's value in, or wakes the write watchers. */
-  private refill(): void {
+  /** Moves the first blocked writer's value in, or wakes the write watchers. */
+  protected refill(): void {
     if (this.writers.head !== null) {
       const w = this.writers.shift() as WriteWaiter<T>;
       ringPush(this, w.value);
@@ -78,14 +35,8 @@ export class BoundedChannel<T> extends ChannelCore<T> implements RingFields<T> {
 
   tryWrite(value: T): boolean {
     if (this.closed) return false;
-    if (this.parked !== 0 && this.readers.head !== null) {
-      (this.readers.shift() as ReadWaiter<T>).settle(ok(value));
-      return true;
-    }
     if (this.size < this.capacity) {
-      ringPush(this, value);
-      if ((++this.bufferedWrites & 63) === 0) recordDepth(this.size);
-      if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
+      this.accept(value);
       return true;
     }
     if (this.mode === Mode.Wait) return false;

@@ -1,9 +1,9 @@
 import { err, ok, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
-import { Mode } from "./bounded-channel.ts";
 import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
 import { recordDepth } from "./diagnostics.ts";
 import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
+import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
 import { RingBuffer } from "./ring-buffer.ts";
 

@@ -1,0 +1,55 @@
+import { ok } from "@pipe/result";
+import { NO_VALUE, type NoValue } from "../channel-types.ts";
+import { ChannelCore, type ReadWaiter } from "./channel-core.ts";
+import { recordDepth } from "./diagnostics.ts";
+import { type RingFields, ringPush, ringShift, ringSlots } from "./ring-buffer.ts";
+
+/**
+ * What the bounded and the unbounded channel share: one lane that is its own ring buffer (the
+ * {@link RingFields}, one object fewer per value hop), its read path, and the step of a write that has room.
+ * Subclasses decide when there is room and what a read that makes room does.
+ */
+export abstract class RingChannel<T> extends ChannelCore<T> implements RingFields<T> {
+  /** @internal The ring buffer's slots (see ring-buffer.ts). */
+  items: (T | undefined)[];
+  /** @internal */
+  head = 0;
+  /** @internal */
+  mask: number;
+  /** @internal Buffered values. */
+  size = 0;
+  /** Writes that buffered a value: every 64th records a `channel.depth` sample (see `recordDepth`). */
+  private bufferedWrites = 0;
+
+  constructor(initialCapacity: number) {
+    super();
+    this.items = ringSlots<T>(initialCapacity);
+    this.mask = this.items.length - 1;
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  tryRead(): T | NoValue {
+    if (this.size === 0) return NO_VALUE;
+    const value = ringShift(this);
+    if (this.parked !== 0) this.refill();
+    if (this.size === 0 && this.closed) this.finish();
+    return value;
+  }
+
+  /** After a read made room, with a waiter parked on this channel: lets a blocked writer or watcher in. */
+  protected abstract refill(): void;
+
+  /** A write with room: hands `value` to the first parked reader, or buffers it and wakes the read watchers. */
+  protected accept(value: T): void {
+    if (this.parked !== 0 && this.readers.head !== null) {
+      (this.readers.shift() as ReadWaiter<T>).settle(ok(value));
+      return;
+    }
+    ringPush(this, value);
+    if ((++this.bufferedWrites & 63) === 0) recordDepth(this.size);
+    if (this.parked !== 0 && this.readWatchers.head !== null) this.notify(this.readWatchers);
+  }
+}

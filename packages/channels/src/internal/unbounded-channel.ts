@@ -1,0 +1,32 @@
+import { err, type Result } from "@pipe/result";
+import type { SignalOptions } from "../channel-types.ts";
+import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
+import { RingChannel } from "./ring-channel.ts";
+
+/** A channel without a capacity (`Channel.createUnbounded`): every write before completion buffers at once. */
+export class UnboundedChannel<T> extends RingChannel<T> {
+  constructor() {
+    super(16);
+  }
+
+  tryWrite(value: T): boolean {
+    if (this.closed) return false;
+    this.accept(value);
+    return true;
+  }
+
+  write(value: T, options?: SignalOptions): Result<void> {
+    const signal = options?.signal;
+    if (signal?.aborted) return canceledResult<void>(signal);
+    return this.tryWrite(value) ? okVoidResult() : err<void>(channelCompletedError());
+  }
+
+  /** No writer ever waits, and no write watcher stays parked (there is always room). */
+  protected refill(): void {}
+
+  protected rejectBlockedWriters(): void {}
+
+  protected hasRoom(_lane: number): boolean {
+    return true;
+  }
+}
