@@ -34,11 +34,6 @@ export { TimeProvider, type TimerHandle } from "./time-provider.ts";
 export type { TimerOptions } from "./timer-options.ts";
 export { checkOptions, checkSignal, checkTimeProvider } from "./usage-checks.ts";
 export { VirtualTimeProvider, type VirtualTimeProviderOptions } from "./virtual-time-provider.ts";
-export {
-  type GoOptions,
-  type GroupWork,
-  WaitGroup,
-  type WaitGroupOptions,
-  type WaitOptions,
-} from "./wait-group.ts";
+export { WaitGroup } from "./wait-group.ts";
+export type { GoOptions, GroupWork, WaitGroupOptions, WaitOptions } from "./wait-group-options.ts";
 export { type WindowOptions, type WindowStream, window } from "./window.ts";

@@ -1,106 +1,11 @@
-import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
+import { err, fromThrown, isResult, isThenable, PipeError, type Result } from "@pipe/result";
 import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
 import { checkOptions, checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
 import { WaitList } from "./internal/wait-list.ts";
+import { checkLimit, NEVER, type Queued, WorkQueue, workEnded } from "./internal/work-queue.ts";
 import { TimeProvider } from "./time-provider.ts";
-
-/**
- * Work run by `go`: receives a signal and returns a Result, a value, nothing, or a promise of one.
- *
- * @example
- * ```ts
- * import { type GroupWork, WaitGroup } from "@pipe/channels";
- * import { ok } from "@pipe/result";
- * const work: GroupWork = async (signal) => (signal.aborted ? ok("skipped") : ok("done"));
- * new WaitGroup().go(work);
- * ```
- */
-export type GroupWork = (signal: AbortSignal) => unknown;
-
-/**
- * Options of {@link WaitGroup.wait}.
- *
- * @example
- * ```ts
- * import { WaitGroup, type WaitOptions } from "@pipe/channels";
- * const options: WaitOptions = { timeout: 1_000, signal: AbortSignal.timeout(5_000) };
- * const r = await new WaitGroup().wait(options); // ok(): nothing outstanding
- * ```
- */
-export interface WaitOptions {
-  /** Aborting stops the wait with `error.canceled` (the work keeps running). Pre-aborted: fails at once. */
-  readonly signal?: AbortSignal;
-  /** Fails the wait with `error.timeout` after this many milliseconds (>= 0). */
-  readonly timeout?: number;
-  /** Clock for `timeout` (default `TimeProvider.system`). */
-  readonly timeProvider?: TimeProvider;
-}
-
-/**
- * Options of {@link WaitGroup.go}.
- *
- * @example
- * ```ts
- * import { type GoOptions, WaitGroup } from "@pipe/channels";
- * import { ok } from "@pipe/result";
- * const c = new AbortController();
- * const options: GoOptions = { signal: c.signal };
- * new WaitGroup().go(async (signal) => ok(signal.aborted), options);
- * ```
- */
-export interface GoOptions {
-  /** Passed to the work; a pre-aborted signal records `error.canceled` and the work never runs. */
-  readonly signal?: AbortSignal;
-}
-
-/**
- * Options of the {@link WaitGroup} constructor.
- *
- * @example
- * ```ts
- * import { WaitGroup, type WaitGroupOptions } from "@pipe/channels";
- * const options: WaitGroupOptions = { limit: 8 };
- * const wg = new WaitGroup(options); // at most 8 works run at once; the rest wait in order
- * ```
- */
-export interface WaitGroupOptions {
-  /**
-   * At most this many works started by `go` run at once (a positive integer; default `Infinity`). `go` never
-   * blocks: work beyond the limit is counted at once and waits in the order `go` was called, and starts when a
-   * running work settles.
-   */
-  readonly limit?: number;
-}
-
-const NEVER: AbortSignal = new AbortController().signal;
-
-/** Work `go` counted but has not started (beyond the limit). */
-interface Queued {
-  readonly source: AbortSignal;
-  readonly start: (source: AbortSignal) => Started;
-}
-
-/** What starting a work gives: its outcome, and the controller to abort once it settled (if any). */
-interface Started {
-  readonly outcome: unknown;
-  readonly ended: AbortController | undefined;
-}
-
-function checkLimit(limit: unknown, what: string): number {
-  if (limit === undefined) return Number.POSITIVE_INFINITY;
-  if (limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && (limit as number) >= 1))
-    return limit as number;
-  throw new RangeError(`${what}: limit must be a positive integer or Infinity, got ${describe(limit)}.`);
-}
-
-let ended: unknown;
-
-/** The reason a work's signal aborts with once the work settled (one shared `AbortError`). */
-function workEnded(): unknown {
-  ended ??= new DOMException("The work has ended.", "AbortError");
-  return ended;
-}
+import type { GoOptions, GroupWork, WaitGroupOptions, WaitOptions } from "./wait-group-options.ts";
 
 /**
  * Go's `sync.WaitGroup` with Results: count outstanding work, then `wait()` for all of it and learn whether
@@ -112,9 +17,11 @@ function workEnded(): unknown {
  * Details: `go(work)` counts the work, runs it (synchronously up to its first `await`) with its own signal, and
  * records its outcome: a failed Result, a throw or a rejection (converted by `fromThrown`: `error.exception`,
  * or `error.canceled` / `error.timeout` for an `AbortError` / `TimeoutError`) is a failure; anything else
- * is success. The work's signal follows `options.signal` (or the group's) and aborts (an `AbortError`, "The
- * work has ended.") once the work settles, as Go's context cancel does, so resources tied to it are released. `wait()` resolves when the count reaches zero, with ok, the single failure, or an
- * `error.aggregate` of every failure (in completion order). Failures are kept for the group's lifetime.
+ * is success. The work's signal aborts when `options.signal` does or the group's signal does (an
+ * {@link ErrGroup}'s), and once the work settles (an `AbortError`, "The work has ended."), as Go's context
+ * cancel does, so resources tied to it are released. `wait()` resolves when the count reaches zero, with ok,
+ * the single failure, or an `error.aggregate` of every failure (in completion order). Failures are kept for
+ * the group's lifetime.
  *
  * Limit: `new WaitGroup({ limit })` runs at most `limit` works at once, as `fanOut`'s `concurrency` does. `go`
  * never blocks its caller: work beyond the limit is counted at once and starts, in the order `go` was called,
@@ -124,14 +31,15 @@ function workEnded(): unknown {
  * Extension points (used by `@pipe/pipeline`, whose subclass adds `go(ctx, work(childCtx, signal), { stepName })`):
  * `protected admit(signal, start)` counts one work and starts it under the limit (`start(signal)` returns
  * `{ outcome, ended }`); `protected track(outcome)` counts one unit of work and records how it settles,
- * outside the limit (call it with whatever your overload produced: a Result, a promise of one, or any value); `protected recordFailure(error)` receives each
- * failure (override to react, call `super`); `protected outcome()` builds the Result `wait()` returns.
+ * outside the limit (call it with whatever your overload produced: a Result, a promise of one, or any value);
+ * `protected recordFailure(error)` receives each failure (override to react, call `super`); `protected
+ * outcome()` builds the Result `wait()` returns.
  *
  * Errors: `wait` gives `error.canceled` on abort (or a pre-aborted signal, even when the count is zero) and
- * `error.timeout` (metadata `duration`) on timeout. Usage errors (thrown synchronously): `go` with a work that is not a function
- * (`TypeError`; it is not counted), options that are not an object or a signal that is not an `AbortSignal`
- * (`TypeError`), `add` with a
- * non-positive or non-integer count (`RangeError`), `done` below zero (`RangeError`, count stays zero).
+ * `error.timeout` (metadata `duration`) on timeout. Usage errors (thrown synchronously): `go` with a work that
+ * is not a function (`TypeError`; it is not counted), options that are not an object or a signal that is not
+ * an `AbortSignal` (`TypeError`), `add` with a non-positive or non-integer count (`RangeError`), `done` below
+ * zero (`RangeError`, count stays zero).
  *
  * @example
  * ```ts
@@ -146,14 +54,8 @@ export class WaitGroup {
   private outstanding = 0;
   private readonly failures: PipeError[] = [];
   private readonly waiters: WaitList = new WaitList();
-  /** Works started by `go` and not yet settled. */
-  private running = 0;
-  private readonly limit: number;
-  /** Works beyond the limit, oldest first from `head`. */
-  private queue: (Queued | undefined)[] = [];
-  private head = 0;
-  /** True while `startQueued` runs (a work that settles synchronously does not start the next one itself). */
-  private starting = false;
+  /** The works `go` and `admit` counted, under the limit. */
+  private readonly works: WorkQueue;
 
   /**
    * A group without a limit, or with `options.limit` works running at once.
@@ -162,7 +64,7 @@ export class WaitGroup {
    */
   constructor(options: WaitGroupOptions = {}) {
     checkOptions(options, "WaitGroup");
-    this.limit = checkLimit((options as WaitGroupOptions | undefined)?.limit, "WaitGroup");
+    this.works = new WorkQueue(checkLimit((options as WaitGroupOptions | undefined)?.limit, "WaitGroup"));
   }
 
   /** Outstanding work. */
@@ -200,7 +102,10 @@ export class WaitGroup {
       throw new TypeError(`WaitGroup.go: work must be a function (signal) => ..., got ${describe(work)}.`);
     checkOptions(options, "WaitGroup.go");
     checkSignal(options.signal, "WaitGroup.go");
-    this.admit(options.signal ?? this.workSignal(), (source) => {
+    const given = options.signal;
+    const group = this.workSignal();
+    const source = given === undefined ? group : group === NEVER ? given : AbortSignal.any([given, group]);
+    this.admit(source, (source) => {
       // The work's own signal: it follows `source` and aborts once the work settles, so whatever the work tied
       // to it (listeners, timers, requests) is released.
       const own = new AbortController();
@@ -229,9 +134,8 @@ export class WaitGroup {
     },
   ): void {
     this.add(1);
-    if (this.running < this.limit) {
-      this.running++;
-      this.begin(source, start);
+    if (this.works.tryEnter()) {
+      this.begin({ source, start });
       return;
     }
     // Work that would queue once the group signal aborted is dropped at once, whatever signal it brought.
@@ -241,7 +145,7 @@ export class WaitGroup {
       this.done();
       return;
     }
-    this.queue.push({ source, start });
+    this.works.push({ source, start });
   }
 
   /**
@@ -249,63 +153,22 @@ export class WaitGroup {
    * reason. ErrGroup calls it when its group signal aborts.
    */
   protected dropQueued(signal: AbortSignal): void {
-    const dropped = this.queue.length - this.head;
-    if (dropped === 0) return;
-    this.queue = [];
-    this.head = 0;
+    const dropped = this.works.clear();
     for (let i = 0; i < dropped; i++) {
       this.recordFailure(canceledResult<void>(signal).error as PipeError);
       this.done();
     }
   }
 
-  private begin(source: AbortSignal, start: (source: AbortSignal) => Started): void {
+  /** Starts a work that holds a running slot (or records `error.canceled` when its signal already aborted). */
+  private readonly begin = ({ source, start }: Queued): void => {
     if (source.aborted) {
-      this.finish(canceledResult<void>(source), undefined);
+      this.settled(canceledResult<void>(source), undefined, true);
       return;
     }
     const { outcome, ended } = start(source);
-    if (
-      typeof outcome === "object" &&
-      outcome !== null &&
-      typeof (outcome as PromiseLike<unknown>).then === "function"
-    ) {
-      Promise.resolve(outcome as PromiseLike<unknown>).then(
-        (value) => this.finish(value, ended),
-        (error: unknown) => this.finish(err<void>(fromThrown(error)), ended),
-      );
-    } else {
-      this.finish(outcome, ended);
-    }
-  }
-
-  private finish(value: unknown, ended: AbortController | undefined): void {
-    if (isResult(value) && value.isErr) this.recordFailure(value.error);
-    ended?.abort(workEnded());
-    this.running--;
-    if (this.head < this.queue.length) this.startQueued();
-    this.done();
-  }
-
-  /** Starts queued works while fewer than `limit` run (a loop, so synchronous works do not nest). */
-  private startQueued(): void {
-    if (this.starting) return;
-    this.starting = true;
-    try {
-      while (this.running < this.limit && this.head < this.queue.length) {
-        const next = this.queue[this.head] as Queued;
-        this.queue[this.head++] = undefined;
-        if (this.head === this.queue.length) {
-          this.queue = [];
-          this.head = 0;
-        }
-        this.running++;
-        this.begin(next.source, next.start);
-      }
-    } finally {
-      this.starting = false;
-    }
-  }
+    this.whenSettled(outcome, ended, true);
+  };
 
   /** The signal handed to work started without one (never aborts here; ErrGroup returns its group signal). */
   protected workSignal(): AbortSignal {
@@ -319,23 +182,26 @@ export class WaitGroup {
    */
   protected track(outcome: unknown, ended?: AbortController): void {
     this.add(1);
-    if (
-      typeof outcome === "object" &&
-      outcome !== null &&
-      typeof (outcome as PromiseLike<unknown>).then === "function"
-    ) {
-      Promise.resolve(outcome as PromiseLike<unknown>).then(
-        (value) => this.settle(value, ended),
-        (error: unknown) => this.settle(err<void>(fromThrown(error)), ended),
+    this.whenSettled(outcome, ended, false);
+  }
+
+  /** Records `outcome` now, or once it settles when it is a promise (a rejection as `fromThrown` converts it). */
+  private whenSettled(outcome: unknown, ended: AbortController | undefined, slot: boolean): void {
+    if (isThenable(outcome)) {
+      Promise.resolve(outcome).then(
+        (value) => this.settled(value, ended, slot),
+        (error: unknown) => this.settled(err<void>(fromThrown(error)), ended, slot),
       );
     } else {
-      this.settle(outcome, ended);
+      this.settled(outcome, ended, slot);
     }
   }
 
-  private settle(value: unknown, ended: AbortController | undefined): void {
+  /** One work settled: records a failure, aborts its signal, frees its running slot (`slot`), counts it done. */
+  private settled(value: unknown, ended: AbortController | undefined, slot: boolean): void {
     if (isResult(value) && value.isErr) this.recordFailure(value.error);
     ended?.abort(workEnded());
+    if (slot) this.works.release(this.begin);
     this.done();
   }
 

@@ -186,6 +186,66 @@ describe("ErrGroup", () => {
     expect((await ok2.wait()).isOk).toBe(true);
   });
 
+  it("go(work, { signal }): the work sees an abort of its own signal and of the group's", async () => {
+    const clock = new VirtualTimeProvider();
+    const g = new ErrGroup();
+    const own = new AbortController();
+    let sawGroupAbort = false;
+    g.go(
+      async (signal) => {
+        sawGroupAbort = (await delay(100, { timeProvider: clock, signal })).isErr;
+        return ok();
+      },
+      { signal: own.signal },
+    );
+    g.go(() => err(PipeError.from("first", "app.first")));
+    await clock.advance(100);
+    expect((await g.wait()).isErr).toBe(true);
+    expect(sawGroupAbort).toBe(true);
+
+    const g2 = new ErrGroup();
+    const own2 = new AbortController();
+    let sawOwnAbort = false;
+    g2.go(
+      async (signal) => {
+        sawOwnAbort = (await delay(100, { timeProvider: clock, signal })).isErr;
+        return ok();
+      },
+      { signal: own2.signal },
+    );
+    own2.abort();
+    await clock.advance(100);
+    expect((await g2.wait()).isOk).toBe(true);
+    expect(sawOwnAbort).toBe(true);
+    expect(g2.signal.aborted).toBe(false);
+  });
+
+  it("go(work, { signal }) beyond the limit never starts once the group aborted", async () => {
+    const g = new ErrGroup({ limit: 1 });
+    const started: string[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    g.go(async () => {
+      started.push("first");
+      await gate;
+      return ok();
+    });
+    g.go(
+      () => {
+        started.push("queued");
+        return ok();
+      },
+      { signal: new AbortController().signal },
+    );
+    g.cancel();
+    open();
+    const r = await g.wait();
+    expect(r.isErr && r.error.code).toBe("error.canceled");
+    expect(started).toEqual(["first"]);
+  });
+
   it("a parent signal aborts the group", async () => {
     const parent = new AbortController();
     const g = new ErrGroup({ signal: parent.signal });
