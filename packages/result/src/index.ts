@@ -22,16 +22,7 @@ export {
   type StatefulCompensationAction,
 } from "./compensation.ts";
 export { describeValue } from "./describe-value.ts";
-export {
-  type CounterLike,
-  GoDiagnostics,
-  type GoDiagnosticsApi,
-  type HistogramLike,
-  type MeterLike,
-  type MetricAttributes,
-  type MetricOptions,
-  type UpDownCounterLike,
-} from "./diagnostics.ts";
+export { GoDiagnostics, type GoDiagnosticsApi } from "./diagnostics.ts";
 export { ErrorCodes, type ErrorCodesApi, type ErrorDescriptor, type KnownErrorCode } from "./error-codes.ts";
 export { type ErrorFactory, type FromThrownOptions, fromThrown } from "./from-thrown.ts";
 export { type GenBind, gen } from "./gen.ts";
@@ -45,6 +36,15 @@ export {
   type LogFormat,
   type LogLevel,
 } from "./line-logger.ts";
+export type {
+  CounterLike,
+  HistogramLike,
+  MeterLike,
+  MetricAttributes,
+  MetricOptions,
+  UpDownCounterLike,
+} from "./meter-like.ts";
+export type { PipeErrorJson } from "./pipe-error-json.ts";
 export {
   Err,
   err,
@@ -52,7 +52,6 @@ export {
   Ok,
   ok,
   PipeError,
-  type PipeErrorJson,
   type PipeErrorOptions,
 } from "./result.ts";
 export { ResultError } from "./result-error.ts";

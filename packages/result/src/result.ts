@@ -1,8 +1,10 @@
 /**
  * The Result and the error it carries: `Ok`, `Err`, `PipeError` and the `ok`/`err` factories.
  *
- * They live in one module because each needs the other: `PipeError.fromJSON` returns a Result, and
- * `Ok.ensure` and `err` create PipeErrors.
+ * They live in one module because each needs the other at run time: `PipeError.fromJSON` returns a Result,
+ * and `Ok.ensure` and `err` create PipeErrors; in two modules they would import each other. The JSON shape
+ * (`pipe-error-json.ts`), the field checks (`internal/pipe-error-fields.ts`) and the JSON parser
+ * (`internal/error-json.ts`) are apart and import nothing from here.
  *
  * @module
  */
@@ -26,6 +28,7 @@ import {
   EMPTY_ERRORS,
 } from "./internal/pipe-error-fields.ts";
 import { EMPTY_METADATA, exceptionTypeOf, messageOf, renderReason, renderValue } from "./internal/render.ts";
+import type { PipeErrorJson } from "./pipe-error-json.ts";
 import { ResultError } from "./result-error.ts";
 
 /** Options for {@link PipeError.from} and the `PipeError` constructor. */
@@ -36,20 +39,6 @@ export interface PipeErrorOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Children (the constructor use of {@link PipeError.aggregate}). */
   readonly errors?: readonly PipeError[];
-}
-
-/** The JSON shape of a {@link PipeError} (`toJSON()` output, `PipeError.fromJSON` input). */
-export interface PipeErrorJson {
-  /** The message. */
-  readonly message: string;
-  /** The code, when there is one. */
-  readonly code?: string;
-  /** Metadata with nested errors rendered as `PipeErrorJson`; omitted when empty. */
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  /** Aggregate children; omitted when empty. */
-  readonly errors?: readonly PipeErrorJson[];
-  /** The cause as `{ name, message, stack? }`; omitted without a cause. */
-  readonly cause?: { readonly name: string; readonly message: string; readonly stack?: string };
 }
 
 /**

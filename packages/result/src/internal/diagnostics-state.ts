@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import type { CounterLike, MeterLike } from "../diagnostics.ts";
+import type { CounterLike, MeterLike } from "../meter-like.ts";
 
 interface ResultCounters {
   readonly successes: CounterLike;

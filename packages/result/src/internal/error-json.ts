@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import type { PipeError, PipeErrorOptions } from "../result.ts";
+import type { PipeErrorJson } from "../pipe-error-json.ts";
 import { hasPipeErrorBrand } from "./brand.ts";
 import { setOwnProperty } from "./own-property.ts";
 import { exceptionTypeOf, isErrorLike, messageOf } from "./render.ts";
@@ -22,7 +22,7 @@ function serialiseValue(value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return "[MaxDepth]";
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "object" || value === null) return value;
-  if (hasPipeErrorBrand(value)) return (value as PipeError).toJSON();
+  if (hasPipeErrorBrand(value)) return (value as { toJSON(): PipeErrorJson }).toJSON();
   if (Array.isArray(value)) return value.map((v) => serialiseValue(v, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -66,7 +66,7 @@ function looksLikeErrorJson(value: Record<string, unknown>): boolean {
   return true;
 }
 
-function reviveValue(value: unknown, path: string, depth: number, build: BuildError): unknown {
+function reviveValue<E>(value: unknown, path: string, depth: number, build: BuildError<E>): unknown {
   if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
   if (Array.isArray(value)) return value.map((v, i) => reviveValue(v, `${path}[${i}]`, depth + 1, build));
   if (isPlainObject(value)) {
@@ -107,7 +107,7 @@ function readCause(value: unknown, path: string): Error {
   return cause;
 }
 
-function readError(value: unknown, path: string, depth: number, build: BuildError): PipeError {
+function readError<E>(value: unknown, path: string, depth: number, build: BuildError<E>): E {
   if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
   if (!isPlainObject(value)) throw new JsonShapeError("expected an object", path);
   const { message, code, metadata, errors, cause } = value;
@@ -129,20 +129,30 @@ function readError(value: unknown, path: string, depth: number, build: BuildErro
       );
     }
   }
-  let children: PipeError[] | undefined;
+  let children: E[] | undefined;
   if (errors !== undefined && errors !== null) {
     if (!Array.isArray(errors)) throw new JsonShapeError("errors must be an array", `${path}.errors`);
     children = errors.map((e, i) => readError(e, `${path}.errors[${i}]`, depth + 1, build));
   }
-  const options: { cause?: unknown; metadata?: Record<string, unknown>; errors?: PipeError[] } = {};
+  const options: ErrorFields<E> = {};
   if (cause !== undefined && cause !== null) options.cause = readCause(cause, `${path}.cause`);
   if (revivedMetadata !== undefined) options.metadata = revivedMetadata;
   if (children !== undefined) options.errors = children;
   return build(message, typeof code === "string" ? code : undefined, options);
 }
 
-/** Builds one error from validated fields (the PipeError constructor). */
-export type BuildError = (message: string, code: string | undefined, options: PipeErrorOptions) => PipeError;
+/** The optional fields of an error read from JSON (the PipeError constructor's options). */
+interface ErrorFields<E> {
+  cause?: unknown;
+  metadata?: Record<string, unknown>;
+  errors?: E[];
+}
+
+/**
+ * Builds one error of type `E` (a PipeError) from validated fields: the PipeError constructor, passed in so this
+ * module does not depend on the class it parses for.
+ */
+export type BuildError<E> = (message: string, code: string | undefined, options: ErrorFields<E>) => E;
 
 /**
  * Why a PipeErrorJson was rejected: the message and `path` of the `error.validation` failure, and its cause
@@ -155,12 +165,12 @@ interface ErrorJsonProblem {
 }
 
 /** The outcome of {@link parsePipeErrorJson}: the error, or the problem that makes the input invalid. */
-export type ParsedErrorJson =
-  | { readonly error: PipeError; readonly problem?: undefined }
+export type ParsedErrorJson<E> =
+  | { readonly error: E; readonly problem?: undefined }
   | { readonly error?: undefined; readonly problem: ErrorJsonProblem };
 
 /** Parses a PipeErrorJson (an object or JSON text) with `build`; never throws. */
-export function parsePipeErrorJson(json: unknown, build: BuildError): ParsedErrorJson {
+export function parsePipeErrorJson<E>(json: unknown, build: BuildError<E>): ParsedErrorJson<E> {
   let input: unknown = json;
   if (typeof json === "string") {
     try {

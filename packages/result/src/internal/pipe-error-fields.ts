@@ -6,12 +6,11 @@
  */
 
 import { descriptorMetadataOf } from "../error-codes.ts";
-import type { PipeError } from "../result.ts";
 import { hasPipeErrorBrand } from "./brand.ts";
 import { EMPTY_METADATA } from "./render.ts";
 
 /** The shared frozen empty list of children every non-aggregate error points at. */
-export const EMPTY_ERRORS: readonly PipeError[] = Object.freeze([]);
+export const EMPTY_ERRORS: readonly never[] = Object.freeze([]);
 
 function invalidArguments(message: unknown): never {
   if (typeof message !== "string") throw new TypeError("PipeError: message must be a string.");
@@ -19,7 +18,7 @@ function invalidArguments(message: unknown): never {
 }
 
 /** The children as a frozen copy (`EMPTY_ERRORS` for none); a child that is not a PipeError is a `TypeError`. */
-export function buildChildren(errors: readonly PipeError[] | undefined): readonly PipeError[] {
+export function buildChildren<E extends object>(errors: readonly E[] | undefined): readonly E[] {
   if (errors === undefined || errors === null || errors.length === 0) return EMPTY_ERRORS;
   for (const child of errors) {
     if (!hasPipeErrorBrand(child)) throw new TypeError("PipeError: every child must be a PipeError.");
