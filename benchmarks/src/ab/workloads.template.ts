@@ -2,6 +2,13 @@
 // pointing its imports at that copy,
 // so each side runs its own copy of the loops (no shared call-site feedback between the two sides).
 import { Channel, merge, NO_VALUE, prepareSelect, SelectCase, select } from "@pipe/channels";
+import {
+  CompensationScope,
+  ResultPipeline,
+  ResultPipelineChannels,
+  type ResultPipelineOperation,
+  ResultPipelineStepContext,
+} from "@pipe/pipeline";
 import { err, ok, PipeError, type Result } from "@pipe/result";
 
 const N = 1_000_000;
@@ -147,5 +154,62 @@ export async function mergeLoop(): Promise<number> {
   }
   await Promise.all(running);
   if (!(await merged).isOk) throw new Error("merge failed");
+  return sum;
+}
+
+const TASKS = 20_000;
+const work = async (i: number): Promise<number> => {
+  if ((i & 3) === 0) await null;
+  return 7 * i + 3;
+};
+const operations: ResultPipelineOperation<number>[] = Array.from(
+  { length: TASKS },
+  (_, i) => async () => ok(await work(i)),
+);
+/** W3: fanOut of 20k async tasks, at most 64 in flight, values in input order. */
+export async function fanOut(): Promise<number> {
+  const r = await ResultPipeline.fanOut(operations, { concurrency: 64 });
+  if (r.isErr) throw new Error(r.error.message);
+  let h = 0;
+  for (const v of r.value) h = (Math.imul(h, 31) + v) | 0;
+  return h;
+}
+
+let undone = 0;
+const undoWithKey = (key: number): void => {
+  undone += key;
+};
+const undoEvent = (): void => {
+  undone++;
+};
+/** fanIn 4 × 250k with seed 001's two compensations per message (released on success). */
+export async function fanIn(): Promise<number> {
+  const readers = Array.from({ length: CHANNELS }, (_, f) => {
+    const { reader, writer } = Channel.createBounded<number>({
+      capacity: CAP,
+      singleReader: true,
+      singleWriter: true,
+    });
+    void (async () => {
+      for (let i = 0; i < PER; i++) if (!writer.tryWrite(f * PER + i)) await writer.write(f * PER + i);
+      writer.complete();
+    })();
+    return reader;
+  });
+  const scope = new CompensationScope();
+  const context = new ResultPipelineStepContext({ stepName: "ingest.fan-in", compensationScope: scope });
+  let sum = 0;
+  const result = await ResultPipelineChannels.fanIn(
+    context,
+    readers,
+    (v: number) => {
+      context.registerCompensation(v, undoWithKey);
+      context.registerCompensation(undoEvent);
+      sum = (sum + v) | 0;
+      return ok();
+    },
+    { retain: "message" },
+  );
+  if (result.isErr || scope.hasActions || undone !== 0) throw new Error("fanIn failed");
   return sum;
 }
