@@ -76,21 +76,20 @@ export function select<R>(
   return executePlan(planFor(cases), options);
 }
 
-/** The plan of each cases array select has seen (weakly held), reused while the array holds the same cases. */
+/**
+ * The plan of each cases array select has seen, reused while the array holds the same cases. Held only through
+ * the WeakMap (nothing else keeps an array or its plan), so a cases array no longer used, with its readers and
+ * continuations, can be collected.
+ */
 const plans = new WeakMap<readonly SelectCase<unknown>[], SelectPlan<unknown>>();
-/** The array of the latest call and its plan: a loop selecting over one array skips the WeakMap lookup. */
-let lastCases: readonly SelectCase<unknown>[] | undefined;
-let lastPlan: SelectPlan<unknown> | undefined;
 
 /** The plan for `cases`: the cached one when the array still holds the same cases, else a new one. */
 function planFor<R>(cases: readonly SelectCase<R>[]): SelectPlan<R> {
-  let plan = (cases === lastCases ? lastPlan : plans.get(cases)) as SelectPlan<R> | undefined;
+  let plan = plans.get(cases) as SelectPlan<R> | undefined;
   if (plan === undefined || !sameCases(plan.cases, cases)) {
     plan = planSelect(cases);
     plans.set(cases, plan);
   }
-  lastCases = cases;
-  lastPlan = plan;
   return plan;
 }
 

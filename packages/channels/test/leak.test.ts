@@ -56,4 +56,25 @@ describe("leaks", () => {
     expect(longLived.listeners()).toBe(0);
     expect(growth).toBeLessThan(2_000_000);
   }, 120_000);
+
+  it("select keeps no cases array alive once the caller drops it (its readers and continuations can be collected)", async () => {
+    // Built in a function so that no local of the test holds the array, its channel or its continuation.
+    const selectOnce = (): { cases: WeakRef<object>; reader: WeakRef<object> } => {
+      const { reader, writer } = Channel.createBounded<number>(4);
+      writer.tryWrite(1);
+      const cases = [SelectCase.read(reader, (v: number) => ok(v))];
+      const r = select(cases);
+      if (r instanceof Promise || !r.isOk) throw new Error("select should win synchronously");
+      return { cases: new WeakRef(cases), reader: new WeakRef(reader) };
+    };
+    const refs = selectOnce();
+    // A WeakRef's target stays alive until the current job ends: collect after a macrotask, a bounded number of
+    // times (a collector may need more than one pass).
+    for (let pass = 0; pass < 20 && (refs.cases.deref() !== undefined || refs.reader.deref() !== undefined); pass++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      gc();
+    }
+    expect(refs.cases.deref()).toBeUndefined();
+    expect(refs.reader.deref()).toBeUndefined();
+  });
 });
