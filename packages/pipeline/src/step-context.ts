@@ -18,7 +18,7 @@ import { neverAbortedSignal } from "./internal/util.ts";
 const BARE: ResultPipelineStepContextOptions = Object.freeze({});
 
 /** The public fields the static block's factory and `child()` fill after `new ResultPipelineStepContext(BARE)`. */
-type Fields = { -readonly [K in "stepName" | "timeProvider" | "signal"]: ResultPipelineStepContext[K] };
+type Fields = { -readonly [K in "timeProvider" | "signal"]: ResultPipelineStepContext[K] };
 
 /** Options of the {@link ResultPipelineStepContext} constructor. */
 export interface ResultPipelineStepContextOptions {
@@ -79,8 +79,13 @@ function stepNameOf(name: unknown): string {
  * ```
  */
 export class ResultPipelineStepContext {
-  /** The step's name (`""` when none was given). */
-  readonly stepName: string;
+  /** The name, or its prefix while `#index` is >= 0. */
+  #name: string;
+  /**
+   * The operation's index in an orchestration (`-1` otherwise): the name is `<#name>[<#index>]`, built on first
+   * read, so an orchestrator creates no string per operation whose name nobody reads.
+   */
+  #index = -1;
   /** The step's clock. */
   readonly timeProvider: TimeProvider;
   /**
@@ -103,10 +108,12 @@ export class ResultPipelineStepContext {
       signal: AbortSignal,
       scope: CompensationScope | undefined,
       parent: ResultPipelineStepContext | undefined,
+      index: number,
     ): ResultPipelineStepContext => {
       const ctx = new ResultPipelineStepContext(BARE);
       const fields = ctx as Fields;
-      fields.stepName = stepName;
+      ctx.#name = stepName;
+      ctx.#index = index;
       fields.timeProvider = timeProvider;
       fields.signal = signal;
       ctx.#scope = scope;
@@ -115,15 +122,15 @@ export class ResultPipelineStepContext {
     };
     installContextInternals(
       (ctx) => ctx.#scope,
-      (parent, stepName, signal) => bare(stepName, parent.timeProvider, signal, undefined, parent),
+      (parent, stepName, signal) => bare(stepName, parent.timeProvider, signal, undefined, parent, -1),
       (ctx, reason) => {
         const controller = ctx.#controller;
         if (controller === undefined || controller.signal.aborted) return false;
         controller.abort(reason);
         return true;
       },
-      (stepName, timeProvider, signal, compensationScope) =>
-        bare(stepName, timeProvider, signal, compensationScope, undefined),
+      (stepName, timeProvider, signal, compensationScope, index) =>
+        bare(stepName, timeProvider, signal, compensationScope, undefined, index),
     );
   }
 
@@ -144,7 +151,7 @@ export class ResultPipelineStepContext {
   ) {
     if (optionsOrName === BARE) {
       // The static block's factory fills the fields.
-      this.stepName = "";
+      this.#name = "";
       this.timeProvider = TimeProvider.system;
       this.signal = neverAbortedSignal;
       return;
@@ -168,7 +175,7 @@ export class ResultPipelineStepContext {
               ...(signal === undefined ? {} : { signal }),
             }
           : {};
-    this.stepName = stepNameOf(options.stepName);
+    this.#name = stepNameOf(options.stepName);
     if (options.compensationScope !== undefined && !(options.compensationScope instanceof CompensationScope))
       throw new TypeError("ResultPipelineStepContext: compensationScope must be a CompensationScope.");
     const clock = options.timeProvider;
@@ -196,6 +203,16 @@ export class ResultPipelineStepContext {
         ? own.signal
         : AbortSignal.any([given, own.signal]);
     this.#scope = options.compensationScope;
+  }
+
+  /** The step's name (`""` when none was given; `<name>[i]` for an orchestration's operation i). */
+  get stepName(): string {
+    const index = this.#index;
+    if (index >= 0) {
+      this.#name = `${this.#name}[${index}]`;
+      this.#index = -1;
+    }
+    return this.#name;
   }
 
   /** The scope registrations go to (created on first access when none was given). */
@@ -269,7 +286,7 @@ export class ResultPipelineStepContext {
     );
     const child = new ResultPipelineStepContext(BARE);
     const fields = child as Fields;
-    fields.stepName = stepNameOf(stepName ?? `${this.stepName}.child`);
+    child.#name = stepNameOf(stepName ?? `${this.stepName}.child`);
     fields.timeProvider = this.timeProvider;
     fields.signal = controller.signal;
     child.#parent = this;

@@ -64,9 +64,8 @@ class FanOutRun<T> {
       }
       const index = this.next++;
       const operation = operations[index] as ResultPipelineOperation<T>;
-      const stepName = `${env.stepName}[${index}]`;
       if (!this.retry) {
-        const ctx = operationContext(stepName, env.timeProvider, signal);
+        const ctx = operationContext(env.stepName, env.timeProvider, signal, undefined, index);
         const value = call(operation, ctx);
         if (isThenable(value)) {
           this.active++;
@@ -77,7 +76,7 @@ class FanOutRun<T> {
       } else {
         const pending = runAttempts(
           operation,
-          stepName,
+          `${env.stepName}[${index}]`,
           env.timeProvider,
           signal,
           env.policy,
@@ -117,7 +116,7 @@ class FanOutRun<T> {
           return;
         }
         index = this.next++;
-        ctx = operationContext(`${env.stepName}[${index}]`, env.timeProvider, signal);
+        ctx = operationContext(env.stepName, env.timeProvider, signal, undefined, index);
         const value = call(operations[index] as ResultPipelineOperation<T>, ctx);
         if (isThenable(value)) {
           pending = value;

@@ -230,6 +230,61 @@ describe("ResultPipeline.fanOut / Result.whenAll", () => {
   });
 });
 
+describe("operation step names (<stepName>[i])", () => {
+  it("each fanOut/race operation's context is named <stepName>[i], sync or async, with and without retry", async () => {
+    const seen: string[] = [];
+    const named =
+      (async: boolean): ResultPipelineOperation<number> =>
+      (ctx) => {
+        seen.push(ctx.stepName, ctx.stepName); // read twice: the same name both times
+        return async ? Promise.resolve(ok(1)) : ok(1);
+      };
+    await ResultPipeline.fanOut([named(false), named(true), named(true)], {
+      stepName: "load",
+      concurrency: 2,
+    });
+    expect(seen).toEqual(["load[0]", "load[0]", "load[1]", "load[1]", "load[2]", "load[2]"]);
+    seen.length = 0;
+    await ResultPipeline.fanOut([named(true), named(false)]);
+    expect(seen).toEqual(["whenall[0]", "whenall[0]", "whenall[1]", "whenall[1]"]);
+    seen.length = 0;
+    const retry = ResultExecutionPolicy.none.withRetry(ResultRetryPolicy.fixed(2, 0));
+    await ResultPipeline.fanOut([named(false), named(true)], { stepName: "r", policy: retry });
+    expect(seen).toEqual(["r[0]", "r[0]", "r[1]", "r[1]"]);
+    seen.length = 0;
+    await ResultPipeline.race([named(true), named(true)], { stepName: "first" });
+    expect(seen).toEqual(["first[0]", "first[0]", "first[1]", "first[1]"]);
+  });
+
+  it("a failure's metadata names its operation even when the operation never read its step name", async () => {
+    const fail =
+      (i: number): ResultPipelineOperation<number> =>
+      async () =>
+        err(PipeError.from(`op ${i} failed`, "test.failed"));
+    const r = await ResultPipeline.fanOut([fail(0), async () => ok(1), fail(2)], { stepName: "batch" });
+    expect(r.isErr).toBe(true);
+    if (r.isOk) return;
+    expect(r.error.errors.map((e) => [e.metadata.operationIndex, e.metadata.stepName])).toEqual([
+      [0, "batch[0]"],
+      [2, "batch[2]"],
+    ]);
+  });
+
+  it("a context kept after its operation settled still reads its own name", async () => {
+    const kept: ResultPipelineStepContext[] = [];
+    await ResultPipeline.fanOut(
+      [0, 1, 2].map(
+        (): ResultPipelineOperation<number> => async (ctx) => {
+          kept.push(ctx);
+          return ok(1);
+        },
+      ),
+      { stepName: "later" },
+    );
+    expect(kept.map((c) => c.stepName).sort()).toEqual(["later[0]", "later[1]", "later[2]"]);
+  });
+});
+
 describe("ResultPipeline.race / Result.whenAny", () => {
   it("no operations gives the validation error with the original message", () => {
     const r = ResultPipeline.race([]) as Result<unknown>;

@@ -13,6 +13,7 @@ let makeOperationContext:
       timeProvider: TimeProvider,
       signal: AbortSignal,
       scope: CompensationScope | undefined,
+      index: number,
     ) => ResultPipelineStepContext)
   | undefined;
 
@@ -30,6 +31,7 @@ export function installContextInternals(
     timeProvider: TimeProvider,
     signal: AbortSignal,
     scope: CompensationScope | undefined,
+    index: number,
   ) => ResultPipelineStepContext,
 ): void {
   peek = fn;
@@ -40,13 +42,15 @@ export function installContextInternals(
 
 /**
  * The context an orchestrator hands one operation (or attempt, or saga run): `signal` (already linked by the
- * orchestrator) used as is, so no controller or listener is created per operation. @internal
+ * orchestrator) used as is, so no controller or listener is created per operation. With `index` >= 0 the step
+ * name is `<stepName>[<index>]`, built only when read. @internal
  */
 export function operationContext(
   stepName: string,
   timeProvider: TimeProvider,
   signal: AbortSignal,
   scope?: CompensationScope,
+  index = -1,
 ): ResultPipelineStepContext {
   return (
     makeOperationContext as (
@@ -54,8 +58,9 @@ export function operationContext(
       timeProvider: TimeProvider,
       signal: AbortSignal,
       scope: CompensationScope | undefined,
+      index: number,
     ) => ResultPipelineStepContext
-  )(stepName, timeProvider, signal, scope);
+  )(stepName, timeProvider, signal, scope, index);
 }
 
 /**

@@ -55,8 +55,10 @@ export function call<T>(
   } catch (thrown) {
     return err(fromThrown(thrown, { signal: ctx.signal }));
   }
-  if (isResult(value)) return value as Result<T>;
+  // A result is never thenable, so the order of the two checks does not matter; an asynchronous operation's
+  // promise is recognised by the first.
   if (isThenable(value)) return value;
+  if (isResult(value)) return value as Result<T>;
   return notAResult<T>(value);
 }
 

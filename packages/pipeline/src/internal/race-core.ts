@@ -64,9 +64,8 @@ class RaceRun<T> {
     while (this.next < this.operations.length && this.winner === undefined && !signal.aborted) {
       const index = this.next++;
       const operation = this.operations[index] as ResultPipelineOperation<T>;
-      const stepName = `${env.stepName}[${index}]`;
       if (env.policy.retry.maxAttempts <= 1) {
-        const ctx = operationContext(stepName, env.timeProvider, signal);
+        const ctx = operationContext(env.stepName, env.timeProvider, signal, undefined, index);
         const pending = invoke(operation, ctx);
         if (isThenable(pending)) {
           this.active++;
@@ -75,7 +74,7 @@ class RaceRun<T> {
       } else {
         const pending = runAttempts(
           operation,
-          stepName,
+          `${env.stepName}[${index}]`,
           env.timeProvider,
           signal,
           env.policy,
