@@ -2,7 +2,7 @@ import { err, type Result } from "@pipe/result";
 import { type ChannelReader, type ChannelWriter, NO_VALUE, type SignalOptions } from "./channel-types.ts";
 import { checkRunOptions, drainReaders, watchables } from "./internal/drain-loop.ts";
 import { channelCompletedError, okVoidResult } from "./internal/errors.ts";
-import type { WatchableReader } from "./internal/protocol.ts";
+import { isRoomChecking, type WatchableReader } from "./internal/protocol.ts";
 import type { TimeProvider } from "./time-provider.ts";
 
 /**
@@ -77,6 +77,7 @@ async function mergeSources<T>(
   destination: ChannelWriter<T>,
   options: MergeOptions,
 ): Promise<Result<void>> {
+  const direct = isRoomChecking(destination) ? destination : undefined;
   // Built once per merge (not per value): the caller's signal, linked with the deadline when there is one.
   let signalOptions: SignalOptions | undefined | null = null;
   const optionsOf = (signalOf: () => AbortSignal | undefined): SignalOptions | undefined => {
@@ -94,13 +95,16 @@ async function mergeSources<T>(
         return destination.write(value, optionsOf(signalOf));
       }
       // Moves the rest of this source's buffered values while the destination has room (checked before each
-      // value is taken, so a value leaves its source only when it is written in the same step).
+      // value is taken, so a value leaves its source only when it is written in the same step). A destination
+      // from this package answers the room check synchronously; any other goes through `waitToWrite`.
       const source = sources[index] as WatchableReader;
       while (source.count > 0) {
-        const room = destination.waitToWrite(optionsOf(signalOf));
-        // Full: the step ends once there is room again (the drain loop then takes the next value).
-        if (room instanceof Promise) return room.then(roomStep);
-        if (!room.isOk || !room.value) return roomStep(room);
+        if (direct === undefined || !direct.pipeCanWrite()) {
+          const room = destination.waitToWrite(optionsOf(signalOf));
+          // Full: the step ends once there is room again (the drain loop then takes the next value).
+          if (room instanceof Promise) return room.then(roomStep);
+          if (!room.isOk || !room.value) return roomStep(room);
+        }
         const next = source.tryRead();
         if (next === NO_VALUE) return undefined;
         if (!destination.tryWrite(next as T)) return destination.write(next as T, optionsOf(signalOf));

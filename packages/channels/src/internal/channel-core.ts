@@ -15,7 +15,7 @@ import {
   okVoidResult,
 } from "./errors.ts";
 import { type ListNode, WaiterList } from "./list.ts";
-import type { WatchableReader, Watcher } from "./protocol.ts";
+import type { RoomCheckingWriter, WatchableReader, Watcher } from "./protocol.ts";
 
 /** Marker result delivered to a read waiter released by an iterator's `return()`. */
 const RELEASED: unique symbol = Symbol("released");
@@ -109,7 +109,9 @@ const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined
  * Shared machinery of every channel: waiting readers, readiness watchers, completion and async iteration.
  * Subclasses own the buffer(s) and blocked writers.
  */
-export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<T>, WatchableReader {
+export abstract class ChannelCore<T>
+  implements ChannelReader<T>, ChannelWriter<T>, WatchableReader, RoomCheckingWriter
+{
   /**
    * Waiters parked in any of this channel's lists (readers, writers, watchers), kept by the lists. While it is 0
    * (whenever no reader, writer or select is waiting on this channel), reads and writes skip every list with one
@@ -277,6 +279,13 @@ export abstract class ChannelCore<T> implements ChannelReader<T>, ChannelWriter<
 
   pipeUnwatchRead(watcher: Watcher): void {
     this.readWatchers.remove(watcher);
+  }
+
+  pipeCanWrite(): boolean {
+    return (
+      !this.closed &&
+      ((this.parked !== 0 && this.readers.head !== null) || this.hasRoom(this.laneOf(undefined)))
+    );
   }
 
   pipeStatus(): PipeError | null | undefined {

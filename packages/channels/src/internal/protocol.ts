@@ -28,3 +28,18 @@ export function isWatchable(reader: unknown): reader is WatchableReader {
     typeof (reader as WatchableReader).pipeWatchRead === "function"
   );
 }
+
+/** The writing side of this package's channels, as the merge sees it. */
+export interface RoomCheckingWriter {
+  /** Whether `tryWrite(value)` (default priority) succeeds now; no side effect. */
+  pipeCanWrite(): boolean;
+}
+
+/** Whether `writer` is one of this package's channels (checked once per merge, not per value). */
+export function isRoomChecking(writer: unknown): writer is RoomCheckingWriter {
+  return (
+    typeof writer === "object" &&
+    writer !== null &&
+    typeof (writer as RoomCheckingWriter).pipeCanWrite === "function"
+  );
+}
