@@ -70,7 +70,11 @@ describe("leaks", () => {
     const refs = selectOnce();
     // A WeakRef's target stays alive until the current job ends: collect after a macrotask, a bounded number of
     // times (a collector may need more than one pass).
-    for (let pass = 0; pass < 20 && (refs.cases.deref() !== undefined || refs.reader.deref() !== undefined); pass++) {
+    for (
+      let pass = 0;
+      pass < 20 && (refs.cases.deref() !== undefined || refs.reader.deref() !== undefined);
+      pass++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       gc();
     }
