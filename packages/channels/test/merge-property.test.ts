@@ -32,7 +32,7 @@ describe("merge (property)", () => {
             kind === "unbounded"
               ? Channel.createUnbounded<number>()
               : kind === "prioritized"
-                ? Channel.createPrioritized<number>({ capacity: destCap })
+                ? Channel.createPrioritized<number>({ capacityPerLevel: destCap })
                 : Channel.createBounded<number>(destCap);
           const producers = sources.map(async ({ writer }, s) => {
             for (let i = 0; i < (counts[s] as number); i++) {
