@@ -10,7 +10,10 @@
  *
  * Usage (from benchmarks/, after `pnpm build`):
  *   node --import tsx src/load/shards-load.ts [--fixtures=100k,1m] [--seconds=5] [--connections=1,16,64]
- *     [--out=results/shards-load.md]
+ *     [--queries=list] [--cpu-prof=<dir>] [--out=results/shards-load.md]
+ * `--queries` runs only the named queries (comma-separated names from the table, e.g. `list 100,list 500`; a name
+ * ending in `*` is a prefix: `list*` runs every list query). `--cpu-prof` writes a V8 CPU profile of the app
+ * process into `<dir>` when it exits.
  * `pnpm bench` runs it after the other benchmarks (`--load=100k|1m|100k,1m|none`).
  * Fixtures are built once under benchmarks/.data (the 1M one takes a few minutes the first time).
  *
@@ -41,6 +44,11 @@ const fixtures = flag("fixtures", "100k,1m")
 const seconds = Number(flag("seconds", "5"));
 const outFile = flag("out", fileURLToPath(new URL("../../results/shards-load.md", import.meta.url)));
 const connectionCounts = flag("connections", "1,16,64").split(",").map(Number);
+const queryNames = flag("queries", "")
+  .split(",")
+  .map((q) => q.trim())
+  .filter((q) => q.length > 0);
+const cpuProfDir = flag("cpu-prof", "");
 const TOKEN = "bench-operator-token-0123456789";
 const appScript = fileURLToPath(new URL("../../../apps/shard-control-plane/dist/node.js", import.meta.url));
 const helloScript = fileURLToPath(new URL("./hello.ts", import.meta.url));
@@ -135,6 +143,7 @@ async function main(): Promise<void> {
     const app = await start(
       [
         process.execPath,
+        ...(cpuProfDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]),
         appScript,
         "--port",
         "0",
@@ -185,7 +194,12 @@ async function main(): Promise<void> {
           return `/control/shards/diff?fromPosition=${from}&toPosition=${from + 999}`;
         },
       };
-      for (const [query, paths] of Object.entries(queries)) {
+      const selected = Object.entries(queries).filter(
+        ([query]) =>
+          queryNames.length === 0 ||
+          queryNames.some((q) => (q.endsWith("*") ? query.startsWith(q.slice(0, -1)) : query === q)),
+      );
+      for (const [query, paths] of selected) {
         // Warm-up, not reported: compiles the route's code and fills the view's caches for this query.
         await drive(app.url, 16, paths, Math.min(2, seconds));
         for (const c of connectionCounts) {
