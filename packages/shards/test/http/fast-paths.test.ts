@@ -1,11 +1,12 @@
 /**
  * The HTTP read path's shortcuts answer exactly what the plain way would: the list and diff bodies are
- * `JSON.stringify` of the page (served from cached record fragments, so a record changed after being served
- * must show its new version), and the synchronous token matcher accepts exactly the configured tokens.
+ * `JSON.stringify` of the page (a record changed after being served shows its new version, and texts JSON must
+ * escape come out escaped the same way), and the synchronous token matcher accepts exactly the configured tokens.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createShardControlPlaneApp, createShardTokenVerifier } from "../../src/http/index.ts";
+import { diffPageJson, listPageJson } from "../../src/http/internal/json-fragments.ts";
 import {
   InMemoryShardRepository,
   ShardControlPlaneService,
@@ -49,6 +50,65 @@ describe("list and diff bodies from cached fragments", () => {
       { numRuns: 40 },
     );
     await view.close();
+  });
+});
+
+/** Texts JSON must escape or carry through: quotes, backslashes, control characters, lone surrogates, non-ASCII. */
+const hostile = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.constantFrom(
+    '"',
+    "\\",
+    "\u0000",
+    "\u001f\u007f",
+    "\ud800",
+    "a\udfffb",
+    "\u{1F600}",
+    "\u2028\u2029",
+    "ü</script>",
+  ),
+);
+const record = fc.record({
+  namespace: hostile,
+  shardId: hostile,
+  strategyId: hostile,
+  ownerNodeId: hostile,
+  leaderId: fc.option(hostile, { nil: null }),
+  capacityHint: fc.oneof(
+    fc.double(),
+    fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 5e-324),
+  ),
+  status: fc.constantFrom("active", "draining", "paused", "disabled" as const),
+  version: fc.nat(),
+  checksum: hostile,
+  updatedAt: hostile,
+  changeTicket: fc.option(hostile, { nil: null }),
+});
+
+describe("page JSON of hostile records", () => {
+  it("is JSON.stringify of the page, for list and diff pages", () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { maxLength: 5 }),
+        fc.option(hostile, { nil: null }),
+        fc.nat(),
+        (items, nextCursor, version) => {
+          const list = { items, nextCursor, version };
+          expect(listPageJson(list)).toBe(JSON.stringify(list));
+          const diffs = {
+            items: items.map((current, i) => ({
+              position: version + i,
+              current,
+              previous: i % 2 === 0 ? null : items[i - 1],
+              history: { actor: current.shardId, reason: current.ownerNodeId },
+            })),
+            lastPosition: version,
+          };
+          expect(diffPageJson(diffs as never)).toBe(JSON.stringify(diffs));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

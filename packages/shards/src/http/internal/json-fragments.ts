@@ -1,20 +1,15 @@
 import type { ShardDiffPage, ShardListPage } from "../../service-types.ts";
 
 /**
- * The JSON text of each record or diff served, keyed by the object itself. A read view hands out one immutable
- * object per record version (a change makes a new object), so a fragment never goes stale, and it is released
- * with its object. A page then costs a join of fragments instead of serialising every field again.
+ * The JSON text of one record or diff: `JSON.stringify` of it, with nothing kept. A cache of record texts holds
+ * about 0.3 KB per record served (about 300 MB for a view of 1M shards, past the view's memory budget), and a
+ * page joined from cached texts is not cheaper to write than one serialised again (measurements in
+ * benchmarks/README.md).
  */
-const fragments = new WeakMap<object, string>();
+const fragmentOf = (value: object): string => JSON.stringify(value);
 
-const fragmentOf = (value: object): string => {
-  let text = fragments.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    fragments.set(value, text);
-  }
-  return text;
-};
+/** `JSON.stringify(page)` of a list page. @internal */
+export const listPageJson = (page: ShardListPage): string => JSON.stringify(page);
 
 const arrayOf = (items: readonly object[]): string => {
   let out = "[";
@@ -25,10 +20,6 @@ const arrayOf = (items: readonly object[]): string => {
   return `${out}]`;
 };
 
-/** `JSON.stringify(page)` of a list page, from cached record fragments (byte-identical). @internal */
-export const listPageJson = (page: ShardListPage): string =>
-  `{"items":${arrayOf(page.items)},"nextCursor":${JSON.stringify(page.nextCursor)},"version":${JSON.stringify(page.version)}}`;
-
-/** `JSON.stringify(page)` of a diff page, from cached diff fragments (byte-identical). @internal */
+/** `JSON.stringify(page)` of a diff page (byte-identical). @internal */
 export const diffPageJson = (page: ShardDiffPage): string =>
   `{"items":${arrayOf(page.items)},"lastPosition":${JSON.stringify(page.lastPosition)}}`;
