@@ -31,6 +31,14 @@ function isAsyncFunction(fn: unknown): boolean {
 
 class FanInRun<T> {
   readonly link: LinkedSignal;
+  /** The link's signal (every handler's signal unless a message timeout gives it its own). */
+  readonly signal: AbortSignal;
+  /** Set by the abort listener `run` adds to `signal` (read once per message instead of the signal). */
+  aborted = false;
+  readonly onAbort = (): void => {
+    this.aborted = true;
+    this.onWake();
+  };
   readonly startSeq: number = currentSeq();
   /** Handlers in flight, oldest first. */
   readonly slots: FanInSlot[] = [];
@@ -77,11 +85,12 @@ class FanInRun<T> {
   ) {
     this.underStore = isAsyncFunction(given);
     this.link = linkSignals(ctx.signal, options.signal, true);
+    this.signal = this.link.signal;
     this.concurrency = options.concurrency ?? 1;
     this.ring = new ReaderRing(
       readers,
       this.concurrency > 1,
-      this.link.signal,
+      this.signal,
       (error) => this.fail(error),
       this.onWake,
     );
@@ -97,8 +106,13 @@ class FanInRun<T> {
 
   launch(value: T): void {
     const messageTimeout = this.options.messageTimeout;
+    const tracker = this.tracker;
+    if (messageTimeout === undefined && tracker === undefined) {
+      this.launchUntracked(value);
+      return;
+    }
     const slot = this.free.pop() ?? newSlot();
-    let signal = this.link.signal;
+    let signal = this.signal;
     if (messageTimeout !== undefined) signal = this.armMessageTimeout(slot, signal, messageTimeout);
     // Always passed, whatever the handler declares (rest parameters and wrappers included).
     const context = attachedChild(this.ctx, this.messageStepName, signal);
@@ -107,7 +121,6 @@ class FanInRun<T> {
     this.slots.push(slot);
     let value_: unknown;
     try {
-      const tracker = this.tracker;
       if (tracker === undefined) value_ = this.handler(value, signal, context);
       else {
         const entries = new MessageEntries();
@@ -147,6 +160,38 @@ class FanInRun<T> {
       this.complete(slot, value_);
       return;
     }
+    this.await(slot, value_, signal);
+  }
+
+  /**
+   * `launch` without a message timeout or registration tracking: a handler that returns a Result settles the
+   * message at once, without taking a slot (nothing else runs while it runs, so no other message can look for
+   * it among those in flight); a slot is taken only when it returns a promise (or another value).
+   */
+  launchUntracked(value: T): void {
+    const signal = this.signal;
+    const launchSeq = currentSeq();
+    const context = attachedChild(this.ctx, this.messageStepName, signal);
+    let value_: unknown;
+    try {
+      value_ = this.handler(value, signal, context);
+    } catch (thrown) {
+      this.settle(context, undefined, false, err(fromThrown(thrown, { signal })));
+      return;
+    }
+    if (isResult(value_)) {
+      this.settle(context, undefined, false, value_);
+      return;
+    }
+    const slot = this.free.pop() ?? newSlot();
+    slot.context = context;
+    slot.launchSeq = launchSeq;
+    this.slots.push(slot);
+    this.await(slot, value_, signal);
+  }
+
+  /** Settles the message of `slot` once the handler's promise (or other non-Result value) settles. */
+  await(slot: FanInSlot, value_: unknown, signal: AbortSignal): void {
     const pending = isThenable(value_)
       ? Promise.resolve(value_).then(asResult<unknown>, (thrown: unknown) =>
           err<unknown>(fromThrown(thrown, { signal })),
@@ -193,6 +238,16 @@ class FanInRun<T> {
     slot.context = undefined;
     slot.entries = undefined;
     this.free.push(slot);
+    this.settle(context, entries, timedOut, result);
+  }
+
+  /** Ends a message (its slot, if it had one, already released): keeps or releases what it registered. */
+  settle(
+    context: ResultPipelineStepContext,
+    entries: MessageEntries | undefined,
+    timedOut: boolean,
+    result: Result<unknown>,
+  ): void {
     if (entries !== undefined) entries.open = false;
     if (result.isErr || timedOut) {
       // A failed or timed-out message keeps every compensation it registered, for the caller's rollback.
@@ -231,7 +286,7 @@ class FanInRun<T> {
   }
 
   stopped(): boolean {
-    return this.failure !== undefined || this.deadlineHit || this.link.signal.aborted;
+    return this.failure !== undefined || this.deadlineHit || this.aborted;
   }
 
   async run(): Promise<Result<void>> {
@@ -244,7 +299,8 @@ class FanInRun<T> {
         this.onWake();
       }, timeout);
     }
-    this.link.signal.addEventListener("abort", this.onWake);
+    this.signal.addEventListener("abort", this.onAbort);
+    this.aborted = this.signal.aborted;
     try {
       if (this.messageRetain && this.concurrency > 1) this.tracker = startTracking();
       for (;;) {
@@ -273,8 +329,8 @@ class FanInRun<T> {
     } finally {
       if (this.tracker !== undefined) stopTracking();
       if (this.deadline !== undefined) tp.clearTimeout(this.deadline);
-      this.link.signal.removeEventListener("abort", this.onWake);
-      if (!this.link.signal.aborted) this.link.abort(stopReason("The fan-in ended.", "AbortError"));
+      this.signal.removeEventListener("abort", this.onAbort);
+      if (!this.signal.aborted) this.link.abort(stopReason("The fan-in ended.", "AbortError"));
       this.link.dispose();
     }
     return this.conclude();
