@@ -15,7 +15,7 @@ import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedOperations, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
-import { canceledBy, isThenable, requirePositiveInteger } from "./internal/util.ts";
+import { canceledBy, isThenable, neverAbortedSignal, requirePositiveInteger } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { FanOutOptions } from "./orchestration-options.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
@@ -36,6 +36,8 @@ class FanOutRun<T> {
   stopped = false;
   resolve: ((result: Result<T[]> | Promise<Result<T[]>>) => void) | undefined;
   readonly retry: boolean;
+  /** False when the orchestration runs under the shared never-aborting signal: no abort check per operation. */
+  readonly abortable: boolean;
 
   constructor(
     readonly operations: readonly ResultPipelineOperation<T>[],
@@ -44,6 +46,7 @@ class FanOutRun<T> {
   ) {
     this.values = new Array(operations.length);
     this.retry = env.policy.retry.maxAttempts > 1;
+    this.abortable = env.link.signal !== neverAbortedSignal;
   }
 
   start(): Result<T[]> | Promise<Result<T[]>> {
@@ -109,7 +112,7 @@ class FanOutRun<T> {
       }
       this.record(index, ctx, result, undefined);
       for (;;) {
-        if (this.next >= operations.length || this.stopped || signal.aborted) {
+        if (this.next >= operations.length || this.stopped || (this.abortable && signal.aborted)) {
           if (this.next < operations.length) this.stopped = true;
           if (--this.active === 0)
             (this.resolve as (r: Result<T[]> | Promise<Result<T[]>>) => void)(this.finish());
