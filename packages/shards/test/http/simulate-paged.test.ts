@@ -1,8 +1,11 @@
 /**
- * `POST /control/shards/simulate` in pages over HTTP, and other requests served while a large simulation runs.
+ * `POST /control/shards/simulate` in pages over HTTP, and other requests served while a large simulation runs
+ * and while its whole (unpaged) body is written.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createShardControlPlaneApp } from "../../src/http/index.ts";
+import { streamedJsonResponse } from "../../src/http/internal/json-stream.ts";
 import { InMemoryShardRepository, ShardControlPlaneService, type ShardRecord } from "../../src/index.ts";
 import { seed } from "../support.ts";
 
@@ -17,6 +20,78 @@ async function make(shards: number) {
   const app = createShardControlPlaneApp({ service, tokens: [{ token: OPS, scopes: ["shards.operate"] }] });
   return { app, service };
 }
+
+/** A namespace "big" of `count` shards, all on `node-0`, answered by the repository's `list`. */
+function bigNamespace(service: ShardControlPlaneService, count: number): void {
+  const records: ShardRecord[] = Array.from({ length: count }, (_, i) => ({
+    namespace: "big",
+    shardId: `s-${String(i).padStart(6, "0")}`,
+    strategyId: "rendezvous",
+    ownerNodeId: "node-0",
+    leaderId: null,
+    capacityHint: 1,
+    status: "active",
+    version: 1,
+    checksum: "0",
+    updatedAt: "2025-01-01T00:00:00.000Z",
+    changeTicket: null,
+  }));
+  const repository = service.repository as InMemoryShardRepository;
+  const list = repository.list.bind(repository);
+  repository.list = async (namespace, options) =>
+    namespace === "big"
+      ? ((await list("ns", options)).map(() => records) as never)
+      : list(namespace, options);
+}
+
+describe("a whole simulation's body", () => {
+  it("is JSON.stringify of the value, whatever the value", async () => {
+    const value = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+    const field = fc.oneof(value, fc.array(value, { maxLength: 20 }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.dictionary(fc.string(), field), fc.array(value)), async (object) => {
+        const res = streamedJsonResponse(object);
+        expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+        expect(await res.text()).toBe(JSON.stringify(object));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("is the simulation's JSON, and other requests are answered while it is written", async () => {
+    const { app, service } = await make(1);
+    // Enough shards for a body of many chunks (about 7 MB); two nodes keep the placement itself short.
+    bigNamespace(service, 50_000);
+    const res = await app.request("/control/shards/simulate", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ namespace: "big", nodes: nodes(2) }),
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const first = await reader.read();
+    text += decoder.decode(first.value, { stream: true });
+    // A request arrives as a macrotask (I/O) after the body started: it must be answered before the body ends,
+    // which only happens when writing the body yields to the event loop between chunks.
+    let answered = false;
+    setTimeout(async () => {
+      const list = await app.request("/control/shards?namespace=ns", { headers });
+      expect(list.status).toBe(200);
+      answered = true;
+    }, 0);
+    let chunksAfterAnswer = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (answered) chunksAfterAnswer++;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(chunksAfterAnswer).toBeGreaterThan(0);
+    const simulation = JSON.parse(text) as { assignments: unknown[]; changes: unknown[]; moves: number };
+    expect(simulation.assignments).toHaveLength(50_000);
+    expect(simulation.changes.length).toBe(simulation.moves);
+  });
+});
 
 describe("simulate in pages over HTTP", () => {
   it("pages by cursor to the same plan as one simulation", async () => {
@@ -67,25 +142,7 @@ describe("simulate in pages over HTTP", () => {
   it("serves other requests while a large simulation runs", async () => {
     const { app, service } = await make(1);
     // A namespace big enough for many slices of placement work (40,000 shards × 64 nodes).
-    const records: ShardRecord[] = Array.from({ length: 40_000 }, (_, i) => ({
-      namespace: "big",
-      shardId: `s-${String(i).padStart(6, "0")}`,
-      strategyId: "rendezvous",
-      ownerNodeId: "node-0",
-      leaderId: null,
-      capacityHint: 1,
-      status: "active",
-      version: 1,
-      checksum: "0",
-      updatedAt: "2025-01-01T00:00:00.000Z",
-      changeTicket: null,
-    }));
-    const repository = service.repository as InMemoryShardRepository;
-    const list = repository.list.bind(repository);
-    repository.list = async (namespace, options) =>
-      namespace === "big"
-        ? ((await list("ns", options)).map(() => records) as never)
-        : list(namespace, options);
+    bigNamespace(service, 40_000);
     let done = false;
     const simulation = Promise.resolve(
       app.request("/control/shards/simulate", {

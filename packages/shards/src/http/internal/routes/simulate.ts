@@ -1,6 +1,7 @@
 import { PipeError } from "@pipe/result";
 import type { Handler } from "hono";
 import { ShardHttpErrorCodes } from "../../codes.ts";
+import { streamedJsonResponse } from "../json-stream.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
 import { decodeSimulateQuery } from "../query.ts";
 import { decodeSimulateBody } from "../wire.ts";
@@ -13,7 +14,8 @@ const simulationsExhausted = (max: number): PipeError =>
 /**
  * `POST /control/shards/simulate`: a placement simulation, at most `maxConcurrentSimulations` at once (each
  * keeps its slot until its work stops); with `pageSize` and/or `cursor` in the query, one page of it
- * (`simulatePage`). @internal
+ * (`simulatePage`). A whole plan's body is streamed in chunks with yields between them (`streamedJsonResponse`),
+ * after the slot is released: writing it is no longer the simulation's work. @internal
  */
 export const simulate = (plane: ControlPlane): Handler<ShardAppEnv> => {
   let running = 0;
@@ -28,12 +30,13 @@ export const simulate = (plane: ControlPlane): Handler<ShardAppEnv> => {
     try {
       const signal = c.req.raw.signal;
       const { paged, pageSize, cursor } = query.value;
-      return plane.respond(
-        c,
-        paged
-          ? await plane.service.simulatePage(request.value, { pageSize, cursor, signal })
-          : await plane.service.simulate(request.value, { signal }),
-      );
+      if (paged)
+        return plane.respond(
+          c,
+          await plane.service.simulatePage(request.value, { pageSize, cursor, signal }),
+        );
+      const simulation = await plane.service.simulate(request.value, { signal });
+      return simulation.isOk ? streamedJsonResponse(simulation.value) : plane.fail(c, simulation.error);
     } finally {
       running--;
     }
