@@ -8,6 +8,8 @@ import {
   ResultPipelineChannels,
   type ResultPipelineOperation,
   ResultPipelineStepContext,
+  tieredFallback,
+  WaitGroup,
 } from "@pipe/pipeline";
 import { err, ok, PipeError, type Result } from "@pipe/result";
 
@@ -212,4 +214,36 @@ export async function fanIn(): Promise<number> {
   );
   if (result.isErr || scope.hasActions || undone !== 0) throw new Error("fanIn failed");
   return sum;
+}
+
+const down = err<number>(PipeError.from("primary down", "error.unavailable"));
+const TIERS = [
+  { name: "primary", operations: [() => down] },
+  { name: "replica", operations: [() => ok(1)] },
+];
+/** tieredFallback, 30k synchronous calls: the first tier fails, the second succeeds (no tracer configured). */
+export function fallback(): number {
+  let sum = 0;
+  for (let i = 0; i < 30_000; i++) {
+    const r = tieredFallback(TIERS) as Result<number>;
+    sum = (sum + r.valueOr(-1)) | 0;
+  }
+  return sum;
+}
+
+const OK: Result<void> = ok();
+/** The pipeline WaitGroup: 100 groups × 1000 `go(context, work)` of synchronous work, each group awaited. */
+export async function groupGo(): Promise<number> {
+  let ran = 0;
+  const work = (): Result<void> => {
+    ran++;
+    return OK;
+  };
+  for (let g = 0; g < 100; g++) {
+    const context = new ResultPipelineStepContext({ stepName: "bench" });
+    const group = new WaitGroup();
+    for (let i = 0; i < 1000; i++) group.go(context, work);
+    if ((await group.wait()).isErr) return -1;
+  }
+  return ran;
 }

@@ -1,6 +1,6 @@
 import { ErrGroup as ChannelsErrGroup, type GoOptions, type GroupWork } from "@pipe/channels";
 import type { PipeError } from "@pipe/result";
-import { checkChildWork, type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import { childWorkStart, type PipelineWork, tracedGroupWork } from "./internal/child-work.ts";
 import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 import type { PipelineGoOptions } from "./wait-group.ts";
@@ -51,19 +51,11 @@ export class ErrGroup extends ChannelsErrGroup {
     third?: PipelineGoOptions,
   ): void {
     if (typeof first === "function") {
-      super.go(first, second as GoOptions | undefined);
+      super.go(tracedGroupWork(first, "pipeline.err_group.go"), second as GoOptions | undefined);
       return;
     }
-    if (third !== undefined && (typeof third !== "object" || third === null))
-      throw new TypeError("go: options must be an object { stepName? }.");
-    const work = second as PipelineWork<T>;
-    checkChildWork(first, work);
-    const stepName = third?.stepName ?? `${first.stepName}.errgroup`;
     // Started now, or in order once a running work settled when the group's limit is reached.
-    this.admit(this.workSignal(), (source) => ({
-      outcome: runChildWork(first, work, stepName, source),
-      ended: undefined,
-    }));
+    this.admit(this.workSignal(), childWorkStart(first, second as PipelineWork<T>, third, "errgroup"));
   }
 
   /** Records the upstream failure instead of the `error.canceled` of a peer it stopped. */

@@ -8,10 +8,12 @@ import {
   rollbackQuietly,
 } from "./internal/environment.ts";
 import { type RaceOutcome, raceCore } from "./internal/race-core.ts";
+import { inSpan, markSpanFailed, tracedOperations, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions, describe } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
+import type { SpanLike, TracerLike } from "./tracing.ts";
 
 /**
  * One tier of `Result.tieredFallback`: a name and the strategies that race inside it.
@@ -55,32 +57,81 @@ export type FallbackTierLike<T> =
   | ResultFallbackTier<T>
   | { readonly name: string; readonly operations: readonly ResultPipelineOperation<T>[] };
 
+/** What running a tier ends with: the final Result, or undefined when the next tier is to run. */
+type TierStep<T> = Result<T> | undefined | Promise<Result<T> | undefined>;
+
 async function runTiers<T>(
   tiers: readonly ResultFallbackTier<T>[],
   options: OrchestrationOptions,
-  first: RaceOutcome<T> | Promise<RaceOutcome<T>> | undefined,
+  tracer: TracerLike | undefined,
+  first: Promise<Result<T> | undefined> | undefined,
   tierErrors: PipeError[],
 ): Promise<Result<T>> {
-  let pending: RaceOutcome<T> | Promise<RaceOutcome<T>> | undefined = first;
+  if (first !== undefined) {
+    const settled = await first;
+    if (settled !== undefined) return settled;
+  }
   for (let t = tierErrors.length; t < tiers.length; t++) {
-    const outcome: RaceOutcome<T> = await (pending ?? startTier(tiers, t, options));
-    pending = undefined;
-    const step = concludeTier(tiers, t, outcome, options, tierErrors);
+    const step = runTier(tiers, t, options, tracer, tierErrors);
     const settled = isThenable(step) ? await step : step;
     if (settled !== undefined) return settled;
   }
   return finalFailure(tierErrors);
 }
 
+/**
+ * Runs tier `t` to its conclusion (see `concludeTier`); when tracing, in a `pipeline.tiered_fallback.tier` span
+ * that fails with the tier's error when the next tier is to run, with a strategy span per attempt.
+ */
+function runTier<T>(
+  tiers: readonly ResultFallbackTier<T>[],
+  t: number,
+  options: OrchestrationOptions,
+  tracer: TracerLike | undefined,
+  tierErrors: PipeError[],
+): TierStep<T> {
+  if (tracer === undefined)
+    return concludeWhenRaced(tiers, t, startTier(tiers, t, options), options, tierErrors);
+  const tier = tiers[t] as ResultFallbackTier<T>;
+  const attributes = { "pipeline.tiered_fallback.tier": tier.name, "pipeline.tiered_fallback.tier_index": t };
+  return inSpan(tracer, "pipeline.tiered_fallback.tier", attributes, (span) => {
+    const operations = tracedOperations(tracer, tier.operations, "pipeline.tiered_fallback.strategy");
+    const outcome = startTier(tiers, t, options, operations, span);
+    const step = concludeWhenRaced(tiers, t, outcome, options, tierErrors);
+    const failIfNext = (settled: Result<T> | undefined): Result<T> | undefined => {
+      if (settled === undefined) markSpanFailed(span, tierErrors[t] as PipeError);
+      return settled;
+    };
+    return isThenable(step) ? step.then(failIfNext) : failIfNext(step);
+  });
+}
+
 function startTier<T>(
   tiers: readonly ResultFallbackTier<T>[],
   t: number,
   options: OrchestrationOptions,
+  operations?: readonly ResultPipelineOperation<T>[],
+  span?: SpanLike,
 ): RaceOutcome<T> | Promise<RaceOutcome<T>> {
   const tier = tiers[t] as ResultFallbackTier<T>;
-  return raceCore(tier.operations, options, `fallback.${tier.name}`, (error, strategyIndex) =>
-    error.withMetadata({ fallbackTier: tier.name, tierIndex: t, strategyIndex }),
+  return raceCore(
+    operations ?? tier.operations,
+    options,
+    `fallback.${tier.name}`,
+    (error, strategyIndex) => error.withMetadata({ fallbackTier: tier.name, tierIndex: t, strategyIndex }),
+    span,
   );
+}
+
+function concludeWhenRaced<T>(
+  tiers: readonly ResultFallbackTier<T>[],
+  t: number,
+  outcome: RaceOutcome<T> | Promise<RaceOutcome<T>>,
+  options: OrchestrationOptions,
+  tierErrors: PipeError[],
+): TierStep<T> {
+  if (isThenable(outcome)) return outcome.then((o) => concludeTier(tiers, t, o, options, tierErrors));
+  return concludeTier(tiers, t, outcome, options, tierErrors);
 }
 
 /** Returns the final Result when the tier decides the outcome, else records the tier's error. */
@@ -90,7 +141,7 @@ function concludeTier<T>(
   outcome: RaceOutcome<T>,
   options: OrchestrationOptions,
   tierErrors: PipeError[],
-): Result<T> | undefined | Promise<Result<T> | undefined> {
+): TierStep<T> {
   const tier = tiers[t] as ResultFallbackTier<T>;
   const losers = mergeLogs(outcome.loserLogs);
   if (outcome.winner !== undefined) {
@@ -171,14 +222,27 @@ export function tieredFallback<T>(
   const aborted = callerAborted(options);
   if (aborted !== undefined)
     return failAfterRollback(canceledBy(aborted), undefined, environment({}, "fallback"));
+  const tracer = tracing.tracer;
+  if (tracer === undefined) return runFallback(list, options, undefined);
+  const stepName =
+    options.stepName ??
+    (options.context !== undefined && options.context.stepName !== ""
+      ? options.context.stepName
+      : "fallback");
+  const attributes = { "pipeline.step.name": stepName, "pipeline.tiered_fallback.tiers": list.length };
+  return inSpan(tracer, "pipeline.tiered_fallback", attributes, () => runFallback(list, options, tracer));
+}
+
+/** The tiers in order, synchronously while every tier settles synchronously. */
+function runFallback<T>(
+  list: readonly ResultFallbackTier<T>[],
+  options: OrchestrationOptions,
+  tracer: TracerLike | undefined,
+): Result<T> | Promise<Result<T>> {
   const tierErrors: PipeError[] = [];
   for (let t = 0; t < list.length; t++) {
-    const outcome = startTier(list, t, options);
-    if (isThenable(outcome)) return runTiers(list, options, outcome, tierErrors);
-    const step = concludeTier(list, t, outcome, options, tierErrors);
-    if (isThenable(step)) {
-      return step.then((r) => (r !== undefined ? r : runTiers(list, options, undefined, tierErrors)));
-    }
+    const step = runTier(list, t, options, tracer, tierErrors);
+    if (isThenable(step)) return runTiers(list, options, tracer, step, tierErrors);
     if (step !== undefined) return step;
     if (callerAborted(options) !== undefined) return err(canceledBy(callerAborted(options)));
   }

@@ -89,6 +89,13 @@ export interface PipelineTracingApi {
  * - `ResultPipeline.race` / `Result.whenAny`: `pipeline.race`, with a child `pipeline.race.operation` per
  *   operation attempt; `ResultPipeline.retry`: `pipeline.retry` with a `pipeline.retry.attempt` child per attempt;
  *   `ResultPipeline.withTimeout`: `pipeline.with_timeout` with `pipeline.with_timeout.attempt` children.
+ * - `Result.tieredFallback`: `pipeline.tiered_fallback` (`pipeline.tiered_fallback.tiers`), with a child
+ *   `pipeline.tiered_fallback.tier` per tier that runs (`pipeline.tiered_fallback.tier`: its name,
+ *   `pipeline.tiered_fallback.tier_index`), failed when the tier fails, and under it a
+ *   `pipeline.tiered_fallback.strategy` per strategy attempt (`pipeline.operation.index`).
+ * - `WaitGroup.go` / `ErrGroup.go`: `pipeline.wait_group.go` / `pipeline.err_group.go` per work that starts
+ *   (`pipeline.step.name`: the child context's, for the pipeline overload), ended once the work settled and its
+ *   compensations moved; `{ traced: false }` leaves a long-lived worker without one.
  * - Sagas: `pipeline.saga`, with a child `pipeline.saga.step` per step attempt (`pipeline.saga.step`).
  * - `ResultPipelineChannels.fanIn`: `pipeline.fan_in`, with a child `pipeline.fan_in.message` per message.
  * - `Result.runCompensation`: `pipeline.compensation` (unless `options.span` is given).

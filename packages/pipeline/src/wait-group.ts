@@ -1,6 +1,6 @@
 import { WaitGroup as ChannelsWaitGroup, type GoOptions, type GroupWork } from "@pipe/channels";
 import type { PipeError } from "@pipe/result";
-import { checkChildWork, type PipelineWork, runChildWork } from "./internal/child-work.ts";
+import { childWorkStart, type PipelineWork, tracedGroupWork } from "./internal/child-work.ts";
 import { reportedFailure } from "./internal/upstream-failure.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 
@@ -8,6 +8,12 @@ import type { ResultPipelineStepContext } from "./step-context.ts";
 export interface PipelineGoOptions {
   /** The child context's step name (default `"<parent>.waitgroup"` / `"<parent>.errgroup"`). */
   readonly stepName?: string;
+  /**
+   * Whether the work gets a span when tracing (`PipelineTracing`); default true. Pass false for a long-lived
+   * worker whose items have spans of their own: a span open for the worker's whole life would hold every
+   * item's span in one trace that ends only when the worker does.
+   */
+  readonly traced?: boolean;
 }
 
 /**
@@ -73,19 +79,11 @@ export class WaitGroup extends ChannelsWaitGroup {
     third?: PipelineGoOptions,
   ): void {
     if (typeof first === "function") {
-      super.go(first, second as GoOptions | undefined);
+      super.go(tracedGroupWork(first, "pipeline.wait_group.go"), second as GoOptions | undefined);
       return;
     }
-    if (third !== undefined && (typeof third !== "object" || third === null))
-      throw new TypeError("go: options must be an object { stepName? }.");
-    const work = second as PipelineWork<T>;
-    checkChildWork(first, work);
-    const stepName = third?.stepName ?? `${first.stepName}.waitgroup`;
     // Started now, or in order once a running work settled when the group's limit is reached.
-    this.admit(this.workSignal(), (source) => ({
-      outcome: runChildWork(first, work, stepName, source),
-      ended: undefined,
-    }));
+    this.admit(this.workSignal(), childWorkStart(first, second as PipelineWork<T>, third, "waitgroup"));
   }
 
   /** Records the upstream failure instead of the `error.canceled` of a peer it stopped, once. */

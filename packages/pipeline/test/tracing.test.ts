@@ -1,13 +1,6 @@
-import { context, SpanStatusCode } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
+import { SpanStatusCode } from "@opentelemetry/api";
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   Channel,
   type ChannelReader,
@@ -24,37 +17,20 @@ import {
   ResultRetryPolicy,
   ResultSagaBuilder,
   VirtualTimeProvider,
+  WaitGroup,
 } from "../src/index.ts";
+import {
+  childrenOf,
+  compensationEvents,
+  exporter,
+  one,
+  provider,
+  spans,
+  tick,
+  useTracing,
+} from "./tracing-support.ts";
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  context.disable();
-});
-beforeEach(() => {
-  exporter.reset();
-  // The SDK's Tracer is handed in as is: this line also checks that it satisfies TracerLike.
-  PipelineTracing.configure(provider.getTracer("pipeline-test"));
-});
-afterEach(() => PipelineTracing.reset());
-
-const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
-const named = (name: string): ReadableSpan[] => spans().filter((s) => s.name === name);
-const one = (name: string): ReadableSpan => {
-  const found = named(name);
-  expect(found).toHaveLength(1);
-  return found[0] as ReadableSpan;
-};
-const childrenOf = (parent: ReadableSpan): ReadableSpan[] =>
-  spans().filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
-const compensationEvents = (span: ReadableSpan) =>
-  span.events.filter((e) => e.name === "pipeline.compensation").map((e) => e.attributes ?? {});
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+useTracing();
 
 describe("PipelineTracing", () => {
   it("rejects something that is not a tracer", () => {
@@ -69,6 +45,11 @@ describe("PipelineTracing", () => {
     await ResultPipeline.fanOut([() => ok(1), async () => err(PipeError.from("x"))]);
     await new ResultSagaBuilder().addStep("a", () => ok(1)).execute();
     await Result.runCompensation(undefined, scope);
+    await Result.tieredFallback([{ name: "a", operations: [() => err(PipeError.from("x")), () => ok(1)] }]);
+    const group = new WaitGroup();
+    group.go(new ResultPipelineStepContext({ stepName: "s" }), async () => ok());
+    group.go(async () => ok());
+    await group.wait();
     expect(spans()).toEqual([]);
   });
 });

@@ -290,7 +290,8 @@ export class TenantRouter<E> {
     (this.#group as WaitGroup).go(
       this.#runContext as ResultPipelineStepContext,
       (context, signal) => new TenantWorker(tenant, context, signal).run(),
-      { stepName: `tenant[${tenant.id}]` },
+      // The worker lives as long as the tenant: its envelopes' spans stay roots of their own traces.
+      { stepName: `tenant[${tenant.id}]`, traced: false },
     );
   }
 

@@ -1,7 +1,9 @@
+import type { GroupWork } from "@pipe/channels";
 import { ErrorCodes, err, type Result } from "@pipe/result";
 import { ResultPipelineStepContext } from "../step-context.ts";
 import { abortContextSignal } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
+import { inSpan, tracing } from "./trace.ts";
 import { failContext, recordConsequence, upstreamFailureOf } from "./upstream-failure.ts";
 import { describe } from "./usage.ts";
 import { canceledBy, isThenable } from "./util.ts";
@@ -41,7 +43,7 @@ function end<T>(
 }
 
 /** Throws a TypeError unless `parent` is a step context and `work` a function (checked when `go` is called). */
-export function checkChildWork(parent: unknown, work: unknown): void {
+function checkChildWork(parent: unknown, work: unknown): void {
   if (!(parent instanceof ResultPipelineStepContext)) {
     throw new TypeError(
       `go: expected go(work(signal)) or go(context, work(childContext, signal), { stepName? }) with a ResultPipelineStepContext, got ${describe(parent)}.`,
@@ -50,16 +52,46 @@ export function checkChildWork(parent: unknown, work: unknown): void {
   if (typeof work !== "function") throw new TypeError(`go: work must be a function, got ${describe(work)}.`);
 }
 
+/** The span names of the two groups' work. */
+const SPAN_NAMES = { waitgroup: "pipeline.wait_group.go", errgroup: "pipeline.err_group.go" } as const;
+
+/**
+ * Checks `go(context, work, options)` of the pipeline `WaitGroup` (`group` "waitgroup") or `ErrGroup`
+ * ("errgroup") and returns what starts the work (`admit`'s `start`): `runChildWork` with the step name
+ * (default `"<parent>.<group>"`) and, unless `options.traced` is false, the group's span name. Throws a
+ * TypeError for options that are not `{ stepName?, traced?: boolean }` and as `checkChildWork` does. @internal
+ */
+export function childWorkStart<T>(
+  parent: ResultPipelineStepContext,
+  work: PipelineWork<T>,
+  options: { readonly stepName?: string; readonly traced?: boolean } | undefined,
+  group: keyof typeof SPAN_NAMES,
+): (source: AbortSignal) => { readonly outcome: Result<T> | Promise<Result<T>>; readonly ended: undefined } {
+  if (
+    options !== undefined &&
+    (typeof options !== "object" ||
+      options === null ||
+      (options.traced !== undefined && typeof options.traced !== "boolean"))
+  )
+    throw new TypeError("go: options must be an object { stepName?, traced?: boolean }.");
+  checkChildWork(parent, work);
+  const stepName = options?.stepName ?? `${parent.stepName}.${group}`;
+  const spanName = options?.traced === false ? undefined : SPAN_NAMES[group];
+  return (source) => ({ outcome: runChildWork(parent, work, stepName, source, spanName), ended: undefined });
+}
+
 /**
  * Runs `work` with a child of `parent` (signal linked to the parent's and `groupSignal`); the child's
  * compensations reach the parent on success and failure; a throw becomes `error.exception`; a failure fails
- * `parent` (see `failContext`). @internal
+ * `parent` (see `failContext`). When tracing and `spanName` is given, work that runs does so in a span named it
+ * (`pipeline.step.name`: the child's step name), ended once the child's compensations moved.
  */
-export function runChildWork<T>(
+function runChildWork<T>(
   parent: ResultPipelineStepContext,
   work: PipelineWork<T>,
   stepName: string,
   groupSignal: AbortSignal,
+  spanName: string | undefined,
 ): Result<T> | Promise<Result<T>> {
   checkChildWork(parent, work);
   const child = parent.child(stepName, { signal: groupSignal });
@@ -67,6 +99,25 @@ export function runChildWork<T>(
     child.end();
     return err(upstreamFailureOf(child.signal) ?? canceledBy(child.signal));
   }
+  const tracer = tracing.tracer;
+  if (tracer === undefined || spanName === undefined) return runInChild(parent, child, work);
+  return inSpan(tracer, spanName, { "pipeline.step.name": child.stepName }, () =>
+    runInChild(parent, child, work),
+  );
+}
+
+function runInChild<T>(
+  parent: ResultPipelineStepContext,
+  child: ResultPipelineStepContext,
+  work: PipelineWork<T>,
+): Result<T> | Promise<Result<T>> {
   const pending = invoke(work, child);
   return isThenable(pending) ? pending.then((r) => end(parent, child, r)) : end(parent, child, pending);
+}
+
+/** `work` (the `@pipe/channels` form of `go`) running in a span named `spanName` when tracing. @internal */
+export function tracedGroupWork(work: GroupWork, spanName: string): GroupWork {
+  const tracer = tracing.tracer;
+  if (tracer === undefined || typeof work !== "function") return work;
+  return (signal) => inSpan(tracer, spanName, {}, () => work(signal));
 }

@@ -19,7 +19,7 @@ export const tracing: { tracer: TracerLike | undefined } = { tracer: undefined }
 const STATUS_ERROR = 2;
 
 /** Marks `span` failed with `error` (status, message and `error.type`). @internal */
-function markFailed(span: SpanLike, error: PipeError): void {
+export function markSpanFailed(span: SpanLike, error: PipeError): void {
   span.setAttribute("error.type", error.code ?? "_OTHER");
   span.setStatus({ code: STATUS_ERROR, message: error.message });
 }
@@ -27,9 +27,9 @@ function markFailed(span: SpanLike, error: PipeError): void {
 /** Ends `span`, marked failed when `value` is a failed Result or a PipeError. */
 function endWith(span: SpanLike, value: unknown): void {
   if (isResult(value)) {
-    if (value.isErr) markFailed(span, value.error);
+    if (value.isErr) markSpanFailed(span, value.error);
   } else if (PipeError.is(value)) {
-    markFailed(span, value);
+    markSpanFailed(span, value);
   }
   span.end();
 }
@@ -49,7 +49,7 @@ export function inSpan<R>(
     try {
       value = fn(span);
     } catch (thrown) {
-      markFailed(span, fromThrown(thrown));
+      markSpanFailed(span, fromThrown(thrown));
       span.end();
       throw thrown;
     }
@@ -63,7 +63,7 @@ export function inSpan<R>(
         return settled;
       },
       (thrown: unknown) => {
-        markFailed(span, fromThrown(thrown));
+        markSpanFailed(span, fromThrown(thrown));
         span.end();
         throw thrown;
       },
