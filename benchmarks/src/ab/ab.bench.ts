@@ -1,7 +1,7 @@
 /**
  * A/B of two revisions of `@pipe/result`, `@pipe/channels` and `@pipe/pipeline` on the same workloads (W4 chain,
- * failures with changing codes, W1 both ways, W2 merge, select and prepareSelect, W3 fanOut, fanIn, tieredFallback,
- * the pipeline WaitGroup's go), prepared by `[AB_CONTROL=1] sh src/ab/prepare.sh <before> [<after>]`.
+ * failures with changing codes, W1 both ways, W2 merge, select and prepareSelect, W3 fanOut, fanIn, W5 saga,
+ * tieredFallback, the pipeline WaitGroup's go), prepared by `[AB_CONTROL=1] sh src/ab/prepare.sh <before> [<after>]`.
  * The "baseline" is the before side; each ratio is after / before (below 1: the after side is faster). Any other
  * directory `.ab/<name>/` holding a `workloads.ts` is measured as one more variant. Skipped when `.ab/` has not
  * been prepared.
@@ -35,6 +35,7 @@ const names = [
   "fanIn",
   "fallback",
   "groupGo",
+  "saga",
 ] as const;
 
 const definitions: Benchmark[] =

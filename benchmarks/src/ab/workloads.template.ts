@@ -8,6 +8,7 @@ import {
   ResultPipelineChannels,
   type ResultPipelineOperation,
   ResultPipelineStepContext,
+  ResultSagaBuilder,
   tieredFallback,
   WaitGroup,
 } from "@pipe/pipeline";
@@ -246,4 +247,32 @@ export async function groupGo(): Promise<number> {
     if ((await group.wait()).isErr) return -1;
   }
   return ran;
+}
+
+const SAGAS = 10_000;
+const SAGA_STEPS = 10;
+let sagaCurrent = 0;
+let undoSum = 0;
+const sagaUndo = (value: number): void => {
+  undoSum = (Math.imul(undoSum, 31) + value) | 0;
+};
+const stepFailure = PipeError.from("step 10 failed", "bench.step");
+let sagaBuilder = new ResultSagaBuilder() as ResultSagaBuilder<Record<string, number>>;
+for (let k = 0; k < SAGA_STEPS; k++) {
+  sagaBuilder = sagaBuilder.addStep(
+    `s${k}`,
+    async (): Promise<Result<number>> =>
+      k === SAGA_STEPS - 1 ? err(stepFailure) : ok(sagaCurrent * SAGA_STEPS + k),
+    sagaUndo,
+  ) as ResultSagaBuilder<Record<string, number>>;
+}
+/** W5: 10k sagas × 10 async steps, step 10 fails, the 9 earlier steps undone newest first (order-sensitive sum). */
+export async function saga(): Promise<number> {
+  undoSum = 0;
+  for (let s = 0; s < SAGAS; s++) {
+    sagaCurrent = s;
+    const r = await sagaBuilder.execute();
+    if (r.isOk) throw new Error("the saga succeeded");
+  }
+  return undoSum;
 }

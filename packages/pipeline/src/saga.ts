@@ -15,7 +15,7 @@ import type { CompensationLog } from "./internal/log.ts";
 import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedSagaStep, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
-import { canceledBy, isThenable } from "./internal/util.ts";
+import { canceledBy, isThenable, neverAbortedSignal } from "./internal/util.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
 import type { ResultPipelineStepContext } from "./step-context.ts";
 
@@ -44,23 +44,30 @@ class SagaRun<S> {
   /** The saga's context: one per execution, shared by the steps; its scope is the saga's undo log. */
   readonly ctx: ResultPipelineStepContext;
   index = 0;
+  /** The saga's signal, and whether it can abort at all (the shared never-aborting one is not checked per step). */
+  readonly signal: AbortSignal;
+  readonly abortable: boolean;
+  /** Whether steps run under a retry policy (more than one attempt). */
+  readonly retry: boolean;
 
   constructor(
     readonly steps: readonly Step[],
     readonly names: readonly string[],
     readonly env: Environment,
   ) {
-    this.ctx = operationContext(env.stepName, env.timeProvider, env.link.signal, this.scope);
+    this.signal = env.link.signal;
+    this.abortable = this.signal !== neverAbortedSignal;
+    this.retry = env.policy.retry.maxAttempts > 1;
+    this.ctx = operationContext(env.stepName, env.timeProvider, this.signal, this.scope);
   }
 
   run(): Result<S> | Promise<Result<S>> {
-    const { steps, env } = this;
-    const signal = env.link.signal;
+    const { steps, env, signal } = this;
     while (this.index < steps.length) {
-      if (signal.aborted) return this.fail(canceledBy(signal), undefined);
+      if (this.abortable && signal.aborted) return this.fail(canceledBy(signal), undefined);
       const step = steps[this.index] as Step;
       const stepName = this.names[this.index] as string;
-      if (env.policy.retry.maxAttempts > 1) {
+      if (this.retry) {
         const outcome = runAttempts(
           (ctx) => step.operation(ctx, this.state),
           stepName,
@@ -125,11 +132,11 @@ class SagaRun<S> {
         resolve(succeed(this.state as S, this.log, env.options));
         return;
       }
-      if (env.link.signal.aborted) {
-        resolve(this.fail(canceledBy(env.link.signal), undefined));
+      if (this.abortable && this.signal.aborted) {
+        resolve(this.fail(canceledBy(this.signal), undefined));
         return;
       }
-      if (env.policy.retry.maxAttempts > 1) {
+      if (this.retry) {
         resolve(this.run());
         return;
       }
