@@ -20,7 +20,7 @@ export interface ServerConfig {
   readonly historyRetention: number;
   /**
    * Most recent changes the read view keeps in memory, so `diff`s and watch resumes within them cost no store
-   * read (about 0.4 KB of heap each); default 10,000.
+   * read; default the history retention (so the whole retained history), 1,000,000 when that is 0.
    */
   readonly recentDiffs?: number;
   readonly quiet: boolean;
@@ -44,7 +44,8 @@ Options (environment variable in brackets; flags win):
   --no-seed              do not create the demo namespace        [SHARDS_SEED=0]
   --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
   --history-retention <n> changes kept in the history, 0 = all  [SHARDS_HISTORY_RETENTION, default 1000000]
-  --recent-diffs <n>     changes kept in memory for diff/watch   [SHARDS_RECENT_DIFFS, default 10000; ~0.4 KB each]
+  --recent-diffs <n>     changes kept in memory for diff/watch   [SHARDS_RECENT_DIFFS, default: the retention,
+                         1000000 when it is 0; ~0.1 KB each plus older record versions]
   --quiet                no request log                          [SHARDS_QUIET=1]
   --log-format <f>       text, or json: one JSON object per line [LOG_FORMAT, default text]
   -h, --help             this text
@@ -53,6 +54,9 @@ On start it prints the URL, the tokens and a web-page link. Stop with Ctrl-C (gr
 finishes in-flight requests, closes watch streams and the store).`;
 
 export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly config: ServerConfig };
+
+/** Most changes `--recent-diffs` may keep in memory. */
+const MAX_RECENT_DIFFS = 10_000_000;
 
 const flagNames = new Set([
   "port",
@@ -111,6 +115,13 @@ export function parseServerArgs(
   const schema = flags.schema ?? env.SHARDS_DB_SCHEMA ?? "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error("--schema must be a lowercase SQL identifier.");
+  const historyRetention = int(
+    "--history-retention",
+    flags["history-retention"] ?? env.SHARDS_HISTORY_RETENTION,
+    1_000_000,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
   return {
     help: false,
     config: {
@@ -129,19 +140,13 @@ export function parseServerArgs(
         100,
         3_600_000,
       ),
-      historyRetention: int(
-        "--history-retention",
-        flags["history-retention"] ?? env.SHARDS_HISTORY_RETENTION,
-        1_000_000,
-        0,
-        Number.MAX_SAFE_INTEGER,
-      ),
+      historyRetention,
       recentDiffs: int(
         "--recent-diffs",
         flags["recent-diffs"] ?? env.SHARDS_RECENT_DIFFS,
-        10_000,
+        historyRetention === 0 ? 1_000_000 : Math.min(historyRetention, MAX_RECENT_DIFFS),
         0,
-        10_000_000,
+        MAX_RECENT_DIFFS,
       ),
       quiet,
       logFormat,

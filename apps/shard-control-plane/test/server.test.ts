@@ -39,12 +39,16 @@ describe("config", () => {
     expect(() => parseServerArgs(["--log-format", "xml"], {}, "/d")).toThrow(/--log-format/);
   });
 
-  it("--recent-diffs: 10,000 by default, from the flag or SHARDS_RECENT_DIFFS, bounded", () => {
+  it("--recent-diffs: the history retention by default (1,000,000 when it keeps all), from the flag or SHARDS_RECENT_DIFFS, bounded", () => {
     const recent = (argv: string[], env: Record<string, string>) => {
       const p = parseServerArgs(argv, env, "/d");
       return p.help ? undefined : p.config.recentDiffs;
     };
-    expect(recent([], {})).toBe(10_000);
+    expect(recent([], {})).toBe(1_000_000);
+    expect(recent(["--history-retention", "5000"], {})).toBe(5_000);
+    expect(recent(["--history-retention", "0"], {})).toBe(1_000_000);
+    expect(recent([], { SHARDS_HISTORY_RETENTION: "20000000" })).toBe(10_000_000);
+    expect(recent(["--history-retention", "5000", "--recent-diffs", "7"], {})).toBe(7);
     expect(recent(["--recent-diffs", "200000"], { SHARDS_RECENT_DIFFS: "5" })).toBe(200_000);
     expect(recent([], { SHARDS_RECENT_DIFFS: "0" })).toBe(0);
     expect(() => parseServerArgs(["--recent-diffs", "-1"], {}, "/d")).toThrow(/--recent-diffs/);

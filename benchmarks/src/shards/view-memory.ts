@@ -1,9 +1,12 @@
 /**
- * Memory of a `ShardReadView` per 1M shards: a store whose `list` produces fresh records (as a SQL store's
- * decoder does, none retained by the store) is loaded into a view; the heap after a full GC is compared with the
- * heap before. Prints bytes per shard and MB per 1M, and exits non-zero above the budget.
+ * Memory of a `ShardReadView` per 1M shards and per 1M positions of history: a store whose `list` and
+ * `readDiffs` produce fresh objects (as a SQL store's decoder does, none retained by the store) is loaded into a
+ * view twice, first without history (`recentDiffs: 0`), then holding all of it; the heap after a full GC is
+ * compared with the heap before each. The history has the 1M-shard fixture's shape: one create per shard, then
+ * `moves` owner moves (each holds an older record version too). Prints MB per 1M shards, bytes per history
+ * position, and the total, and exits non-zero when the total exceeds the budget.
  *
- * Usage: `node --expose-gc --import tsx src/shards/view-memory.ts [shards=1000000]`
+ * Usage: `node --expose-gc --import tsx src/shards/view-memory.ts [shards=1000000] [moves=shards/10]`
  * (Deno: `deno run --allow-all --v8-flags=--expose-gc src/shards/view-memory.ts`; Bun: `bun src/shards/view-memory.ts`).
  *
  * @module
@@ -17,8 +20,11 @@ import {
   type ShardRepository,
 } from "@pipe/shards";
 
-/** The budget: MB of heap per 1M shards held by a view. */
-const BUDGET_MB_PER_MILLION = 700;
+/**
+ * The budget: MB of heap held by a view of 1M shards with 1M positions of history in memory (scaled to the
+ * shards and positions measured).
+ */
+const BUDGET_MB_PER_MILLION = 800;
 
 const g = globalThis as {
   gc?: () => void;
@@ -37,14 +43,18 @@ const heap = (): number => {
 };
 
 const shards = Number(g.process!.argv[2] ?? 1_000_000);
+const moves = Number(g.process!.argv[3] ?? Math.floor(shards / 10));
+const positions = shards + moves;
 const nodes = 1000;
+const owner = (i: number, version: number): string =>
+  `node-${String((i + (version - 1) * 7) % nodes).padStart(4, "0")}`;
 
-function record(i: number): ShardRecord {
+function record(i: number, version: number): ShardRecord {
   const base = {
     namespace: `ns-${i % 10}`,
     shardId: `shard-${String(i).padStart(7, "0")}`,
     strategyId: "rendezvous",
-    ownerNodeId: `node-${String(i % nodes).padStart(4, "0")}`,
+    ownerNodeId: owner(i, version),
     leaderId: null,
     capacityHint: 1,
     status: i % 10 === 0 ? ("paused" as const) : ("active" as const),
@@ -52,21 +62,54 @@ function record(i: number): ShardRecord {
   };
   return {
     ...base,
-    version: 1,
+    version,
     checksum: computeShardChecksum(base),
-    updatedAt: new Date(Date.UTC(2025, 0, 1) + i).toISOString(),
+    updatedAt: new Date(Date.UTC(2025, 0, 1) + i + (version - 1) * shards).toISOString(),
   };
 }
 
+/** Position `p`: the create of shard p-1, or past `shards` the move of shard p-1-shards to version 2. */
+function diff(p: number): ShardRecordDiff {
+  const moved = p > shards;
+  const i = moved ? p - 1 - shards : p - 1;
+  const current = record(i, moved ? 2 : 1);
+  const previous = moved ? record(i, 1) : null;
+  return {
+    position: p,
+    current,
+    previous,
+    history: {
+      namespace: current.namespace,
+      shardId: current.shardId,
+      version: current.version,
+      strategyId: current.strategyId,
+      actor: "bench",
+      reason: moved ? "rebalance" : "seed",
+      changeTicket: current.changeTicket,
+      createdAt: current.updatedAt,
+      ownerNodeId: current.ownerNodeId,
+      previousOwnerNodeId: previous === null ? null : previous.ownerNodeId,
+      ownershipDeltaPercent: moved ? 0.1 : null,
+      metadata: null,
+    },
+  };
+}
+
+/** Fresh objects with flat strings, as a SQL store's decoder produces them from a JSON page. */
+const parsed = <T>(items: T[]): T[] => JSON.parse(JSON.stringify(items)) as T[];
+
 const store: ShardRepository = {
   get: async () => ok(null),
-  list: async () => ok(Array.from({ length: shards }, (_, i) => record(i))),
-  query: async () => ok({ items: [], nextCursor: null, position: shards }),
+  list: async () => ok(parsed(Array.from({ length: shards }, (_, i) => record(i, i < moves ? 2 : 1)))),
+  query: async () => ok({ items: [], nextCursor: null, position: positions }),
   upsert: async () => {
     throw new Error("read-only");
   },
-  readDiffs: async () => ok([]),
-  highestPosition: async () => ok(shards),
+  readDiffs: async (after, options) => {
+    const to = Math.min(positions, options.upTo ?? positions, after + options.limit);
+    return ok(parsed(Array.from({ length: Math.max(0, to - after) }, (_, k) => diff(after + 1 + k))));
+  },
+  highestPosition: async () => ok(positions),
   streamDiffs: async function* (): AsyncGenerator<Result<ShardRecordDiff>> {},
   watch: async function* (_since, options): AsyncGenerator<Result<ShardRecordDiff>> {
     await new Promise((resolve) => options?.signal?.addEventListener("abort", resolve, { once: true }));
@@ -74,15 +117,33 @@ const store: ShardRepository = {
   close: async () => {},
 };
 
-const before = heap();
-const started = performance.now();
-const view = (await ShardReadView.open(store)).unwrap();
-const loadMs = performance.now() - started;
-const after = heap();
-const perShard = (after - before) / shards;
-const perMillionMb = (perShard * 1e6) / 2 ** 20;
+/** Heap held by a view opened over `store` with `recentDiffs`, and its load time. */
+async function measure(recentDiffs: number): Promise<{ bytes: number; seconds: number; held: number }> {
+  const before = heap();
+  const started = performance.now();
+  const view = (await ShardReadView.open(store, { recentDiffs })).unwrap();
+  const seconds = (performance.now() - started) / 1000;
+  const bytes = heap() - before;
+  const held = view.size;
+  await view.close();
+  return { bytes, seconds, held };
+}
+
+const MB = 2 ** 20;
+// Compiles the load path first, so neither measurement counts code.
+await (await ShardReadView.open(store, { recentDiffs: 0 })).unwrap().close();
+const all = await measure(positions);
+const records = await measure(0);
+const perShard = records.bytes / shards;
+const perPosition = (all.bytes - records.bytes) / positions;
+const totalPerMillion = ((perShard + perPosition) * 1e6) / MB;
 console.log(
-  `${shards} shards: ${(loadMs / 1000).toFixed(2)} s to load, ${perShard.toFixed(0)} B per shard, ${perMillionMb.toFixed(0)} MB per 1M (budget ${BUDGET_MB_PER_MILLION} MB), view holds ${view.size}`,
+  `${shards} shards: ${records.seconds.toFixed(2)} s to load, ${perShard.toFixed(0)} B per shard, ${((perShard * 1e6) / MB).toFixed(0)} MB per 1M; view holds ${records.held}`,
 );
-await view.close();
-if (perMillionMb > BUDGET_MB_PER_MILLION) g.process!.exit(1);
+console.log(
+  `+ ${positions} positions of history (${moves} of them moves): ${all.seconds.toFixed(2)} s to load both, ${perPosition.toFixed(0)} B per position, ${((perPosition * 1e6) / MB).toFixed(0)} MB per 1M`,
+);
+console.log(
+  `1M shards + 1M positions: ${totalPerMillion.toFixed(0)} MB (budget ${BUDGET_MB_PER_MILLION} MB); measured total ${(all.bytes / MB).toFixed(0)} MB`,
+);
+if (totalPerMillion > BUDGET_MB_PER_MILLION) g.process!.exit(1);

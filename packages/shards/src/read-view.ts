@@ -1,7 +1,7 @@
 import { delay, TimeProvider } from "@pipe/channels";
 import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "./codes.ts";
-import { DiffRing } from "./internal/diff-ring.ts";
+import { DiffHistory, sameRecord } from "./internal/diff-history.ts";
 import { keyTextError, queryTextError } from "./internal/lookup.ts";
 import { ChangeNotifier } from "./internal/notifier.ts";
 import { canceled, diffStream, guard, historyCompacted, STREAM_PAGE } from "./internal/store-common.ts";
@@ -28,14 +28,17 @@ import type {
  * @example
  * ```ts
  * import type { ShardReadViewOptions } from "@pipe/shards";
- * const o: ShardReadViewOptions = { recentDiffs: 50_000, writeVisibilityMs: 2_000 };
+ * const o: ShardReadViewOptions = { recentDiffs: 100_000, writeVisibilityMs: 2_000 };
  * console.log(o.recentDiffs);
  * ```
  */
 export interface ShardReadViewOptions {
   /** Clock of the tail's back-off and of the waits (default `TimeProvider.system`). */
   readonly timeProvider?: TimeProvider | undefined;
-  /** Most recent diffs kept in memory for `readDiffs`/`watch` (default 10,000; 0 keeps none). */
+  /**
+   * Most recent diffs kept in memory for `readDiffs`/`watch` (default 1,000,000, the reference app's history
+   * retention; 0 keeps none). Held in columns that share the records (see the package README for the cost).
+   */
   readonly recentDiffs?: number | undefined;
   /** How long `upsert` waits for its own write to reach the view (default 5,000 ms; 0 does not wait). */
   readonly writeVisibilityMs?: number | undefined;
@@ -61,7 +64,7 @@ export interface ShardPositionWaitOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-const DEFAULT_RECENT = 10_000;
+const DEFAULT_RECENT = 1_000_000;
 const DEFAULT_VISIBILITY_MS = 5_000;
 const BACKOFF_MS = [25, 100, 250, 500, 1_000, 2_000, 5_000] as const;
 /** The longest delay timers accept (about 24.8 days); longer waits are capped to it. */
@@ -73,6 +76,30 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
     throw new RangeError(`ShardReadView: ${name} must be a non-negative safe integer, got ${String(value)}.`);
   return value;
 };
+
+/**
+ * Appends `diff` to `history` with shared records: `current` is the index's record when it is that version,
+ * `previous` is `before` (the key's newest record held so far) when it is the same snapshot; other records are
+ * kept as copies whose texts the index shares. Returns the record held as `current`.
+ */
+function remember(
+  history: DiffHistory,
+  index: ViewIndex,
+  diff: ShardRecordDiff,
+  before: ShardRecord | null,
+): ShardRecord {
+  if (history.capacity === 0) return diff.current;
+  const held = index.get(diff.current);
+  const current = held !== null && sameRecord(held, diff.current) ? held : index.share(diff.current);
+  const previous =
+    diff.previous === null
+      ? null
+      : before !== null && sameRecord(before, diff.previous)
+        ? before
+        : index.share(diff.previous);
+  history.push(diff.position, current, previous, diff.history);
+  return current;
+}
 
 /**
  * A {@link ShardRepository} that serves reads from an indexed in-memory copy of a store, kept current from
@@ -90,8 +117,9 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
  * - `upsert` writes to the store, then waits (up to `writeVisibilityMs`) until its own write has arrived
  *   through the tail (read your writes on the writing instance). Another instance's client can pass the position it last saw to
  *   {@link ShardReadView.waitForPosition}.
- * - `readDiffs`, `streamDiffs` and `watch` are served from the last `recentDiffs` changes when they cover the
- *   range, from the store otherwise. One tail feeds every watcher.
+ * - `readDiffs`, `streamDiffs` and `watch` are served from the last `recentDiffs` changes (loaded at `open`,
+ *   dropped by `compactHistory`) when they cover the range, from the store otherwise. One tail feeds every
+ *   watcher. The diffs are built per read: their `current` and `previous` are shared record objects.
  * - A tail failure (a dropped LISTEN connection, a store fault) is reported to `onTailError` and retried from
  *   the last applied position with back-off (25 ms doubling to 5 s); reads keep answering from the view. A
  *   tail that fell behind the store's compaction point (`shards.control.history.compacted`) reloads the view.
@@ -115,7 +143,7 @@ export class ShardReadView implements ShardRepository {
   /** The store the view reads from and writes through. */
   readonly store: ShardRepository;
   #index = new ViewIndex();
-  #ring: DiffRing;
+  #history: DiffHistory;
   readonly #recentDiffs: number;
   readonly #notifier = new ChangeNotifier();
   readonly #stop = new AbortController();
@@ -133,7 +161,7 @@ export class ShardReadView implements ShardRepository {
     this.store = store;
     this.#time = options.timeProvider ?? TimeProvider.system;
     this.#recentDiffs = nonNegativeInteger("recentDiffs", options.recentDiffs, DEFAULT_RECENT);
-    this.#ring = new DiffRing(this.#recentDiffs);
+    this.#history = new DiffHistory(this.#recentDiffs);
     this.#visibilityMs = nonNegativeInteger(
       "writeVisibilityMs",
       options.writeVisibilityMs,
@@ -270,11 +298,11 @@ export class ShardReadView implements ShardRepository {
   readDiffs(after: number, options: ShardDiffReadOptions): Promise<Result<readonly ShardRecordDiff[]>> {
     const from = Math.max(0, Math.floor(after));
     if (from < this.#compacted) return Promise.resolve(err(historyCompacted(this.#compacted, from)));
-    if (from <= this.#position && this.#ring.covers(from)) {
+    if (from <= this.#position && this.#history.covers(from)) {
       return guard("shards.view.readDiffs", options, () => {
         let to = Math.min(this.#position, from + Math.max(1, Math.floor(options.limit)));
         if (options.upTo !== undefined) to = Math.min(to, Math.max(from, Math.floor(options.upTo)));
-        return ok(this.#ring.slice(from, to));
+        return ok(this.#history.slice(from, to));
       });
     }
     return this.store.readDiffs(after, options);
@@ -303,7 +331,10 @@ export class ShardReadView implements ShardRepository {
     if (this.store.compactHistory === undefined)
       return err(PipeError.from("This store does not compact its history.", ErrorCodes.unspecified));
     const done = await this.store.compactHistory(throughPosition, options);
-    if (done.isOk) this.#compacted = Math.max(this.#compacted, done.value.compactedThrough);
+    if (done.isOk) {
+      this.#compacted = Math.max(this.#compacted, done.value.compactedThrough);
+      this.#history.dropThrough(this.#compacted);
+    }
     return done;
   }
 
@@ -338,7 +369,9 @@ export class ShardReadView implements ShardRepository {
     if (records.isErr) return err(records.error);
     const index = new ViewIndex();
     for (const r of records.value) index.apply(r);
-    const ring = new DiffRing(this.#recentDiffs);
+    const history = new DiffHistory(this.#recentDiffs);
+    // The newest record of each key met in the history so far: the next change of that key shares it as `previous`.
+    const latest = new Map<string, Map<string, ShardRecord>>();
     let after = Math.max(0, head.value - this.#recentDiffs, this.#compacted);
     while (after < head.value) {
       const page = await this.store.readDiffs(after, { limit: STREAM_PAGE * 4, upTo: head.value, signal });
@@ -355,11 +388,16 @@ export class ShardReadView implements ShardRepository {
         continue;
       }
       if (page.value.length === 0) break;
-      for (const d of page.value) ring.push(d);
+      for (const d of page.value) {
+        let byId = latest.get(d.current.namespace);
+        if (byId === undefined) latest.set(d.current.namespace, (byId = new Map()));
+        const current = remember(history, index, d, byId.get(d.current.shardId) ?? null);
+        byId.set(current.shardId, current);
+      }
       after = page.value[page.value.length - 1].position;
     }
     this.#index = index;
-    this.#ring = ring;
+    this.#history = history;
     this.#position = Math.max(this.#position, head.value);
     this.#notifier.notify();
     return ok(undefined);
@@ -412,8 +450,9 @@ export class ShardReadView implements ShardRepository {
 
   #apply(diff: ShardRecordDiff): void {
     if (diff.position <= this.#position) return;
+    const before = this.#index.get(diff.current);
     this.#index.apply(diff.current);
-    this.#ring.push(diff);
+    remember(this.#history, this.#index, diff, before);
     this.#position = diff.position;
     this.#lastError = undefined;
     this.#notifier.notify();

@@ -79,6 +79,22 @@ export class ViewIndex {
     return this.#namespaces.get(key.namespace)?.byId.get(key.shardId)?.record ?? null;
   }
 
+  /**
+   * A copy of `record` (same keys, same order) whose namespace, shard id, strategy and owner texts are the
+   * ones the index already holds, for records kept beside the index (older versions in the diff history).
+   */
+  share(record: ShardRecord): ShardRecord {
+    const ns = this.#namespaces.get(record.namespace);
+    const held = ns?.byId.get(record.shardId)?.record;
+    return {
+      ...record,
+      namespace: held?.namespace ?? record.namespace,
+      shardId: held?.shardId ?? record.shardId,
+      strategyId: this.#intern(record.strategyId),
+      ownerNodeId: this.#intern(record.ownerNodeId),
+    };
+  }
+
   /** Every record (or one namespace's), in key order. */
   list(namespace?: string): ShardRecord[] {
     const out: ShardRecord[] = [];
