@@ -6,7 +6,7 @@
  * survives noise: both share the machine with the load generator).
  *
  * Queries: list page 100 and 500 (varying cursors), page 100 filtered by owner, by status, by search, and diff
- * over 1,000 positions (recent ones, held by the view; and anywhere in history, read from the store).
+ * over 1,000 positions (recent ones, and anywhere in history: the view holds the whole history in memory).
  *
  * Usage (from benchmarks/, after `pnpm build`):
  *   node --import tsx src/load/shards-load.ts [--fixtures=100k,1m] [--seconds=5] [--connections=1,16,64]
@@ -153,6 +153,9 @@ async function main(): Promise<void> {
         // Keep the whole history: "diff 1k anywhere" reads all of it (the default keeps the newest 1M changes).
         "--history-retention",
         "0",
+        // ... and hold all of it in the view's memory (by default it holds the newest 1M changes).
+        "--recent-diffs",
+        "10000000",
         "--quiet",
         "--operator-token",
         TOKEN,
