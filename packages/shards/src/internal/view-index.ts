@@ -1,4 +1,4 @@
-import type { ShardKey, ShardRecord } from "../model.ts";
+import type { ShardKey, ShardRecord, ShardStatus } from "../model.ts";
 import type { ShardQueryOptions } from "../repository.ts";
 import { compareCodePoints } from "./ordinal.ts";
 import { foldSearch } from "./search-fold.ts";
@@ -10,15 +10,34 @@ interface Entry {
   readonly search: string;
 }
 
-/** One namespace: every record by id, in id order, and per owner in id order. */
+/** One namespace: every record by id, in id order, and per owner and per status in id order. */
 interface Namespace {
   readonly byId: Map<string, Entry>;
   readonly ordered: SortedChunks<Entry>;
   readonly byOwner: Map<string, SortedChunks<Entry>>;
+  readonly byStatus: Map<ShardStatus, SortedChunks<Entry>>;
 }
 
 const entryKey = (e: Entry): string => e.record.shardId;
 const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
+
+/** The list of `key` in `lists`, created empty when missing. */
+function listIn<K>(lists: Map<K, SortedChunks<Entry>>, key: K): SortedChunks<Entry> {
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = chunks();
+    lists.set(key, list);
+  }
+  return list;
+}
+
+/** Removes `shardId` from the list of `key` in `lists`, and the list when it empties. */
+function dropFrom<K>(lists: Map<K, SortedChunks<Entry>>, key: K, shardId: string): void {
+  const list = lists.get(key);
+  if (list === undefined) return;
+  list.delete(shardId);
+  if (list.size === 0) lists.delete(key);
+}
 
 /** One page of an index query (the caller adds the position). */
 export interface ViewPage {
@@ -27,9 +46,10 @@ export interface ViewPage {
 }
 
 /**
- * The in-memory index behind `ShardReadView`: records by key, in (namespace, shardId) code-point order, and
- * per (namespace, owner), so a page is a binary search plus a slice and an owner filter touches only that
- * owner's shards. Applying a record is guarded by its version, so replays are idempotent. @internal
+ * The in-memory index behind `ShardReadView`: records by key, in (namespace, shardId) code-point order, per
+ * (namespace, owner) and per (namespace, status), so a page is a binary search plus a slice, and an owner or a
+ * one-status filter touches only the matching shards. Applying a record is guarded by its version, so replays
+ * are idempotent. @internal
  */
 export class ViewIndex {
   readonly #namespaces = new Map<string, Namespace>();
@@ -48,7 +68,7 @@ export class ViewIndex {
   apply(record: ShardRecord): boolean {
     let ns = this.#namespaces.get(record.namespace);
     if (ns === undefined) {
-      ns = { byId: new Map(), ordered: chunks(), byOwner: new Map() };
+      ns = { byId: new Map(), ordered: chunks(), byOwner: new Map(), byStatus: new Map() };
       this.#namespaces.set(record.namespace, ns);
       this.#names.splice(this.#nameBound(record.namespace), 0, record.namespace);
     }
@@ -64,14 +84,12 @@ export class ViewIndex {
     ns.byId.set(record.shardId, entry);
     if (existing === undefined) this.#size++;
     ns.ordered.set(entry);
-    if (existing !== undefined && existing.record.ownerNodeId !== record.ownerNodeId) {
-      const previous = ns.byOwner.get(existing.record.ownerNodeId);
-      if (previous !== undefined) {
-        previous.delete(record.shardId);
-        if (previous.size === 0) ns.byOwner.delete(existing.record.ownerNodeId);
-      }
-    }
-    this.#owner(ns, record.ownerNodeId).set(entry);
+    if (existing !== undefined && existing.record.ownerNodeId !== record.ownerNodeId)
+      dropFrom(ns.byOwner, existing.record.ownerNodeId, record.shardId);
+    if (existing !== undefined && existing.record.status !== record.status)
+      dropFrom(ns.byStatus, existing.record.status, record.shardId);
+    listIn(ns.byOwner, record.ownerNodeId).set(entry);
+    listIn(ns.byStatus, record.status).set(entry);
     return true;
   }
 
@@ -121,6 +139,7 @@ export class ViewIndex {
   query(q: ShardQueryOptions): ViewPage {
     const items: ShardRecord[] = [];
     const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
+    const oneStatus = statuses?.every((s) => s === statuses[0]) === true ? statuses[0] : undefined;
     const search = q.search === undefined ? undefined : foldSearch(q.search);
     const pageSize = q.pageSize;
     let more = false;
@@ -143,7 +162,12 @@ export class ViewIndex {
       if (cursor !== undefined && compareCodePoints(name, cursor.namespace) < 0) continue;
       const ns = this.#namespaces.get(name);
       if (ns === undefined) continue;
-      const list = q.ownerNodeId === undefined ? ns.ordered : ns.byOwner.get(q.ownerNodeId);
+      const list =
+        q.ownerNodeId !== undefined
+          ? ns.byOwner.get(q.ownerNodeId)
+          : oneStatus !== undefined
+            ? ns.byStatus.get(oneStatus)
+            : ns.ordered;
       if (list === undefined) continue;
       list.scan(cursor !== undefined && cursor.namespace === name ? cursor.shardId : undefined, visit);
       if (more) break;
@@ -156,15 +180,6 @@ export class ViewIndex {
     if (held !== undefined) return held;
     this.#strings.set(value, value);
     return value;
-  }
-
-  #owner(ns: Namespace, owner: string): SortedChunks<Entry> {
-    let list = ns.byOwner.get(owner);
-    if (list === undefined) {
-      list = chunks();
-      ns.byOwner.set(owner, list);
-    }
-    return list;
   }
 
   #nameBound(name: string): number {
