@@ -6,7 +6,6 @@ import {
 } from "@pipe/result";
 import { keepLayout } from "./internal/kept.ts";
 import { CompensationLog, invokeStateless } from "./internal/log.ts";
-import { installScopeInternals } from "./internal/scope-internals.ts";
 
 /**
  * An undo log: the compensating actions registered by the work of a pipeline, replayed newest first when the
@@ -38,20 +37,17 @@ import { installScopeInternals } from "./internal/scope-internals.ts";
  * ```
  */
 export class CompensationScope {
-  #log: CompensationLog = new CompensationLog();
-
-  static {
-    installScopeInternals((scope) => scope.#log);
-  }
+  /** @internal The registered actions (the package's orchestrators read and move them directly). */
+  readonly log: CompensationLog = new CompensationLog();
 
   /** True when at least one action is registered and not yet run or cleared. */
   get hasActions(): boolean {
-    return this.#log.size > 0;
+    return this.log.size > 0;
   }
 
   /** Number of registered actions not yet run or cleared. */
   get size(): number {
-    return this.#log.size;
+    return this.log.size;
   }
 
   /**
@@ -68,17 +64,17 @@ export class CompensationScope {
     if (action === undefined) {
       if (typeof stateOrAction !== "function")
         throw new TypeError("CompensationScope.register: action must be a function.");
-      this.#log.push(stateOrAction, invokeStateless);
+      this.log.push(stateOrAction, invokeStateless);
       return;
     }
     if (typeof action !== "function")
       throw new TypeError("CompensationScope.register: action must be a function.");
-    this.#log.push(stateOrAction, action as StatefulCompensationAction<unknown>);
+    this.log.push(stateOrAction, action as StatefulCompensationAction<unknown>);
   }
 
   /** Forgets every registered action without running it. */
   clear(): void {
-    this.#log.clear();
+    this.log.clear();
   }
 
   /**
@@ -92,7 +88,7 @@ export class CompensationScope {
   absorb<T>(result: Result<T>): Result<T>;
   absorb<T>(source: CompensationScope | Result<T>): Result<T> | undefined {
     if (source instanceof CompensationScope) {
-      this.#log.mergeFrom(source.#log);
+      this.log.mergeFrom(source.log);
       return undefined;
     }
     if (!isResult(source)) {
@@ -102,7 +98,7 @@ export class CompensationScope {
     }
     const entries = source.compensations;
     if (entries.length === 0) return source;
-    this.#log.pushEntries(entries);
+    this.log.pushEntries(entries);
     return source.withoutCompensations();
   }
 }

@@ -49,14 +49,8 @@ export { ResultSagaBuilder, type SagaCompensation, type SagaStepOperation } from
 export { ResultPipelineStepContext, type ResultPipelineStepContextOptions } from "./step-context.ts";
 export { type FallbackTierLike, ResultFallbackTier, tieredFallback } from "./tiered-fallback.ts";
 export { type PipelineTimerOptions, ResultPipelineTimers, type ResultPipelineTimersApi } from "./timers.ts";
-export {
-  PipelineTracing,
-  type PipelineTracingApi,
-  type SpanAttributes,
-  type SpanLike,
-  type SpanStartOptions,
-  type TracerLike,
-} from "./tracing.ts";
+export type { SpanAttributes, SpanLike, SpanStartOptions, TracerLike } from "./tracer-like.ts";
+export { PipelineTracing, type PipelineTracingApi } from "./tracing.ts";
 export { type PipelineGoOptions, WaitGroup } from "./wait-group.ts";
 export { whenAll } from "./when-all.ts";
 export { whenAny } from "./when-any.ts";

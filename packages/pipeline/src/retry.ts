@@ -1,6 +1,5 @@
 import type { Result } from "@pipe/result";
 import { runAttempts } from "./internal/attempts.ts";
-import { scopeIfAny } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -8,7 +7,6 @@ import {
   failAfterRollback,
   keep,
 } from "./internal/environment.ts";
-import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedOperation, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
@@ -80,8 +78,8 @@ function attempt<T>(
   );
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     env.link.dispose();
-    const scope = scopeIfAny(o.ctx);
-    const log = scope?.hasActions ? logOf(scope).take() : undefined;
+    const scope = o.ctx.scope;
+    const log = scope?.hasActions ? scope.log.take() : undefined;
     if (o.result.isOk) {
       for (const e of o.compensationErrors ?? []) options.onCompensationError?.(e);
       return keep(o.result, log, options);

@@ -4,11 +4,10 @@ import { CompensationScope } from "./compensation-scope.ts";
 import { ResultExecutionPolicy } from "./execution-policy.ts";
 import type { CompensationLog } from "./internal/log.ts";
 import { runLog } from "./internal/run-log.ts";
-import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracing } from "./internal/trace.ts";
 import { checkOptions, checkSignal, describe } from "./internal/usage.ts";
 import { canceledBy, neverAbortedSignal } from "./internal/util.ts";
-import type { SpanLike } from "./tracing.ts";
+import type { SpanLike } from "./tracer-like.ts";
 
 /** Options of {@link runCompensation}. */
 export interface RunCompensationOptions {
@@ -85,7 +84,7 @@ export function runCompensation(
       : policy instanceof ResultExecutionPolicy
         ? policy.compensation
         : ResultCompensationPolicy.sequentialReverse;
-  const log = logOf(scope);
+  const log = scope.log;
   if (log.size === 0) return Promise.resolve(undefined);
   const tracer = options.span === undefined ? tracing.tracer : undefined;
   if (tracer === undefined) return run(compensationPolicy, log, signal, options.span);

@@ -1,7 +1,7 @@
 import { err, fromThrown, PipeError, type Result, type StatefulCompensationAction } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
 import { runAttempts } from "./internal/attempts.ts";
-import { operationContext, scopeIfAny } from "./internal/context-internals.ts";
+import { operationContext } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -12,7 +12,6 @@ import {
 import { asResult } from "./internal/invoke.ts";
 import { keepLayout } from "./internal/kept.ts";
 import type { CompensationLog } from "./internal/log.ts";
-import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedSagaStep, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable, neverAbortedSignal } from "./internal/util.ts";
@@ -40,7 +39,7 @@ interface Step {
 class SagaRun<S> {
   readonly state: Record<string, unknown> = {};
   readonly scope: CompensationScope = new CompensationScope();
-  readonly log: CompensationLog = logOf(this.scope);
+  readonly log: CompensationLog = this.scope.log;
   /** The saga's context: one per execution, shared by the steps; its scope is the saga's undo log. */
   readonly ctx: ResultPipelineStepContext;
   index = 0;
@@ -158,8 +157,8 @@ class SagaRun<S> {
     result: Result<unknown>,
   ): Result<S> | Promise<Result<S>> | undefined {
     if (result.compensations.length > 0) result = ctx.absorb(result);
-    const scope = ctx === this.ctx ? undefined : scopeIfAny(ctx);
-    const own = scope?.hasActions ? logOf(scope).take() : undefined;
+    const scope = ctx === this.ctx ? undefined : ctx.scope;
+    const own = scope?.hasActions ? scope.log.take() : undefined;
     if (result.isErr) {
       const aborted = callerAborted(this.env.options);
       const error =

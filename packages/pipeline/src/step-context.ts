@@ -7,17 +7,16 @@ import {
 } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
 import { linkAbort } from "./internal/abort-fanout.ts";
-import { installContextInternals } from "./internal/context-internals.ts";
 import { keepLayout } from "./internal/kept.ts";
 import { neverAbortedSignal } from "./internal/util.ts";
 
 /**
- * Passed as the options of `new ResultPipelineStepContext(BARE)` by the package's own factories (the static
- * block): the constructor then only defines the fields, which the factory fills (module-private).
+ * Passed as the options of `new ResultPipelineStepContext(BARE)` by `ResultPipelineStepContext.bare`: the
+ * constructor then only defines the fields, which `bare` fills (module-private).
  */
 const BARE: ResultPipelineStepContextOptions = Object.freeze({});
 
-/** The public fields the static block's factory and `child()` fill after `new ResultPipelineStepContext(BARE)`. */
+/** The public fields `ResultPipelineStepContext.bare` fills after `new ResultPipelineStepContext(BARE)`. */
 type Fields = { -readonly [K in "timeProvider" | "signal"]: ResultPipelineStepContext[K] };
 
 /** Options of the {@link ResultPipelineStepContext} constructor. */
@@ -93,45 +92,40 @@ export class ResultPipelineStepContext {
    * or when the context fails (with the failure, a PipeError: a failed `waitGroup.go(context, ...)` work).
    */
   readonly signal: AbortSignal;
-  #scope: CompensationScope | undefined;
-  #parent: ResultPipelineStepContext | undefined;
+  /** @internal The scope if one was created (contexts create theirs on first use), for the package's own reads. */
+  scope: CompensationScope | undefined;
+  /** @internal The context this one was created from, if any (see `parent`). */
+  parentContext: ResultPipelineStepContext | undefined;
+  /** Detaches `signal` from its sources (a `child()` context). */
   #unlink: (() => void) | undefined;
-  /** The controller of `signal` when this context owns it (every context but the fan-in's per-message ones). */
-  #controller: AbortController | undefined;
+  /**
+   * @internal The controller of `signal` when this context owns it (every context but the fan-in's per-message
+   * ones).
+   */
+  controller: AbortController | undefined;
   #ended = false;
 
-  static {
-    /** A context using `signal` as is: no controller, no listener, no options object. */
-    const bare = (
-      stepName: string,
-      timeProvider: TimeProvider,
-      signal: AbortSignal,
-      scope: CompensationScope | undefined,
-      parent: ResultPipelineStepContext | undefined,
-      index: number,
-    ): ResultPipelineStepContext => {
-      const ctx = new ResultPipelineStepContext(BARE);
-      const fields = ctx as Fields;
-      ctx.#name = stepName;
-      ctx.#index = index;
-      fields.timeProvider = timeProvider;
-      fields.signal = signal;
-      ctx.#scope = scope;
-      ctx.#parent = parent;
-      return ctx;
-    };
-    installContextInternals(
-      (ctx) => ctx.#scope,
-      (parent, stepName, signal) => bare(stepName, parent.timeProvider, signal, undefined, parent, -1),
-      (ctx, reason) => {
-        const controller = ctx.#controller;
-        if (controller === undefined || controller.signal.aborted) return false;
-        controller.abort(reason);
-        return true;
-      },
-      (stepName, timeProvider, signal, compensationScope, index) =>
-        bare(stepName, timeProvider, signal, compensationScope, undefined, index),
-    );
+  /**
+   * @internal A context using `signal` as is: no controller, no listener, no options object (`child()` and the
+   * package's orchestrators build theirs with it). With `index` >= 0 its name is `<stepName>[<index>]`.
+   */
+  static bare(
+    stepName: string,
+    timeProvider: TimeProvider,
+    signal: AbortSignal,
+    scope: CompensationScope | undefined,
+    parent: ResultPipelineStepContext | undefined,
+    index: number,
+  ): ResultPipelineStepContext {
+    const ctx = new ResultPipelineStepContext(BARE);
+    const fields = ctx as Fields;
+    ctx.#name = stepName;
+    ctx.#index = index;
+    fields.timeProvider = timeProvider;
+    fields.signal = signal;
+    ctx.scope = scope;
+    ctx.parentContext = parent;
+    return ctx;
   }
 
   /** Creates a context from options. */
@@ -150,7 +144,7 @@ export class ResultPipelineStepContext {
     signal?: AbortSignal,
   ) {
     if (optionsOrName === BARE) {
-      // The static block's factory fills the fields.
+      // `ResultPipelineStepContext.bare` fills the fields.
       this.#name = "";
       this.timeProvider = TimeProvider.system;
       this.signal = neverAbortedSignal;
@@ -190,7 +184,7 @@ export class ResultPipelineStepContext {
     // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with the
     // failure) without touching the caller's signal; the caller's signal still aborts it.
     const own = new AbortController();
-    this.#controller = own;
+    this.controller = own;
     const given = options.signal;
     if (
       given !== undefined &&
@@ -202,7 +196,7 @@ export class ResultPipelineStepContext {
       given === undefined || given === neverAbortedSignal || given.aborted
         ? own.signal
         : AbortSignal.any([given, own.signal]);
-    this.#scope = options.compensationScope;
+    this.scope = options.compensationScope;
   }
 
   /** The step's name (`""` when none was given; `<name>[i]` for an orchestration's operation i). */
@@ -217,13 +211,13 @@ export class ResultPipelineStepContext {
 
   /** The scope registrations go to (created on first access when none was given). */
   get compensationScope(): CompensationScope {
-    this.#scope ??= new CompensationScope();
-    return this.#scope;
+    this.scope ??= new CompensationScope();
+    return this.scope;
   }
 
   /** The context this one was created from by `child`, if any. */
   get parent(): ResultPipelineStepContext | undefined {
-    return this.#parent;
+    return this.parentContext;
   }
 
   /** True once `end()` ran on this child context. */
@@ -284,13 +278,15 @@ export class ResultPipelineStepContext {
     const sources = [this.signal, options.signal].filter(
       (s): s is AbortSignal => s !== undefined && s !== neverAbortedSignal,
     );
-    const child = new ResultPipelineStepContext(BARE);
-    const fields = child as Fields;
-    child.#name = stepNameOf(stepName ?? `${this.stepName}.child`);
-    fields.timeProvider = this.timeProvider;
-    fields.signal = controller.signal;
-    child.#parent = this;
-    child.#controller = controller;
+    const child = ResultPipelineStepContext.bare(
+      stepNameOf(stepName ?? `${this.stepName}.child`),
+      this.timeProvider,
+      controller.signal,
+      undefined,
+      this,
+      -1,
+    );
+    child.controller = controller;
     for (const s of sources) {
       if (s.aborted) {
         controller.abort(s.reason);
@@ -315,12 +311,12 @@ export class ResultPipelineStepContext {
     this.#ended = true;
     this.#unlink?.();
     this.#unlink = undefined;
-    const parent = this.#parent;
+    const parent = this.parentContext;
     if (parent === undefined) return;
-    const own = this.#scope;
+    const own = this.scope;
     const target = parent.compensationScope;
     if (own?.hasActions) target.absorb(own);
-    this.#scope = target;
+    this.scope = target;
   }
 }
 

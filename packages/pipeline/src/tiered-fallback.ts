@@ -13,7 +13,7 @@ import { checkOrchestrationOptions, describe } from "./internal/usage.ts";
 import { canceledBy, isThenable } from "./internal/util.ts";
 import type { ResultPipelineOperation } from "./operation.ts";
 import type { OrchestrationOptions } from "./orchestration-options.ts";
-import type { SpanLike, TracerLike } from "./tracing.ts";
+import type { SpanLike, TracerLike } from "./tracer-like.ts";
 
 /**
  * One tier of `Result.tieredFallback`: a name and the strategies that race inside it.

@@ -1,6 +1,6 @@
 import { err, fromThrown, PipeError, type Result } from "@pipe/result";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./internal/attempts.ts";
-import { operationContext, scopeIfAny } from "./internal/context-internals.ts";
+import { operationContext } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -12,7 +12,6 @@ import {
 import { asResult, call } from "./internal/invoke.ts";
 import { keepLayout } from "./internal/kept.ts";
 import type { CompensationLog } from "./internal/log.ts";
-import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedOperations, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions, operationList } from "./internal/usage.ts";
 import { canceledBy, isThenable, neverAbortedSignal, requirePositiveInteger } from "./internal/util.ts";
@@ -149,8 +148,8 @@ class FanOutRun<T> {
     outcome: AttemptOutcome<T> | undefined,
   ): void {
     result = settleAttempt(ctx, result);
-    const scope = scopeIfAny(ctx);
-    if (scope?.hasActions) (this.logs ??= []).push(logOf(scope).take());
+    const scope = ctx.scope;
+    if (scope?.hasActions) (this.logs ??= []).push(scope.log.take());
     if (outcome?.compensationErrors !== undefined)
       (this.compensationErrors ??= []).push(...outcome.compensationErrors);
     if (result.isOk) {

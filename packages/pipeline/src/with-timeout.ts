@@ -1,6 +1,5 @@
 import { PipeError, type Result } from "@pipe/result";
 import { runAttempts } from "./internal/attempts.ts";
-import { scopeIfAny } from "./internal/context-internals.ts";
 import {
   callerAborted,
   type Environment,
@@ -8,7 +7,6 @@ import {
   failAfterRollback,
   keep,
 } from "./internal/environment.ts";
-import { logOf } from "./internal/scope-internals.ts";
 import { inSpan, tracedOperation, tracing } from "./internal/trace.ts";
 import { checkOrchestrationOptions } from "./internal/usage.ts";
 import { canceledBy, isThenable, requireNonNegative } from "./internal/util.ts";
@@ -109,8 +107,8 @@ function attempt<T>(
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     if (finite) env.timeProvider.clearTimeout(handle);
     env.link.dispose();
-    const scope = scopeIfAny(o.ctx);
-    const log = scope?.hasActions ? logOf(scope).take() : undefined;
+    const scope = o.ctx.scope;
+    const log = scope?.hasActions ? scope.log.take() : undefined;
     const stop = callerAborted(options);
     if (o.result.isOk && !timedOut && stop === undefined) {
       for (const e of o.compensationErrors ?? []) options.onCompensationError?.(e);

@@ -2,7 +2,7 @@ import { type ChannelReader, NO_VALUE } from "@pipe/channels";
 import { err, fromThrown, isResult, ok, PipeError, type Result } from "@pipe/result";
 import { linkAbort } from "../internal/abort-fanout.ts";
 import type { AsyncStore } from "../internal/async-context.ts";
-import { attachedChild, scopeIfAny } from "../internal/context-internals.ts";
+import { attachedChild } from "../internal/context-internals.ts";
 import { type FanInSlot, MessageEntries, newSlot, stopReason } from "../internal/fan-in-slot.ts";
 import { asResult, invokeFn } from "../internal/invoke.ts";
 import { ReaderRing } from "../internal/reader-ring.ts";
@@ -13,7 +13,6 @@ import {
   startTracking,
   stopTracking,
 } from "../internal/registration-tracking.ts";
-import { logOf } from "../internal/scope-internals.ts";
 import { currentSeq } from "../internal/seq.ts";
 import { type LinkedSignal, linkSignals } from "../internal/signals.ts";
 import { inSpan, tracing } from "../internal/trace.ts";
@@ -276,9 +275,9 @@ class FanInRun<T> {
    * own (registered before the oldest one started). Later registrations on its ended context reach the parent.
    */
   release(context: ResultPipelineStepContext, entries: MessageEntries | undefined): void {
-    scopeIfAny(context)?.clear();
+    context.scope?.clear();
     context.end();
-    const log = logOf(this.ctx.compensationScope);
+    const log = this.ctx.compensationScope.log;
     if (log.size === 0) return;
     if (entries?.seqs !== undefined) log.removeSeqs(entries.seqs);
     const oldest = this.slots[0];
@@ -346,7 +345,7 @@ class FanInRun<T> {
         : undefined;
     if (aborted !== undefined) return err(canceledBy(aborted));
     // Success: the staged compensations of this fan-in are cleared (both retain modes).
-    logOf(this.ctx.compensationScope).removeRange(this.startSeq, Number.POSITIVE_INFINITY);
+    this.ctx.compensationScope.log.removeRange(this.startSeq, Number.POSITIVE_INFINITY);
     return ok();
   }
 }

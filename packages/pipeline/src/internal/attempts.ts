@@ -4,11 +4,10 @@ import type { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { RetrySchedule } from "../retry-policy.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import type { SpanLike } from "../tracing.ts";
-import { operationContext, scopeIfAny } from "./context-internals.ts";
+import type { SpanLike } from "../tracer-like.ts";
+import { operationContext } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
-import { logOf } from "./scope-internals.ts";
 import { sleep } from "./signals.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
@@ -69,11 +68,11 @@ async function continueAttempts<T>(
     schedule ??= policy.retry.schedule();
     const delay = schedule.next();
     if (delay === undefined) break;
-    const scope = scopeIfAny(ctx);
+    const scope = ctx.scope;
     if (scope?.hasActions) {
       const failure = await runLog(
         policy.compensation,
-        logOf(scope).take(),
+        scope.log.take(),
         compensationSignal,
         undefined,
         span,

@@ -2,12 +2,11 @@ import { TimeProvider } from "@pipe/channels";
 import { err, ok, type PipeError, PipeError as PipeErrorClass, type Result } from "@pipe/result";
 import { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
-import type { SpanLike } from "../tracing.ts";
+import type { SpanLike } from "../tracer-like.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
 import { keepLayout } from "./kept.ts";
 import { CompensationLog } from "./log.ts";
 import { runLog } from "./run-log.ts";
-import { logOf } from "./scope-internals.ts";
 import { type LinkedSignal, linkSignals } from "./signals.ts";
 import { isThenable, neverAbortedSignal } from "./util.ts";
 
@@ -65,7 +64,7 @@ export function succeed<T>(
 ): Result<T> {
   if (log === undefined || log.size === 0) return ok(value);
   if (options.context !== undefined) {
-    logOf(options.context.compensationScope).mergeFrom(log);
+    options.context.compensationScope.log.mergeFrom(log);
     return ok(value);
   }
   return ok(value).withCompensations(log.toCompensations());
@@ -79,7 +78,7 @@ export function keep<T>(
 ): Result<T> {
   if (log === undefined || log.size === 0) return result;
   if (options.context !== undefined) {
-    logOf(options.context.compensationScope).mergeFrom(log);
+    options.context.compensationScope.log.mergeFrom(log);
     return result;
   }
   return result.withCompensations(log.toCompensations());

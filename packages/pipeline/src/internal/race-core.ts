@@ -2,13 +2,12 @@ import type { PipeError, Result } from "@pipe/result";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import type { SpanLike } from "../tracing.ts";
+import type { SpanLike } from "../tracer-like.ts";
 import { type AttemptOutcome, runAttempts, settleAttempt } from "./attempts.ts";
-import { operationContext, scopeIfAny } from "./context-internals.ts";
+import { operationContext } from "./context-internals.ts";
 import { type Environment, environment } from "./environment.ts";
 import { invoke } from "./invoke.ts";
 import type { CompensationLog } from "./log.ts";
-import { logOf } from "./scope-internals.ts";
 import { isThenable } from "./util.ts";
 
 /** What a race ended with. @internal */
@@ -107,8 +106,8 @@ class RaceRun<T> {
     o: AttemptOutcome<T> | undefined,
   ): void {
     result = settleAttempt(ctx, result);
-    const scope = scopeIfAny(ctx);
-    const log = scope?.hasActions ? logOf(scope).take() : undefined;
+    const scope = ctx.scope;
+    const log = scope?.hasActions ? scope.log.take() : undefined;
     if (o?.compensationErrors !== undefined) this.compensationErrors.push(...o.compensationErrors);
     if (result.isOk && this.winner === undefined) {
       this.winner = result;

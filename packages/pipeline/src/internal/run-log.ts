@@ -6,7 +6,7 @@ import {
   type StatefulCompensationAction,
 } from "@pipe/result";
 import type { CompensationStep, ResultCompensationPolicy } from "../compensation-policy.ts";
-import type { SpanLike } from "../tracing.ts";
+import type { SpanLike } from "../tracer-like.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
 import { keepLayout } from "./kept.ts";
 import { CompensationLog } from "./log.ts";

@@ -8,7 +8,7 @@
 import { fromThrown, isResult, PipeError, type Result } from "@pipe/result";
 import type { ResultPipelineOperation } from "../operation.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import type { SpanAttributes, SpanLike, TracerLike } from "../tracing.ts";
+import type { SpanAttributes, SpanLike, TracerLike } from "../tracer-like.ts";
 import { invoke, invokeFn } from "./invoke.ts";
 import { isThenable } from "./util.ts";
 
