@@ -1,4 +1,4 @@
-import type { TimeProvider } from "@pipe/channels";
+import { delay, type TimeProvider } from "@pipe/channels";
 import { err, type PipeError, type Result } from "@pipe/result";
 import type { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { ResultPipelineOperation } from "../operation.ts";
@@ -8,7 +8,6 @@ import type { SpanLike } from "../tracer-like.ts";
 import { operationContext } from "./context-internals.ts";
 import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
-import { sleep } from "./signals.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
 /** The end of one operation under a retry policy. @internal */
@@ -66,8 +65,8 @@ async function continueAttempts<T>(
   for (;;) {
     if (!retryable(result, policy, attempt, signal)) break;
     schedule ??= policy.retry.schedule();
-    const delay = schedule.next();
-    if (delay === undefined) break;
+    const wait = schedule.next();
+    if (wait === undefined) break;
     const scope = ctx.scope;
     if (scope?.hasActions) {
       const failure = await runLog(
@@ -79,7 +78,7 @@ async function continueAttempts<T>(
       );
       if (failure !== undefined) (compensationErrors ??= []).push(failure);
     }
-    if (delay > 0 ? !(await sleep(timeProvider, delay, signal)) : signal.aborted) {
+    if (wait > 0 ? (await delay(wait, { timeProvider, signal })).isErr : signal.aborted) {
       result = err(canceledBy(signal));
       break;
     }

@@ -59,26 +59,3 @@ export function linkSignals(
   }
   return new OwnedLink(sources);
 }
-
-/**
- * Waits `ms` on `timeProvider`; resolves `true` when the time passed and `false` when `signal` aborted first.
- * The abort listener and the timer are removed on settle.
- */
-export function sleep(
-  timeProvider: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(h: unknown): void },
-  ms: number,
-  signal: AbortSignal,
-): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    const onAbort = (): void => {
-      timeProvider.clearTimeout(handle);
-      resolve(false);
-    };
-    const handle = timeProvider.setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
