@@ -26,7 +26,7 @@ export { type KeyedFanOut, type KeyedFanOutOptions, keyedFanOut } from "./keyed-
 export { type MergeOptions, merge } from "./merge.ts";
 export { type PartitionOptions, type PartitionTargets, partition } from "./partition.ts";
 export { PreparedSelect, prepareSelect } from "./prepared-select.ts";
-export { type SelectOptions, select } from "./select.ts";
+export { type SelectOptions, type SelectValue, select } from "./select.ts";
 export { SelectBuilder, selectBuilder } from "./select-builder.ts";
 export { SelectCase, type SelectCaseOptions, type SelectContinuation } from "./select-case.ts";
 export { type Ticker, ticker } from "./ticker.ts";

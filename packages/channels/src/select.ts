@@ -72,9 +72,31 @@ const rotation = new WeakMap<object, number>();
 export function select<R>(
   cases: readonly SelectCase<R>[],
   options?: SelectOptions,
+): Result<R> | Promise<Result<R>>;
+/** Cases of different result types: the Result holds the union of their types. */
+export function select<C extends readonly SelectCase<unknown>[]>(
+  cases: C,
+  options?: SelectOptions,
+): Result<SelectValue<C>> | Promise<Result<SelectValue<C>>>;
+export function select<R>(
+  cases: readonly SelectCase<R>[],
+  options?: SelectOptions,
 ): Result<R> | Promise<Result<R>> {
   return executePlan(planFor(cases), options);
 }
+
+/**
+ * The union of the result types of a cases array (`SelectValue<[SelectCase<number>, SelectCase<string>]>` is
+ * `number | string`): what {@link select} returns for cases of different types.
+ *
+ * @example
+ * ```ts
+ * import type { SelectCase, SelectValue } from "@pipe/channels";
+ * type Both = SelectValue<[SelectCase<number>, SelectCase<string>]>; // number | string
+ * ```
+ */
+export type SelectValue<C extends readonly SelectCase<unknown>[]> =
+  C[number] extends SelectCase<infer R> ? R : never;
 
 /**
  * The plan of each cases array select has seen, reused while the array holds the same cases. Held only through

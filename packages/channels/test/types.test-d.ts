@@ -1,5 +1,12 @@
 // Type-level tests: checked by `vitest --typecheck` (the `typecheck` block of vitest.shared.ts), never run.
-import { SelectCase as Case, Channel, type ChannelReader, type SelectCase, select } from "@pipe/channels";
+import {
+  SelectCase as Case,
+  Channel,
+  type ChannelReader,
+  type SelectCase,
+  type SelectValue,
+  select,
+} from "@pipe/channels";
 import { ok, type Result } from "@pipe/result";
 import { describe, expectTypeOf, test } from "vitest";
 
@@ -33,9 +40,22 @@ describe("select inference", () => {
     expectTypeOf(r).toEqualTypeOf<Result<number | string> | Promise<Result<number | string>>>();
   });
 
-  test("cases of different types without the type given do not compile (no union is inferred)", () => {
-    // @ts-expect-error R is inferred from the first case; give select<number | string> for mixed cases
-    select([Case.read(numbers.reader, (n) => ok(n)), Case.read(strings.reader, (s) => ok(s))]);
+  test("cases of different types give the union of their types without the type given", () => {
+    const r = select([Case.read(numbers.reader, (n) => ok(n)), Case.read(strings.reader, (s) => ok(s))]);
+    expectTypeOf(r).toEqualTypeOf<Result<number | string> | Promise<Result<number | string>>>();
+    const cases = [Case.read(numbers.reader, (n) => ok(n)), Case.deadline(5, () => ok(false))];
+    expectTypeOf(select(cases)).toEqualTypeOf<Result<number | boolean> | Promise<Result<number | boolean>>>();
+    expectTypeOf<SelectValue<[SelectCase<number>, SelectCase<string>]>>().toEqualTypeOf<number | string>();
+  });
+
+  test("a given type still checks every case", () => {
+    // @ts-expect-error the second case gives strings, not numbers
+    select<number>([Case.read(numbers.reader, (n) => ok(n)), Case.read(strings.reader, (s) => ok(s))]);
+  });
+
+  test("what is not a cases array does not compile", () => {
+    // @ts-expect-error a case is made by SelectCase.read/default/deadline
+    select([{ kind: "default" }]);
   });
 
   test("a continuation for another element type does not compile", () => {
