@@ -57,7 +57,9 @@ class IterableSchedule implements RetrySchedule {
  * `exponential(max, initial, multiplier = 2, maxDelay = Infinity)` waits `initial · multiplier^(n−1)` before
  * retry n, capped at `maxDelay`, optionally jittered. `from(iterable)` (or any iterable of delays passed where a
  * policy is expected) retries once per delay it yields. Delays are milliseconds on the caller's
- * `TimeProvider`. Failures coded `error.canceled` are never retried; thrown exceptions (`error.exception`) are.
+ * `TimeProvider`; a delay past 2^31 − 1 ms (about 24.8 days, the longest every runtime's timers accept, and
+ * where an uncapped exponential ends up after enough attempts) waits that long. Failures coded `error.canceled`
+ * are never retried; thrown exceptions (`error.exception`) are.
  * An optional `shouldRetry(error, attempt)` narrows further.
  *
  * Gotchas: an infinite iterable retries until success or abort. Policies are immutable; `withShouldRetry`

@@ -377,6 +377,27 @@ describe("ResultPipeline.retry", () => {
     expect(calls).toBe(3);
   });
 
+  it("a back-off grown past every timer's range waits the longest timer delay instead of failing", async () => {
+    const timeProvider = new VirtualTimeProvider();
+    let calls = 0;
+    // multiplier Infinity: the first retry waits 1 ms, the second Infinity (as an uncapped exponential does
+    // after enough attempts).
+    const pending = ResultPipeline.retry(
+      () => {
+        calls++;
+        return calls < 3 ? err(PipeError.from(`fail ${calls}`)) : ok(calls);
+      },
+      { policy: ResultRetryPolicy.exponential(3, 1, Number.POSITIVE_INFINITY), timeProvider },
+    );
+    await timeProvider.advance(1);
+    expect(calls).toBe(2);
+    await timeProvider.advance(2_147_483_646);
+    expect(calls).toBe(2);
+    await timeProvider.advance(1);
+    const r = await pending;
+    expect(r.value).toBe(3);
+  });
+
   it("never retries error.canceled", async () => {
     let calls = 0;
     const r = await ResultPipeline.retry(

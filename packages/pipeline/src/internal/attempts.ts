@@ -10,6 +10,9 @@ import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
 import { canceledBy, isThenable } from "./util.ts";
 
+/** The longest delay (ms) that timers accept on every runtime: 2^31 - 1, about 24.8 days. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 /** The end of one operation under a retry policy. @internal */
 export interface AttemptOutcome<T> {
   /** The final attempt's result, without attached compensations (they were absorbed into `ctx`). */
@@ -65,8 +68,11 @@ async function continueAttempts<T>(
   for (;;) {
     if (!retryable(result, policy, attempt, signal)) break;
     schedule ??= policy.retry.schedule();
-    const wait = schedule.next();
-    if (wait === undefined) break;
+    const next = schedule.next();
+    if (next === undefined) break;
+    // An exponential schedule without a cap can grow past every timer's range (or to Infinity): it waits the
+    // longest delay every runtime's timers accept instead.
+    const wait = next > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : next;
     const scope = ctx.scope;
     if (scope?.hasActions) {
       const failure = await runLog(
