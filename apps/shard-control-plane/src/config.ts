@@ -45,7 +45,7 @@ Options (environment variable in brackets; flags win):
   --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
   --history-retention <n> changes kept in the history, 0 = all  [SHARDS_HISTORY_RETENTION, default 1000000]
   --recent-diffs <n>     changes kept in memory for diff/watch   [SHARDS_RECENT_DIFFS, default: the retention,
-                         1000000 when it is 0; ~0.1 KB each plus older record versions]
+                         1000000 when it is 0; ~60 B each, more when shards change often]
   --quiet                no request log                          [SHARDS_QUIET=1]
   --log-format <f>       text, or json: one JSON object per line [LOG_FORMAT, default text]
   -h, --help             this text
