@@ -3,6 +3,7 @@ import { instruments } from "./internal/diagnostics.ts";
 import { canceledResult, okVoidResult } from "./internal/errors.ts";
 import { checkOptions, checkSignal, checkTimeProvider, describe } from "./internal/usage.ts";
 import { WaitList } from "./internal/wait-list.ts";
+import { WorkController } from "./internal/work-controller.ts";
 import { checkLimit, NEVER, type Queued, WorkQueue, workEnded } from "./internal/work-queue.ts";
 import { TimeProvider } from "./time-provider.ts";
 import type { GoOptions, GroupWork, WaitGroupOptions, WaitOptions } from "./wait-group-options.ts";
@@ -104,12 +105,12 @@ export class WaitGroup {
     checkSignal(options.signal, "WaitGroup.go");
     const given = options.signal;
     const group = this.workSignal();
-    const source = given === undefined ? group : group === NEVER ? given : AbortSignal.any([given, group]);
-    this.admit(source, (source) => {
-      // The work's own signal: it follows `source` and aborts once the work settles, so whatever the work tied
-      // to it (listeners, timers, requests) is released.
-      const own = new AbortController();
-      const signal = source === NEVER ? own.signal : AbortSignal.any([source, own.signal]);
+    this.admit(given ?? group, () => {
+      if (group.aborted) return { outcome: canceledResult<void>(group), ended: undefined };
+      // The work's own signal: it aborts when the given signal or the group's does, and once the work settles,
+      // so whatever the work tied to it (listeners, timers, requests) is released.
+      const own = new WorkController(given, group === NEVER || group === given ? undefined : group);
+      const signal = own.signal;
       let outcome: unknown;
       try {
         outcome = work(signal);

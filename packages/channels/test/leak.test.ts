@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ok } from "@pipe/result";
 import { describe, expect, it } from "vitest";
-import { Channel, SelectCase, select } from "../src/index.ts";
+import { Channel, ErrGroup, SelectCase, select, WaitGroup } from "../src/index.ts";
 import { parked, trackedSignal } from "./helpers.ts";
 
 setFlagsFromString("--expose-gc");
@@ -81,4 +81,29 @@ describe("leaks", () => {
     expect(refs.cases.deref()).toBeUndefined();
     expect(refs.reader.deref()).toBeUndefined();
   });
+  it("100,000 go(work, { signal }) calls on one long-lived group and signal keep the heap flat", async () => {
+    const parent = trackedSignal();
+    const longLived = trackedSignal();
+    const groups = [new ErrGroup({ signal: parent.signal }), new WaitGroup()];
+    const round = async (group: WaitGroup, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) group.go(() => ok(i), { signal: longLived.signal });
+      // half of them settle later, with the signal still linked while they run
+      for (let i = 0; i < n; i++) group.go(async () => ok(i), { signal: longLived.signal });
+      const r = await group.wait();
+      if (!r.isOk) throw new Error("group failed");
+    };
+    for (const group of groups) await round(group, 1_000);
+    // A WeakRef-like registration is dropped only by a collection after the job that made it ended.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const before = heap();
+    for (let i = 0; i < 5; i++) for (const group of groups) await round(group, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const after = heap();
+    const growth = after - before;
+    console.log(
+      `leak test: go(work, { signal }) heap growth=${(growth / 1e3).toFixed(1)} kB over 100,000 calls`,
+    );
+    expect(longLived.listeners()).toBe(0);
+    expect(growth).toBeLessThan(2_000_000);
+  }, 120_000);
 });
