@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createShardControlPlaneApp, createShardTokenVerifier } from "../../src/http/index.ts";
 import { diffPageJson, listPageJson } from "../../src/http/internal/json-fragments.ts";
+import { decodeListFields, plainListQuery } from "../../src/http/internal/query.ts";
 import {
   InMemoryShardRepository,
   ShardControlPlaneService,
@@ -108,6 +109,42 @@ describe("page JSON of hostile records", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("list query parameters", () => {
+  // Parameters as `collect` hands them over: known names only (it rejects the others), values trimmed or not.
+  it("skip the schema exactly when the schema would accept them unchanged", () => {
+    const text = fc.oneof(hostile, fc.constantFrom("ns-3", "node-0001", "x".repeat(4096), "é".repeat(2049)));
+    const digits = fc.oneof(
+      fc.stringMatching(/^\d{0,17}$/),
+      fc.constantFrom("0", "1", "500", "501", "0500", "-1", "1.5", " 1"),
+    );
+    const status = fc.oneof(
+      fc.constantFrom("paused", "ACTIVE", "0", "3", "4", "paused,draining", "paused draining;;", "", "x"),
+      hostile,
+    );
+    const raw = fc.record(
+      {
+        namespace: text,
+        owner: text,
+        ownerNodeId: text,
+        search: text,
+        pageSize: digits,
+        cursor: fc.oneof(hostile, fc.constantFrom("a".repeat(5464), "a".repeat(5465))),
+        minPosition: digits,
+        status: fc.array(status, { minLength: 1, maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(raw, (params) => {
+        const viaSchema = decodeListFields(params);
+        expect(plainListQuery({ ...params })).toBe(viaSchema.isOk);
+        if (viaSchema.isOk) expect(viaSchema.value).toEqual(params);
+      }),
+      { numRuns: 500 },
     );
   });
 });

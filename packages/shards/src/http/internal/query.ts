@@ -2,7 +2,7 @@ import { err, ok, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
 import { decodeShardCursor } from "../../cursor.ts";
 import { ShardFilter } from "../../filter.ts";
-import { ShardIdentifierLimits, ShardIdentifierSchemas } from "../../identifier.ts";
+import { ShardIdentifierLimits, ShardIdentifierSchemas, shardLookupProblem } from "../../identifier.ts";
 import type { ShardStatus } from "../../model.ts";
 import { parseShardStatus } from "../../status.ts";
 import { decodeWith, type Issue, validationError } from "./decode.ts";
@@ -12,23 +12,18 @@ const MAX_CURSOR = Math.ceil((2 * ShardIdentifierLimits.lookupMaxBytes + 1) / 3)
 const SEPARATORS = /[\s,;]+/;
 
 const Text = ShardIdentifierSchemas.lookup;
+const isPageSize = (s: string): boolean => /^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 500;
+const isPosition = (s: string): boolean => /^\d{1,15}$/.test(s);
+const isStatusList = (s: string): boolean =>
+  s.split(SEPARATORS).every((part) => part.length === 0 || parseShardStatus(part) !== undefined);
+
 const Cursor = Schema.String.check(Schema.isMaxLength(MAX_CURSOR));
-const PageSize = Schema.String.check(
-  Schema.makeFilter((s: string) => /^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 500, {
-    expected: "an integer from 1 to 500",
-  }),
-);
+const PageSize = Schema.String.check(Schema.makeFilter(isPageSize, { expected: "an integer from 1 to 500" }));
 const Position = Schema.String.check(
-  Schema.makeFilter((s: string) => /^\d{1,15}$/.test(s), {
-    expected: "a non-negative integer (a change position)",
-  }),
+  Schema.makeFilter(isPosition, { expected: "a non-negative integer (a change position)" }),
 );
 const Status = Schema.String.check(
-  Schema.makeFilter(
-    (s: string) =>
-      s.split(SEPARATORS).every((part) => part.length === 0 || parseShardStatus(part) !== undefined),
-    { expected: "statuses among active, draining, paused, disabled (or 0-3)" },
-  ),
+  Schema.makeFilter(isStatusList, { expected: "statuses among active, draining, paused, disabled (or 0-3)" }),
 );
 
 const filterFields = {
@@ -117,6 +112,50 @@ const filterOf = (q: {
   });
 
 const keys = (schema: { readonly fields: object }): string[] => Object.keys(schema.fields);
+const LIST_KEYS = keys(ListQuery);
+
+/** The list parameters as `ListQuery` decodes them. @internal */
+export type ListFields = {
+  readonly namespace?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly ownerNodeId?: string | undefined;
+  readonly search?: string | undefined;
+  readonly status?: readonly string[] | undefined;
+  readonly pageSize?: string | undefined;
+  readonly cursor?: string | undefined;
+  readonly minPosition?: string | undefined;
+};
+
+const isText = (v: unknown): boolean => typeof v === "string" && shardLookupProblem(v) === undefined;
+
+/**
+ * True when the collected list parameters already satisfy `ListQuery` (each by the same predicate the schema
+ * checks), so decoding them with the schema would answer them unchanged; anything else goes through the schema,
+ * which names the problems. @internal
+ */
+export function plainListQuery(raw: Record<string, unknown>): raw is ListFields {
+  for (const key of Object.keys(raw)) {
+    const v = raw[key];
+    const fine =
+      key === "namespace" || key === "owner" || key === "ownerNodeId" || key === "search"
+        ? isText(v)
+        : key === "pageSize"
+          ? typeof v === "string" && isPageSize(v)
+          : key === "cursor"
+            ? typeof v === "string" && v.length <= MAX_CURSOR
+            : key === "minPosition"
+              ? typeof v === "string" && isPosition(v)
+              : key === "status" &&
+                Array.isArray(v) &&
+                v.every((s) => typeof s === "string" && isStatusList(s));
+    if (!fine) return false;
+  }
+  return true;
+}
+
+/** The schema decode of collected list parameters (what `plainListQuery` stands in for). @internal */
+export const decodeListFields = (raw: Record<string, unknown>): Result<ListFields> =>
+  decodeWith(ListQuery, raw, "query", "$.query");
 
 /** Decoded query of `GET /control/shards`. @internal */
 export interface ListQueryValue {
@@ -131,8 +170,8 @@ export interface ListQueryValue {
  * one is `shards.control.cursor.invalid` before any conditional (`If-None-Match`) handling. @internal
  */
 export function decodeListQuery(url: URL): Result<ListQueryValue> {
-  return collect(url, keys(ListQuery))
-    .andThen((raw) => decodeWith(ListQuery, raw, "query", "$.query"))
+  return collect(url, LIST_KEYS)
+    .andThen((raw): Result<ListFields> => (plainListQuery(raw) ? ok(raw) : decodeListFields(raw)))
     .andThen((q) => {
       if (q.cursor !== undefined) {
         const cursor = decodeShardCursor(q.cursor);
