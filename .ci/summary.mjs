@@ -1,4 +1,5 @@
-// Counts the tests a CI log ran: vitest "Tests" summaries (one per package), the conformance lines
+// Counts the tests a CI log ran: vitest "Tests" summaries (one per package), the copied apps' lines
+// `template apps/<app>: N passed, N failed, N skipped` (scripts/app-templates.mjs), the conformance lines
 // `<runtime>: N passed, N failed[, N skipped], N not applicable` (runtime: node, node22, deno, ...) and the
 // benchmark guard line `bench: N passed, N failed (guards on node24)`. Prints a breakdown, then one plain
 // closing line, where tests not applicable on a runtime count as skipped (they did not run there).
@@ -26,8 +27,16 @@ for (const raw of text.split("\n")) {
   );
   const notRun = raw.match(new RegExp(`^(?:\\S+:\\s+)?(${runtime}): not run \\((.*)\\)`));
   const bench = raw.match(/^bench: (\d+) passed, (\d+) failed \(guards on (\S+)\)\s*$/);
+  const template = raw.match(/^(?:\S+:\s+)?template (\S+): (\d+) passed, (\d+) failed, (\d+) skipped\s*$/);
   let row;
-  if (bench) {
+  if (template) {
+    row = {
+      source: `${template[1]} copied out as a template`,
+      passed: Number(template[2]),
+      failed: Number(template[3]),
+      skipped: Number(template[4]),
+    };
+  } else if (bench) {
     row = {
       source: `benchmark guards on ${bench[3]}`,
       passed: Number(bench[1]),
