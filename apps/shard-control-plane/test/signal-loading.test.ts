@@ -78,7 +78,14 @@ describe.each(["node", "deno", "bun"] as const)("SIGTERM while loading on %s", (
     child.stderr.on("data", (d: Buffer) => {
       output += d.toString();
     });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // A runtime that cannot start (a missing binary) ends the wait at once, saying why.
+    const exited = new Promise<number | null>((resolve) => {
+      child.once("exit", (c) => resolve(c));
+      child.once("error", (error) => {
+        output += `${error.message}\n`;
+        resolve(null);
+      });
+    });
     let code: number | null | undefined;
     void exited.then((c) => {
       code = c;
@@ -95,7 +102,7 @@ describe.each(["node", "deno", "bun"] as const)("SIGTERM while loading on %s", (
         }
         await new Promise((r) => setTimeout(r, 20));
       }
-      expect(health).toEqual({ status: 503, body: { status: "loading" } });
+      expect(health, output).toEqual({ status: 503, body: { status: "loading" } });
       child.kill("SIGTERM");
       await until(
         "the shutdown starts",

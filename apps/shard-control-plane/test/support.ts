@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { type AddressInfo, createServer } from "node:net";
-import { join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { type ControlPlane, openControlPlane } from "../src/app.ts";
@@ -60,18 +61,25 @@ export interface ServerProcess {
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
+/**
+ * The directory of an installed npm package, wherever the package manager put it (the app's own node_modules,
+ * or a workspace root's when the app is one workspace among others).
+ */
+const packageDir = (name: string): string =>
+  dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+
 /** How to run a bootstrap from source on each runtime (Deno and Bun read the `@pipe/source` condition too). */
 export const RUNTIMES = {
   node: [process.execPath, "--conditions=@pipe/source", "--import", "tsx", "src/node.ts"],
   deno: [
-    join(appDir, "node_modules/deno/deno"),
+    `${packageDir("deno")}/deno`,
     "run",
     "--allow-all",
     "--no-lock",
     "--conditions=@pipe/source",
     "src/deno.ts",
   ],
-  bun: [join(appDir, "node_modules/bun/bin/bun.exe"), "--conditions=@pipe/source", "src/bun.ts"],
+  bun: [`${packageDir("bun")}/bin/bun.exe`, "--conditions=@pipe/source", "src/bun.ts"],
 } as const;
 
 /** Starts a bootstrap (default `src/node.ts`) as a real process and waits for its banner. */
@@ -97,7 +105,14 @@ export function startServerProcess(
     },
   );
   let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // A runtime that cannot start (a missing binary) ends the wait at once, saying why.
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.once("error", (error) => {
+      output += `${error.message}\n`;
+      resolve(null);
+    });
+  });
   const stop = (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     return exited;
