@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { type AddressInfo, createServer } from "node:net";
-import { dirname } from "node:path";
+import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { type ControlPlane, openControlPlane } from "../src/app.ts";
@@ -68,18 +68,19 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
 const packageDir = (name: string): string =>
   dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
 
+/**
+ * `--conditions=@pipe/source` in the monorepo, where the @pipe packages are links to their sources; none in a
+ * copied app, whose @pipe packages are installed (their built files, as the app's users run them).
+ */
+const source: readonly string[] = packageDir("@pipe/result").includes(`${sep}node_modules${sep}`)
+  ? []
+  : ["--conditions=@pipe/source"];
+
 /** How to run a bootstrap from source on each runtime (Deno and Bun read the `@pipe/source` condition too). */
 export const RUNTIMES = {
-  node: [process.execPath, "--conditions=@pipe/source", "--import", "tsx", "src/node.ts"],
-  deno: [
-    `${packageDir("deno")}/deno`,
-    "run",
-    "--allow-all",
-    "--no-lock",
-    "--conditions=@pipe/source",
-    "src/deno.ts",
-  ],
-  bun: [`${packageDir("bun")}/bin/bun.exe`, "--conditions=@pipe/source", "src/bun.ts"],
+  node: [process.execPath, ...source, "--import", "tsx", "src/node.ts"],
+  deno: [`${packageDir("deno")}/deno`, "run", "--allow-all", "--no-lock", ...source, "src/deno.ts"],
+  bun: [`${packageDir("bun")}/bin/bun.exe`, ...source, "src/bun.ts"],
 } as const;
 
 /** Starts a bootstrap (default `src/node.ts`) as a real process and waits for its banner. */
