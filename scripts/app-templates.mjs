@@ -3,7 +3,7 @@
 // each app in apps/ out of the monorepo into a temporary directory, points its @pipe dependencies at the packed
 // tarballs (`catalog:` versions become the catalog's ranges), installs them all with npm (one workspace, npm's
 // cache, so a second run needs no network), builds every app against the packed packages' types, then per app
-// type-checks its tests and runs every one of them, the apps side by side (their tests mostly wait on child
+// type-checks its tests and runs every one of them, two apps side by side (their tests mostly wait on child
 // processes, servers and a browser). `PIPE_TEMPLATE_TESTS=quick` runs only a quick subset without services.
 // What a user copying an app changes is what this does: the app's tsconfig drops the monorepo-only
 // `@pipe/source` condition and its vitest config is a plain one.
@@ -34,6 +34,10 @@ if (mode !== "all" && mode !== "quick") {
   console.error(`PIPE_TEMPLATE_TESTS must be "all" (the default) or "quick", got "${mode}"`);
   process.exit(2);
 }
+
+/** The apps whose suites take longest, longest first; they start first. */
+const LONGEST = ["shard-control-plane", "ingest-worker"];
+const rank = (name) => (LONGEST.includes(name) ? LONGEST.indexOf(name) : LONGEST.length);
 
 /** A directory as shown in the log: relative to the repo or to the temporary directory. */
 const where = (dir) => (dir.startsWith(root) ? relative(root, dir) : relative(work, dir)) || ".";
@@ -274,7 +278,7 @@ try {
   );
 
   // 4. Build every app first (an app's tests may start a sibling's build: tenant-cluster's start the control
-  // plane), two at a time; then each app's tests, all apps side by side, each app's log printed when it ends.
+  // plane), two at a time; then each app's tests, each app's log printed when it ends.
   const dirs = apps.map((app) => join(work, "apps", app.name));
   for (let i = 0; i < dirs.length; i += 2) {
     await Promise.all(
@@ -286,14 +290,20 @@ try {
     console.log(
       `templates: the tests use ${[env.DATABASE_URL, env.REDIS_URL].filter(Boolean).join(" and ")}`,
     );
-  const results = await Promise.all(
-    apps.map((app, i) =>
-      testApp(dirs[i], app.name, env).then((r) => {
-        console.log(r.lines.join("\n"));
-        return r;
-      }),
-    ),
-  );
+  // Two apps at a time, the longest suites first: beside the other task turbo runs, more would make the apps'
+  // timing-bound tests (leases, browser pages) slow enough to fail on two cores.
+  const order = apps
+    .map((app, i) => ({ name: app.name, dir: dirs[i] }))
+    .sort((a, b) => rank(a.name) - rank(b.name));
+  const results = [];
+  const lane = async () => {
+    for (let next = order.shift(); next !== undefined; next = order.shift()) {
+      const r = await testApp(next.dir, next.name, env);
+      console.log(r.lines.join("\n"));
+      results.push(r);
+    }
+  };
+  await Promise.all([lane(), lane()]);
   failed = results.some((r) => r.failed);
   console.log(
     `templates: ${apps.length} apps built and tested (${mode} tests) from the packed packages in ${Math.round((Date.now() - started) / 1000)} s${failed ? "; some failed" : ""}`,
