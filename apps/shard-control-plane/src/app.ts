@@ -37,7 +37,8 @@ export type Serving = Pick<ControlPlane, "fetch" | "closeWatchers" | "close">;
  * Serves while the control plane loads (opening the store, loading its read view, seeding): `GET /healthz`
  * answers 503 `{"status":"loading"}` and every other request 503 problem+json `shards.http.starting` with
  * `Retry-After`, so a listener can be up (and probed) at once; then every request goes to the opened control
- * plane. `ready` settles with it; `close()` during loading closes the control plane once it has opened.
+ * plane. A `GET /control/shards/watch` (Server-Sent Events) waits for the load instead: an EventSource gives up
+ * on a 503, and one reconnecting to a restarted instance must resume. `ready` settles with it; `close()` during loading closes the control plane once it has opened.
  */
 export function serveWhileLoading(
   opening: Promise<ControlPlane>,
@@ -63,9 +64,31 @@ export function serveWhileLoading(
           undefined,
           { "retry-after": "1" },
         );
+  // An SSE client (EventSource) treats any non-200 answer as final and stops reconnecting, so a watch that
+  // reconnects while a restarted instance loads waits for the load (or its own abort) instead of a 503.
+  const watchWhenReady = (request: Request): Promise<Response> =>
+    new Promise<Response>((resolve) => {
+      const onAbort = (): void => resolve(starting(request));
+      request.signal.addEventListener("abort", onAbort, { once: true });
+      ready.then(
+        (cp) => {
+          request.signal.removeEventListener("abort", onAbort);
+          if (!request.signal.aborted) resolve(cp.fetch(request));
+        },
+        () => {
+          request.signal.removeEventListener("abort", onAbort);
+          resolve(starting(request));
+        },
+      );
+    });
   return {
     ready,
-    fetch: (request) => (opened === undefined ? starting(request) : opened.fetch(request)),
+    fetch: (request) => {
+      if (opened !== undefined) return opened.fetch(request);
+      if (request.method === "GET" && new URL(request.url).pathname === "/control/shards/watch")
+        return watchWhenReady(request);
+      return starting(request);
+    },
     closeWatchers: () => {
       stopped = true;
       opened?.closeWatchers();

@@ -39,6 +39,46 @@ describe("serveWhileLoading", () => {
     expect(await (await serving.fetch(new Request("http://x/healthz"))).text()).toBe("opened");
   });
 
+  it("a watch (SSE) during loading waits for the load instead of a 503 that would end an EventSource", async () => {
+    const opening = deferred<ControlPlane>();
+    const serving = serveWhileLoading(opening.promise);
+    let answered = false;
+    const watch = Promise.resolve(
+      serving.fetch(new Request("http://x/control/shards/watch?namespace=demo")),
+    ).then((r) => {
+      answered = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(answered).toBe(false);
+    opening.resolve(fakeControlPlane([]));
+    expect(await (await watch).text()).toBe("opened");
+  });
+
+  it("a watch aborted during loading is answered at once and never reaches the opened plane", async () => {
+    const opening = deferred<ControlPlane>();
+    const serving = serveWhileLoading(opening.promise);
+    const controller = new AbortController();
+    const watch = serving.fetch(
+      new Request("http://x/control/shards/watch?namespace=demo", { signal: controller.signal }),
+    );
+    controller.abort();
+    const res = await watch;
+    expect(res.status).toBe(503);
+    expect((await res.json()).code).toBe("shards.http.starting");
+    let reached = 0;
+    opening.resolve({
+      ...fakeControlPlane([]),
+      fetch: () => {
+        reached++;
+        return new Response("opened");
+      },
+    } as ControlPlane);
+    await serving.ready;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reached).toBe(0);
+  });
+
   it("a shutdown during loading closes the control plane once it has opened", async () => {
     const opening = deferred<ControlPlane>();
     const serving = serveWhileLoading(opening.promise);
