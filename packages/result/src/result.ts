@@ -18,7 +18,7 @@ import {
   EMPTY_COMPENSATIONS,
 } from "./internal/compensations.ts";
 import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
-import { parsePipeErrorJson, serialiseCause, serialiseMetadata } from "./internal/error-json.ts";
+import { parsePipeErrorJson, serialiseError } from "./internal/error-json.ts";
 import { keptResults } from "./internal/kept.ts";
 import { setOwnProperty } from "./internal/own-property.ts";
 import {
@@ -323,18 +323,7 @@ export class PipeError {
    * ```
    */
   toJSON(): PipeErrorJson {
-    const json: {
-      message: string;
-      code?: string;
-      metadata?: Readonly<Record<string, unknown>>;
-      errors?: readonly PipeErrorJson[];
-      cause?: { name: string; message: string; stack?: string };
-    } = { message: this.message };
-    if (this.code !== undefined) json.code = this.code;
-    if (Object.keys(this.metadata).length > 0) json.metadata = serialiseMetadata(this.metadata);
-    if (this.errors.length > 0) json.errors = this.errors.map((e) => e.toJSON());
-    if (this.cause !== undefined) json.cause = serialiseCause(this.cause);
-    return json;
+    return serialiseError(this, 0);
   }
 
   /**

@@ -254,8 +254,60 @@ describe("PipeError JSON", () => {
     expect(r.error?.metadata.path).toBe("$.errors[0].message");
   });
 
+  it("fromJSON reads every metadata value of nested error-like objects a bounded number of times", () => {
+    // Each level looks like an error but is not one (a child without a string message), so it is kept as data.
+    const depth = 16;
+    let reads = 0;
+    const leaf: Record<string, unknown> = { message: "leaf" };
+    Object.defineProperty(leaf, "code", {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return "demo.leaf";
+      },
+    });
+    let json: Record<string, unknown> = leaf;
+    for (let i = 0; i < depth; i++)
+      json = { message: `m${i}`, metadata: { k: json }, errors: [{ message: 1 }] };
+    const r = PipeError.fromJSON({ message: "top", metadata: { k: json } });
+    expect(r.isOk).toBe(true);
+    let kept = r.value?.metadata.k as { metadata: { k: unknown } };
+    for (let i = 1; i < depth; i++) kept = kept.metadata.k as { metadata: { k: unknown } };
+    expect(kept.metadata.k).toBeInstanceOf(PipeError);
+    expect(reads).toBeLessThanOrEqual(4);
+  });
+
+  it("fromJSON fails an error nested too deep in metadata with error.validation", () => {
+    let json: Record<string, unknown> = { message: "leaf" };
+    for (let i = 0; i < 40; i++) json = { message: `m${i}`, metadata: { k: json } };
+    const r = PipeError.fromJSON(json);
+    expect(r.isErr && r.error.code).toBe("error.validation");
+    expect(r.error?.message).toContain("too deep");
+  });
+
   it("omits empty parts", () => {
     expect(PipeError.from("x").toJSON()).toEqual({ message: "x" });
+  });
+
+  it("metadata that leads back to an error (through a mutable object) serialises to a bounded depth", () => {
+    const holder: Record<string, unknown> = {};
+    const e = PipeError.from("loop", "demo.loop", { metadata: { holder } });
+    holder.self = e;
+    const a: Record<string, unknown> = {};
+    const b: Record<string, unknown> = {};
+    const e1 = PipeError.from("one", undefined, { metadata: { a } });
+    const e2 = PipeError.from("two", undefined, { metadata: { b } });
+    a.next = e2;
+    b.next = e1;
+    for (const error of [e, e1]) {
+      const text = JSON.stringify(error);
+      expect(text).toContain('"[MaxDepth]"');
+      // As deep as the parser's own limit: read back as a failed Result, never a throw.
+      const back = PipeError.fromJSON(text);
+      expect(back.isOk ? back.value.message : back.error.code).toBe(
+        back.isOk ? error.message : "error.validation",
+      );
+    }
   });
 
   it("a non-Error cause serialises as name/message", () => {

@@ -22,7 +22,7 @@ function serialiseValue(value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return "[MaxDepth]";
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "object" || value === null) return value;
-  if (hasPipeErrorBrand(value)) return (value as { toJSON(): PipeErrorJson }).toJSON();
+  if (hasPipeErrorBrand(value)) return serialiseError(value as ErrorView, depth);
   if (Array.isArray(value)) return value.map((v) => serialiseValue(v, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -33,11 +33,39 @@ function serialiseValue(value: unknown, depth: number): unknown {
   return value;
 }
 
-/** Renders metadata for JSON: nested PipeErrors (also inside arrays/records) become their JSON. */
-export function serialiseMetadata(metadata: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(metadata)) setOwnProperty(out, key, serialiseValue(metadata[key], 1));
-  return out;
+/** The fields of a PipeError that its JSON renders. */
+interface ErrorView {
+  readonly message: string;
+  readonly code: string | undefined;
+  readonly cause: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly errors: readonly ErrorView[];
+}
+
+/**
+ * The JSON of a PipeError `depth` levels inside another's metadata: nested PipeErrors (also inside
+ * arrays/records) become their JSON, and the depth limit counts every level, errors' included, so metadata that
+ * leads back to an error (a mutable object holding it) ends in `"[MaxDepth]"` instead of recursing forever.
+ */
+export function serialiseError(error: ErrorView, depth: number): PipeErrorJson {
+  const json: {
+    message: string;
+    code?: string;
+    metadata?: Readonly<Record<string, unknown>>;
+    errors?: readonly PipeErrorJson[];
+    cause?: { name: string; message: string; stack?: string };
+  } = { message: error.message };
+  if (error.code !== undefined) json.code = error.code;
+  const metadata = error.metadata;
+  const keys = Object.keys(metadata);
+  if (keys.length > 0) {
+    const out: Record<string, unknown> = {};
+    for (const key of keys) setOwnProperty(out, key, serialiseValue(metadata[key], depth + 1));
+    json.metadata = out;
+  }
+  if (error.errors.length > 0) json.errors = error.errors.map((e) => serialiseError(e, depth));
+  if (error.cause !== undefined) json.cause = serialiseCause(error.cause);
+  return json;
 }
 
 /** Renders a cause as `{ name, message, stack? }`. */
@@ -57,7 +85,13 @@ class JsonShapeError {
   constructor(
     readonly reason: string,
     readonly path: string,
+    /** Fails the whole parse: reading the same value as data instead of as an error would fail the same way. */
+    readonly fatal = false,
   ) {}
+}
+
+function tooDeep(path: string): JsonShapeError {
+  return new JsonShapeError("nesting is too deep", path, true);
 }
 
 function looksLikeErrorJson(value: Record<string, unknown>): boolean {
@@ -67,15 +101,16 @@ function looksLikeErrorJson(value: Record<string, unknown>): boolean {
 }
 
 function reviveValue<E>(value: unknown, path: string, depth: number, build: BuildError<E>): unknown {
-  if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
+  if (depth > MAX_DEPTH) throw tooDeep(path);
   if (Array.isArray(value)) return value.map((v, i) => reviveValue(v, `${path}[${i}]`, depth + 1, build));
   if (isPlainObject(value)) {
     if (looksLikeErrorJson(value)) {
       try {
         return readError(value, path, depth + 1, build);
       } catch (e) {
-        if (!(e instanceof JsonShapeError)) throw e;
-        // not an error after all: keep it as data
+        if (!(e instanceof JsonShapeError) || e.fatal) throw e;
+        // not an error after all: keep it as data (the check fails before any of its metadata is read, so no
+        // value is read twice)
       }
     }
     const out: Record<string, unknown> = {};
@@ -107,38 +142,63 @@ function readCause(value: unknown, path: string): Error {
   return cause;
 }
 
-function readError<E>(value: unknown, path: string, depth: number, build: BuildError<E>): E {
-  if (depth > MAX_DEPTH) throw new JsonShapeError("nesting is too deep", path);
+/**
+ * Throws the JsonShapeError of the first field of `value` (or of an error in its `errors`, at any depth) that a
+ * PipeErrorJson cannot have; reads no metadata value.
+ */
+function checkError(value: unknown, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) throw tooDeep(path);
   if (!isPlainObject(value)) throw new JsonShapeError("expected an object", path);
   const { message, code, metadata, errors, cause } = value;
   if (typeof message !== "string") throw new JsonShapeError("message must be a string", `${path}.message`);
   if (code !== undefined && code !== null && (typeof code !== "string" || code.trim().length === 0)) {
     throw new JsonShapeError("code must be a non-blank string", `${path}.code`);
   }
-  let revivedMetadata: Record<string, unknown> | undefined;
   if (metadata !== undefined && metadata !== null) {
     if (!isPlainObject(metadata)) throw new JsonShapeError("metadata must be an object", `${path}.metadata`);
-    revivedMetadata = {};
     for (const key of Object.keys(metadata)) {
       if (key.trim().length === 0)
         throw new JsonShapeError("metadata keys must be non-blank", `${path}.metadata`);
-      setOwnProperty(
-        revivedMetadata,
-        key,
-        reviveValue(metadata[key], `${path}.metadata.${key}`, depth + 1, build),
-      );
     }
   }
-  let children: E[] | undefined;
   if (errors !== undefined && errors !== null) {
     if (!Array.isArray(errors)) throw new JsonShapeError("errors must be an array", `${path}.errors`);
-    children = errors.map((e, i) => readError(e, `${path}.errors[${i}]`, depth + 1, build));
+    for (let i = 0; i < errors.length; i++) checkError(errors[i], `${path}.errors[${i}]`, depth + 1);
   }
+  if (cause !== undefined && cause !== null) readCause(cause, `${path}.cause`);
+}
+
+/**
+ * Reads an error: its shape is checked first, in full, so the only failure once its metadata is being revived
+ * is a fatal one (an error-like value nested in it that fails is kept as data where it is).
+ */
+function readError<E>(value: unknown, path: string, depth: number, build: BuildError<E>): E {
+  checkError(value, path, depth);
+  return buildChecked(value as Record<string, unknown>, path, depth, build);
+}
+
+function buildChecked<E>(
+  value: Record<string, unknown>,
+  path: string,
+  depth: number,
+  build: BuildError<E>,
+): E {
+  const { message, code, metadata, errors, cause } = value;
   const options: ErrorFields<E> = {};
   if (cause !== undefined && cause !== null) options.cause = readCause(cause, `${path}.cause`);
-  if (revivedMetadata !== undefined) options.metadata = revivedMetadata;
-  if (children !== undefined) options.errors = children;
-  return build(message, typeof code === "string" ? code : undefined, options);
+  if (metadata !== undefined && metadata !== null) {
+    const revived: Record<string, unknown> = {};
+    const record = metadata as Record<string, unknown>;
+    for (const key of Object.keys(record))
+      setOwnProperty(revived, key, reviveValue(record[key], `${path}.metadata.${key}`, depth + 1, build));
+    options.metadata = revived;
+  }
+  if (errors !== undefined && errors !== null) {
+    options.errors = (errors as unknown[]).map((e, i) =>
+      buildChecked(e as Record<string, unknown>, `${path}.errors[${i}]`, depth + 1, build),
+    );
+  }
+  return build(message as string, typeof code === "string" ? code : undefined, options);
 }
 
 /** The optional fields of an error read from JSON (the PipeError constructor's options). */
