@@ -72,7 +72,7 @@ async function continueAttempts<T>(
     if (next === undefined) break;
     // An exponential schedule without a cap can grow past every timer's range (or to Infinity): it waits the
     // longest delay every runtime's timers accept instead.
-    const wait = next > MAX_TIMER_DELAY_MS ? MAX_TIMER_DELAY_MS : next;
+    const wait = Math.min(next, MAX_TIMER_DELAY_MS);
     const scope = ctx.scope;
     if (scope?.hasActions) {
       const failure = await runLog(

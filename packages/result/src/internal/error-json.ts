@@ -69,7 +69,7 @@ export function serialiseError(error: ErrorView, depth: number): PipeErrorJson {
 }
 
 /** Renders a cause as `{ name, message, stack? }`. */
-export function serialiseCause(cause: unknown): { name: string; message: string; stack?: string } {
+function serialiseCause(cause: unknown): { name: string; message: string; stack?: string } {
   const rendered: { name: string; message: string; stack?: string } = {
     name: exceptionTypeOf(cause),
     message: messageOf(cause),
