@@ -10,7 +10,10 @@
  *
  * Usage (from benchmarks/, after `pnpm build`):
  *   node --import tsx src/load/shards-load.ts [--fixtures=100k,1m] [--seconds=5] [--connections=1,16,64]
- *     [--queries=list] [--cpu-prof=<dir>] [--out=results/shards-load.md]
+ *     [--queries=list] [--cpu-prof=<dir>] [--runtime=node|node22|node24|node26|deno|bun]
+ *     [--out=results/shards-load.md]
+ * `--runtime` runs the app (its entry point for that runtime: dist/node.js, deno.js or bun.js) and the hello-world
+ * route (on the same server adapter) on that runtime; the default is the machine's Node.
  * `--queries` runs only the named queries (comma-separated names from the table, e.g. `list 100,list 500`; a name
  * ending in `*` is a prefix: `list*` runs every list query). `--cpu-prof` writes a V8 CPU profile of the app
  * process into `<dir>` when it exits.
@@ -19,11 +22,12 @@
  *
  * @module
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { RUNTIME_IDS, runtime } from "../runtimes.ts";
 import { closeFixtures, type FixtureSpec, fixture } from "../shards/fixture.ts";
 
 const args = process.argv.slice(2);
@@ -50,8 +54,37 @@ const queryNames = flag("queries", "")
   .filter((q) => q.length > 0);
 const cpuProfDir = flag("cpu-prof", "");
 const TOKEN = "bench-operator-token-0123456789";
-const appScript = fileURLToPath(new URL("../../../apps/shard-control-plane/dist/node.js", import.meta.url));
+const appDist = fileURLToPath(new URL("../../../apps/shard-control-plane/dist/", import.meta.url));
 const helloScript = fileURLToPath(new URL("./hello.ts", import.meta.url));
+const helloWebScript = fileURLToPath(new URL("./hello-web.ts", import.meta.url));
+// The runtime the app and the hello-world route run on (the load generator stays on this process's Node).
+const runtimeId = flag("runtime", "node");
+if (!(RUNTIME_IDS as readonly string[]).includes(runtimeId))
+  throw new RangeError(`unknown --runtime=${runtimeId} (expected one of ${RUNTIME_IDS.join(", ")})`);
+const runtimeSpec = runtime(runtimeId);
+if (runtimeSpec.executable === undefined) throw new Error(`--runtime=${runtimeId}: ${runtimeSpec.missing}`);
+const exe: string = runtimeSpec.executable;
+const runtimeLabel = `${runtimeId} ${execFileSync(exe, ["--version"], { encoding: "utf8" }).split("\n")[0]?.trim()}`;
+if (cpuProfDir !== "" && runtimeSpec.family !== "node")
+  throw new RangeError("--cpu-prof needs a Node runtime");
+/** The argv of the app on the chosen runtime: the same entry point a user starts there. */
+const appCommand = (): string[] =>
+  runtimeSpec.family === "deno"
+    ? [exe, "run", "--allow-all", "--no-lock", `${appDist}deno.js`]
+    : runtimeSpec.family === "bun"
+      ? [exe, `${appDist}bun.js`]
+      : [
+          exe,
+          ...(cpuProfDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]),
+          `${appDist}node.js`,
+        ];
+/** The hello-world route on the same server adapter as the app on that runtime. */
+const helloCommand = (): string[] =>
+  runtimeSpec.family === "deno"
+    ? [exe, "run", "--allow-all", "--no-lock", helloWebScript]
+    : runtimeSpec.family === "bun"
+      ? [exe, helloWebScript]
+      : [exe, "--import", "tsx", helloScript];
 const benchDir = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Starts a server process and resolves with its URL once it prints `listening at <url>` and is ready. */
@@ -119,7 +152,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length
 
 async function main(): Promise<void> {
   const points: Point[] = [];
-  const hello = await start([process.execPath, "--import", "tsx", helloScript], /listening at/);
+  const hello = await start(helloCommand(), /listening at/);
   const helloRps = new Map<number, number>();
   try {
     await drive(hello.url, 16, () => "/", Math.min(2, seconds));
@@ -142,9 +175,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const app = await start(
       [
-        process.execPath,
-        ...(cpuProfDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`]),
-        appScript,
+        ...appCommand(),
         "--port",
         "0",
         "--data-dir",
@@ -229,7 +260,7 @@ async function main(): Promise<void> {
     }
   }
   const lines = [
-    `# Shard control plane under load (Node ${process.versions.node}, ${seconds} s per point, autocannon over loopback)`,
+    `# Shard control plane under load (app and hello-world on ${runtimeLabel}, ${seconds} s per point, autocannon on Node ${process.versions.node} over loopback)`,
     "",
     "| fixture | query | connections | req/s | % of hello-world | p50 ms | p99 ms | errors |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
