@@ -1,4 +1,5 @@
 import { err, PipeError, type Result } from "@pipe/result";
+import { anySignal } from "./any-signal.ts";
 import { okVoidResult } from "./internal/errors.ts";
 import { checkOptions, checkSignal } from "./internal/usage.ts";
 import { WaitGroup } from "./wait-group.ts";
@@ -34,7 +35,7 @@ export interface ErrGroupOptions {
  * `error.exception`) is recorded and aborts `signal` at once, so peers can stop; later failures are ignored.
  * `cancel()` records `error.canceled` ("ErrGroup was canceled.") unless an error is already set, then aborts.
  * `wait()` resolves when every started work settled, with ok or a failure carrying **the same PipeError
- * instance** as `error`. A parent signal (constructor) links to the group via `AbortSignal.any`. With
+ * instance** as `error`. A parent signal (constructor) links to the group via `anySignal`. With
  * `{ limit }`, at most that many works run at once (`go` never blocks; the rest wait in order); once the group
  * signal aborts (first failure, `cancel()`, parent abort), work not started yet never starts and counts as
  * `error.canceled`.
@@ -67,7 +68,7 @@ export class ErrGroup extends WaitGroup {
     checkSignal(options.signal, "ErrGroup");
     const parent = options.signal;
     this.groupSignal =
-      parent === undefined ? this.controller.signal : AbortSignal.any([parent, this.controller.signal]);
+      parent === undefined ? this.controller.signal : anySignal([parent, this.controller.signal]);
     if (parent !== undefined) {
       if (parent.aborted) this.onParentAbort(parent);
       else this.groupSignal.addEventListener("abort", () => this.onParentAbort(parent), { once: true });

@@ -5,6 +5,7 @@
  */
 
 export { after } from "./after.ts";
+export { anySignal } from "./any-signal.ts";
 export { type BroadcastOptions, broadcast } from "./broadcast.ts";
 export type {
   BoundedChannelOptions,

@@ -1,4 +1,4 @@
-import { TimeProvider } from "@pipe/channels";
+import { anySignal, TimeProvider } from "@pipe/channels";
 import {
   type CompensationAction,
   isResult,
@@ -195,7 +195,7 @@ export class ResultPipelineStepContext {
     this.signal =
       given === undefined || given === neverAbortedSignal || given.aborted
         ? own.signal
-        : AbortSignal.any([given, own.signal]);
+        : anySignal([given, own.signal]);
     this.scope = options.compensationScope;
   }
 

@@ -1,4 +1,5 @@
 import {
+  anySignal,
   Channel,
   type ChannelReader,
   type ChannelWriter,
@@ -109,7 +110,7 @@ export function pipelineFanOut<T>(
   void pipelineBroadcast(ctx, source, writers, {
     completeDestinations: complete,
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-    signal: options.signal === undefined ? stop : AbortSignal.any([options.signal, stop]),
+    signal: options.signal === undefined ? stop : anySignal([options.signal, stop]),
   }).then((result) => {
     if (result.isErr) for (const w of writers) w.tryComplete(result.error);
   });
