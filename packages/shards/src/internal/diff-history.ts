@@ -1,9 +1,12 @@
 import type { ShardHistoryRecord, ShardRecord, ShardRecordDiff } from "../model.ts";
+import { TextInterner } from "./text-interner.ts";
 
 /** Positions per chunk: history grows and is dropped a chunk at a time. */
 const CHUNK = 4096;
-/** Distinct actor and reason texts shared by reference; texts beyond it are kept as they come. */
+/** Distinct actor and reason texts shared by reference (the table starts over beyond it). */
 const INTERN_LIMIT = 65_536;
+/** Longer actor and reason texts are kept as they come, so the shared table stays small. */
+const INTERN_MAX_LENGTH = 256;
 
 /** The columns of CHUNK consecutive positions. */
 interface Chunk {
@@ -83,7 +86,7 @@ export class DiffHistory {
   #last = 0;
   /** History rows that do not follow from their records, by position. */
   readonly #whole = new Map<number, ShardHistoryRecord>();
-  readonly #texts = new Map<string, string>();
+  readonly #texts = new TextInterner(INTERN_LIMIT, INTERN_MAX_LENGTH);
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -130,8 +133,8 @@ export class DiffHistory {
     ch.previous[i] = previous;
     this.#last = position;
     if (derivable(history, current, previous)) {
-      ch.actor[i] = this.#intern(history.actor);
-      ch.reason[i] = this.#intern(history.reason);
+      ch.actor[i] = this.#texts.intern(history.actor);
+      ch.reason[i] = this.#texts.intern(history.reason);
       ch.metadata[i] = history.metadata;
       ch.delta[i] = history.ownershipDeltaPercent ?? Number.NaN;
     } else {
@@ -161,13 +164,16 @@ export class DiffHistory {
       return;
     }
     if (this.#whole.size > 0) for (let p = this.#first; p <= position; p++) this.#whole.delete(p);
-    // Clear the dropped slots of the chunk kept, so their records can be released.
+    // Clear the dropped slots of the chunk kept, so their records and texts can be released.
     const keep = Math.floor((position + 1 - this.#base) / CHUNK);
     const head = this.#chunks[keep];
     for (let p = Math.max(this.#first, this.#base + keep * CHUNK); p <= position; p++) {
       const i = p - this.#base - keep * CHUNK;
       head.current[i] = undefined;
       head.previous[i] = null;
+      head.actor[i] = "";
+      head.reason[i] = "";
+      head.metadata[i] = null;
     }
     if (keep > 0) {
       this.#chunks.splice(0, keep);
@@ -208,13 +214,6 @@ export class DiffHistory {
       metadata: ch.metadata[i],
     };
     return { position, current, previous, history };
-  }
-
-  #intern(text: string): string {
-    const known = this.#texts.get(text);
-    if (known !== undefined) return known;
-    if (this.#texts.size < INTERN_LIMIT) this.#texts.set(text, text);
-    return text;
   }
 }
 

@@ -3,6 +3,7 @@ import type { ShardQueryOptions } from "../repository.ts";
 import { compareCodePoints } from "./ordinal.ts";
 import { foldSearch } from "./search-fold.ts";
 import { SortedChunks } from "./sorted-chunks.ts";
+import { TextInterner } from "./text-interner.ts";
 
 /** A record with its case-folded search key, computed once when the record enters the index. */
 interface Entry {
@@ -17,6 +18,9 @@ interface Namespace {
   readonly byOwner: Map<string, SortedChunks<Entry>>;
   readonly byStatus: Map<ShardStatus, SortedChunks<Entry>>;
 }
+
+/** Distinct owner and strategy ids shared by reference (the table starts over beyond it). */
+const INTERN_LIMIT = 65_536;
 
 const entryKey = (e: Entry): string => e.record.shardId;
 const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
@@ -56,8 +60,11 @@ export class ViewIndex {
   /** Namespace names in code-point order. */
   readonly #names: string[] = [];
   #size = 0;
-  /** One copy of each owner and strategy id: records read from a store carry a fresh string each. */
-  readonly #strings = new Map<string, string>();
+  /**
+   * One copy of each owner and strategy id (records read from a store carry a fresh string each); bounded,
+   * so ids no record uses any more are released.
+   */
+  readonly #strings = new TextInterner(INTERN_LIMIT, Number.POSITIVE_INFINITY);
 
   /** Records held. */
   get size(): number {
@@ -176,10 +183,7 @@ export class ViewIndex {
   }
 
   #intern(value: string): string {
-    const held = this.#strings.get(value);
-    if (held !== undefined) return held;
-    this.#strings.set(value, value);
-    return value;
+    return this.#strings.intern(value);
   }
 
   #nameBound(name: string): number {
