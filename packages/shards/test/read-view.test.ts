@@ -273,6 +273,35 @@ describe("history retention", () => {
     expect((await res.json()).code).toBe("shards.control.history.compacted");
     await v.close();
   });
+
+  it("the compacted answer names the oldest retained position, and a diff from it succeeds (it told a diff client to start at a compacted one)", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    for (let i = 0; i < 8; i++)
+      await v.upsert({ namespace: "ns", shardId: `s${i}`, strategyId: "ring", ownerNodeId: "a" });
+    (await v.compactHistory(5)).unwrap();
+    const app = createShardControlPlaneApp({
+      service: new ShardControlPlaneService({ repository: v }),
+      tokens: [{ name: "o", token: "ops-token-0123456789", scopes: ["shards.operate"] }],
+    });
+    const get = (from: number) =>
+      app.request(`/control/shards/diff?fromPosition=${from}`, {
+        headers: { authorization: "Bearer ops-token-0123456789" },
+      });
+    for (const repository of [v, store]) {
+      const gone = await new ShardControlPlaneService({ repository }).diff(5, null, ShardFilter.all);
+      expect(gone.isErr && gone.error.message).toBe(
+        "Change positions up to 5 were compacted away; the oldest retained position is 6.",
+      );
+    }
+    const res = await get(5);
+    expect(res.status).toBe(410);
+    const named = Number(/oldest retained position is (\d+)/.exec((await res.json()).detail)?.[1]);
+    const from = await get(named);
+    expect(from.status).toBe(200);
+    expect((await from.json()).items.map((d: { position: number }) => d.position)).toEqual([6, 7, 8]);
+    await v.close();
+  });
 });
 
 describe("ownership", () => {

@@ -86,7 +86,7 @@ function versionMismatch(key: ShardKey, expected: number, actual: number): PipeE
 /** A read of positions that compaction removed (those <= `compactedThrough`). @internal */
 export function historyCompacted(compactedThrough: number, after: number): PipeError {
   return PipeError.from(
-    `Change positions up to ${compactedThrough} were compacted away; read from position ${compactedThrough} on.`,
+    `Change positions up to ${compactedThrough} were compacted away; the oldest retained position is ${compactedThrough + 1}.`,
     ShardErrorCodes.historyCompacted,
     { metadata: { compactedThrough, after } },
   );
