@@ -132,6 +132,23 @@ export class CompensationLog {
     return lo;
   }
 
+  /** Drops every entry with a seq greater than `afterSeq` (walking back from the newest); returns how many. */
+  removeAfter(afterSeq: number): number {
+    const seqs = this.seqs;
+    let n = seqs.length;
+    if (n === 0 || (seqs[n - 1] as number) <= afterSeq) return 0;
+    const size = n;
+    const states = this.states;
+    const actions = this.actions;
+    do {
+      seqs.pop();
+      states.pop();
+      actions.pop();
+      n--;
+    } while (n > 0 && (seqs[n - 1] as number) > afterSeq);
+    return size - n;
+  }
+
   /** Drops every entry with `afterSeq < seq < beforeSeq`; returns how many were dropped. */
   removeRange(afterSeq: number, beforeSeq: number): number {
     const from = this.indexAfter(afterSeq);
