@@ -9,6 +9,7 @@ import {
   mapStream,
   ok,
   PipeError,
+  pipeErrorFromJSON,
   Result,
   ResultError,
   runCompensationEntry,
@@ -48,12 +49,12 @@ describe("result: PipeError", () => {
       .withMetadata({ nested: [PipeError.timeout(1)] })
       .withCause(new Error("root"));
     const json = JSON.parse(JSON.stringify(e));
-    const back = PipeError.fromJSON(json);
+    const back = pipeErrorFromJSON(json);
     expect(back.isOk).toBe(true);
     expect(back.unwrap().toJSON()).toEqual(json);
     expect(PipeError.is((back.unwrap().metadata.nested as unknown[])[0])).toBe(true);
-    expect(PipeError.fromJSON(42).error?.code).toBe("error.validation");
-    expect(PipeError.fromJSON("{oops").error?.code).toBe("error.validation");
+    expect(pipeErrorFromJSON(42).error?.code).toBe("error.validation");
+    expect(pipeErrorFromJSON("{oops").error?.code).toBe("error.validation");
   });
 });
 

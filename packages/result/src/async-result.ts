@@ -2,7 +2,8 @@ import type { Compensation, CompensationAction, StatefulCompensationAction } fro
 import { fromThrown } from "./from-thrown.ts";
 import { errWith, okWith } from "./internal/construct.ts";
 import { isThenable } from "./is-thenable.ts";
-import { ENSURE_MESSAGE, Err, err, isResult, PipeError, type Result } from "./result.ts";
+import { PipeError } from "./pipe-error.ts";
+import { ENSURE_MESSAGE, Err, err, isResult, type Result } from "./result.ts";
 import { ResultError } from "./result-error.ts";
 
 type MaybePromise<X> = X | PromiseLike<X>;

@@ -1,7 +1,8 @@
 import type { Compensation } from "./compensation.ts";
 import { concatCompensations, EMPTY_COMPENSATIONS } from "./internal/compensations.ts";
 import { okWith } from "./internal/construct.ts";
-import { Err, isResult, type PipeError, type Result } from "./result.ts";
+import type { PipeError } from "./pipe-error.ts";
+import { Err, isResult, type Result } from "./result.ts";
 
 /** The value types of a tuple of results. */
 export type ResultValues<R extends readonly Result<unknown>[]> = {

@@ -1,6 +1,6 @@
 import { ErrorCodes } from "./error-codes.ts";
 import { isErrorLike } from "./internal/render.ts";
-import { PipeError } from "./result.ts";
+import { PipeError } from "./pipe-error.ts";
 import { ResultError } from "./result-error.ts";
 
 /** Turns a caught exception into an error: abort → canceled, else the factory's error or `fromException`. */

@@ -44,16 +44,10 @@ export type {
   MetricOptions,
   UpDownCounterLike,
 } from "./meter-like.ts";
+export { PipeError, type PipeErrorOptions } from "./pipe-error.ts";
+export { pipeErrorFromJSON } from "./pipe-error-from-json.ts";
 export type { PipeErrorJson } from "./pipe-error-json.ts";
-export {
-  Err,
-  err,
-  isResult,
-  Ok,
-  ok,
-  PipeError,
-  type PipeErrorOptions,
-} from "./result.ts";
+export { Err, err, isResult, Ok, ok } from "./result.ts";
 export { ResultError } from "./result-error.ts";
 export { Result, type ResultNamespace } from "./result-namespace.ts";
 export {

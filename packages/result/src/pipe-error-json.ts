@@ -1,11 +1,11 @@
 /**
- * The JSON shape of a {@link PipeError} (`toJSON()` output, `PipeError.fromJSON` input).
+ * The JSON shape of a {@link PipeError} (`toJSON()` output, `pipeErrorFromJSON` input).
  *
  * @example
  * ```ts
- * import { PipeError, type PipeErrorJson } from "@pipe/result";
+ * import { PipeError, type PipeErrorJson, pipeErrorFromJSON } from "@pipe/result";
  * const json: PipeErrorJson = PipeError.timeout(10).toJSON();
- * const back = PipeError.fromJSON(json); // ok(PipeError) with code "error.timeout"
+ * const back = pipeErrorFromJSON(json); // ok(PipeError) with code "error.timeout"
  * ```
  */
 export interface PipeErrorJson {

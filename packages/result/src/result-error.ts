@@ -1,4 +1,5 @@
-import type { PipeError } from "./result.ts";
+import { RESULT_ERROR_BRAND } from "./internal/brand.ts";
+import type { PipeError } from "./pipe-error.ts";
 
 /**
  * The exception `unwrap()` throws for a failed result; it carries the {@link PipeError} in `.error`.
@@ -30,3 +31,5 @@ export class ResultError extends Error {
     this.error = error;
   }
 }
+
+Object.defineProperty(ResultError.prototype, RESULT_ERROR_BRAND, { value: true });

@@ -9,7 +9,8 @@ import {
   window,
 } from "./collections.ts";
 import { type GenBind, gen } from "./gen.ts";
-import { type Err, err, isResult, type Ok, ok, type PipeError, type Result as ResultType } from "./result.ts";
+import type { PipeError } from "./pipe-error.ts";
+import { type Err, err, isResult, type Ok, ok, type Result as ResultType } from "./result.ts";
 import { fromStandardSchema, fromStandardSchemaAsync, type StandardSchemaLike } from "./standard-schema.ts";
 import {
   filterStream,

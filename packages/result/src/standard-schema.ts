@@ -1,7 +1,8 @@
 import { AsyncResult } from "./async-result.ts";
 import { fromThrown } from "./from-thrown.ts";
 import { isThenable } from "./is-thenable.ts";
-import { err, ok, PipeError, type Result } from "./result.ts";
+import { PipeError } from "./pipe-error.ts";
+import { err, ok, type Result } from "./result.ts";
 
 /** One issue reported by a Standard Schema validator. */
 export interface StandardSchemaIssueLike {

@@ -1,7 +1,8 @@
 import { fromThrown } from "./from-thrown.ts";
 import { errWith } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
-import { isResult, PipeError, prependCompensations, type Result } from "./result.ts";
+import { PipeError } from "./pipe-error.ts";
+import { isResult, prependCompensations, type Result } from "./result.ts";
 
 /** Options shared by the stream operators and sinks. */
 export interface StreamOptions {

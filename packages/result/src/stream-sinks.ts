@@ -2,7 +2,8 @@ import type { Compensation } from "./compensation.ts";
 import { fromThrown } from "./from-thrown.ts";
 import { errWith, okWith } from "./internal/construct.ts";
 import { ABORTED, canceledBy, NEVER_ABORTED, Puller } from "./internal/puller.ts";
-import { Err, isResult, PipeError, type Result } from "./result.ts";
+import { PipeError } from "./pipe-error.ts";
+import { Err, isResult, type Result } from "./result.ts";
 import { callbackFault, type ResultStream, type StreamOptions } from "./stream-operators.ts";
 
 /** The aggregate message of the stream sinks (Hugo's, verbatim). */

@@ -1,4 +1,4 @@
-import { ErrorCodes, err, PipeError, ResultError } from "@pipe/result";
+import { ErrorCodes, err, PipeError, pipeErrorFromJSON, ResultError } from "@pipe/result";
 import { describe, expect, it } from "vitest";
 
 describe("PipeError factories", () => {
@@ -35,7 +35,7 @@ describe("PipeError factories", () => {
     // Prototype defaults are shared and frozen; writing through a PipeError is not possible in the types.
     expect(plain.metadata).toBe(PipeError.from("n").metadata);
     expect(Object.isFrozen(plain.metadata) && Object.isFrozen(plain.errors)).toBe(true);
-    expect(PipeError.fromJSON(plain.toJSON()).unwrap()).toEqual(plain);
+    expect(pipeErrorFromJSON(plain.toJSON()).unwrap()).toEqual(plain);
   });
 
   it("copies the metadata record", () => {
@@ -111,6 +111,24 @@ describe("PipeError factories", () => {
     expect(PipeError.fromException(e)).toBe(e);
     expect(PipeError.fromException(new ResultError(e))).toBe(e);
     expect(PipeError.fromException(e, "demo.re").code).toBe("demo.re");
+  });
+
+  it("fromException unwraps a ResultError of another copy of the package, not an Error merely named so", () => {
+    const e = PipeError.from("x", "demo.copy");
+    // Another copy's ResultError: a different class carrying the same registered brand.
+    class OtherCopyResultError extends Error {
+      constructor(readonly error: PipeError) {
+        super(error.toString());
+        this.name = "ResultError";
+      }
+    }
+    Object.defineProperty(OtherCopyResultError.prototype, Symbol.for("@pipe/result.ResultError"), {
+      value: true,
+    });
+    expect(PipeError.fromException(new OtherCopyResultError(e))).toBe(e);
+    const named = Object.assign(new Error("demo.copy: x"), { name: "ResultError", error: e });
+    expect(PipeError.fromException(named)).not.toBe(e);
+    expect(PipeError.fromException(named).code).toBe(ErrorCodes.exception);
   });
 
   it("canceled renders the reason serialisably", () => {
@@ -210,7 +228,7 @@ describe("PipeError JSON", () => {
       .withCause(cause);
     const json = JSON.parse(JSON.stringify(e));
     expect(json.cause).toEqual({ name: "RangeError", message: "root cause", stack: cause.stack });
-    const back = PipeError.fromJSON(json);
+    const back = pipeErrorFromJSON(json);
     expect(back.isOk).toBe(true);
     const r = back.unwrap();
     expect(r.message).toBe("outer");
@@ -226,7 +244,7 @@ describe("PipeError JSON", () => {
   });
 
   it("accepts a JSON string", () => {
-    const r = PipeError.fromJSON(JSON.stringify(PipeError.from("x", "demo.s")));
+    const r = pipeErrorFromJSON(JSON.stringify(PipeError.from("x", "demo.s")));
     expect(r.isOk && r.value.code).toBe("demo.s");
   });
 
@@ -246,15 +264,15 @@ describe("PipeError JSON", () => {
       { message: "x", cause: "str" },
       { message: "x", metadata: { "": 1 } },
     ]) {
-      const r = PipeError.fromJSON(bad);
+      const r = pipeErrorFromJSON(bad);
       expect(r.isErr).toBe(true);
       expect(r.error?.code).toBe("error.validation");
     }
-    const r = PipeError.fromJSON({ message: "x", errors: [{ message: 1 }] });
+    const r = pipeErrorFromJSON({ message: "x", errors: [{ message: 1 }] });
     expect(r.error?.metadata.path).toBe("$.errors[0].message");
   });
 
-  it("fromJSON reads every metadata value of nested error-like objects a bounded number of times", () => {
+  it("pipeErrorFromJSON reads every metadata value of nested error-like objects a bounded number of times", () => {
     // Each level looks like an error but is not one (a child without a string message), so it is kept as data.
     const depth = 16;
     let reads = 0;
@@ -269,7 +287,7 @@ describe("PipeError JSON", () => {
     let json: Record<string, unknown> = leaf;
     for (let i = 0; i < depth; i++)
       json = { message: `m${i}`, metadata: { k: json }, errors: [{ message: 1 }] };
-    const r = PipeError.fromJSON({ message: "top", metadata: { k: json } });
+    const r = pipeErrorFromJSON({ message: "top", metadata: { k: json } });
     expect(r.isOk).toBe(true);
     let kept = r.value?.metadata.k as { metadata: { k: unknown } };
     for (let i = 1; i < depth; i++) kept = kept.metadata.k as { metadata: { k: unknown } };
@@ -277,10 +295,10 @@ describe("PipeError JSON", () => {
     expect(reads).toBeLessThanOrEqual(4);
   });
 
-  it("fromJSON fails an error nested too deep in metadata with error.validation", () => {
+  it("pipeErrorFromJSON fails an error nested too deep in metadata with error.validation", () => {
     let json: Record<string, unknown> = { message: "leaf" };
     for (let i = 0; i < 40; i++) json = { message: `m${i}`, metadata: { k: json } };
-    const r = PipeError.fromJSON(json);
+    const r = pipeErrorFromJSON(json);
     expect(r.isErr && r.error.code).toBe("error.validation");
     expect(r.error?.message).toContain("too deep");
   });
@@ -303,7 +321,7 @@ describe("PipeError JSON", () => {
       const text = JSON.stringify(error);
       expect(text).toContain('"[MaxDepth]"');
       // As deep as the parser's own limit: read back as a failed Result, never a throw.
-      const back = PipeError.fromJSON(text);
+      const back = pipeErrorFromJSON(text);
       expect(back.isOk ? back.value.message : back.error.code).toBe(
         back.isOk ? error.message : "error.validation",
       );
@@ -334,8 +352,8 @@ describe("ResultError", () => {
     expect((thrown as ResultError).name).toBe("ResultError");
     expect((thrown as ResultError).cause).toBe(e.cause);
   });
-  it("fromJSON keeps a __proto__ metadata key as data and never gives the metadata a prototype from the input", () => {
-    const revived = PipeError.fromJSON(
+  it("pipeErrorFromJSON keeps a __proto__ metadata key as data and never gives the metadata a prototype from the input", () => {
+    const revived = pipeErrorFromJSON(
       '{"message":"m","metadata":{"__proto__":{"admin":true},"nested":{"__proto__":{"root":true}}}}',
     ).unwrap();
     const metadata = revived.metadata as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { err, ok, PipeError, type Result } from "@pipe/result";
+import { err, ok, PipeError, pipeErrorFromJSON, type Result } from "@pipe/result";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -113,11 +113,11 @@ describe("algebra", () => {
 });
 
 describe("JSON round-trip", () => {
-  it("toJSON → JSON text → fromJSON → toJSON is stable", () => {
+  it("toJSON → JSON text → pipeErrorFromJSON → toJSON is stable", () => {
     fc.assert(
       fc.property(arbError, (e) => {
         const json = JSON.parse(JSON.stringify(e));
-        const back = PipeError.fromJSON(json);
+        const back = pipeErrorFromJSON(json);
         expect(back.isOk).toBe(true);
         expect(JSON.parse(JSON.stringify(back.value))).toEqual(json);
         expect(back.value?.message).toBe(e.message);
@@ -128,10 +128,10 @@ describe("JSON round-trip", () => {
     );
   });
 
-  it("fromJSON never throws on arbitrary input", () => {
+  it("pipeErrorFromJSON never throws on arbitrary input", () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
-        const r = PipeError.fromJSON(value);
+        const r = pipeErrorFromJSON(value);
         expect(r.isOk || r.error?.code === "error.validation").toBe(true);
       }),
     );

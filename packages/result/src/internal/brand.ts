@@ -1,5 +1,6 @@
 /**
- * The brand every PipeError carries, so that errors made by another copy of this package are recognised.
+ * The brands every PipeError and ResultError carry, so that errors made by another copy of this package are
+ * recognised.
  *
  * @internal
  * @module
@@ -14,5 +15,20 @@ export function hasPipeErrorBrand(value: unknown): boolean {
     typeof value === "object" &&
     value !== null &&
     (value as { [PIPE_ERROR_BRAND]?: unknown })[PIPE_ERROR_BRAND] === true
+  );
+}
+
+/** The brand on `ResultError.prototype` (a registered symbol, like {@link PIPE_ERROR_BRAND}). */
+export const RESULT_ERROR_BRAND: unique symbol = Symbol.for("@pipe/result.ResultError") as never;
+
+/**
+ * Whether `value` is a ResultError of any copy of this package; a brand instead of `instanceof`, so that
+ * `PipeError.fromException` can unwrap one without importing the module that imports PipeError.
+ */
+export function isResultError(value: unknown): value is { readonly error: unknown } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { [RESULT_ERROR_BRAND]?: unknown })[RESULT_ERROR_BRAND] === true
   );
 }

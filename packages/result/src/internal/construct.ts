@@ -5,7 +5,8 @@
  * @module
  */
 import type { Compensation } from "../compensation.ts";
-import { Err, Ok, type PipeError } from "../result.ts";
+import type { PipeError } from "../pipe-error.ts";
+import { Err, Ok } from "../result.ts";
 import { countFailure, countSuccess } from "./diagnostics-state.ts";
 
 /** A new success carrying `compensations`; counted once. */

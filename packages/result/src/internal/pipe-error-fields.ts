@@ -7,6 +7,7 @@
 
 import { descriptorMetadataOf } from "../error-codes.ts";
 import { hasPipeErrorBrand } from "./brand.ts";
+import { setOwnProperty } from "./own-property.ts";
 import { EMPTY_METADATA } from "./render.ts";
 
 /** The shared frozen empty list of children every non-aggregate error points at. */
@@ -59,4 +60,36 @@ export function buildMetadata(
 /** Throws a `TypeError` unless `message` is a string and `code` is `undefined` or a non-blank string. */
 export function checkMessageAndCode(message: unknown, code: unknown): void {
   if (typeof message !== "string" || (code !== undefined && !isCode(code))) invalidArguments(message);
+}
+
+/**
+ * A copy of `metadata` without the entries that `code`'s descriptor added (those still holding the descriptor's
+ * value), so that a re-coded error gets the new code's descriptor metadata instead.
+ */
+export function withoutDescriptorMetadata(
+  code: string | undefined,
+  metadata: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const old = descriptorMetadataOf(code);
+  if (old === undefined) return { ...metadata };
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata)) {
+    if (!(key in old && old[key] === metadata[key])) setOwnProperty(kept, key, metadata[key]);
+  }
+  return kept;
+}
+
+/** The entries `withMetadata` adds: one `key`/`value` pair or a record; a blank key or anything else is a `TypeError`. */
+export function addedMetadata(
+  keyOrEntries: string | Readonly<Record<string, unknown>>,
+  value: unknown,
+): Readonly<Record<string, unknown>> {
+  if (typeof keyOrEntries === "string") {
+    if (keyOrEntries.trim().length === 0) {
+      throw new TypeError("PipeError.withMetadata: the key must be a non-blank string.");
+    }
+    return { [keyOrEntries]: value };
+  }
+  if (typeof keyOrEntries === "object" && keyOrEntries !== null) return keyOrEntries;
+  throw new TypeError("PipeError.withMetadata: expected a key and a value, or a record.");
 }

@@ -8,7 +8,8 @@
 
 import { describeValue } from "../describe-value.ts";
 import { fromThrown } from "../from-thrown.ts";
-import { isResult, PipeError } from "../result.ts";
+import { PipeError } from "../pipe-error.ts";
+import { isResult } from "../result.ts";
 
 /** Sentinel resolved by a pull or race interrupted by an abort. */
 export const ABORTED: unique symbol = Symbol("aborted");
