@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ok } from "@pipe/result";
 import { describe, expect, it } from "vitest";
-import { Channel, ErrGroup, SelectCase, select, WaitGroup } from "../src/index.ts";
+import { Channel, ErrGroup, NO_VALUE, SelectCase, select, WaitGroup } from "../src/index.ts";
 import { parked, trackedSignal } from "./helpers.ts";
 
 setFlagsFromString("--expose-gc");
@@ -106,4 +106,33 @@ describe("leaks", () => {
     expect(longLived.listeners()).toBe(0);
     expect(growth).toBeLessThan(2_000_000);
   }, 120_000);
+
+  it("an unbounded channel releases a drained burst's slots (the ring kept its peak size for life); order and reads across the reset hold", async () => {
+    const ch = Channel.createUnbounded<number>();
+    const burst = (n: number, first: number): void => {
+      for (let i = 0; i < n; i++) ch.writer.tryWrite(first + i);
+      let outOfOrder = 0;
+      for (let i = 0; i < n; i++) if (ch.reader.tryRead() !== first + i) outOfOrder++;
+      expect(outOfOrder).toBe(0);
+      expect(ch.reader.tryRead()).toBe(NO_VALUE);
+    };
+    burst(2_000, 0);
+    const before = heap();
+    burst(1_000_000, 10);
+    const after = heap();
+    console.log(
+      `leak test: unbounded channel heap growth after a drained 1M burst=${((after - before) / 1e3).toFixed(1)} kB`,
+    );
+    expect(after - before).toBeLessThan(2_000_000);
+    // The channel works on after the reset: buffered writes, a parked reader, completion.
+    burst(3_000, 5);
+    const pending = ch.reader.read();
+    ch.writer.tryWrite(42);
+    expect((await pending).unwrap()).toBe(42);
+    ch.writer.tryWrite(43);
+    ch.writer.tryComplete();
+    expect(ch.reader.tryRead()).toBe(43);
+    await ch.reader.completion;
+    expect(parked(ch.reader)).toBe(0);
+  });
 });

@@ -19,7 +19,8 @@ export class BoundedChannel<T> extends RingChannel<T> {
     private readonly mode: Mode,
     private readonly onDrop: ((value: T) => void) | undefined,
   ) {
-    super(Math.min(capacity, 16));
+    // The slots stay up to the capacity the caller chose: an emptied ring keeps them.
+    super(Math.min(capacity, 16), Number.POSITIVE_INFINITY);
   }
 
   /** Moves the first blocked writer's value in, or wakes the write watchers. */

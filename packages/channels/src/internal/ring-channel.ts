@@ -20,9 +20,19 @@ export abstract class RingChannel<T> extends ChannelCore<T> implements RingField
   size = 0;
   /** Writes that buffered a value: every 64th records a `channel.depth` sample (see `recordDepth`). */
   private bufferedWrites = 0;
+  /** The slots a ring starts with; a ring grown past `shrinkAbove` slots returns to it once a read empties it. */
+  private readonly initialCapacity: number;
 
-  constructor(initialCapacity: number) {
+  /**
+   * @param shrinkAbove - slots beyond which a read that empties the ring replaces them with `initialCapacity`
+   * fresh ones, so a burst's slots are released once it is drained (`Infinity`: never).
+   */
+  constructor(
+    initialCapacity: number,
+    private readonly shrinkAbove: number,
+  ) {
     super();
+    this.initialCapacity = initialCapacity;
     this.items = ringSlots<T>(initialCapacity);
     this.mask = this.items.length - 1;
   }
@@ -35,8 +45,18 @@ export abstract class RingChannel<T> extends ChannelCore<T> implements RingField
     if (this.size === 0) return NO_VALUE;
     const value = ringShift(this);
     if (this.parked !== 0) this.refill();
-    if (this.size === 0 && this.closed) this.finish();
+    if (this.size === 0) {
+      if (this.mask >= this.shrinkAbove) this.shrink();
+      if (this.closed) this.finish();
+    }
     return value;
+  }
+
+  /** Replaces the (empty) ring's slots with `initialCapacity` fresh ones. */
+  private shrink(): void {
+    this.items = ringSlots<T>(this.initialCapacity);
+    this.head = 0;
+    this.mask = this.items.length - 1;
   }
 
   /** After a read made room, with a waiter parked on this channel: lets a blocked writer or watcher in. */

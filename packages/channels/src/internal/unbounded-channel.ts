@@ -3,10 +3,16 @@ import type { SignalOptions } from "../channel-types.ts";
 import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
 import { RingChannel } from "./ring-channel.ts";
 
-/** A channel without a capacity (`Channel.createUnbounded`): every write before completion buffers at once. */
+/** Slots an emptied unbounded ring keeps; a larger one (grown by a burst) starts over at 16. */
+const KEEP_SLOTS = 1024;
+
+/**
+ * A channel without a capacity (`Channel.createUnbounded`): every write before completion buffers at once. The
+ * slots a burst grew are released when a read empties the channel.
+ */
 export class UnboundedChannel<T> extends RingChannel<T> {
   constructor() {
-    super(16);
+    super(16, KEEP_SLOTS);
   }
 
   tryWrite(value: T): boolean {
