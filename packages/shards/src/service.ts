@@ -249,14 +249,11 @@ export class ShardControlPlaneService {
         if (isCanceled(page.error))
           return err(serviceErrors.canceled("Shard diff canceled.", "shards.diff", signal?.reason));
         if (page.error.code === ShardErrorCodes.historyCompacted) {
-          // Without a lower bound the diff starts at the oldest retained change.
+          // Without a lower bound the diff starts at the oldest retained change; a compaction that lands
+          // between two pages starts it again there (the diffs read so far are no longer retained).
           const through = page.error.metadata.compactedThrough;
-          if (
-            (from === undefined || from === null) &&
-            items.length === 0 &&
-            typeof through === "number" &&
-            through > after
-          ) {
+          if ((from === undefined || from === null) && typeof through === "number" && through > after) {
+            items.length = 0;
             after = through;
             continue;
           }

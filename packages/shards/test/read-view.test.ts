@@ -304,6 +304,34 @@ describe("history retention", () => {
   });
 });
 
+describe("history retention under a running compaction", () => {
+  it("a diff without a lower bound answers from the oldest retained change when a compaction lands between its pages (it failed with history.compacted)", async () => {
+    for (const viewed of [false, true]) {
+      const store = new InMemoryShardRepository();
+      for (let i = 0; i < 2_500; i++)
+        await store.upsert({ namespace: "ns", shardId: `s${i % 50}`, strategyId: "ring", ownerNodeId: "a" });
+      const repository: ShardRepository = viewed ? await view(store) : store;
+      const readDiffs = repository.readDiffs.bind(repository);
+      let pages = 0;
+      repository.readDiffs = async (after, options) => {
+        const page = await readDiffs(after, options);
+        // The retention timer compacts while the diff reads its pages.
+        if (++pages === 1) (await repository.compactHistory?.(1_500))?.unwrap();
+        return page;
+      };
+      const service = new ShardControlPlaneService({ repository });
+      const all = (await service.diff(null, null, ShardFilter.all)).unwrap();
+      expect(all.items.map((d) => d.position)).toEqual(Array.from({ length: 1_000 }, (_, i) => 1_501 + i));
+      // With a lower bound inside the compacted range, the answer is the compacted error.
+      pages = 0;
+      (await repository.compactHistory?.(1_000))?.unwrap();
+      const bounded = await service.diff(1_502, null, ShardFilter.all);
+      expect(bounded.isOk && bounded.value.items.length).toBe(999);
+      await repository.close();
+    }
+  });
+});
+
 describe("ownership", () => {
   it("counts shards per owner from the view (no listing) and from a plain store alike; HTTP answers it", async () => {
     const store = new InMemoryShardRepository();
