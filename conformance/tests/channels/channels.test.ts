@@ -7,10 +7,15 @@ const flush = async (): Promise<void> => {
 };
 
 describe("channels: bounded, unbounded, prioritized", () => {
-  it("completes reads and writes synchronously when data or room is there", () => {
+  it("completes reads and tries writes synchronously when data or room is there; a write with room takes the value at once", async () => {
     const { reader, writer } = Channel.createBounded<number>(2);
     const w = writer.write(1);
-    expect(w instanceof Promise).toBe(false);
+    expect(reader.count).toBe(1);
+    expect(writer.write(0)).toBe(w); // one shared, already resolved promise
+    expect(reader.tryRead()).toBe(1);
+    expect(reader.tryRead()).toBe(0);
+    expect((await w).isOk).toBe(true);
+    expect(writer.tryWrite(1)).toBe(true);
     expect(writer.tryWrite(2)).toBe(true);
     expect(writer.tryWrite(3)).toBe(false);
     const r = reader.read();
@@ -42,10 +47,10 @@ describe("channels: bounded, unbounded, prioritized", () => {
     expect([reader.tryRead(), reader.tryRead()]).toEqual([3, 4]);
   });
 
-  it("a write to a completed channel fails with error.channel.completed", () => {
+  it("a write to a completed channel fails with error.channel.completed", async () => {
     const { writer } = Channel.createUnbounded<number>();
     writer.complete();
-    const r = writer.write(1) as { isOk: boolean; error: PipeError };
+    const r = (await writer.write(1)) as { isOk: boolean; error: PipeError };
     expect(r.isOk).toBe(false);
     expect(r.error.code).toBe("error.channel.completed");
   });

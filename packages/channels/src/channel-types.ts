@@ -104,8 +104,11 @@ export interface ChannelReader<T> extends AsyncIterable<T> {
  * When to use: `write` when you can wait for room (backpressure), `tryWrite` to poll synchronously, `complete`
  * to signal the end (optionally with an error the readers will see).
  *
- * Details: a write that finds room (or a waiting reader) completes synchronously with a shared `ok()`. In a
- * drop mode writes always succeed and the dropped value goes to the `onDrop` hook.
+ * Details: the channels of this package return a promise from every `write`; a write that finds room (or a
+ * waiting reader) takes the value at once and returns one shared, already resolved promise of a shared `ok()`,
+ * so `await writer.write(v)` allocates nothing per value. Other writers may return a plain Result: a caller of
+ * the interface handles both (`await` does). `tryWrite` is the synchronous write. In a drop mode writes always
+ * succeed and the dropped value goes to the `onDrop` hook.
  *
  * Errors: `error.channel.completed` after completion (also for writers still blocked when it completes),
  * `error.canceled` on abort (the value is then not written).
@@ -114,14 +117,19 @@ export interface ChannelReader<T> extends AsyncIterable<T> {
  * ```ts
  * import { Channel } from "@pipe/channels";
  * const { reader, writer } = Channel.createBounded<number>(1);
- * writer.write(1);            // ok() synchronously: there was room
- * const pending = writer.write(2); // Promise: waits for the reader
+ * console.log((await writer.write(1)).isOk); // true: there was room (the value went in at once)
+ * const pending = writer.write(2); // waits for the reader
  * reader.tryRead();
  * console.log((await pending).isOk); // true
+ * writer.tryWrite(3);                // false: full (synchronous)
  * ```
  */
 export interface ChannelWriter<T> {
-  /** Writes one value: a plain Result when there is room, else a Promise that settles when there is. */
+  /**
+   * Writes one value, waiting for room: the channels of this package return a promise that is already resolved
+   * when there was room (one shared promise), else settles when there is; another writer may return a plain
+   * Result.
+   */
   write(value: T, options?: SignalOptions): Result<void> | Promise<Result<void>>;
   /** Writes synchronously when possible; `false` when full (mode `wait`) or completed. */
   tryWrite(value: T): boolean;

@@ -4,10 +4,9 @@ import { Channel, NO_VALUE } from "../src/index.ts";
 import { flush, parked, trackedSignal } from "./helpers.ts";
 
 describe("bounded channel", () => {
-  it("reads and writes synchronously on the fast path", () => {
+  it("reads and tries writes synchronously on the fast path", () => {
     const { reader, writer } = Channel.createBounded<number>(2);
-    const w = writer.write(1);
-    expect(w).not.toBeInstanceOf(Promise);
+    expect(writer.tryWrite(1)).toBe(true);
     expect(writer.tryWrite(2)).toBe(true);
     expect(writer.tryWrite(3)).toBe(false);
     expect(reader.count).toBe(2);
@@ -16,6 +15,28 @@ describe("bounded channel", () => {
     expect(r).toMatchObject({ isOk: true, value: 1 });
     expect(reader.tryRead()).toBe(2);
     expect(reader.tryRead()).toBe(NO_VALUE);
+  });
+
+  it("a write with room takes the value at once and returns one shared, already resolved promise of ok()", async () => {
+    const { reader, writer } = Channel.createBounded<number>(2);
+    const first = writer.write(1);
+    expect(first).toBeInstanceOf(Promise);
+    expect(reader.count).toBe(1); // taken before anything is awaited
+    const second = writer.write(2);
+    expect(second).toBe(first);
+    let settled = false;
+    void (second as Promise<Result<void>>).then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(true); // already resolved: one microtask, no wait
+    expect(await first).toBe(await second);
+    expect((await first).isOk).toBe(true);
+    expect([reader.tryRead(), reader.tryRead()]).toEqual([1, 2]);
+    const unbounded = Channel.createUnbounded<number>();
+    expect(unbounded.writer.write(1)).toBe(first);
+    const prioritized = Channel.createPrioritized<number>({ levels: 2 });
+    expect(prioritized.writer.write(1, { priority: 0 })).toBe(first);
   });
 
   it("applies backpressure in wait mode and keeps FIFO order", async () => {
@@ -41,22 +62,22 @@ describe("bounded channel", () => {
     expect(await p).toMatchObject({ isOk: true, value: "x" });
   });
 
-  it("dropOldest / dropNewest / dropWrite report drops through onDrop", () => {
-    const run = (fullMode: "dropOldest" | "dropNewest" | "dropWrite") => {
+  it("dropOldest / dropNewest / dropWrite report drops through onDrop", async () => {
+    const run = async (fullMode: "dropOldest" | "dropNewest" | "dropWrite") => {
       const dropped: number[] = [];
       const { reader, writer } = Channel.createBounded<number>({
         capacity: 2,
         fullMode,
         onDrop: (v) => dropped.push(v),
       });
-      for (const v of [1, 2, 3, 4]) expect(writer.write(v)).toMatchObject({ isOk: true });
+      for (const v of [1, 2, 3, 4]) expect(await writer.write(v)).toMatchObject({ isOk: true });
       const kept: number[] = [];
       for (let v = reader.tryRead(); v !== NO_VALUE; v = reader.tryRead()) kept.push(v);
       return { dropped, kept };
     };
-    expect(run("dropOldest")).toEqual({ dropped: [1, 2], kept: [3, 4] });
-    expect(run("dropNewest")).toEqual({ dropped: [2, 3], kept: [1, 4] });
-    expect(run("dropWrite")).toEqual({ dropped: [3, 4], kept: [1, 2] });
+    expect(await run("dropOldest")).toEqual({ dropped: [1, 2], kept: [3, 4] });
+    expect(await run("dropNewest")).toEqual({ dropped: [2, 3], kept: [1, 4] });
+    expect(await run("dropWrite")).toEqual({ dropped: [3, 4], kept: [1, 2] });
   });
 
   it("a throwing onDrop is re-raised asynchronously and the write still succeeds", async () => {
@@ -114,7 +135,7 @@ describe("bounded channel", () => {
     expect(writer.tryComplete()).toBe(false);
     const again = writer.complete();
     expect(again.isErr && again.error.code).toBe("error.channel.completed");
-    const w = writer.write(2);
+    const w = await writer.write(2);
     expect(w).toMatchObject({ isOk: false });
     expect((w as { error: PipeError }).error.code).toBe("error.channel.completed");
     expect(writer.tryWrite(2)).toBe(false);
@@ -160,7 +181,7 @@ describe("bounded channel", () => {
     expect(parked(reader)).toBe(0);
   });
 
-  it("a pre-aborted signal fails read/write/wait up front without side effects", () => {
+  it("a pre-aborted signal fails read/write/wait up front without side effects", async () => {
     const { reader, writer } = Channel.createBounded<number>(1);
     writer.tryWrite(1);
     const s = AbortSignal.abort();
@@ -168,7 +189,9 @@ describe("bounded channel", () => {
     expect(r).toMatchObject({ isOk: false });
     expect(reader.count).toBe(1);
     const w = writer.write(2, { signal: s });
-    expect((w as { error: PipeError }).error.code).toBe("error.canceled");
+    expect(reader.count).toBe(1);
+    expect(parked(reader)).toBe(0);
+    expect(((await w) as { error: PipeError }).error.code).toBe("error.canceled");
     expect((reader.waitToRead({ signal: s }) as { error: PipeError }).error.code).toBe("error.canceled");
     expect((writer.waitToWrite({ signal: s }) as { error: PipeError }).error.code).toBe("error.canceled");
     expect(parked(reader)).toBe(0);
@@ -321,20 +344,20 @@ describe("unbounded channel", () => {
     expect(reader.count).toBe(0);
   });
 
-  it("write and waitToWrite complete synchronously, hand a value to a parked reader, and fail after completion", async () => {
+  it("write takes the value at once and waitToWrite completes synchronously, hand a value to a parked reader, and fail after completion", async () => {
     const { reader, writer } = Channel.createUnbounded<number>();
     const pending = reader.read();
     expect(pending).toBeInstanceOf(Promise);
     const written = writer.write(7);
-    expect(written).not.toBeInstanceOf(Promise);
-    expect((written as Result<void>).isOk).toBe(true);
+    expect(parked(reader)).toBe(0); // handed over before anything is awaited
+    expect((await written).isOk).toBe(true);
     expect(((await pending) as Result<number>).value).toBe(7);
     expect(reader.count).toBe(0);
     for (let i = 0; i < 100; i++) expect((writer.waitToWrite() as Result<boolean>).value).toBe(true);
     writer.tryWrite(1);
     expect(writer.complete().isOk).toBe(true);
     expect(writer.tryWrite(2)).toBe(false);
-    const late = writer.write(2) as Result<void>;
+    const late = await writer.write(2);
     expect(late.isErr && late.error.code).toBe("error.channel.completed");
     expect((writer.waitToWrite() as Result<boolean>).value).toBe(false);
     expect(reader.tryRead()).toBe(1);
@@ -363,8 +386,8 @@ describe("prioritized channel", () => {
       capacityPerLevel: 2,
       defaultLevel: 1,
     });
-    expect(writer.write(1)).toMatchObject({ isOk: true });
-    expect(writer.write(2)).toMatchObject({ isOk: true });
+    expect(await writer.write(1)).toMatchObject({ isOk: true });
+    expect(await writer.write(2)).toMatchObject({ isOk: true });
     const third = writer.write(3);
     expect(third).toBeInstanceOf(Promise);
     expect(writer.tryWrite(9, 0)).toBe(true);

@@ -1,7 +1,13 @@
 import { err, type Result } from "@pipe/result";
 import type { SignalOptions } from "../channel-types.ts";
 import { WriteWaiter } from "./channel-core.ts";
-import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
+import {
+  canceledResult,
+  channelCompletedError,
+  okVoidResult,
+  reportHookError,
+  writtenResult,
+} from "./errors.ts";
 import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
 import { ringPop, ringPush, ringShift } from "./ring-buffer.ts";
@@ -58,11 +64,11 @@ export class BoundedChannel<T> extends RingChannel<T> {
     return true;
   }
 
-  write(value: T, options?: SignalOptions): Result<void> | Promise<Result<void>> {
+  write(value: T, options?: SignalOptions): Promise<Result<void>> {
     const signal = options?.signal;
-    if (signal?.aborted) return canceledResult<void>(signal);
-    if (this.tryWrite(value)) return okVoidResult();
-    if (this.closed) return err<void>(channelCompletedError());
+    if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
+    if (this.tryWrite(value)) return writtenResult();
+    if (this.closed) return Promise.resolve(err<void>(channelCompletedError()));
     const waiter = new WriteWaiter<T>(value, signal);
     const promise = new Promise<Result<void>>((resolve) => {
       waiter.resolve = resolve;

@@ -11,6 +11,17 @@ export function okVoidResult(): Result<void> {
   return okVoid;
 }
 
+let writtenPromise: Promise<Result<void>> | undefined;
+
+/**
+ * The promise a channel's `write` returns when the value went in at once: one shared, already resolved
+ * promise of the shared `ok()`, so awaiting a write that finds room allocates nothing.
+ */
+export function writtenResult(): Promise<Result<void>> {
+  if (writtenPromise === undefined) writtenPromise = Promise.resolve(okVoidResult());
+  return writtenPromise;
+}
+
 /** Shared `ok(true)`. */
 export function okTrueResult(): Result<boolean> {
   if (okTrue === undefined) okTrue = ok(true);

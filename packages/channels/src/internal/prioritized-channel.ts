@@ -2,7 +2,13 @@ import { err, ok, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
 import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
 import { recordDepth } from "./diagnostics.ts";
-import { canceledResult, channelCompletedError, okVoidResult, reportHookError } from "./errors.ts";
+import {
+  canceledResult,
+  channelCompletedError,
+  okVoidResult,
+  reportHookError,
+  writtenResult,
+} from "./errors.ts";
 import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
 import { RingBuffer } from "./ring-buffer.ts";
@@ -115,15 +121,12 @@ export class PrioritizedChannel<T> extends ChannelCore<T> {
     return true;
   }
 
-  write(
-    value: T,
-    options?: SignalOptions & { readonly priority?: number },
-  ): Result<void> | Promise<Result<void>> {
+  write(value: T, options?: SignalOptions & { readonly priority?: number }): Promise<Result<void>> {
     const signal = options?.signal;
     const level = this.laneOf(options?.priority);
-    if (signal?.aborted) return canceledResult<void>(signal);
-    if (this.tryWrite(value, level)) return okVoidResult();
-    if (this.closed) return err<void>(channelCompletedError());
+    if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
+    if (this.tryWrite(value, level)) return writtenResult();
+    if (this.closed) return Promise.resolve(err<void>(channelCompletedError()));
     const waiter = new WriteWaiter<T>(value, signal);
     const promise = new Promise<Result<void>>((resolve) => {
       waiter.resolve = resolve;

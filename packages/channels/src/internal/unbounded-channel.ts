@@ -1,6 +1,6 @@
 import { err, type Result } from "@pipe/result";
 import type { SignalOptions } from "../channel-types.ts";
-import { canceledResult, channelCompletedError, okVoidResult } from "./errors.ts";
+import { canceledResult, channelCompletedError, writtenResult } from "./errors.ts";
 import { RingChannel } from "./ring-channel.ts";
 
 /** Slots an emptied unbounded ring keeps; a larger one (grown by a burst) starts over at 16. */
@@ -21,10 +21,10 @@ export class UnboundedChannel<T> extends RingChannel<T> {
     return true;
   }
 
-  write(value: T, options?: SignalOptions): Result<void> {
+  write(value: T, options?: SignalOptions): Promise<Result<void>> {
     const signal = options?.signal;
-    if (signal?.aborted) return canceledResult<void>(signal);
-    return this.tryWrite(value) ? okVoidResult() : err<void>(channelCompletedError());
+    if (signal?.aborted) return Promise.resolve(canceledResult<void>(signal));
+    return this.tryWrite(value) ? writtenResult() : Promise.resolve(err<void>(channelCompletedError()));
   }
 
   /** No writer ever waits, and no write watcher stays parked (there is always room). */
