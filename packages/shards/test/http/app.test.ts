@@ -327,3 +327,22 @@ describe("service faults over HTTP", () => {
     expect(res.status).toBe(413);
   });
 });
+
+describe("metrics labels", () => {
+  it('counts requests with a method outside the HTTP set under method="other" (each new method was a new series: unbounded on Deno, before any token)', async () => {
+    const { app } = make();
+    for (let i = 0; i < 50; i++) {
+      const res = await app.request("/control/shards", { method: `X${i}${"A".repeat(1_000)}` });
+      expect(res.status).toBe(405);
+    }
+    await app.request("/control/shards", { method: "PATCH" });
+    const text = await (await app.request("/metrics", { headers: auth(READ) })).text();
+    const rows = text
+      .split("\n")
+      .filter((l) => l.startsWith('shards_http_requests_total{route="/control/shards"'));
+    expect(rows).toEqual([
+      'shards_http_requests_total{route="/control/shards",method="other",status="405"} 50',
+      'shards_http_requests_total{route="/control/shards",method="PATCH",status="405"} 1',
+    ]);
+  });
+});
