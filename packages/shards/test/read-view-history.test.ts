@@ -11,9 +11,11 @@ import {
   InMemoryShardRepository,
   ShardControlPlaneService,
   ShardFilter,
+  type ShardHistoryRecord,
   type ShardMutationRequest,
   ShardReadView,
   type ShardRecord,
+  type ShardRecordDiff,
   type ShardRepository,
 } from "../src/index.ts";
 import { DiffHistory } from "../src/internal/diff-history.ts";
@@ -226,6 +228,125 @@ describe("DiffHistory", () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it("matches a model over pushes from any start, restarts, drops at any position (block edges included) and rows kept whole", () => {
+    const record = (p: number): ShardRecord => ({
+      namespace: "ns",
+      shardId: `s${p % 5}`,
+      strategyId: "ring",
+      ownerNodeId: `o${p % 3}`,
+      leaderId: null,
+      capacityHint: 0,
+      status: "active",
+      version: p,
+      checksum: "c",
+      updatedAt: `t${p}`,
+      changeTicket: null,
+    });
+    // Odd rows: deltas a column cannot hold as a number (NaN, kept whole), -0, Infinity, tiny; metadata
+    // undefined (kept whole); an extra key, a previous owner that does not follow (kept whole).
+    const row = (r: ShardRecord, previous: ShardRecord | null): ShardHistoryRecord => {
+      const p = r.version;
+      const h: Record<string, unknown> = {
+        namespace: r.namespace,
+        shardId: r.shardId,
+        version: r.version,
+        strategyId: r.strategyId,
+        actor: `a${p % 4}`,
+        reason: "r",
+        changeTicket: r.changeTicket,
+        createdAt: r.updatedAt,
+        ownerNodeId: r.ownerNodeId,
+        previousOwnerNodeId: previous === null ? null : previous.ownerNodeId,
+        ownershipDeltaPercent: [null, 1.5, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e308, 5e-324][p % 7],
+        metadata: [null, "", "x", undefined][p % 4],
+      };
+      if (p % 11 === 5) h.extra = 1;
+      if (p % 13 === 6) h.previousOwnerNodeId = "elsewhere";
+      return h as unknown as ShardHistoryRecord;
+    };
+    // Counts around block sizes (4,096): fast-check's integers lean small and would rarely reach an edge.
+    const near = (points: number[]): fc.Arbitrary<number> =>
+      fc.oneof(...points.map((p) => fc.integer({ min: Math.max(1, p - 6), max: p + 6 })));
+    const op = fc.oneof(
+      fc.record({
+        k: fc.constant("push" as const),
+        n: near([1, 4_096, 8_192]),
+        gap: fc.integer({ min: 0, max: 3 }),
+      }),
+      fc.record({ k: fc.constant("drop" as const), back: fc.integer({ min: -5, max: 9_000 }) }),
+      // Drops next to a block edge of the current run (blocks are 4,096 positions from where the run began).
+      fc.record({
+        k: fc.constant("edge" as const),
+        block: fc.integer({ min: 0, max: 2 }),
+        off: fc.integer({ min: -3, max: 2 }),
+      }),
+      fc.record({
+        k: fc.constant("slice" as const),
+        a: fc.integer({ min: -5, max: 20_000 }),
+        b: fc.integer({ min: -5, max: 20_000 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        near([1, 100, 4_096, 8_192, 20_000]),
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.array(op, { maxLength: 8 }),
+        (capacity, start, ops) => {
+          const h = new DiffHistory(capacity);
+          const model = new Map<number, ShardRecordDiff>();
+          let next = start;
+          let last = start - 1;
+          let run = start;
+          const drop = (through: number): void => {
+            h.dropThrough(through);
+            for (const p of [...model.keys()]) if (p <= through) model.delete(p);
+          };
+          const check = (after: number, to: number): void => {
+            const got = h.slice(after, to);
+            const want = [...model.values()].filter((d) => d.position > after && d.position <= to);
+            expect(got.map((d) => d.position)).toEqual(want.map((d) => d.position));
+            for (let i = 0; i < got.length; i++) {
+              expect(got[i].current).toBe(want[i].current);
+              expect(got[i].previous).toBe(want[i].previous);
+              expect(JSON.stringify(got[i].history)).toBe(JSON.stringify(want[i].history));
+              expect(
+                Object.is(got[i].history.ownershipDeltaPercent, want[i].history.ownershipDeltaPercent),
+              ).toBe(true);
+            }
+          };
+          for (const o of ops) {
+            if (o.k === "push") {
+              if (o.gap > 0 && model.size > 0) {
+                next += o.gap;
+                model.clear();
+              }
+              if (model.size === 0) run = next;
+              for (let i = 0; i < o.n; i++, next++) {
+                const current = record(next);
+                const previous = next % 2 === 0 ? record(next - 1) : null;
+                const history = row(current, previous);
+                h.push(next, current, previous, history);
+                model.set(next, { position: next, current, previous, history });
+                last = next;
+                const oldest = model.keys().next().value;
+                if (oldest !== undefined && oldest <= last - capacity) model.delete(oldest);
+              }
+            } else if (o.k === "drop") drop(last - o.back);
+            else if (o.k === "edge") drop(run + o.block * 4_096 + o.off);
+            else check(Math.min(o.a, o.b) + start - 5, Math.max(o.a, o.b) + start);
+            // The oldest and newest positions held, after every step.
+            const first = h.first ?? last + 1;
+            check(first - 2, first + 2);
+            check(last - 2, last + 2);
+            expect(h.size).toBe(model.size);
+            expect(h.first).toBe(model.keys().next().value);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
