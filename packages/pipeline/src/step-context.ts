@@ -16,8 +16,13 @@ import { neverAbortedSignal } from "./internal/util.ts";
  */
 const BARE: ResultPipelineStepContextOptions = Object.freeze({});
 
-/** The public fields `ResultPipelineStepContext.bare` fills after `new ResultPipelineStepContext(BARE)`. */
+/** The public fields a context built from options sets after its constructor's first assignments. */
 type Fields = { -readonly [K in "timeProvider" | "signal"]: ResultPipelineStepContext[K] };
+
+/** What `ResultPipelineStepContext.bare` passes to the constructor beside its positional arguments. */
+let bareName = "";
+let bareIndex = -1;
+let bareParent: ResultPipelineStepContext | undefined;
 
 /** Options of the {@link ResultPipelineStepContext} constructor. */
 export interface ResultPipelineStepContextOptions {
@@ -117,14 +122,12 @@ export class ResultPipelineStepContext {
     parent: ResultPipelineStepContext | undefined,
     index: number,
   ): ResultPipelineStepContext {
-    const ctx = new ResultPipelineStepContext(BARE);
-    const fields = ctx as Fields;
-    ctx.#name = stepName;
-    ctx.#index = index;
-    fields.timeProvider = timeProvider;
-    fields.signal = signal;
-    ctx.scope = scope;
-    ctx.parentContext = parent;
+    bareName = stepName;
+    bareIndex = index;
+    bareParent = parent;
+    // The positional overload carries the sentinel, the scope, the clock and the signal.
+    const ctx = new ResultPipelineStepContext(BARE as unknown as string, scope, timeProvider, signal);
+    bareParent = undefined;
     return ctx;
   }
 
@@ -144,12 +147,29 @@ export class ResultPipelineStepContext {
     signal?: AbortSignal,
   ) {
     if (optionsOrName === BARE) {
-      // `ResultPipelineStepContext.bare` fills the fields.
-      this.#name = "";
-      this.timeProvider = TimeProvider.system;
-      this.signal = neverAbortedSignal;
+      // From `ResultPipelineStepContext.bare`: every field set once, here.
+      this.#name = bareName;
+      this.#index = bareIndex;
+      this.timeProvider = timeProvider as TimeProvider;
+      this.signal = signal as AbortSignal;
+      this.scope = compensationScope;
+      this.parentContext = bareParent;
       return;
     }
+    // Set again by #init (a context built from options validates them there).
+    this.#name = "";
+    this.timeProvider = TimeProvider.system;
+    this.signal = neverAbortedSignal;
+    this.#init(optionsOrName, compensationScope, timeProvider, signal);
+  }
+
+  /** Validates the options (or positional arguments) and sets the fields from them. */
+  #init(
+    optionsOrName: ResultPipelineStepContextOptions | string | undefined,
+    compensationScope: CompensationScope | undefined,
+    timeProvider: TimeProvider | undefined,
+    signal: AbortSignal | undefined,
+  ): void {
     if (
       optionsOrName === null ||
       (optionsOrName !== undefined && typeof optionsOrName !== "object" && typeof optionsOrName !== "string")
@@ -180,7 +200,7 @@ export class ResultPipelineStepContext {
       throw new TypeError(
         "ResultPipelineStepContext: timeProvider must be a TimeProvider (now, setTimeout, clearTimeout).",
       );
-    this.timeProvider = clock ?? TimeProvider.system;
+    (this as Fields).timeProvider = clock ?? TimeProvider.system;
     // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with the
     // failure) without touching the caller's signal; the caller's signal still aborts it.
     const own = new AbortController();
@@ -192,7 +212,7 @@ export class ResultPipelineStepContext {
     )
       throw new TypeError("ResultPipelineStepContext: signal must be an AbortSignal.");
     if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
-    this.signal =
+    (this as Fields).signal =
       given === undefined || given === neverAbortedSignal || given.aborted
         ? own.signal
         : anySignal([given, own.signal]);

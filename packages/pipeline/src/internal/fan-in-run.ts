@@ -210,7 +210,8 @@ export class FanInRun<T> {
     if (log.size === 0) return;
     if (entries?.seqs !== undefined) log.removeSeqs(entries.seqs);
     const oldest = this.slots[0];
-    log.removeRange(this.startSeq, oldest === undefined ? Number.POSITIVE_INFINITY : oldest.launchSeq + 1);
+    if (oldest === undefined) log.removeAfter(this.startSeq);
+    else log.removeRange(this.startSeq, oldest.launchSeq + 1);
   }
 
   stopped(): boolean {
