@@ -1,4 +1,5 @@
 import { err, ok, PipeError } from "@pipe/result";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   Channel,
@@ -302,6 +303,61 @@ describe("prepareSelect", () => {
     cases.push(SelectCase.read(a.reader, (s: string) => ok(s)));
     expect(select(cases)).toMatchObject({ isOk: true, value: "a2" });
     expect(() => select([cases[0] as never, { kind: "read" } as never])).toThrow(TypeError);
+  });
+
+  it("select(cases) picks by the array as it is at each call when cases are shared between arrays and edited (fast-check)", () => {
+    // Cases are shared between arrays (the same case first in several), arrays are edited between calls and
+    // called alternately: each call must pick the ready case of lowest priority, registration order breaking ties.
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("select" as const), array: fc.nat({ max: 2 }) }),
+      fc.record({
+        kind: fc.constant("set" as const),
+        array: fc.nat({ max: 2 }),
+        at: fc.nat({ max: 3 }),
+        pick: fc.nat({ max: 4 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 5, maxLength: 5 }),
+        fc.array(op, { minLength: 1, maxLength: 40 }),
+        (priorities, ops) => {
+          const channels = priorities.map(() => Channel.createUnbounded<number>());
+          for (const c of channels) for (let v = 0; v < 50; v++) c.writer.tryWrite(v);
+          const next = priorities.map(() => 0);
+          const pool = priorities.map((priority, i) =>
+            SelectCase.read(
+              (channels[i] as (typeof channels)[number]).reader,
+              (v: number) => ok(`${i}:${v}`),
+              {
+                priority,
+              },
+            ),
+          );
+          const arrays = [
+            [0, 1],
+            [0, 2, 3],
+            [4, 0],
+          ];
+          const live = arrays.map((ids) => ids.map((i) => pool[i] as (typeof pool)[number]));
+          for (const o of ops) {
+            const ids = arrays[o.array] as number[];
+            const cases = live[o.array] as (typeof pool)[number][];
+            if (o.kind === "set") {
+              const at = Math.min(o.at, ids.length);
+              ids[at] = o.pick;
+              cases[at] = pool[o.pick] as (typeof pool)[number];
+              continue;
+            }
+            let winner = ids[0] as number;
+            for (const i of ids) if ((priorities[i] as number) < (priorities[winner] as number)) winner = i;
+            const expected = `${winner}:${next[winner]}`;
+            next[winner] = (next[winner] as number) + 1;
+            expect(select(cases)).toMatchObject({ isOk: true, value: expected });
+          }
+        },
+      ),
+    );
   });
 
   it("the usage checks are exported and say what they received", () => {
