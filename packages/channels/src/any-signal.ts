@@ -1,50 +1,30 @@
 import { describeValue } from "@pipe/result";
+import { isAbortSignal } from "./internal/is-abort-signal.ts";
+import { type AbortTarget, linkAbort } from "./link-abort.ts";
 
 /**
- * One abort listener per source signal, however many composite signals depend on it; the composites are held
- * weakly, and one that is collected leaves its sources (the listener goes with the last one).
+ * The link target of one `anySignal` result: it holds the result weakly, so that the links keep nothing alive,
+ * and aborts it through its controller while it lives.
  */
-class SourceFanout {
-  readonly targets = new Set<WeakRef<AbortSignal>>();
-
-  constructor(readonly source: AbortSignal) {
-    source.addEventListener("abort", this, { once: true });
-  }
-
-  handleEvent(): void {
-    if (fanouts.get(this.source) === this) fanouts.delete(this.source);
-    const reason = this.source.reason;
-    const targets = [...this.targets];
-    this.targets.clear();
-    for (const ref of targets) {
-      const signal = ref.deref();
-      if (signal !== undefined) controllers.get(signal)?.abort(reason);
-    }
-  }
-
-  leave(ref: WeakRef<AbortSignal>): void {
-    if (!this.targets.delete(ref) || this.targets.size > 0) return;
-    if (fanouts.get(this.source) === this) fanouts.delete(this.source);
-    this.source.removeEventListener("abort", this);
-  }
-}
-
-interface Membership {
-  readonly fanout: SourceFanout;
+class WeakSignalTarget implements AbortTarget {
   readonly ref: WeakRef<AbortSignal>;
+
+  constructor(signal: AbortSignal) {
+    this.ref = new WeakRef(signal);
+  }
+
+  abort(reason?: unknown): void {
+    const signal = this.ref.deref();
+    if (signal !== undefined) controllers.get(signal)?.abort(reason);
+  }
 }
 
-const fanouts = new WeakMap<AbortSignal, SourceFanout>();
+/** Each result's controller, alive as long as the result is. */
 const controllers = new WeakMap<AbortSignal, AbortController>();
-const collected = new FinalizationRegistry<readonly Membership[]>((memberships) => {
-  for (const { fanout, ref } of memberships) fanout.leave(ref);
+/** A collected result leaves its sources: the held value unlinks it from each. */
+const collected = new FinalizationRegistry<readonly (() => void)[]>((unlinks) => {
+  for (const unlink of unlinks) unlink();
 });
-
-const isAbortSignal = (value: unknown): value is AbortSignal =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as AbortSignal).aborted === "boolean" &&
-  typeof (value as AbortSignal).addEventListener === "function";
 
 /**
  * A signal that aborts when the first of `signals` aborts, with its reason, like `AbortSignal.any`, without
@@ -55,8 +35,9 @@ const isAbortSignal = (value: unknown): value is AbortSignal =>
  * until they abort, so linking one per run to a signal that never aborts grows the heap without bound (measured:
  * about 176 bytes per call on Node 22).
  *
- * Details: each source gets one listener, shared by every signal linked to it; the linked signals are held weakly
- * and leave their sources when collected. An already aborted source gives an aborted signal at once.
+ * Details: each source gets one listener, shared by every signal linked to it (through {@link linkAbort}); the
+ * linked signals are held weakly and leave their sources when collected. An already aborted source gives an
+ * aborted signal at once.
  *
  * Gotchas: the result aborts from the source's `abort` listener, so a listener added to the source before the
  * first `anySignal` call on it sees the result not aborted yet (`AbortSignal.any` marks it aborted first).
@@ -87,17 +68,11 @@ export function anySignal(signals: Iterable<AbortSignal>): AbortSignal {
   const controller = new AbortController();
   const signal = controller.signal;
   controllers.set(signal, controller);
-  const memberships: Membership[] = [];
-  for (const source of sources) {
-    let fanout = fanouts.get(source);
-    if (fanout === undefined) {
-      fanout = new SourceFanout(source);
-      fanouts.set(source, fanout);
-    }
-    const ref = new WeakRef(signal);
-    fanout.targets.add(ref);
-    memberships.push({ fanout, ref });
-  }
-  if (memberships.length > 0) collected.register(signal, memberships);
+  if (sources.length === 0) return signal;
+  const target = new WeakSignalTarget(signal);
+  collected.register(
+    signal,
+    sources.map((source) => linkAbort(source, target)),
+  );
   return signal;
 }

@@ -24,6 +24,7 @@ export { ErrGroup, type ErrGroupOptions } from "./err-group.ts";
 export { type FanInHandler, type FanInOptions, fanIn } from "./fan-in.ts";
 export { isChannelReader } from "./is-channel-reader.ts";
 export { type KeyedFanOut, type KeyedFanOutOptions, keyedFanOut } from "./keyed-fan-out.ts";
+export { type AbortTarget, linkAbort } from "./link-abort.ts";
 export { type MergeOptions, merge } from "./merge.ts";
 export { type PartitionOptions, type PartitionTargets, partition } from "./partition.ts";
 export { PreparedSelect, prepareSelect } from "./prepared-select.ts";

@@ -1,4 +1,5 @@
 import { describeValue } from "@pipe/result";
+import { isAbortSignal } from "./internal/is-abort-signal.ts";
 
 /**
  * Returns `options` when it is `undefined` or an object; anything else is a `TypeError` naming `what`.
@@ -32,13 +33,7 @@ export function checkOptions<O extends object>(options: O | undefined, what: str
  * ```
  */
 export function checkSignal(signal: unknown, what: string, name = "options.signal"): void {
-  if (
-    signal !== undefined &&
-    (signal === null ||
-      typeof signal !== "object" ||
-      typeof (signal as AbortSignal).aborted !== "boolean" ||
-      typeof (signal as AbortSignal).addEventListener !== "function")
-  ) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError(`${what}: ${name} must be an AbortSignal, got ${describeValue(signal)}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { anySignal, TimeProvider } from "@pipe/channels";
+import { anySignal, linkAbort, TimeProvider } from "@pipe/channels";
 import {
   type CompensationAction,
   isResult,
@@ -6,7 +6,6 @@ import {
   type StatefulCompensationAction,
 } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
-import { linkAbort } from "./internal/abort-fanout.ts";
 import { keepLayout } from "./internal/kept.ts";
 import { neverAbortedSignal } from "./internal/util.ts";
 

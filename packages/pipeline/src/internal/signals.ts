@@ -1,4 +1,4 @@
-import { linkAbort } from "./abort-fanout.ts";
+import { linkAbort } from "@pipe/channels";
 import { neverAbortedSignal } from "./util.ts";
 
 /** A signal combining up to two sources, with a `dispose` that removes the listeners. @internal */
