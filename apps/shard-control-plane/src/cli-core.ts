@@ -3,6 +3,7 @@
  * entry point passes argv, env, output streams and `fetch`, so tests drive it in-process.
  */
 import { parseArgs } from "node:util";
+import { delay } from "@pipe/channels";
 import { OPTIONS } from "./cli-options.ts";
 import {
   DIFF_HEADERS,
@@ -16,7 +17,7 @@ import {
   shardTable,
   table,
 } from "./format.ts";
-import { DEFAULT_RECONNECT, followWatch, sleep } from "./watch.ts";
+import { DEFAULT_RECONNECT, followWatch } from "./watch.ts";
 
 export { progressLine, table } from "./format.ts";
 export { sseEvents } from "./sse-events.ts";
@@ -31,8 +32,8 @@ export interface CliIo {
   readonly readFile?: (path: string) => Promise<string>;
   /** Aborts a running `watch` (Ctrl-C). */
   readonly signal?: AbortSignal;
-  /** Waits between `watch` reconnects (default: a timer; tests pass a virtual one). */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits between `watch` reconnects (default: `delay` from `@pipe/channels`; tests pass a virtual one). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<unknown>;
   /** Monotonic milliseconds for the `watch` reconnect deadline (default `performance.now`). */
   readonly now?: () => number;
 }
@@ -249,7 +250,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         onDiff: (diff) => io.stdout(o.json ? `${JSON.stringify(diff)}\n` : `${diffLine(diff as DiffRow)}\n`),
         note: (line) => io.stderr(`${line}\n`),
         signal: io.signal,
-        sleep: io.sleep ?? sleep,
+        sleep: io.sleep ?? ((ms, signal) => delay(ms, signal === undefined ? {} : { signal })),
         now: io.now ?? (() => performance.now()),
       });
       if (outcome.kind === "ok") return 0;

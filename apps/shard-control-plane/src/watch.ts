@@ -41,8 +41,8 @@ export interface FollowOptions {
   /** Progress and give-up messages (stderr). */
   readonly note: (line: string) => void;
   readonly signal?: AbortSignal | undefined;
-  /** Waits `ms` (resolves early when `signal` aborts). */
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits `ms` (settles early when `signal` aborts; what it resolves to is ignored). */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<unknown>;
   /** Milliseconds on a monotonic clock. */
   readonly now: () => number;
 }
@@ -141,17 +141,4 @@ export async function followWatch(o: FollowOptions): Promise<FollowOutcome> {
     );
     await o.sleep(delay, o.signal);
   }
-}
-
-/** A timer that resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
