@@ -42,7 +42,8 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
  * - `GET /control/shards/ownership` (read): `namespace`; answers `{ namespace, shards, balance: { perNode, max,
  *   mean, ratio }, version }` (shards per owner; counted by the read view when the service has one).
  * - `GET /control/shards/diff` (operate): filters plus `fromPosition`/`toPosition` (inclusive; aliases
- *   `fromVersion`/`toVersion`). Answers `{ items, lastPosition }`.
+ *   `fromVersion`/`toVersion`). Answers `{ items, lastPosition }`, written in chunks with yields to the event loop
+ *   between them (no `Content-Length`), so a large diff does not hold up other requests.
  * - `GET /control/shards/watch` (read): Server-Sent Events; `resumeToken` or `Last-Event-ID` (exclusive, the
  *   header wins); `id: <position>` + `event: shard.diff` per change, `: heartbeat` comments, one
  *   `event: shard.error` before closing on a failure. The service watch is aborted when the client leaves.

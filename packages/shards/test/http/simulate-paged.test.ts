@@ -8,6 +8,7 @@ import { createShardControlPlaneApp } from "../../src/http/index.ts";
 import { streamedJsonResponse } from "../../src/http/internal/json-stream.ts";
 import { InMemoryShardRepository, ShardControlPlaneService, type ShardRecord } from "../../src/index.ts";
 import { seed } from "../support.ts";
+import { readWhileAnswering } from "./streamed.ts";
 
 const OPS = "ops-token-0123456789abcdef";
 const headers = { authorization: `Bearer ${OPS}`, "content-type": "application/json" };
@@ -68,24 +69,11 @@ describe("a whole simulation's body", () => {
       body: JSON.stringify({ namespace: "big", nodes: nodes(2) }),
     });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = "";
-    const first = await reader.read();
-    text += decoder.decode(first.value, { stream: true });
-    // A request arrives as a macrotask (I/O) after the body started: it must be answered before the body ends,
-    // which only happens when writing the body yields to the event loop between chunks.
-    let answered = false;
-    setTimeout(async () => {
-      const list = await app.request("/control/shards?namespace=ns", { headers });
-      expect(list.status).toBe(200);
-      answered = true;
-    }, 0);
-    let chunksAfterAnswer = 0;
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      if (answered) chunksAfterAnswer++;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
+    // A request arriving after the body started must be answered before the body ends, which only happens
+    // when writing the body yields to the event loop between chunks.
+    const { text, chunksAfterAnswer } = await readWhileAnswering(res, () =>
+      app.request("/control/shards?namespace=ns", { headers }),
+    );
     expect(chunksAfterAnswer).toBeGreaterThan(0);
     const simulation = JSON.parse(text) as { assignments: unknown[]; changes: unknown[]; moves: number };
     expect(simulation.assignments).toHaveLength(50_000);

@@ -1,4 +1,4 @@
-import type { ShardDiffPage, ShardListPage } from "../../service-types.ts";
+import type { ShardListPage } from "../../service-types.ts";
 
 /**
  * The JSON text of a list page: `JSON.stringify` of it, with nothing kept. A cache of record texts holds about
@@ -7,10 +7,3 @@ import type { ShardDiffPage, ShardListPage } from "../../service-types.ts";
  * benchmarks/README.md). @internal
  */
 export const listPageJson = (page: ShardListPage): string => JSON.stringify(page);
-
-/**
- * The JSON text of a diff page: one `JSON.stringify` of it, which gives one flat text (a page joined from a
- * text per diff is a chain of pieces that is copied again when its length is measured and when it is written).
- * @internal
- */
-export const diffPageJson = (page: ShardDiffPage): string => JSON.stringify(page);
