@@ -124,3 +124,26 @@ function kindArb(kind: string): fc.Arbitrary<unknown> {
       return fc.option(status, { nil: null });
   }
 }
+
+describe("timestamps of decoded rows", () => {
+  it("are each row's own millisecond as ISO text, in any order, repeated or not", () => {
+    const ms = fc.oneof(
+      fc.constantFrom(AT, AT + 1, 0, -0, -1, 8.64e15, -8.64e15),
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ms, ms), { maxLength: 30 }), (times) => {
+        for (const [updated, previous] of times) {
+          expect(decodeRecordRow(recordRow.with(9, updated)).unwrap().updatedAt).toBe(
+            new Date(updated).toISOString(),
+          );
+          const d = decodeDiffRow(diffRow.with(12, updated).with(24, previous)).unwrap();
+          expect(d.current.updatedAt).toBe(new Date(updated).toISOString());
+          expect(d.history.createdAt).toBe(new Date(updated).toISOString());
+          expect(d.previous?.updatedAt).toBe(new Date(previous).toISOString());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

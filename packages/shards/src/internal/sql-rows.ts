@@ -116,7 +116,22 @@ function tuple<S extends Schema.Top>(schema: S, shape: Shape, row: unknown, what
 }
 
 const statusOf = (n: number): ShardStatus => shardStatuses[n] as ShardStatus;
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** The last time converted and its text: rows written together share a millisecond, and then one text. */
+let lastMs = Number.NaN;
+let lastIso = "";
+
+/**
+ * Epoch milliseconds as ISO 8601 text, the same text for the same millisecond as the one before: loading a store
+ * converts millions of timestamps, mostly runs of equal ones (a batch of writes), and a repeated one then costs
+ * neither a `Date` nor a new string.
+ */
+const iso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 
 /** Decodes one record tuple (`error.validation` with paths when malformed). @internal */
 export function decodeRecordRow(row: unknown): Result<ShardRecord> {
