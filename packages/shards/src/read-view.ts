@@ -65,6 +65,7 @@ export interface ShardPositionWaitOptions {
 }
 
 const DEFAULT_RECENT = 1_000_000;
+const NO_DIFFS: readonly ShardRecordDiff[] = Object.freeze([]);
 const DEFAULT_VISIBILITY_MS = 5_000;
 const BACKOFF_MS = [25, 100, 250, 500, 1_000, 2_000, 5_000] as const;
 /** The longest delay timers accept (about 24.8 days); longer waits are capped to it. */
@@ -119,7 +120,8 @@ function remember(
  *   {@link ShardReadView.waitForPosition}.
  * - `readDiffs`, `streamDiffs` and `watch` are served from the last `recentDiffs` changes (loaded at `open`,
  *   dropped by `compactHistory`) when they cover the range, from the store otherwise. One tail feeds every
- *   watcher. The diffs are built per read: their `current` and `previous` are shared record objects.
+ *   watcher; a watch resumed after the applied position waits for the view to apply it (no store read). The
+ *   diffs are built per read: their `current` and `previous` are shared record objects.
  * - A tail failure (a dropped LISTEN connection, a store fault) is reported to `onTailError` and retried from
  *   the last applied position with back-off (25 ms doubling to 5 s); reads keep answering from the view. A
  *   tail that fell behind the store's compaction point (`shards.control.history.compacted`) reloads the view.
@@ -320,7 +322,7 @@ export class ShardReadView implements ShardRepository {
   }
 
   watch(since?: number | null, options?: ShardRepositoryCallOptions): AsyncIterable<Result<ShardRecordDiff>> {
-    return diffStream(this.#page, since, options?.signal, this.#notifier);
+    return diffStream(this.#watchPage, since, options?.signal, this.#notifier);
   }
 
   /** Compacts the store's history (see `ShardRepository.compactHistory`); fails when the store cannot. */
@@ -349,6 +351,18 @@ export class ShardReadView implements ShardRepository {
     after: number,
     signal: AbortSignal | undefined,
   ): Promise<Result<readonly ShardRecordDiff[]>> => this.readDiffs(after, { limit: STREAM_PAGE, signal });
+
+  /**
+   * A live watch's page: nothing after the applied position until the view applies it (the tail then wakes
+   * the watch), so a watch resumed ahead of the view costs no store read per change.
+   */
+  readonly #watchPage = (
+    after: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<readonly ShardRecordDiff[]>> =>
+    after >= this.#position && after >= this.#compacted
+      ? Promise.resolve(ok(NO_DIFFS))
+      : this.readDiffs(after, { limit: STREAM_PAGE, signal });
 
   async #shutdown(): Promise<void> {
     this.#closed = true;

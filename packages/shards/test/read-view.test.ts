@@ -200,6 +200,42 @@ describe("ShardReadView", () => {
     await v.close();
   });
 
+  it("watchers resumed ahead of the view wait for it without a store read per change each (each change cost every such watcher a store query)", async () => {
+    const store = new InMemoryShardRepository();
+    const v = await view(store);
+    let aheadReads = 0;
+    const readDiffs = store.readDiffs.bind(store);
+    store.readDiffs = (after, options) => {
+      if (after >= 1_000) aheadReads++;
+      return readDiffs(after, options);
+    };
+    const controller = new AbortController();
+    const drain = async (since: number, out: number[], until: number): Promise<void> => {
+      for await (const r of v.watch(since, { signal: controller.signal })) {
+        if (r.isErr) return;
+        out.push(r.value.position);
+        if (out.length === until) return;
+      }
+    };
+    const ahead = Array.from({ length: 20 }, () => drain(1_000_000_000_000, [], 1));
+    const near: number[] = [];
+    const nearDone = drain(3, near, 3);
+    for (let i = 0; i < 6; i++)
+      await v.upsert({ namespace: "ns", shardId: `s${i}`, strategyId: "ring", ownerNodeId: "a" });
+    await nearDone;
+    expect(near).toEqual([4, 5, 6]);
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(aheadReads).toBe(0);
+    // Still inside the compacted range, a resumed watch is answered with the error.
+    (await store.upsert({ namespace: "ns", shardId: "t", strategyId: "ring", ownerNodeId: "a" })).unwrap();
+    (await v.compactHistory(7)).unwrap();
+    const gone = await v.watch(6)[Symbol.asyncIterator]().next();
+    expect(gone.value?.isErr && gone.value.error.code).toBe("shards.control.history.compacted");
+    controller.abort();
+    await Promise.all(ahead);
+    await v.close();
+  });
+
   it("rejects bad options with a RangeError and a non-store with a TypeError", async () => {
     await expect(ShardReadView.open(new InMemoryShardRepository(), { recentDiffs: -1 })).rejects.toThrow(
       RangeError,
