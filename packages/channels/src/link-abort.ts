@@ -1,5 +1,4 @@
 import { describeValue } from "@pipe/result";
-import { isAbortSignal } from "./internal/is-abort-signal.ts";
 
 /** What {@link linkAbort} aborts: an `AbortController`, or anything else with an `abort(reason)` method. */
 export interface AbortTarget {
@@ -76,13 +75,15 @@ const noop = (): void => {};
  * ```
  */
 export function linkAbort(source: AbortSignal, target: AbortTarget): () => void {
-  if (!isAbortSignal(source))
+  // `aborted` is read once: it is both the AbortSignal check and the already-aborted case.
+  const aborted = typeof source === "object" && source !== null ? source.aborted : undefined;
+  if (typeof aborted !== "boolean" || typeof source.addEventListener !== "function")
     throw new TypeError(`linkAbort: source must be an AbortSignal, got ${describeValue(source)}.`);
   if (typeof target?.abort !== "function")
     throw new TypeError(
       `linkAbort: target must have an abort method (an AbortController), got ${describeValue(target)}.`,
     );
-  if (source.aborted) {
+  if (aborted) {
     target.abort(source.reason);
     return noop;
   }
