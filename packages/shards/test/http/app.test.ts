@@ -186,6 +186,32 @@ describe("watch", () => {
     expect(time.pendingTimers).toBe(0);
   });
 
+  it("queues no heartbeat while the client is not reading (each one stayed queued: a stalled client grew the server for as long as it stayed connected)", async () => {
+    const time = new VirtualTimeProvider();
+    const inner = new InMemoryShardRepository();
+    await seed(inner, "ns", 100, ["a"]);
+    const { app } = make(inner, { timeProvider: time, heartbeatMs: 1000 });
+    const res = await app.request("/control/shards/watch", { headers: auth(READ) });
+    // The client reads nothing: the stream fills its queue (64 events) and the watch waits.
+    const deadline = Date.now() + 30_000;
+    while ((await metric(app, "shards_http_watch_events_total")) !== "shards_http_watch_events_total 63") {
+      if (Date.now() > deadline) throw new Error("the watch did not fill the stream's queue");
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 200; i++) await time.advance(1000);
+    expect(await metric(app, "shards_http_watch_heartbeats_total")).toBe(
+      "shards_http_watch_heartbeats_total 0",
+    );
+    // Once the client reads again, events flow and heartbeats resume.
+    const reader = res.body!.getReader();
+    let text = await readUntil(reader, (t) => (t.match(/event: shard\.diff/g) ?? []).length >= 100);
+    await time.advance(1000);
+    text += await readUntil(reader, (t) => t.includes(": heartbeat"));
+    expect(text.match(/: heartbeat/g)).toHaveLength(1);
+    await reader.cancel();
+    expect(time.pendingTimers).toBe(0);
+  });
+
   it("ends streams on the shutdown signal and refuses new ones; caps concurrent streams", async () => {
     const shutdown = new AbortController();
     const { app } = make(undefined, { signal: shutdown.signal, maxWatchers: 1 });

@@ -47,7 +47,8 @@ const errorEvent = (e: PipeError): string =>
  * `data: <diff JSON>` per change, `: heartbeat` comments every `heartbeatMs` on the injected clock, and one
  * `event: shard.error` before closing on a failure. The stream ends, the service watch is aborted and the
  * timer cleared when the client cancels the body, the request signal aborts, `close()` is called, or the
- * source ends. Writes pause while the client is not reading (backpressure, 64 queued events). A shutdown
+ * source ends. Writes pause while the client is not reading (backpressure, 64 queued events), and no heartbeat
+ * is queued then. A shutdown
  * (`close()`) ends the body cleanly after a last `retry:` hint, which EventSource answers by reconnecting with
  * `Last-Event-ID`. @internal
  */
@@ -86,8 +87,11 @@ export function sseWatch(options: SseWatchOptions): SseWatch {
   const beat = (): void => {
     timer = undefined;
     if (closed) return;
-    write(": heartbeat\n\n");
-    hooks.onHeartbeat();
+    // A full queue means the client is not reading: a heartbeat would only wait there (and keeps nothing alive).
+    if (ctrl === undefined || ctrl.desiredSize === null || ctrl.desiredSize > 0) {
+      write(": heartbeat\n\n");
+      hooks.onHeartbeat();
+    }
     schedule();
   };
   const pump = async (): Promise<void> => {
