@@ -2,7 +2,9 @@
  * Memory of a `ShardReadView` per 1M shards and per 1M positions of history: a store whose `list` and
  * `readDiffs` produce fresh objects (as a SQL store's decoder does, none retained by the store) is loaded into a
  * view twice, first without history (`recentDiffs: 0`), then holding all of it; the heap after a full GC is
- * compared with the heap before each. The history has the 1M-shard fixture's shape: one create per shard, then
+ * compared with the heap (and the byte arrays) before each; then every record is served once as JSON (a `GET /control/shards` of
+ * each page of 500, in-process), which writes each record's JSON text into the view's arena, and the heap is
+ * measured again (the worst case: texts are written on first use). The history has the 1M-shard fixture's shape: one create per shard, then
  * `moves` owner moves (each holds an older record version too). Prints MB per 1M shards, bytes per history
  * position, and the total, and exits non-zero when the total exceeds the budget.
  *
@@ -14,11 +16,13 @@
 import { ok, type Result } from "@pipe/result";
 import {
   computeShardChecksum,
+  ShardControlPlaneService,
   ShardReadView,
   type ShardRecord,
   type ShardRecordDiff,
   type ShardRepository,
 } from "@pipe/shards";
+import { createShardControlPlaneApp } from "@pipe/shards/http";
 
 /**
  * The budget: MB of heap held by a view of 1M shards with 1M positions of history in memory (scaled to the
@@ -29,7 +33,11 @@ const BUDGET_MB_PER_MILLION = 800;
 const g = globalThis as {
   gc?: () => void;
   Bun?: { gc(force: boolean): void };
-  process?: { argv: string[]; memoryUsage(): { heapUsed: number }; exit(code: number): never };
+  process?: {
+    argv: string[];
+    memoryUsage(): { heapUsed: number; arrayBuffers?: number };
+    exit(code: number): never;
+  };
 };
 const gc = (): void => {
   if (g.Bun !== undefined) g.Bun.gc(true);
@@ -39,7 +47,9 @@ const gc = (): void => {
 const heap = (): number => {
   gc();
   gc();
-  return g.process!.memoryUsage().heapUsed;
+  // Byte arrays (the view's JSON arena) live outside the JS heap: count them too.
+  const m = g.process!.memoryUsage();
+  return m.heapUsed + (m.arrayBuffers ?? 0);
 };
 
 const shards = Number(g.process!.argv[2] ?? 1_000_000);
@@ -117,26 +127,55 @@ const store: ShardRepository = {
   close: async () => {},
 };
 
-/** Heap held by a view opened over `store` with `recentDiffs`, and its load time. */
-async function measure(recentDiffs: number): Promise<{ bytes: number; seconds: number; held: number }> {
+/** Serves every record of `view` once as JSON: every page of 500 through the HTTP app, in-process. */
+async function serveAll(view: ShardReadView): Promise<void> {
+  const token = "memory-token-0123456789";
+  const service = new ShardControlPlaneService({ repository: view });
+  const app = createShardControlPlaneApp({ service, tokens: [{ token, scopes: ["shards.read"] }] });
+  let cursor: string | null = null;
+  do {
+    const res = await app.request(
+      `/control/shards?pageSize=500${cursor === null ? "" : `&cursor=${cursor}`}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+  } while (cursor !== null);
+}
+
+/**
+ * Heap held by a view opened over `store` with `recentDiffs`, its load time, and (with `served`) the heap
+ * after every record was served as JSON once.
+ */
+async function measure(
+  recentDiffs: number,
+  served = false,
+): Promise<{ bytes: number; seconds: number; held: number; servedBytes: number }> {
   const before = heap();
   const started = performance.now();
   const view = (await ShardReadView.open(store, { recentDiffs })).unwrap();
   const seconds = (performance.now() - started) / 1000;
   const bytes = heap() - before;
   const held = view.size;
+  let servedBytes = bytes;
+  if (served) {
+    await serveAll(view);
+    servedBytes = heap() - before;
+  }
   await view.close();
-  return { bytes, seconds, held };
+  return { bytes, seconds, held, servedBytes };
 }
 
 const MB = 2 ** 20;
 // Compiles the load path first, so neither measurement counts code.
 await (await ShardReadView.open(store, { recentDiffs: 0 })).unwrap().close();
-const all = await measure(positions);
+const all = await measure(positions, true);
 const records = await measure(0);
 const perShard = records.bytes / shards;
 const perPosition = (all.bytes - records.bytes) / positions;
-const totalPerMillion = ((perShard + perPosition) * 1e6) / MB;
+const perServed = (all.servedBytes - all.bytes) / shards;
+const totalPerMillion = ((perShard + perPosition + perServed) * 1e6) / MB;
 console.log(
   `${shards} shards: ${records.seconds.toFixed(2)} s to load, ${perShard.toFixed(0)} B per shard, ${((perShard * 1e6) / MB).toFixed(0)} MB per 1M; view holds ${records.held}`,
 );
@@ -144,6 +183,9 @@ console.log(
   `+ ${positions} positions of history (${moves} of them moves): ${all.seconds.toFixed(2)} s to load both, ${perPosition.toFixed(0)} B per position, ${((perPosition * 1e6) / MB).toFixed(0)} MB per 1M`,
 );
 console.log(
-  `1M shards + 1M positions: ${totalPerMillion.toFixed(0)} MB (budget ${BUDGET_MB_PER_MILLION} MB); measured total ${(all.bytes / MB).toFixed(0)} MB`,
+  `+ every record served once as JSON (its text kept in the view's arena): ${perServed.toFixed(0)} B per shard, ${((perServed * 1e6) / MB).toFixed(0)} MB per 1M`,
+);
+console.log(
+  `1M shards + 1M positions, every record served: ${totalPerMillion.toFixed(0)} MB (budget ${BUDGET_MB_PER_MILLION} MB); measured total ${(all.servedBytes / MB).toFixed(0)} MB`,
 );
 if (totalPerMillion > BUDGET_MB_PER_MILLION) g.process!.exit(1);

@@ -4,6 +4,7 @@ import { ShardErrorCodes } from "./codes.ts";
 import { DiffHistory, sameRecord } from "./internal/diff-history.ts";
 import { keyTextError, queryTextError } from "./internal/lookup.ts";
 import { ChangeNotifier } from "./internal/notifier.ts";
+import { registerRecordsJson } from "./internal/records-json.ts";
 import { canceled, diffStream, guard, historyCompacted, STREAM_PAGE } from "./internal/store-common.ts";
 import { ViewIndex } from "./internal/view-index.ts";
 import type {
@@ -170,6 +171,7 @@ export class ShardReadView implements ShardRepository {
       DEFAULT_VISIBILITY_MS,
     );
     this.#onTailError = options.onTailError;
+    registerRecordsJson(this, (records, before, after) => this.#index.jsonArray(records, before, after));
   }
 
   /** Loads `store` into a new view and starts tailing its change log (see the class Details). */

@@ -1,14 +1,26 @@
 import type { ShardKey, ShardRecord, ShardStatus } from "../model.ts";
 import type { ShardQueryOptions } from "../repository.ts";
+import { JsonArena, type JsonSlot } from "./json-arena.ts";
 import { compareCodePoints } from "./ordinal.ts";
 import { foldSearch } from "./search-fold.ts";
 import { SortedChunks } from "./sorted-chunks.ts";
 import { TextInterner } from "./text-interner.ts";
 
-/** A record with its case-folded search key, computed once when the record enters the index. */
-interface Entry {
+/**
+ * A record with its case-folded search key, computed once when the record enters the index, and the slot of
+ * its JSON text in the index's arena (written when the record is first served as JSON).
+ */
+class Entry implements JsonSlot {
   readonly record: ShardRecord;
   readonly search: string;
+  slab = -1;
+  at = 0;
+  len = 0;
+
+  constructor(record: ShardRecord) {
+    this.record = record;
+    this.search = foldSearch(record.shardId);
+  }
 }
 
 /** One namespace: every record by id, in id order, and per owner and per status in id order. */
@@ -22,6 +34,7 @@ interface Namespace {
 /** Distinct owner and strategy ids shared by reference (the table starts over beyond it). */
 const INTERN_LIMIT = 65_536;
 
+const recordJson = (record: ShardRecord): string => JSON.stringify(record);
 const entryKey = (e: Entry): string => e.record.shardId;
 const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
 
@@ -65,6 +78,10 @@ export class ViewIndex {
    * so ids no record uses any more are released.
    */
   readonly #strings = new TextInterner(INTERN_LIMIT, Number.POSITIVE_INFINITY);
+  /** The JSON texts of records served as JSON. */
+  readonly #json = new JsonArena();
+  /** The entries behind each page of items `query` handed out (while the page is in use). */
+  readonly #pages = new WeakMap<readonly ShardRecord[], readonly Entry[]>();
 
   /** Records held. */
   get size(): number {
@@ -87,7 +104,8 @@ export class ViewIndex {
       strategyId: this.#intern(record.strategyId),
       ownerNodeId: this.#intern(record.ownerNodeId),
     };
-    const entry: Entry = { record: shared, search: foldSearch(record.shardId) };
+    const entry = new Entry(shared);
+    if (existing !== undefined) this.#json.release(existing);
     ns.byId.set(record.shardId, entry);
     if (existing === undefined) this.#size++;
     ns.ordered.set(entry);
@@ -134,6 +152,26 @@ export class ViewIndex {
     return out;
   }
 
+  /**
+   * The UTF-8 bytes of `before`, the JSON array of `records` and `after`: the same bytes as encoding
+   * `before + JSON.stringify(records) + after`. Records this index holds (as it handed them out) take their
+   * text from the arena, written there on first use; others are serialised for this call.
+   */
+  jsonArray(records: readonly ShardRecord[], before: string, after: string): Uint8Array<ArrayBuffer> {
+    const entries = this.#pages.get(records);
+    const slotOf = (record: ShardRecord, i: number): JsonSlot | undefined => {
+      let entry = entries?.[i];
+      if (entry?.record !== record) entry = this.#namespaces.get(record.namespace)?.byId.get(record.shardId);
+      return entry !== undefined && entry.record === record ? entry : undefined;
+    };
+    return this.#json.arrayOf(records, slotOf, recordJson, before, after);
+  }
+
+  /** Bytes held by the JSON texts of records served as JSON. */
+  get jsonBytes(): number {
+    return this.#json.bytes;
+  }
+
   /** Per-owner shard counts of one namespace. */
   ownerCounts(namespace: string): Map<string, number> {
     const out = new Map<string, number>();
@@ -145,6 +183,7 @@ export class ViewIndex {
   /** One page with the stores' ordering and filter rules (exclusive cursor, one extra row decides `more`). */
   query(q: ShardQueryOptions): ViewPage {
     const items: ShardRecord[] = [];
+    const entries: Entry[] = [];
     const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
     const oneStatus = statuses?.every((s) => s === statuses[0]) === true ? statuses[0] : undefined;
     const search = q.search === undefined ? undefined : foldSearch(q.search);
@@ -158,6 +197,7 @@ export class ViewIndex {
         return false;
       }
       items.push(e.record);
+      entries.push(e);
       return true;
     };
     const cursor = q.cursor;
@@ -179,6 +219,7 @@ export class ViewIndex {
       list.scan(cursor !== undefined && cursor.namespace === name ? cursor.shardId : undefined, visit);
       if (more) break;
     }
+    this.#pages.set(items, entries);
     return { items, more };
   }
 

@@ -6,14 +6,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createShardControlPlaneApp, createShardTokenVerifier } from "../../src/http/index.ts";
-import { listPageJson } from "../../src/http/internal/json-fragments.ts";
+import { listPageBytes, listPageJson } from "../../src/http/internal/json-fragments.ts";
 import { decodeListFields, plainListQuery } from "../../src/http/internal/query.ts";
 import {
   InMemoryShardRepository,
   ShardControlPlaneService,
   ShardFilter,
   ShardReadView,
+  type ShardRecord,
 } from "../../src/index.ts";
+import { JsonArena, type JsonSlot } from "../../src/internal/json-arena.ts";
+import { ViewIndex } from "../../src/internal/view-index.ts";
 
 const OPS = "ops-token-0123456789abcdef";
 const auth = { authorization: `Bearer ${OPS}` };
@@ -99,6 +102,96 @@ describe("page JSON of hostile records", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe("list page bytes from a view index's record texts", () => {
+  it("are the UTF-8 of JSON.stringify of the page while records change, and for records it does not hold", () => {
+    const versioned = record.map((r) => ({ ...r, namespace: "ns", shardId: r.shardId.slice(0, 2) }));
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant("write" as const), record: versioned }),
+      fc.record({ kind: fc.constant("page" as const), pageSize: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ kind: fc.constant("foreign" as const), record: versioned }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 40 }),
+        fc.option(hostile, { nil: null }),
+        (steps, nextCursor) => {
+          const index = new ViewIndex();
+          let version = 0;
+          for (const s of steps) {
+            if (s.kind === "write") {
+              index.apply({ ...s.record, version: ++version });
+              continue;
+            }
+            const items: ShardRecord[] = index.query({
+              namespace: "ns",
+              pageSize: s.kind === "page" ? s.pageSize : 3,
+            }).items;
+            if (s.kind === "foreign") items.splice(items.length >>> 1, 0, s.record);
+            const page = { items, nextCursor, version };
+            const bytes = listPageBytes(page, (r, before, after) => index.jsonArray(r, before, after));
+            expect(bytes).toEqual(utf8(JSON.stringify(page)));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("JSON arena", () => {
+  it("answers the texts last written for each value, across releases and dropped slabs", () => {
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 14 }).map((t) => JSON.stringify(t)),
+      fc.constantFrom('"\u0000"', "{}", "[1,2]", '"ü😀"'),
+    );
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("replace" as const), cell: fc.nat(7), text }),
+      fc.record({
+        kind: fc.constant("serve" as const),
+        cells: fc.array(fc.nat(7), { maxLength: 10 }),
+        foreign: text,
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(op, { minLength: 50, maxLength: 200 }),
+        fc.integer({ min: 8, max: 128 }),
+        fc.string({ unit: "binary", maxLength: 4 }),
+        fc.string({ unit: "binary", maxLength: 4 }),
+        (ops, slabBytes, before, after) => {
+          const arena = new JsonArena(slabBytes);
+          const cells = Array.from({ length: 8 }, (_, i) => ({
+            slot: { slab: -1, at: 0, len: 0 } as JsonSlot,
+            text: String(i),
+          }));
+          for (const o of ops) {
+            if (o.kind === "replace") {
+              arena.release(cells[o.cell].slot);
+              cells[o.cell] = { slot: { slab: -1, at: 0, len: 0 }, text: o.text };
+              continue;
+            }
+            const values: (number | string)[] = [...o.cells, o.foreign];
+            const texts = values.map((v) => (typeof v === "number" ? cells[v].text : v));
+            const out = arena.arrayOf(
+              values,
+              (v) => (typeof v === "number" ? cells[v].slot : undefined),
+              (v) => (typeof v === "number" ? cells[v].text : v),
+              before,
+              after,
+            );
+            expect(out).toEqual(utf8(`${before}[${texts.join(",")}]${after}`));
+            // Every slab but the one being filled holds a live text, so there are at most cells + 1 slabs.
+            expect(arena.bytes).toBeLessThanOrEqual((cells.length + 1) * slabBytes);
+          }
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -35,8 +35,12 @@ export interface ControlPlane {
   readonly fail: (c: Context, error: PipeError, headers?: HeadersInit) => Response;
   /** A `no-store` JSON response. */
   readonly json: (value: unknown, status?: number, headers?: Record<string, string>) => Response;
-  /** A `no-store` JSON response of JSON text serialised already. */
-  readonly jsonText: (text: string, status?: number, headers?: Record<string, string>) => Response;
+  /** A `no-store` JSON response of JSON serialised already (text, or its UTF-8 bytes). */
+  readonly jsonText: (
+    text: string | Uint8Array<ArrayBuffer>,
+    status?: number,
+    headers?: Record<string, string>,
+  ) => Response;
   /** The JSON of an ok `result` (with `status(value)`, default 200), else its problem+json. */
   readonly respond: <T>(c: Context, result: Result<T>, status?: (value: T) => number) => Response;
   /** The request body parsed as JSON within `maxBodyBytes`. */
@@ -83,7 +87,11 @@ export function createControlPlane(options: ShardControlPlaneAppOptions): Contro
       });
     return shardProblemResponse(error, c.req.path, headers);
   };
-  const jsonText = (text: string, status = 200, headers?: Record<string, string>): Response =>
+  const jsonText = (
+    text: string | Uint8Array<ArrayBuffer>,
+    status = 200,
+    headers?: Record<string, string>,
+  ): Response =>
     new Response(text, {
       status,
       headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },

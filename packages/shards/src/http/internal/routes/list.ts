@@ -1,6 +1,7 @@
 import type { Handler } from "hono";
 import { ShardErrorCodes } from "../../../codes.ts";
-import { listPageJson } from "../json-fragments.ts";
+import { recordsJsonOf } from "../../../internal/records-json.ts";
+import { listPageBytes, listPageJson } from "../json-fragments.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
 import { decodeListQuery } from "../query.ts";
 
@@ -36,7 +37,9 @@ export const list =
         page.error.code === ShardErrorCodes.viewBehind ? { "retry-after": "1" } : {},
       );
     const tag = etagOf(page.value.version);
-    return plane.jsonText(listPageJson(page.value), 200, {
+    const records = recordsJsonOf(plane.service.repository);
+    const body = records === undefined ? listPageJson(page.value) : listPageBytes(page.value, records);
+    return plane.jsonText(body, 200, {
       etag: tag,
       "cache-control": "no-cache",
       "x-pipe-shards-position": String(page.value.version),
