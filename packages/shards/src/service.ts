@@ -115,6 +115,8 @@ function cursorOption(method: string, cursor: unknown): string | undefined {
  * Details:
  * - Store faults (`shards.control.repository.failure`) are retried under the repository policy (3 attempts,
  *   25 ms then 50 ms, ×2, cap 500 ms) on the injected TimeProvider; conflicts and validation are not retried.
+ *   A `list` page read from a {@link ShardReadView} is answered from memory and skips the policy (none of its
+ *   failures is a store fault).
  * - `list` validates filter → cursor → page size; `diff`/`watch` map store failures to
  *   `shards.control.stream.failure` (stage `shards.diff` / `shards.watch`) and aborts to `error.canceled`
  *   ("Shard diff canceled." / "Shard watch canceled.").
@@ -207,7 +209,12 @@ export class ShardControlPlaneService {
       if (reached.isErr) return err(reached.error);
     }
     const query = filter.toQueryOptions(pageSize, cursor?.value);
-    const page = await this.#retry((signal) => this.repository.query(query, { signal }), options.signal);
+    // A read view answers from memory: its failures (validation, cancellation) are never retryable.
+    const repo = this.repository;
+    const page =
+      repo instanceof ShardReadView
+        ? await repo.query(query, { signal: options.signal })
+        : await this.#retry((signal) => repo.query(query, { signal }), options.signal);
     return page.map((p) => ({
       items: p.items,
       nextCursor: p.nextCursor === null ? null : encodeShardCursor(p.nextCursor),

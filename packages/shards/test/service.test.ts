@@ -1,4 +1,5 @@
 import { VirtualTimeProvider } from "@pipe/channels";
+import { PipelineTracing, type TracerLike } from "@pipe/pipeline";
 import { err, ok, PipeError } from "@pipe/result";
 import { describe, expect, it } from "vitest";
 import {
@@ -8,6 +9,7 @@ import {
   ShardErrorCodes,
   ShardFilter,
   ShardHashStrategyRegistry,
+  ShardReadView,
 } from "../src/index.ts";
 import { FlakyRepository, mutation, seed } from "./support.ts";
 
@@ -457,5 +459,36 @@ describe("simulate", () => {
     expect(
       (await service.simulate({ namespace: "ns", nodes }, { signal: AbortSignal.abort() })).error?.code,
     ).toBe("error.canceled");
+  });
+});
+
+describe("list over a read view", () => {
+  it("reads the page from memory without the retry policy; over a store the policy runs", async () => {
+    const spans: string[] = [];
+    const tracer: TracerLike = {
+      startActiveSpan: (_name, _options, fn) =>
+        fn({ setAttribute: () => {}, addEvent: () => {}, setStatus: () => {}, end: () => {} }) as never,
+    };
+    const record: TracerLike = {
+      startActiveSpan: (name, options, fn) => {
+        spans.push(name);
+        return tracer.startActiveSpan(name, options, fn);
+      },
+    };
+    const store = new InMemoryShardRepository();
+    await seed(store, "ns", 3, ["a", "b"]);
+    const view = (await ShardReadView.open(store)).unwrap();
+    PipelineTracing.configure(record);
+    try {
+      const viaView = await new ShardControlPlaneService({ repository: view }).list(ShardFilter.create({}));
+      expect(viaView.unwrap().items).toHaveLength(3);
+      expect(spans).not.toContain("pipeline.retry");
+      const viaStore = await new ShardControlPlaneService({ repository: store }).list(ShardFilter.create({}));
+      expect(viaStore.unwrap()).toEqual(viaView.unwrap());
+      expect(spans).toContain("pipeline.retry");
+    } finally {
+      PipelineTracing.reset();
+      await view.close();
+    }
   });
 });

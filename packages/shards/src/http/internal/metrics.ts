@@ -9,10 +9,23 @@ interface Histogram {
 const escapeLabel = (v: string): string =>
   v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
+interface Counter {
+  n: number;
+}
+
+/** One route's duration histogram and its request counters by method and status. */
+interface RouteStats {
+  readonly histogram: Histogram;
+  readonly counters: Map<string, Map<number, Counter>>;
+}
+
 /** In-process Prometheus counters of the HTTP surface (labels are bounded: known routes, codes). @internal */
 export class HttpMetrics {
-  readonly #requests = new Map<string, number>();
+  /** Request counters by their label text, in the order they first counted. */
+  readonly #requests = new Map<string, Counter>();
   readonly #durations = new Map<string, Histogram>();
+  /** The same counters and histograms by route, method and status, so counting builds no label text. */
+  readonly #routes = new Map<string, RouteStats>();
   readonly #errors = new Map<string, number>();
   readonly #unmapped = new Map<string, number>();
   watchersActive = 0;
@@ -20,14 +33,26 @@ export class HttpMetrics {
   watchHeartbeats = 0;
 
   request(route: string, method: string, status: number, seconds: number): void {
-    const key = `route="${escapeLabel(route)}",method="${method}",status="${status}"`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const hKey = `route="${escapeLabel(route)}"`;
-    let h = this.#durations.get(hKey);
-    if (h === undefined) {
-      h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.#durations.set(hKey, h);
+    let stats = this.#routes.get(route);
+    if (stats === undefined) {
+      const histogram = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.#durations.set(`route="${escapeLabel(route)}"`, histogram);
+      stats = { histogram, counters: new Map() };
+      this.#routes.set(route, stats);
     }
+    let byStatus = stats.counters.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      stats.counters.set(method, byStatus);
+    }
+    let counter = byStatus.get(status);
+    if (counter === undefined) {
+      counter = { n: 0 };
+      byStatus.set(status, counter);
+      this.#requests.set(`route="${escapeLabel(route)}",method="${method}",status="${status}"`, counter);
+    }
+    counter.n++;
+    const h = stats.histogram;
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
     h.sum += seconds;
     h.count++;
@@ -41,9 +66,9 @@ export class HttpMetrics {
 
   render(position: number | undefined): string {
     const out: string[] = [];
-    const counter = (name: string, help: string, rows: Map<string, number>): void => {
+    const counter = (name: string, help: string, rows: Map<string, number | Counter>): void => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [labels, v] of rows) out.push(`${name}{${labels}} ${v}`);
+      for (const [labels, v] of rows) out.push(`${name}{${labels}} ${typeof v === "number" ? v : v.n}`);
     };
     counter("shards_http_requests_total", "HTTP requests by route, method and status.", this.#requests);
     out.push(
