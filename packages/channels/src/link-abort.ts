@@ -1,4 +1,5 @@
 import { describeValue } from "@pipe/result";
+import { reportHookError } from "./internal/errors.ts";
 
 /** What {@link linkAbort} aborts: an `AbortController`, or anything else with an `abort(reason)` method. */
 export interface AbortTarget {
@@ -24,7 +25,14 @@ class SourceLinks {
     const reason = this.source.reason;
     const targets = [...this.targets.values()];
     this.targets.clear();
-    for (const target of targets) target.abort(reason);
+    // A target whose abort throws does not keep the ones after it from aborting; its error is rethrown later.
+    for (const target of targets) {
+      try {
+        target.abort(reason);
+      } catch (thrown) {
+        reportHookError(thrown);
+      }
+    }
   }
 
   unlink(link: () => void): void {
@@ -48,7 +56,8 @@ const noop = (): void => {};
  * Details: each source carries one `abort` listener however many targets are linked to it (no
  * `MaxListenersExceededWarning`, and adding or removing a link does not walk a long listener list); the
  * listener is removed when the last target unlinks. When the source aborts, every target linked at that moment
- * aborts once, with the source's reason, even if one of them unlinks another from its own abort listeners. An
+ * aborts once, with the source's reason, even if one of them unlinks another from its own abort listeners or
+ * throws (a target's exception is rethrown from a microtask, as an uncaught error, after the others aborted). An
  * already aborted source aborts `target` at once and returns a function that does nothing. Unlinking is
  * idempotent, and does nothing once the source has aborted.
  *

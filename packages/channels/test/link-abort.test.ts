@@ -54,6 +54,40 @@ describe("linkAbort", () => {
     expect(second.signal.reason).toBe("both");
   });
 
+  it("aborts the targets after one whose abort throws, and rethrows that error from a microtask", async () => {
+    const errors: unknown[] = [];
+    const boom = new Error("target abort failed");
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (cb) =>
+      original(() => {
+        try {
+          cb();
+        } catch (e) {
+          errors.push(e);
+        }
+      });
+    try {
+      const source = new AbortController();
+      const first = new AbortController();
+      const last = new AbortController();
+      linkAbort(source.signal, first);
+      linkAbort(source.signal, {
+        abort() {
+          throw boom;
+        },
+      });
+      linkAbort(source.signal, last);
+      source.abort("stop");
+      expect(first.signal.reason).toBe("stop");
+      expect(last.signal.aborted).toBe(true);
+      expect(last.signal.reason).toBe("stop");
+      await new Promise((r) => setTimeout(r, 0));
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(errors).toEqual([boom]);
+  });
+
   it("throws a TypeError for a source that is not an AbortSignal or a target without abort", () => {
     expect(() => linkAbort(undefined as unknown as AbortSignal, new AbortController())).toThrow(
       /source must be an AbortSignal/,
@@ -86,7 +120,7 @@ describe("linkAbort", () => {
         const sources = Array.from({ length: SOURCES }, () => new AbortController());
         const targets = Array.from({ length: TARGETS }, () => {
           const controller = new AbortController();
-          const target = { controller, events: 0, calls: [] as unknown[], abort: (r?: unknown) => {} };
+          const target = { controller, events: 0, calls: [] as unknown[], abort: (_r?: unknown) => {} };
           target.abort = (reason?: unknown) => {
             target.calls.push(reason);
             controller.abort(reason);

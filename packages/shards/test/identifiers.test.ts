@@ -56,7 +56,7 @@ describe("the identifier grammar", () => {
       ["\udc00", /lone surrogate/],
       ["x".repeat(513), /512 UTF-8 bytes/],
       ["€".repeat(171), /512 UTF-8 bytes/],
-      ["😀".repeat(128) + "x", /512 UTF-8 bytes/],
+      [`${"😀".repeat(128)}x`, /512 UTF-8 bytes/],
     ];
     for (const [value, message] of bad) expect(shardIdentifierProblem(value)).toMatch(message);
   });

@@ -13,7 +13,7 @@ describe("store failures are failed Results with the retryable code", () => {
     await repo.pglite.close();
     const r = await repo.get({ namespace: "ns", shardId: "s" });
     expect(r.error?.code).toBe(ShardErrorCodes.repositoryFailure);
-    expect(r.error?.metadata["stage"]).toBe("shards.repository.get");
+    expect(r.error?.metadata.stage).toBe("shards.repository.get");
     await repo.close();
   });
 
@@ -23,7 +23,7 @@ describe("store failures are failed Results with the retryable code", () => {
       connectTimeoutSeconds: 2,
     });
     expect(r.error?.code).toBe(ShardErrorCodes.repositoryFailure);
-    expect(r.error?.metadata["stage"]).toBe("shards.repository.open");
+    expect(r.error?.metadata.stage).toBe("shards.repository.open");
   });
 
   it("instances starting together on a fresh schema apply each migration exactly once", async (ctx) => {

@@ -1,5 +1,5 @@
+import { linkAbort } from "@pipe/channels";
 import { err, fromThrown, isResult, PipeError } from "@pipe/result";
-import { linkAbort } from "./abort-fanout.ts";
 import { attachedChild } from "./context-internals.ts";
 import type { FanInRun } from "./fan-in-run.ts";
 import { type FanInSlot, MessageEntries, newSlot, stopReason } from "./fan-in-slot.ts";

@@ -8,7 +8,7 @@ import { expect } from "vitest";
  */
 export async function readWhileAnswering(
   res: Response,
-  other: () => Promise<Response>,
+  other: () => Response | Promise<Response>,
 ): Promise<{ readonly text: string; readonly chunksAfterAnswer: number }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
