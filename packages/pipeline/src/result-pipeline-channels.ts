@@ -62,9 +62,10 @@ export interface ResultPipelineChannelsApi {
    * function is called without entering the store (what it registers before returning is attributed directly)
    * until it first returns a promise; what that one message registers after its first await follows the
    * in-flight rule, and every later message runs under the store. Handlers that keep registering
-   * after they returned register on the fan-in's context (kept until the fan-in ends). Run concurrent fan-ins on
-   * separate (child) contexts, since clearing works on what was registered in `ctx`'s scope while the fan-in
-   * ran. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps
+   * after they returned register on the fan-in's context (kept until the fan-in ends). Give the fan-in a context
+   * of its own (a child context) when other code registers compensations on `ctx` while it runs (another fan-in,
+   * a sibling step): on success the fan-in clears what was registered in `ctx`'s scope while it ran, theirs
+   * included, so their rollbacks would not run if the pipeline failed later. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps
    * running: a handler whose side effects must finish before rollback should await them itself.
    *
    * @throws TypeError/RangeError for a bad handler, readers (not an iterable of readers), timeout, concurrency
