@@ -1,7 +1,7 @@
 import { PipeError, type Result } from "@pipe/result";
 import { describe, expect, it } from "vitest";
 import { Channel, NO_VALUE } from "../src/index.ts";
-import { flush, parked, trackedSignal } from "./helpers.ts";
+import { flush, hookErrorsDuring, parked, trackedSignal } from "./helpers.ts";
 
 describe("bounded channel", () => {
   it("reads and tries writes synchronously on the fast path", () => {
@@ -81,17 +81,7 @@ describe("bounded channel", () => {
   });
 
   it("a throwing onDrop is re-raised asynchronously and the write still succeeds", async () => {
-    const errors: unknown[] = [];
-    const original = globalThis.queueMicrotask;
-    globalThis.queueMicrotask = (cb) =>
-      original(() => {
-        try {
-          cb();
-        } catch (e) {
-          errors.push(e);
-        }
-      });
-    try {
+    const errors = await hookErrorsDuring(async () => {
       const { writer } = Channel.createBounded<number>({
         capacity: 1,
         fullMode: "dropWrite",
@@ -102,9 +92,7 @@ describe("bounded channel", () => {
       writer.tryWrite(1);
       expect(writer.tryWrite(2)).toBe(true);
       await flush();
-    } finally {
-      globalThis.queueMicrotask = original;
-    }
+    });
     expect(errors).toHaveLength(1);
   });
 

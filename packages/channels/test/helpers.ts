@@ -51,3 +51,26 @@ export function trackedSignal(): {
 export async function flush(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
+
+/**
+ * Runs `body` while errors rethrown from microtasks (a throwing user hook, reported by `reportHookError`) are
+ * caught and collected instead of reaching the test runner as uncaught; returns them.
+ */
+export async function hookErrorsDuring(body: () => Promise<void> | void): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  const original = globalThis.queueMicrotask;
+  globalThis.queueMicrotask = (cb) =>
+    original(() => {
+      try {
+        cb();
+      } catch (e) {
+        errors.push(e);
+      }
+    });
+  try {
+    await body();
+  } finally {
+    globalThis.queueMicrotask = original;
+  }
+  return errors;
+}

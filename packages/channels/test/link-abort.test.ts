@@ -2,6 +2,7 @@ import { getEventListeners } from "node:events";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AbortTarget, linkAbort } from "../src/index.ts";
+import { flush, hookErrorsDuring } from "./helpers.ts";
 
 const listeners = (signal: AbortSignal): number => getEventListeners(signal, "abort").length;
 
@@ -55,18 +56,8 @@ describe("linkAbort", () => {
   });
 
   it("aborts the targets after one whose abort throws, and rethrows that error from a microtask", async () => {
-    const errors: unknown[] = [];
     const boom = new Error("target abort failed");
-    const original = globalThis.queueMicrotask;
-    globalThis.queueMicrotask = (cb) =>
-      original(() => {
-        try {
-          cb();
-        } catch (e) {
-          errors.push(e);
-        }
-      });
-    try {
+    const errors = await hookErrorsDuring(async () => {
       const source = new AbortController();
       const first = new AbortController();
       const last = new AbortController();
@@ -81,10 +72,8 @@ describe("linkAbort", () => {
       expect(first.signal.reason).toBe("stop");
       expect(last.signal.aborted).toBe(true);
       expect(last.signal.reason).toBe("stop");
-      await new Promise((r) => setTimeout(r, 0));
-    } finally {
-      globalThis.queueMicrotask = original;
-    }
+      await flush();
+    });
     expect(errors).toEqual([boom]);
   });
 
