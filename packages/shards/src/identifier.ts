@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema";
+import { utf8Length } from "./internal/utf8-length.ts";
 
 /**
  * The identifier grammar of the control plane: what a namespace, shard id, strategy id or node id may be.
@@ -37,18 +38,6 @@ export const ShardIdentifierLimits: { readonly maxBytes: 512; readonly lookupMax
 
 const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL = /\p{Cc}/u;
-const NON_ASCII_OR_CONTROL = /[^\x20-\x7e]/;
-
-/** UTF-8 length of a well-formed string (a surrogate pair counts 2 + 2). */
-function utf8Bytes(text: string): number {
-  if (!NON_ASCII_OR_CONTROL.test(text)) return text.length;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-  }
-  return n;
-}
 
 /**
  * Why `text` is not free text a store can hold exactly (`undefined` when it is): a lone surrogate or U+0000.
@@ -79,7 +68,7 @@ export function shardLookupProblem(text: string): string | undefined {
   if (problem !== undefined) return problem;
   if (
     text.length > ShardIdentifierLimits.lookupMaxBytes / 3 &&
-    utf8Bytes(text) > ShardIdentifierLimits.lookupMaxBytes
+    utf8Length(text) > ShardIdentifierLimits.lookupMaxBytes
   )
     return `Expected at most ${ShardIdentifierLimits.lookupMaxBytes} UTF-8 bytes`;
   return undefined;
@@ -103,7 +92,7 @@ export function shardIdentifierProblem(text: string): string | undefined {
     return text.trim().length === 0
       ? "Expected a non-blank string"
       : "Expected no leading or trailing white space";
-  if (text.length > ShardIdentifierLimits.maxBytes / 3 && utf8Bytes(text) > ShardIdentifierLimits.maxBytes)
+  if (text.length > ShardIdentifierLimits.maxBytes / 3 && utf8Length(text) > ShardIdentifierLimits.maxBytes)
     return `Expected at most ${ShardIdentifierLimits.maxBytes} UTF-8 bytes`;
   return undefined;
 }

@@ -3,30 +3,13 @@ const SLAB_BYTES = 1 << 20;
 const COMMA = 0x2c;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
+
+import { utf8Length } from "./utf8-length.ts";
+
 const encoder = new TextEncoder();
 const NONE: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 /** Bytes per pool that outputs are cut from. */
 const OUTPUT_POOL_BYTES = 1 << 20;
-
-/** UTF-8 bytes of `text` as `TextEncoder` writes it (a lone surrogate becomes U+FFFD, 3 bytes). */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (
-      c >= 0xd800 &&
-      c < 0xdc00 &&
-      i + 1 < text.length &&
-      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-    ) {
-      bytes += 2;
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
 
 /** Where a value's JSON bytes are kept in a {@link JsonArena}; `slab` -1 when none are. @internal */
 export interface JsonSlot {
