@@ -73,15 +73,17 @@ describe("CLI", () => {
     expect(summary.ingress).toBe("memory");
     expect(summary.store).toBe("pglite");
     const t = (id: string) => summary.tenants.find((x) => x.tenantId === id);
-    expect(t("flaky")).toMatchObject({ state: "parked", ledgerRows: 0, restarts: 3 });
+    // On a failure, the demo's progress log (admin calls and their answers) says what happened.
+    const why = `demo progress log:\n${progress.text()}`;
+    expect(t("flaky"), why).toMatchObject({ state: "parked", ledgerRows: 0, restarts: 3 });
     expect(t("flaky")?.reverted).toBe(t("flaky")?.appended);
     expect(t("sloth")?.deadLettered).toBeGreaterThan(0);
     expect(summary.deadLettersByCode["tenants.overflow"]).toBe(t("sloth")?.deadLettered);
     // The feed waits at 30% (POST hooli) and 60% (DELETE initech) of the 3,000 envelopes, round-robin over
     // seven tenants: hooli gets its 300 envelopes from 900 on; initech its 257 before 1,800; the rest are unknown.
-    expect(t("hooli")).toMatchObject({ state: "stopped", processed: 300, deadLettered: 0 });
-    expect(t("initech")).toMatchObject({ state: "removed", processed: 257 });
-    expect(summary.deadLettersByCode["tenants.unknown"]).toBe(128 + 172); // hooli before 30%, initech after 60%
+    expect(t("hooli"), why).toMatchObject({ state: "stopped", processed: 300, deadLettered: 0 });
+    expect(t("initech"), why).toMatchObject({ state: "removed", processed: 257 });
+    expect(summary.deadLettersByCode["tenants.unknown"], why).toBe(128 + 172); // hooli before 30%, initech after 60%
     for (const id of ["acme", "globex", "umbrella"]) {
       expect(t(id)?.deadLettered).toBe(0);
       expect(t(id)?.ledgerRows).toBe(t(id)?.processed);
