@@ -1,6 +1,5 @@
 import { err, type Result } from "@pipe/result";
 import type { SignalOptions } from "../channel-types.ts";
-import { WriteWaiter } from "./channel-core.ts";
 import {
   canceledResult,
   channelCompletedError,
@@ -12,6 +11,7 @@ import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
 import { ringPop, ringPush, ringShift } from "./ring-buffer.ts";
 import { RingChannel } from "./ring-channel.ts";
+import { WriteWaiter } from "./waiters.ts";
 
 /**
  * A channel with a capacity (`Channel.createBounded`, and the channels of `after`, `ticker` and `window`): when

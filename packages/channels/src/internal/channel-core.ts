@@ -6,104 +6,17 @@ import {
   type NoValue,
   type SignalOptions,
 } from "../channel-types.ts";
+import { ChannelIterator } from "./channel-iterator.ts";
 import {
-  canceledError,
   canceledResult,
   channelCompletedError,
   okFalseResult,
   okTrueResult,
   okVoidResult,
 } from "./errors.ts";
-import { type ListNode, WaiterList } from "./list.ts";
+import { WaiterList } from "./list.ts";
 import type { RoomCheckingWriter, WatchableReader, Watcher } from "./protocol.ts";
-
-/** Marker result delivered to a read waiter released by an iterator's `return()`. */
-const RELEASED: unique symbol = Symbol("released");
-type Released = typeof RELEASED;
-
-/** A pending `read()` (or iterator `next()`): one-shot, removed from its list on settle. */
-export class ReadWaiter<T> implements ListNode {
-  prev: ListNode | null = null;
-  next: ListNode | null = null;
-  list: WaiterList<ListNode> | null = null;
-  seq = 0;
-  resolve: (result: Result<T> | Released) => void = noop;
-  constructor(readonly signal: AbortSignal | undefined) {}
-
-  settle(result: Result<T> | Released): void {
-    this.list?.remove(this);
-    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
-    const resolve = this.resolve;
-    this.resolve = noop;
-    resolve(result);
-  }
-
-  /** Abort listener (an object listener: no closure per waiter). */
-  handleEvent(): void {
-    this.settle(canceledResult<T>(this.signal));
-  }
-}
-
-/** A pending blocked `write()` in mode `wait`. */
-export class WriteWaiter<T> implements ListNode {
-  prev: ListNode | null = null;
-  next: ListNode | null = null;
-  list: WaiterList<ListNode> | null = null;
-  seq = 0;
-  resolve: (result: Result<void>) => void = noop;
-  constructor(
-    readonly value: T,
-    readonly signal: AbortSignal | undefined,
-  ) {}
-
-  settle(result: Result<void>): void {
-    this.list?.remove(this);
-    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
-    const resolve = this.resolve;
-    this.resolve = noop;
-    resolve(result);
-  }
-
-  handleEvent(): void {
-    this.settle(canceledResult<void>(this.signal));
-  }
-}
-
-/** A pending `waitToRead`/`waitToWrite`: re-checks on each notification, re-registers when still not ready. */
-class ReadinessWaiter implements Watcher {
-  prev: ListNode | null = null;
-  next: ListNode | null = null;
-  list: WaiterList<ListNode> | null = null;
-  seq = 0;
-  resolve: (result: Result<boolean>) => void = noop;
-  constructor(
-    readonly check: () => Result<boolean> | undefined,
-    readonly home: WaiterList<Watcher>,
-    readonly signal: AbortSignal | undefined,
-  ) {}
-
-  onReady(): void {
-    const result = this.check();
-    if (result === undefined) this.home.push(this);
-    else this.settle(result);
-  }
-
-  settle(result: Result<boolean>): void {
-    this.list?.remove(this);
-    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
-    const resolve = this.resolve;
-    this.resolve = noop;
-    resolve(result);
-  }
-
-  handleEvent(): void {
-    this.settle(canceledResult<boolean>(this.signal));
-  }
-}
-
-function noop(): void {}
-
-const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined }) as IteratorResult<never>;
+import { ReadinessWaiter, ReadWaiter, type Released } from "./waiters.ts";
 
 /**
  * Shared machinery of every channel: waiting readers, readiness watchers, completion and async iteration.
@@ -291,64 +204,5 @@ export abstract class ChannelCore<T>
   pipeStatus(): PipeError | null | undefined {
     if (!this.drained) return undefined;
     return this.fault ?? null;
-  }
-}
-
-/** Async iterator over a channel; uses `tryRead` first, parks one read waiter otherwise. */
-class ChannelIterator<T> implements AsyncIterableIterator<T> {
-  private done = false;
-  private pending: ReadWaiter<T> | undefined = undefined;
-  constructor(
-    private readonly channel: ChannelCore<T>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-
-  next(): Promise<IteratorResult<T>> {
-    if (this.done) return Promise.resolve(DONE);
-    const signal = this.signal;
-    if (signal?.aborted) {
-      this.done = true;
-      return Promise.reject(canceledError(signal));
-    }
-    const channel = this.channel;
-    const value = channel.tryRead();
-    if (value !== NO_VALUE) return Promise.resolve({ value, done: false });
-    if (channel.drained) return this.end(channel.pipeStatus());
-    const waiter = new ReadWaiter<T>(signal);
-    this.pending = waiter;
-    const promise = new Promise<Result<T> | Released>((resolve) => {
-      waiter.resolve = resolve;
-    });
-    channel.enqueueReader(waiter);
-    return promise.then(this.onSettled);
-  }
-
-  private readonly onSettled = (result: Result<T> | Released): IteratorResult<T> | Promise<never> => {
-    this.pending = undefined;
-    if (result === RELEASED) return DONE;
-    if (result.isOk) return { value: result.value as T, done: false };
-    this.done = true;
-    const error = result.error as PipeError;
-    if (error === this.channel.endError() && this.channel.pipeStatus() === null) return DONE;
-    return Promise.reject(error);
-  };
-
-  private end(status: PipeError | null | undefined): Promise<IteratorResult<T>> {
-    this.done = true;
-    return status ? Promise.reject(status) : Promise.resolve(DONE);
-  }
-
-  return(value?: unknown): Promise<IteratorResult<T>> {
-    this.done = true;
-    const pending = this.pending;
-    if (pending !== undefined) {
-      this.pending = undefined;
-      pending.settle(RELEASED);
-    }
-    return Promise.resolve({ done: true, value } as IteratorResult<T>);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this;
   }
 }

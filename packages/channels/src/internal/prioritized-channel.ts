@@ -1,6 +1,6 @@
 import { err, ok, type Result } from "@pipe/result";
 import { NO_VALUE, type NoValue, type SignalOptions } from "../channel-types.ts";
-import { ChannelCore, type ReadWaiter, WriteWaiter } from "./channel-core.ts";
+import { ChannelCore } from "./channel-core.ts";
 import { recordDepth } from "./diagnostics.ts";
 import {
   canceledResult,
@@ -12,6 +12,7 @@ import {
 import { Mode } from "./full-mode.ts";
 import { WaiterList } from "./list.ts";
 import { RingBuffer } from "./ring-buffer.ts";
+import { type ReadWaiter, WriteWaiter } from "./waiters.ts";
 
 interface Lane<T> {
   readonly buffer: RingBuffer<T>;

@@ -1,8 +1,9 @@
 import { ok } from "@pipe/result";
 import { NO_VALUE, type NoValue } from "../channel-types.ts";
-import { ChannelCore, type ReadWaiter } from "./channel-core.ts";
+import { ChannelCore } from "./channel-core.ts";
 import { recordDepth } from "./diagnostics.ts";
 import { type RingFields, ringPush, ringShift, ringSlots } from "./ring-buffer.ts";
+import type { ReadWaiter } from "./waiters.ts";
 
 /**
  * What the bounded and the unbounded channel share: one lane that is its own ring buffer (the
