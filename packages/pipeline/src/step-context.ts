@@ -6,8 +6,10 @@ import {
   type StatefulCompensationAction,
 } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
+import { contextOptionsOf, stepNameOf } from "./internal/context-options.ts";
 import { keepLayout } from "./internal/kept.ts";
 import { neverAbortedSignal } from "./internal/util.ts";
+import type { ResultPipelineStepContextOptions } from "./step-context-options.ts";
 
 /**
  * Passed as the options of `new ResultPipelineStepContext(BARE)` by `ResultPipelineStepContext.bare`: the
@@ -22,28 +24,6 @@ type Fields = { -readonly [K in "timeProvider" | "signal"]: ResultPipelineStepCo
 let bareName = "";
 let bareIndex = -1;
 let bareParent: ResultPipelineStepContext | undefined;
-
-/** Options of the {@link ResultPipelineStepContext} constructor. */
-export interface ResultPipelineStepContextOptions {
-  /** Name used in diagnostics and error metadata (blank becomes `""`). */
-  readonly stepName?: string;
-  /** Where registrations go (default: a new scope, created on first use). */
-  readonly compensationScope?: CompensationScope;
-  /** Clock for timeouts, deadlines and timers (default `TimeProvider.system`). */
-  readonly timeProvider?: TimeProvider;
-  /**
-   * Aborting it aborts the context's signal. The context's own `signal` is a different signal that follows this
-   * one and also aborts when the context fails (a failed `waitGroup.go(context, ...)` work).
-   */
-  readonly signal?: AbortSignal;
-}
-
-/** A step name as given, or `""` when it is not a string or is blank. */
-function stepNameOf(name: unknown): string {
-  return typeof name === "string" && name.length > 0 && (name.charCodeAt(0) > 32 || name.trim().length > 0)
-    ? name
-    : "";
-}
 
 /**
  * What a pipeline step runs with: its name, a compensation scope to register undo actions in, a clock and a
@@ -169,47 +149,14 @@ export class ResultPipelineStepContext {
     timeProvider: TimeProvider | undefined,
     signal: AbortSignal | undefined,
   ): void {
-    if (
-      optionsOrName === null ||
-      (optionsOrName !== undefined && typeof optionsOrName !== "object" && typeof optionsOrName !== "string")
-    ) {
-      throw new TypeError(
-        `ResultPipelineStepContext: expected options { stepName?, compensationScope?, timeProvider?, signal? } or a step name, got ${optionsOrName === null ? "null" : typeof optionsOrName}.`,
-      );
-    }
-    const options: ResultPipelineStepContextOptions =
-      typeof optionsOrName === "object"
-        ? optionsOrName
-        : typeof optionsOrName === "string" || optionsOrName === undefined
-          ? {
-              ...(optionsOrName === undefined ? {} : { stepName: optionsOrName }),
-              ...(compensationScope === undefined ? {} : { compensationScope }),
-              ...(timeProvider === undefined ? {} : { timeProvider }),
-              ...(signal === undefined ? {} : { signal }),
-            }
-          : {};
+    const options = contextOptionsOf(optionsOrName, compensationScope, timeProvider, signal);
     this.#name = stepNameOf(options.stepName);
-    if (options.compensationScope !== undefined && !(options.compensationScope instanceof CompensationScope))
-      throw new TypeError("ResultPipelineStepContext: compensationScope must be a CompensationScope.");
-    const clock = options.timeProvider;
-    if (
-      clock !== undefined &&
-      (typeof clock !== "object" || clock === null || typeof clock.now !== "function")
-    )
-      throw new TypeError(
-        "ResultPipelineStepContext: timeProvider must be a TimeProvider (now, setTimeout, clearTimeout).",
-      );
-    (this as Fields).timeProvider = clock ?? TimeProvider.system;
+    (this as Fields).timeProvider = options.timeProvider ?? TimeProvider.system;
     // The context owns its signal, so a failed `waitGroup.go(context, ...)` work can fail it (abort it with the
     // failure) without touching the caller's signal; the caller's signal still aborts it.
     const own = new AbortController();
     this.controller = own;
     const given = options.signal;
-    if (
-      given !== undefined &&
-      (typeof given !== "object" || given === null || typeof given.aborted !== "boolean")
-    )
-      throw new TypeError("ResultPipelineStepContext: signal must be an AbortSignal.");
     if (given !== undefined && given !== neverAbortedSignal && given.aborted) own.abort(given.reason);
     (this as Fields).signal =
       given === undefined || given === neverAbortedSignal || given.aborted
