@@ -182,6 +182,9 @@ class SagaRun<S> {
 
 keepLayout(new SagaRun([], [], environment({}, "saga")));
 
+/** The options of an `execute()` called without any (one shared object instead of a new `{}` per run). */
+const NO_OPTIONS: OrchestrationOptions = Object.freeze({});
+
 /**
  * A saga: sequential steps with typed outputs, each undone (newest first) when a later step fails.
  *
@@ -253,10 +256,10 @@ export class ResultSagaBuilder<S extends Record<string, unknown> = {}> {
   }
 
   /** Runs the saga (the builder can be executed again; each run is independent). */
-  execute(options: OrchestrationOptions = {}): Result<S> | Promise<Result<S>> {
-    checkOrchestrationOptions(options, "ResultSagaBuilder.execute");
+  execute(options: OrchestrationOptions = NO_OPTIONS): Result<S> | Promise<Result<S>> {
+    if (options !== NO_OPTIONS) checkOrchestrationOptions(options, "ResultSagaBuilder.execute");
     if (this.#steps.length === 0) return err(PipeError.from("Saga contains no steps.", "error.validation"));
-    const aborted = callerAborted(options);
+    const aborted = options === NO_OPTIONS ? undefined : callerAborted(options);
     if (aborted !== undefined) return err(canceledBy(aborted));
     const env = environment(options, "saga");
     let names = this.#names.get(env.stepName);

@@ -103,11 +103,20 @@ export function failAfterRollback<T>(
     return err(extra === undefined ? error : withCompensationError(error, combine(extra)));
   }
   const outcome = runLog(env.policy.compensation, log, env.compensationSignal, undefined, env.span);
-  const finish = (failure: PipeError | undefined): Result<T> => {
-    const all = extra === undefined ? failure : combine(failure === undefined ? extra : [...extra, failure]);
-    return err(withCompensationError(error, all));
-  };
-  return isThenable(outcome) ? outcome.then(finish) : finish(outcome);
+  return isThenable(outcome)
+    ? outcome.then((failure) => rolledBack<T>(error, extra, failure))
+    : rolledBack<T>(error, extra, outcome);
+}
+
+/** The failure once a rollback finished, with the rollback's and any earlier compensation failures. */
+function rolledBack<T>(
+  error: PipeError,
+  earlier: readonly PipeError[] | undefined,
+  failure: PipeError | undefined,
+): Result<T> {
+  const all =
+    earlier === undefined ? failure : combine(failure === undefined ? earlier : [...earlier, failure]);
+  return err(withCompensationError(error, all));
 }
 
 /** Rolls back `log` and reports a failure to `onCompensationError` (used when the result stays a success). */

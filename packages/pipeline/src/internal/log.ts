@@ -12,9 +12,20 @@ export const invokeStateless: StatefulCompensationAction<unknown> = (state, sign
  * @internal
  */
 export class CompensationLog {
-  states: unknown[] = [];
-  actions: StatefulCompensationAction<unknown>[] = [];
-  seqs: number[] = [];
+  states: unknown[];
+  actions: StatefulCompensationAction<unknown>[];
+  seqs: number[];
+
+  /** An empty log, or one holding the given parallel arrays (taken over, not copied). */
+  constructor(
+    states: unknown[] = [],
+    actions: StatefulCompensationAction<unknown>[] = [],
+    seqs: number[] = [],
+  ) {
+    this.states = states;
+    this.actions = actions;
+    this.seqs = seqs;
+  }
 
   get size(): number {
     return this.seqs.length;
@@ -85,10 +96,7 @@ export class CompensationLog {
 
   /** Atomically moves every entry into a new log and leaves this one empty. */
   take(): CompensationLog {
-    const taken = new CompensationLog();
-    taken.states = this.states;
-    taken.actions = this.actions;
-    taken.seqs = this.seqs;
+    const taken = new CompensationLog(this.states, this.actions, this.seqs);
     this.states = [];
     this.actions = [];
     this.seqs = [];

@@ -12,7 +12,7 @@ import { keepLayout } from "./kept.ts";
 import { CompensationLog } from "./log.ts";
 import { instruments } from "./metrics.ts";
 import { compensationEvent } from "./trace.ts";
-import { isThenable } from "./util.ts";
+import { isThenable, neverAbortedSignal } from "./util.ts";
 
 type Outcome = PipeError | undefined;
 
@@ -43,11 +43,10 @@ class RunState {
   restore(count: number): void {
     this.skipped = count;
     if (this.restoreTo === undefined || count === 0) return;
-    const rest = new CompensationLog();
-    rest.states = this.log.states.slice(0, count);
-    rest.actions = this.log.actions.slice(0, count);
-    rest.seqs = this.log.seqs.slice(0, count);
-    this.restoreTo.mergeFrom(rest);
+    const log = this.log;
+    this.restoreTo.mergeFrom(
+      new CompensationLog(log.states.slice(0, count), log.actions.slice(0, count), log.seqs.slice(0, count)),
+    );
   }
 
   finish(): Outcome {
@@ -148,12 +147,18 @@ async function sequentialAsync(
 }
 
 function sequential(state: RunState): Outcome | Promise<Outcome> {
+  const signal = state.signal;
+  // The shared never-aborting signal (no compensationSignal given) is not checked per action.
+  const abortable = signal !== neverAbortedSignal;
+  const untraced = state.span === undefined;
   for (let i = state.log.size - 1; i >= 0; i--) {
-    if (state.signal.aborted) {
+    if (abortable && signal.aborted) {
       state.restore(i + 1);
       return state.finish();
     }
-    const pending = state.check(invoke(state, i));
+    const value = untraced ? invokeAction(state, i) : invoke(state, i);
+    if (value === undefined) continue;
+    const pending = state.check(value);
     if (pending !== undefined) return sequentialAsync(state, pending, i - 1);
   }
   return state.finish();

@@ -50,12 +50,15 @@ export function linkSignals(
   b: AbortSignal | undefined,
   owned = false,
 ): LinkedSignal {
-  const sources: AbortSignal[] = [];
-  if (a !== undefined && a !== neverAbortedSignal) sources.push(a);
-  if (b !== undefined && b !== neverAbortedSignal && b !== a) sources.push(b);
+  const first = a !== undefined && a !== neverAbortedSignal ? a : undefined;
+  const second = b !== undefined && b !== neverAbortedSignal && b !== a ? b : undefined;
   if (!owned) {
-    if (sources.length === 0) return UNLINKED;
-    if (sources.length === 1) return { signal: sources[0] as AbortSignal, abort: noop, dispose: noop };
+    if (first === undefined && second === undefined) return UNLINKED;
+    if (first === undefined || second === undefined)
+      return { signal: (first ?? second) as AbortSignal, abort: noop, dispose: noop };
   }
+  const sources: AbortSignal[] = [];
+  if (first !== undefined) sources.push(first);
+  if (second !== undefined) sources.push(second);
   return new OwnedLink(sources);
 }
