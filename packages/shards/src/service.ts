@@ -442,12 +442,13 @@ export class ShardControlPlaneService {
     }
     let shards = 0;
     let max = 0;
-    const perNode: Record<string, number> = {};
-    for (const [owner, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      perNode[owner] = n;
+    const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, n] of sorted) {
       shards += n;
       max = Math.max(max, n);
     }
+    // Own properties for every owner id, `__proto__` included (an assignment would set the prototype).
+    const perNode: Record<string, number> = Object.fromEntries(sorted);
     if (shards === 0) return err(serviceErrors.namespaceMissing(namespace));
     const mean = shards / counts.size;
     return ok({ namespace, shards, balance: { perNode, max, mean, ratio: max / mean }, version });

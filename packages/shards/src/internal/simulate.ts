@@ -272,10 +272,12 @@ function balanceOf(
   nodes: readonly ShardNodeDescriptor[],
   assignments: readonly ShardAssignment[],
 ): ShardBalance {
-  const perNode: Record<string, number> = {};
-  for (const n of nodes) perNode[n.nodeId] = 0;
-  for (const a of assignments) perNode[a.ownerNodeId] = (perNode[a.ownerNodeId] ?? 0) + 1;
-  const counts = Object.values(perNode);
+  const byNode = new Map<string, number>();
+  for (const n of nodes) byNode.set(n.nodeId, 0);
+  for (const a of assignments) byNode.set(a.ownerNodeId, (byNode.get(a.ownerNodeId) ?? 0) + 1);
+  // Own properties for every node id, `__proto__` included (an assignment would set the prototype).
+  const perNode: Record<string, number> = Object.fromEntries(byNode);
+  const counts = [...byNode.values()];
   const mean = counts.length === 0 ? 0 : assignments.length / counts.length;
   const max = counts.reduce((m, c) => Math.max(m, c), 0);
   return { perNode, max, mean, ratio: mean === 0 ? 0 : max / mean };

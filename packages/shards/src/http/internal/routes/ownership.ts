@@ -15,8 +15,16 @@ export const ownership =
           metadata: { issues: [{ path: `$.query.${unknown}`, message: "Unknown query parameter" }] },
         }),
       );
+    const namespaces = url.searchParams.getAll("namespace");
+    if (namespaces.length > 1)
+      return plane.fail(
+        c,
+        PipeError.from("Invalid query: $.query.namespace: Expected a single value", ErrorCodes.validation, {
+          metadata: { issues: [{ path: "$.query.namespace", message: "Expected a single value" }] },
+        }),
+      );
     return plane.respond(
       c,
-      await plane.service.ownership(url.searchParams.get("namespace"), { signal: c.req.raw.signal }),
+      await plane.service.ownership(namespaces[0] ?? null, { signal: c.req.raw.signal }),
     );
   };
