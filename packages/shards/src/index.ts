@@ -45,11 +45,8 @@ export {
   ShardMutationRequestSchema,
   ShardSimulationRequestSchema,
 } from "./schemas.ts";
-export {
-  type ShardCallOptions,
-  ShardControlPlaneService,
-  type ShardControlPlaneServiceOptions,
-} from "./service.ts";
+export { ShardControlPlaneService } from "./service.ts";
+export type { ShardCallOptions, ShardControlPlaneServiceOptions } from "./service-options.ts";
 export type {
   ShardApplyRequest,
   ShardApplyResult,

@@ -1,21 +1,23 @@
 import { TimeProvider } from "@pipe/channels";
 import { ResultExecutionPolicy, ResultPipeline, ResultRetryPolicy } from "@pipe/pipeline";
-import { err, ok, PipeError, type Result } from "@pipe/result";
+import { collectErrors, err, type PipeError, type Result } from "@pipe/result";
 import { ShardErrorCodes } from "./codes.ts";
-import { decodeShardCursor, encodeShardCursor } from "./cursor.ts";
-import { ShardFilter } from "./filter.ts";
+import type { ShardFilter } from "./filter.ts";
 import { ShardHashStrategyRegistry } from "./hashing/registry.ts";
-import { shardLookupProblem } from "./identifier.ts";
 import { applyPlan } from "./internal/apply.ts";
-import { filterError } from "./internal/lookup.ts";
-import { isCanceled, serviceErrors } from "./internal/service-errors.ts";
+import { readDiffRange } from "./internal/diff-range.ts";
+import { readListPage } from "./internal/list-page.ts";
+import { countOwnership } from "./internal/ownership.ts";
+import { checkedFilter, requireShardFilter } from "./internal/service-input.ts";
 import { type SimulationDeps, simulate } from "./internal/simulate.ts";
+import { simulateShardPage } from "./internal/simulate-page.ts";
+import type { StoreCall } from "./internal/store-call.ts";
 import { watchStream } from "./internal/watch.ts";
-import { ShardLimits } from "./limits.ts";
-import type { ShardKey, ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
+import type { ShardMutationRequest, ShardMutationResult, ShardRecordDiff } from "./model.ts";
 import { ShardReadView } from "./read-view.ts";
-import type { ShardQueryPage, ShardRepository } from "./repository.ts";
+import type { ShardRepository } from "./repository.ts";
 import { decodeShardMutationRequest } from "./schemas.ts";
+import type { ShardCallOptions, ShardControlPlaneServiceOptions } from "./service-options.ts";
 import type {
   ShardApplyRequest,
   ShardApplyResult,
@@ -30,81 +32,12 @@ import type {
   ShardSimulationRequest,
 } from "./service-types.ts";
 
-/**
- * Options of a {@link ShardControlPlaneService}.
- *
- * @example
- * ```ts
- * import { InMemoryShardRepository, type ShardControlPlaneServiceOptions } from "@pipe/shards";
- * const o: ShardControlPlaneServiceOptions = { repository: new InMemoryShardRepository(), workers: 4 };
- * console.log(o.workers);
- * ```
- */
-export interface ShardControlPlaneServiceOptions {
-  readonly repository: ShardRepository;
-  /** Strategy registry (default: a new registry with the built-ins). */
-  readonly registry?: ShardHashStrategyRegistry | undefined;
-  /** Clock for retry back-off, `generatedAt` (default `TimeProvider.system`). */
-  readonly timeProvider?: TimeProvider | undefined;
-  /**
-   * The repository policy: retries and compensation for store calls and simulation workers (default
-   * {@link ShardControlPlaneService.repositoryPolicy}). Only `shards.control.repository.failure` is retried.
-   */
-  readonly policy?: ResultExecutionPolicy | undefined;
-  /** Simulation worker partitions (default `navigator.hardwareConcurrency`, else 4). */
-  readonly workers?: number | undefined;
-  /** Per-assignment hook of simulation workers (fault injection, custom checks). */
-  readonly reconcile?: ShardReconcileHook | undefined;
-  /** Longest wait of a `list` for its `minPosition`, in ms (default 2,000). */
-  readonly positionWaitMs?: number | undefined;
-}
-
-/**
- * Signal-only options.
- *
- * @example
- * ```ts
- * import type { ShardCallOptions } from "@pipe/shards";
- * const o: ShardCallOptions = { signal: AbortSignal.timeout(5000) };
- * console.log(o.signal !== undefined);
- * ```
- */
-export interface ShardCallOptions {
-  readonly signal?: AbortSignal | undefined;
-}
-
-const DEFAULT_PAGE = ShardLimits.defaultPageSize;
-const MIN_PAGE = ShardLimits.minPageSize;
-const MAX_PAGE = ShardLimits.maxPageSize;
-const DIFF_PAGE = 1000;
-
 const defaultWorkers = (): number => {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof n === "number" && n > 0 ? n : 4;
 };
 
 const retryable = (e: PipeError): boolean => e.code === ShardErrorCodes.repositoryFailure;
-
-/** Throws a `TypeError` naming `method` unless `filter` is a {@link ShardFilter} (a programming error). */
-function requireShardFilter(method: string, filter: unknown): void {
-  if (!(filter instanceof ShardFilter))
-    throw new TypeError(
-      `ShardControlPlaneService.${method}: filter must be a ShardFilter (ShardFilter.create({ ... })), got ${typeof filter}.`,
-    );
-}
-
-/**
- * The cursor a caller passed, or `undefined` for none (absent, null or blank). A cursor that is not a string is
- * a programming error: a `TypeError` naming the method, rather than a failure deep inside the decoder.
- */
-function cursorOption(method: string, cursor: unknown): string | undefined {
-  if (cursor === undefined || cursor === null) return undefined;
-  if (typeof cursor !== "string")
-    throw new TypeError(
-      `ShardControlPlaneService.${method}: options.cursor must be a string, got ${typeof cursor}.`,
-    );
-  return cursor.trim().length > 0 ? cursor : undefined;
-}
 
 /**
  * The shard control plane: paged listing, diffs, live watch, what-if simulation, governed mutations and plan
@@ -159,6 +92,8 @@ export class ShardControlPlaneService {
   readonly #workers: number;
   readonly #reconcile: ShardReconcileHook | undefined;
   readonly #positionWaitMs: number;
+  /** `#retry` as the service's internal parts take it. */
+  readonly #storeCall: StoreCall = (call, signal) => this.#retry(call, signal);
 
   constructor(options: ShardControlPlaneServiceOptions) {
     this.repository = options.repository;
@@ -186,40 +121,9 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardListOptions = {},
   ): Promise<Result<ShardListPage>> {
-    if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
-    requireShardFilter("list", filter);
-    const invalid = filterError(filter);
-    if (invalid !== undefined) return err(invalid);
-    let cursor: ReturnType<typeof decodeShardCursor> | undefined;
-    const listCursor = cursorOption("list", options.cursor);
-    if (listCursor !== undefined) {
-      cursor = decodeShardCursor(listCursor);
-      if (cursor.isErr) return err(cursor.error);
-    }
-    const raw = options.pageSize;
-    if (raw !== undefined && raw !== null && (!Number.isInteger(raw) || raw < MIN_PAGE || raw > MAX_PAGE))
-      return err(
-        serviceErrors
-          .validation(`Page size must be an integer from ${MIN_PAGE} to ${MAX_PAGE}.`, "$.pageSize")
-          .withMetadata("pageSize", raw),
-      );
-    const pageSize = raw ?? DEFAULT_PAGE;
-    if (options.minPosition !== undefined && options.minPosition !== null) {
-      const reached = await this.#reach(options.minPosition, options.signal);
-      if (reached.isErr) return err(reached.error);
-    }
-    const query = filter.toQueryOptions(pageSize, cursor?.value);
-    // A read view answers from memory: its failures (validation, cancellation) are never retryable.
-    const repo = this.repository;
-    const page =
-      repo instanceof ShardReadView
-        ? await repo.query(query, { signal: options.signal })
-        : await this.#retry((signal) => repo.query(query, { signal }), options.signal);
-    return page.map((p) => ({
-      items: p.items,
-      nextCursor: p.nextCursor === null ? null : encodeShardCursor(p.nextCursor),
-      version: p.position,
-    }));
+    const checked = checkedFilter("list", filter);
+    if (checked.isErr) return err(checked.error);
+    return readListPage(this.#storeCall, this.repository, checked.value, options, this.#positionWaitMs);
   }
 
   /**
@@ -235,44 +139,9 @@ export class ShardControlPlaneService {
     filter: ShardFilter | null | undefined,
     options: ShardCallOptions = {},
   ): Promise<Result<ShardDiffPage>> {
-    if (filter === undefined || filter === null) return err(serviceErrors.filterRequired());
-    requireShardFilter("diff", filter);
-    const invalid = filterError(filter);
-    if (invalid !== undefined) return err(invalid);
-    if (from !== undefined && from !== null && (!Number.isSafeInteger(from) || from < 0))
-      return err(serviceErrors.validation("fromPosition must be an integer from 0 to 2^53 - 1.", "$.from"));
-    if (to !== undefined && to !== null && (!Number.isSafeInteger(to) || to < 0))
-      return err(serviceErrors.validation("toPosition must be an integer from 0 to 2^53 - 1.", "$.to"));
-    const signal = options.signal;
-    let after = from === undefined || from === null ? 0 : Math.max(0, from - 1);
-    const items: ShardRecordDiff[] = [];
-    for (;;) {
-      if (to !== undefined && to !== null && after >= to) break;
-      const page = await this.#retry(
-        (s) => this.repository.readDiffs(after, { limit: DIFF_PAGE, upTo: to ?? undefined, signal: s }),
-        signal,
-      );
-      if (page.isErr) {
-        if (isCanceled(page.error))
-          return err(serviceErrors.canceled("Shard diff canceled.", "shards.diff", signal?.reason));
-        if (page.error.code === ShardErrorCodes.historyCompacted) {
-          // Without a lower bound the diff starts at the oldest retained change; a compaction that lands
-          // between two pages starts it again there (the diffs read so far are no longer retained).
-          const through = page.error.metadata.compactedThrough;
-          if ((from === undefined || from === null) && typeof through === "number" && through > after) {
-            items.length = 0;
-            after = through;
-            continue;
-          }
-          return err(page.error);
-        }
-        return err(serviceErrors.streamFailure(page.error, "shards.diff"));
-      }
-      for (const d of page.value) if (filter.matches(d.current)) items.push(d);
-      if (page.value.length < DIFF_PAGE) break;
-      after = page.value[page.value.length - 1].position;
-    }
-    return ok({ items, lastPosition: items.length === 0 ? null : items[items.length - 1].position });
+    const checked = checkedFilter("diff", filter);
+    if (checked.isErr) return err(checked.error);
+    return readDiffRange(this.#storeCall, this.repository, from, to, checked.value, options.signal);
   }
 
   /**
@@ -302,24 +171,9 @@ export class ShardControlPlaneService {
     options: ShardCallOptions = {},
   ): Promise<Result<readonly ShardRecordDiff[]>> {
     if (filter !== undefined && filter !== null) requireShardFilter("collectWatch", filter);
-    const items: ShardRecordDiff[] = [];
-    const errors: PipeError[] = [];
-    for await (const r of watchStream(
-      this.repository,
-      this.#policy,
-      this.#time,
-      resumeToken,
-      filter,
-      options.signal,
-      false,
-    )) {
-      if (r.isOk) items.push(r.value);
-      else errors.push(r.error);
-    }
-    if (errors.length === 1) return err(errors[0]);
-    if (errors.length > 1)
-      return err(PipeError.aggregate("One or more failures occurred while processing the stream.", errors));
-    return ok(items);
+    return collectErrors(
+      watchStream(this.repository, this.#policy, this.#time, resumeToken, filter, options.signal, false),
+    );
   }
 
   /** Computes a what-if plan for a namespace over a node set (see the class Details for validation order). */
@@ -357,55 +211,17 @@ export class ShardControlPlaneService {
    * `error.validation` (`pageSize` not an integer from 1 to `ShardLimits.maxSimulationPageSize`, path
    * `$.pageSize`; a cursor of another namespace, path `$.cursor`), `shards.control.cursor.invalid`.
    */
-  async simulatePage(
+  simulatePage(
     request: ShardSimulationRequest | null | undefined,
     options: ShardSimulationPageOptions = {},
   ): Promise<Result<ShardSimulationPage>> {
-    const raw = options.pageSize;
-    if (
-      raw !== undefined &&
-      raw !== null &&
-      (!Number.isInteger(raw) || raw < 1 || raw > ShardLimits.maxSimulationPageSize)
-    )
-      return err(
-        serviceErrors
-          .validation(
-            `Page size must be an integer from 1 to ${ShardLimits.maxSimulationPageSize}.`,
-            "$.pageSize",
-          )
-          .withMetadata("pageSize", raw),
-      );
-    const pageSize = raw ?? ShardLimits.defaultSimulationPageSize;
-    let cursor: ShardKey | undefined;
-    const pageCursor = cursorOption("simulatePage", options.cursor);
-    if (pageCursor !== undefined) {
-      const decoded = decodeShardCursor(pageCursor);
-      if (decoded.isErr) return err(decoded.error);
-      cursor = decoded.value;
-    }
-    let page: ShardQueryPage | undefined;
-    const simulated = await simulate(
-      this.#simulationDeps(async (namespace, signal) => {
-        if (cursor !== undefined && cursor.namespace !== namespace)
-          return err(serviceErrors.validation("The cursor belongs to another namespace.", "$.cursor"));
-        const queried = await this.#retry(
-          (s) => this.repository.query({ namespace, pageSize, cursor }, { signal: s }),
-          signal,
-        );
-        if (queried.isOk) page = queried.value;
-        return queried.map((p) => p.items);
-      }),
+    return simulateShardPage(
+      this.#storeCall,
+      this.repository,
+      (list) => this.#simulationDeps(list),
       request,
-      options.signal,
+      options,
     );
-    return simulated.map((simulation) => ({
-      ...simulation,
-      nextCursor:
-        page?.nextCursor === undefined || page?.nextCursor === null
-          ? null
-          : encodeShardCursor(page.nextCursor),
-      version: page?.position ?? 0,
-    }));
   }
 
   /**
@@ -419,39 +235,7 @@ export class ShardControlPlaneService {
     namespace: string | null | undefined,
     options: ShardCallOptions = {},
   ): Promise<Result<ShardOwnership>> {
-    if (namespace === undefined || namespace === null || namespace.trim().length === 0)
-      return err(serviceErrors.namespaceRequired());
-    const problem = shardLookupProblem(namespace);
-    if (problem !== undefined) return err(serviceErrors.validation(`namespace ${problem}`, "$.namespace"));
-    const repo = this.repository;
-    let counts: ReadonlyMap<string, number>;
-    let version: number;
-    if (repo instanceof ShardReadView) {
-      if (options.signal?.aborted) return err(PipeError.canceled(undefined, options.signal.reason));
-      version = repo.position;
-      counts = repo.ownerCounts(namespace);
-    } else {
-      const head = await this.#retry((s) => repo.highestPosition({ signal: s }), options.signal);
-      if (head.isErr) return err(head.error);
-      const listed = await this.#retry((s) => repo.list(namespace, { signal: s }), options.signal);
-      if (listed.isErr) return err(listed.error);
-      const byOwner = new Map<string, number>();
-      for (const r of listed.value) byOwner.set(r.ownerNodeId, (byOwner.get(r.ownerNodeId) ?? 0) + 1);
-      counts = byOwner;
-      version = head.value;
-    }
-    let shards = 0;
-    let max = 0;
-    const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [, n] of sorted) {
-      shards += n;
-      max = Math.max(max, n);
-    }
-    // Own properties for every owner id, `__proto__` included (an assignment would set the prototype).
-    const perNode: Record<string, number> = Object.fromEntries(sorted);
-    if (shards === 0) return err(serviceErrors.namespaceMissing(namespace));
-    const mean = shards / counts.size;
-    return ok({ namespace, shards, balance: { perNode, max, mean, ratio: max / mean }, version });
+    return countOwnership(this.#storeCall, this.repository, namespace, options.signal);
   }
 
   /**
@@ -484,26 +268,6 @@ export class ShardControlPlaneService {
       (k, signal) => this.#retry((s) => this.repository.get(k, { signal: s }), signal),
       request,
       options.signal,
-    );
-  }
-
-  /** Ok once reads reflect `position` (see `ShardListOptions.minPosition`). */
-  async #reach(position: number, signal: AbortSignal | undefined): Promise<Result<number>> {
-    if (!Number.isSafeInteger(position) || position < 0)
-      return err(serviceErrors.validation("minPosition must be a non-negative integer.", "$.minPosition"));
-    const repo = this.repository;
-    if (repo.waitForPosition !== undefined)
-      return repo.waitForPosition(position, { timeoutMs: this.#positionWaitMs, signal });
-    const head = await this.#retry((s) => repo.highestPosition({ signal: s }), signal);
-    if (head.isErr || head.value >= position) return head;
-    return err(
-      PipeError.from(
-        `The store has position ${head.value}, not yet ${position}.`,
-        ShardErrorCodes.viewBehind,
-        {
-          metadata: { position: head.value, requested: position },
-        },
-      ),
     );
   }
 
