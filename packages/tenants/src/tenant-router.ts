@@ -20,13 +20,12 @@ import { RouterCore } from "./internal/core.ts";
 import { DeadLetterSink } from "./internal/dead-letter-sink.ts";
 import { closedError, duplicateError, notFoundError } from "./internal/errors.ts";
 import { runOutcome } from "./internal/outcome.ts";
-import { consumeRegistry } from "./internal/registry-loop.ts";
+import { applyRegistryEvent, consumeRegistry } from "./internal/registry-loop.ts";
 import { isTenantId, type Key, TenantTable } from "./internal/table.ts";
 import { Tenant } from "./internal/tenant.ts";
 import { checkCapacity, checkOverflow, defaultKeyOf, validRetain } from "./internal/validate.ts";
 import { TenantWorker } from "./internal/worker.ts";
 import type { OverflowPolicy } from "./policies.ts";
-import type { TenantRegistryEvent } from "./registry-event.ts";
 import type { TenantRouterOptions } from "./router-options.ts";
 import type { TenantRouterSnapshot, TenantRouterState } from "./snapshot.ts";
 import type { TenantOptions } from "./tenant-options.ts";
@@ -257,7 +256,11 @@ export class TenantRouter<E> {
     const registry =
       source === undefined
         ? Promise.resolve(undefined)
-        : consumeRegistry(source, this.#apply, AbortSignal.any([registryStop.signal, runContext.signal]));
+        : consumeRegistry(
+            source,
+            (event) => applyRegistryEvent(this, table, event),
+            AbortSignal.any([registryStop.signal, runContext.signal]),
+          );
     const routed = await fanOut.done;
     this.#state = "stopping";
     registryStop.abort();
@@ -294,21 +297,4 @@ export class TenantRouter<E> {
       { stepName: `tenant[${tenant.id}]`, traced: false },
     );
   }
-
-  readonly #apply = async (event: TenantRegistryEvent): Promise<void> => {
-    const table = this.#table;
-    if (event?.type === "add" && isTenantId(event.tenantId)) {
-      const existing = table.tenants.get(event.tenantId);
-      if (existing !== undefined && table.removed.has(existing)) await table.whenStopped(existing);
-      let added: Result<void>;
-      try {
-        added = this.add(event.tenantId, event.options);
-      } catch {
-        added = err<void>(closedError());
-      }
-      if (added.isErr) table.rejectedEvents++;
-    } else if (event?.type === "remove" && typeof event.tenantId === "string" && this.has(event.tenantId)) {
-      void this.remove(event.tenantId);
-    } else table.rejectedEvents++;
-  };
 }
