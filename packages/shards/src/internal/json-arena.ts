@@ -8,8 +8,10 @@ import { utf8Length } from "./utf8-length.ts";
 
 const encoder = new TextEncoder();
 const NONE: Uint8Array<ArrayBuffer> = new Uint8Array(0);
-/** Bytes per pool that outputs are cut from. */
-const OUTPUT_POOL_BYTES = 1 << 20;
+/** Bytes per pool that outputs are cut from (a page of 500 typical records, about 130 KB, is cut from one). */
+const OUTPUT_POOL_BYTES = 1 << 22;
+/** Outputs larger than this get an array of their own. */
+const POOLED_OUTPUT_MAX = OUTPUT_POOL_BYTES >>> 2;
 
 /** Where a value's JSON bytes are kept in a {@link JsonArena}; `slab` -1 when none are. @internal */
 export interface JsonSlot {
@@ -134,7 +136,7 @@ export class JsonArena {
    * when large.
    */
   #output(size: number): Uint8Array<ArrayBuffer> {
-    if (size > OUTPUT_POOL_BYTES >>> 3) return new Uint8Array(size);
+    if (size > POOLED_OUTPUT_MAX) return new Uint8Array(size);
     if (this.#pool.length - this.#poolUsed < size) {
       this.#pool = new Uint8Array(OUTPUT_POOL_BYTES);
       this.#poolUsed = 0;

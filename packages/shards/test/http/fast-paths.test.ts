@@ -256,3 +256,59 @@ describe("token matching", () => {
     );
   });
 });
+
+describe("list requests over a read view", () => {
+  /** A GET of `path` whose `signal` getter counts its reads (a Node adapter builds an AbortController on the first). */
+  const counted = (path: string): { request: Request; reads: () => number } => {
+    let reads = 0;
+    const request = new Request(`http://localhost${path}`, { headers: auth });
+    const signal = request.signal;
+    Object.defineProperty(request, "signal", {
+      get: () => {
+        reads++;
+        return signal;
+      },
+    });
+    return { request, reads: () => reads };
+  };
+
+  it("take the request's signal only when the answer can wait or comes from a store (it was taken for every request)", async () => {
+    const store = new InMemoryShardRepository();
+    await store.upsert({ namespace: "ns", shardId: "a", strategyId: "rendezvous", ownerNodeId: "o" });
+    const view = (await ShardReadView.open(store)).unwrap();
+    const tokens = [{ token: OPS, scopes: ["shards.operate" as const] }];
+    const viewApp = createShardControlPlaneApp({
+      service: new ShardControlPlaneService({ repository: view }),
+      tokens,
+    });
+    const storeApp = createShardControlPlaneApp({
+      service: new ShardControlPlaneService({ repository: new InMemoryShardRepository() }),
+      tokens,
+    });
+    const fast = counted("/control/shards?namespace=ns");
+    expect((await viewApp.fetch(fast.request)).status).toBe(200);
+    expect(fast.reads()).toBe(0);
+    const waiting = counted(`/control/shards?namespace=ns&minPosition=${view.position}`);
+    expect((await viewApp.fetch(waiting.request)).status).toBe(200);
+    expect(waiting.reads()).toBeGreaterThan(0);
+    const fromStore = counted("/control/shards?namespace=ns");
+    expect((await storeApp.fetch(fromStore.request)).status).toBe(200);
+    expect(fromStore.reads()).toBeGreaterThan(0);
+    await view.close();
+  });
+
+  it("answer cursor.invalid for a bad cursor, with and without a matching If-None-Match", async () => {
+    const view = (await ShardReadView.open(new InMemoryShardRepository())).unwrap();
+    const app = createShardControlPlaneApp({
+      service: new ShardControlPlaneService({ repository: view }),
+      tokens: [{ token: OPS, scopes: ["shards.operate"] }],
+    });
+    for (const cursor of ["not-a-cursor!", "YQ", "fA"])
+      for (const headers of [auth, { ...auth, "if-none-match": `"shards-${view.position}"` }]) {
+        const res = await app.request(`/control/shards?namespace=ns&cursor=${cursor}`, { headers });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { code: string }).code).toBe("shards.control.cursor.invalid");
+      }
+    await view.close();
+  });
+});

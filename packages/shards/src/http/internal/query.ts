@@ -166,24 +166,18 @@ export interface ListQueryValue {
 }
 
 /**
- * Decodes the list query (filters, `pageSize` 1..500, `cursor`). The cursor is decoded here too, so an invalid
- * one is `shards.control.cursor.invalid` before any conditional (`If-None-Match`) handling. @internal
+ * Decodes the list query (filters, `pageSize` 1..500, `cursor` as text: `ShardControlPlaneService.list` decodes
+ * it, once per request). @internal
  */
 export function decodeListQuery(url: URL): Result<ListQueryValue> {
   return collect(url, LIST_KEYS)
     .andThen((raw): Result<ListFields> => (plainListQuery(raw) ? ok(raw) : decodeListFields(raw)))
-    .andThen((q) => {
-      if (q.cursor !== undefined) {
-        const cursor = decodeShardCursor(q.cursor);
-        if (cursor.isErr) return err(cursor.error);
-      }
-      return ok({
-        filter: filterOf(q),
-        pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
-        cursor: q.cursor,
-        minPosition: q.minPosition === undefined ? undefined : Number(q.minPosition),
-      });
-    });
+    .map((q) => ({
+      filter: filterOf(q),
+      pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+      cursor: q.cursor,
+      minPosition: q.minPosition === undefined ? undefined : Number(q.minPosition),
+    }));
 }
 
 /** Decoded query of `GET /control/shards/diff`. @internal */
