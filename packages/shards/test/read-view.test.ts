@@ -54,6 +54,16 @@ const ids = [
   "a-1",
   "a-2",
   "z",
+  // Longer ids, so searches of three units or more are narrowed by the view's trigram lists.
+  "shard-ß01",
+  "SHARD-SS01",
+  "İstanbul-1",
+  "i̇stanbul-2",
+  "ﬁle-𝔘x",
+  "FILE-𝔘X",
+  "ΣΊΣΥΦΟΣ",
+  "σίσυφος",
+  "x_y%z-001",
 ];
 const write = fc.record({
   namespace: fc.constantFrom("n1", "n2", "ñ"),
@@ -64,7 +74,27 @@ const write = fc.record({
 const query = fc.record({
   namespace: fc.option(fc.constantFrom("n1", "n2", "ñ", "none"), { nil: undefined }),
   ownerNodeId: fc.option(fc.constantFrom("o1", "o2", "o3"), { nil: undefined }),
-  search: fc.option(fc.constantFrom("a", "ss", "ß", "i", "İ", "_", "%", "é", "𝔘", "X"), { nil: undefined }),
+  search: fc.option(
+    fc.constantFrom(
+      ...["a", "ss", "ß", "i", "İ", "_", "%", "é", "𝔘", "X"],
+      ...[
+        "ard-ss",
+        "ARD-ß0",
+        "ss01",
+        "istanb",
+        "İSTAN",
+        "fil",
+        "ﬁle-𝔘",
+        "e-𝔘X",
+        "σοσ",
+        "ΥΦΟΣ",
+        "_y%",
+        "-00",
+        "zzz",
+      ],
+    ),
+    { nil: undefined },
+  ),
   statuses: fc.option(fc.subarray([...statuses], { minLength: 1 }), { nil: undefined }),
   pageSize: fc.integer({ min: 1, max: 5 }),
 });

@@ -21,6 +21,11 @@ export class SortedChunks<T> {
     return this.#size;
   }
 
+  /** The key function the list is ordered by. */
+  get keyOf(): (item: T) => string {
+    return this.#key;
+  }
+
   /** Inserts `item`, or replaces the item with the same key; true when inserted. */
   set(item: T): boolean {
     const key = this.#key(item);

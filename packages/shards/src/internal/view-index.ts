@@ -3,15 +3,18 @@ import type { ShardQueryOptions } from "../repository.ts";
 import { JsonArena, type JsonSlot } from "./json-arena.ts";
 import { compareCodePoints } from "./ordinal.ts";
 import { foldSearch } from "./search-fold.ts";
+import { SearchGrams } from "./search-grams.ts";
 import { SortedChunks } from "./sorted-chunks.ts";
 import { TextInterner } from "./text-interner.ts";
 
 /**
- * A record with its case-folded search key, computed once when the record enters the index, and the slot of
- * its JSON text in the index's arena (written when the record is first served as JSON).
+ * One shard id's place in the index: its current record, the id's case-folded search key (computed once, when
+ * the id enters the index), and the slot of the record's JSON text in the index's arena (written when the
+ * record is first served as JSON). A newer version replaces `record` in place, so the lists that hold the
+ * entry (id order, search trigrams) need no update.
  */
 class Entry implements JsonSlot {
-  readonly record: ShardRecord;
+  record: ShardRecord;
   readonly search: string;
   slab = -1;
   at = 0;
@@ -23,12 +26,16 @@ class Entry implements JsonSlot {
   }
 }
 
-/** One namespace: every record by id, in id order, and per owner and per status in id order. */
+/**
+ * One namespace: every record by id, in id order, per owner and per status in id order, and per trigram of
+ * the folded ids.
+ */
 interface Namespace {
   readonly byId: Map<string, Entry>;
   readonly ordered: SortedChunks<Entry>;
   readonly byOwner: Map<string, SortedChunks<Entry>>;
   readonly byStatus: Map<ShardStatus, SortedChunks<Entry>>;
+  readonly grams: SearchGrams<Entry>;
 }
 
 /** Distinct owner and strategy ids shared by reference (the table starts over beyond it). */
@@ -36,6 +43,7 @@ const INTERN_LIMIT = 65_536;
 
 const recordJson = (record: ShardRecord): string => JSON.stringify(record);
 const entryKey = (e: Entry): string => e.record.shardId;
+const entrySearch = (e: Entry): string => e.search;
 const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
 
 /** The list of `key` in `lists`, created empty when missing. */
@@ -56,6 +64,24 @@ function dropFrom<K>(lists: Map<K, SortedChunks<Entry>>, key: K, shardId: string
   if (list.size === 0) lists.delete(key);
 }
 
+/**
+ * The shortest list of `ns` that holds every record matching the filters (the owner's, the status's, a search
+ * trigram's, or the whole namespace), or `null` when one of the filters matches nothing there.
+ */
+function narrowest(
+  ns: Namespace,
+  owner: string | undefined,
+  status: ShardStatus | undefined,
+  search: string | undefined,
+): SortedChunks<Entry> | null {
+  const byOwner = owner === undefined ? ns.ordered : ns.byOwner.get(owner);
+  const byStatus = status === undefined ? ns.ordered : ns.byStatus.get(status);
+  const bySearch = search === undefined ? ns.ordered : (ns.grams.narrowest(search) ?? ns.ordered);
+  if (byOwner === undefined || byStatus === undefined || bySearch === null) return null;
+  const shorter = byOwner.size <= byStatus.size ? byOwner : byStatus;
+  return bySearch.size < shorter.size ? bySearch : shorter;
+}
+
 /** One page of an index query (the caller adds the position). */
 export interface ViewPage {
   readonly items: ShardRecord[];
@@ -64,12 +90,15 @@ export interface ViewPage {
 
 /**
  * The in-memory index behind `ShardReadView`: records by key, in (namespace, shardId) code-point order, per
- * (namespace, owner) and per (namespace, status), so a page is a binary search plus a slice, and an owner or a
- * one-status filter touches only the matching shards. Applying a record is guarded by its version, so replays
- * are idempotent. @internal
+ * (namespace, owner), per (namespace, status) and per (namespace, search trigram), so a page is a binary
+ * search plus a slice of the shortest list that holds every match of its filters (an owner, one status, a
+ * search of three or more units), checked record by record with the stores' rules. Applying a record is
+ * guarded by its version, so replays are idempotent. @internal
  */
 export class ViewIndex {
   readonly #namespaces = new Map<string, Namespace>();
+  /** Length below which no search trigram list saturates (see `SearchGrams`). */
+  readonly #gramsSaturateAbove: number | undefined;
   /** Namespace names in code-point order. */
   readonly #names: string[] = [];
   #size = 0;
@@ -83,16 +112,42 @@ export class ViewIndex {
   /** The entries behind each page of items `query` handed out (while the page is in use). */
   readonly #pages = new WeakMap<readonly ShardRecord[], readonly Entry[]>();
 
+  /** `gramsSaturateAbove` overrides the trigram lists' saturation length (tests). */
+  constructor(options: { readonly gramsSaturateAbove?: number } = {}) {
+    this.#gramsSaturateAbove = options.gramsSaturateAbove;
+  }
+
   /** Records held. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Trigram lists, the saturated trigrams, and the entries listed in all (summed over namespaces). */
+  get searchStats(): { readonly grams: number; readonly saturated: number; readonly listed: number } {
+    let grams = 0;
+    let saturated = 0;
+    let listed = 0;
+    for (const ns of this.#namespaces.values()) {
+      const s = ns.grams.stats;
+      grams += s.grams;
+      saturated += s.saturated;
+      listed += s.listed;
+    }
+    return { grams, saturated, listed };
   }
 
   /** Applies `record` unless the index already holds that version or a newer one; true when applied. */
   apply(record: ShardRecord): boolean {
     let ns = this.#namespaces.get(record.namespace);
     if (ns === undefined) {
-      ns = { byId: new Map(), ordered: chunks(), byOwner: new Map(), byStatus: new Map() };
+      const ordered = chunks();
+      ns = {
+        byId: new Map(),
+        ordered,
+        byOwner: new Map(),
+        byStatus: new Map(),
+        grams: new SearchGrams(entrySearch, ordered, this.#gramsSaturateAbove),
+      };
       this.#namespaces.set(record.namespace, ns);
       this.#names.splice(this.#nameBound(record.namespace), 0, record.namespace);
     }
@@ -101,20 +156,32 @@ export class ViewIndex {
     const shared: ShardRecord = {
       ...record,
       namespace: this.#names[this.#nameBound(record.namespace)],
+      shardId: existing?.record.shardId ?? record.shardId,
       strategyId: this.#intern(record.strategyId),
       ownerNodeId: this.#intern(record.ownerNodeId),
     };
-    const entry = new Entry(shared);
-    if (existing !== undefined) this.#json.release(existing);
-    ns.byId.set(record.shardId, entry);
-    if (existing === undefined) this.#size++;
-    ns.ordered.set(entry);
-    if (existing !== undefined && existing.record.ownerNodeId !== record.ownerNodeId)
-      dropFrom(ns.byOwner, existing.record.ownerNodeId, record.shardId);
-    if (existing !== undefined && existing.record.status !== record.status)
-      dropFrom(ns.byStatus, existing.record.status, record.shardId);
-    listIn(ns.byOwner, record.ownerNodeId).set(entry);
-    listIn(ns.byStatus, record.status).set(entry);
+    if (existing === undefined) {
+      const entry = new Entry(shared);
+      ns.byId.set(shared.shardId, entry);
+      this.#size++;
+      ns.ordered.set(entry);
+      listIn(ns.byOwner, shared.ownerNodeId).set(entry);
+      listIn(ns.byStatus, shared.status).set(entry);
+      ns.grams.add(entry);
+      return true;
+    }
+    const before = existing.record;
+    this.#json.release(existing);
+    existing.slab = -1;
+    existing.record = shared;
+    if (before.ownerNodeId !== shared.ownerNodeId) {
+      dropFrom(ns.byOwner, before.ownerNodeId, shared.shardId);
+      listIn(ns.byOwner, shared.ownerNodeId).set(existing);
+    }
+    if (before.status !== shared.status) {
+      dropFrom(ns.byStatus, before.status, shared.shardId);
+      listIn(ns.byStatus, shared.status).set(existing);
+    }
     return true;
   }
 
@@ -187,9 +254,11 @@ export class ViewIndex {
     const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
     const oneStatus = statuses?.every((s) => s === statuses[0]) === true ? statuses[0] : undefined;
     const search = q.search === undefined ? undefined : foldSearch(q.search);
+    const owner = q.ownerNodeId;
     const pageSize = q.pageSize;
     let more = false;
     const visit = (e: Entry): boolean => {
+      if (owner !== undefined && e.record.ownerNodeId !== owner) return true;
       if (statuses !== undefined && !statuses.includes(e.record.status)) return true;
       if (search !== undefined && !e.search.includes(search)) return true;
       if (items.length === pageSize) {
@@ -209,13 +278,8 @@ export class ViewIndex {
       if (cursor !== undefined && compareCodePoints(name, cursor.namespace) < 0) continue;
       const ns = this.#namespaces.get(name);
       if (ns === undefined) continue;
-      const list =
-        q.ownerNodeId !== undefined
-          ? ns.byOwner.get(q.ownerNodeId)
-          : oneStatus !== undefined
-            ? ns.byStatus.get(oneStatus)
-            : ns.ordered;
-      if (list === undefined) continue;
+      const list = narrowest(ns, owner, oneStatus, search);
+      if (list === null) continue;
       list.scan(cursor !== undefined && cursor.namespace === name ? cursor.shardId : undefined, visit);
       if (more) break;
     }
