@@ -16,7 +16,12 @@ export const MESSAGE_TYPES: readonly ["order.placed", "payment.captured", "stock
   "stock.adjusted",
 ];
 
-const NonBlank = Schema.String.check(Schema.isMinLength(1));
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Text PostgreSQL can store (text and jsonb refuse U+0000; jsonb refuses lone surrogates). */
+const storable = Schema.makeFilter((s: string) => !s.includes("\u0000") && !LONE_SURROGATE.test(s), {
+  expected: "text without U+0000 or lone surrogates",
+});
+const NonBlank = Schema.String.check(Schema.isMinLength(1), storable);
 const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
 
 /** The decoded, validated message body. */

@@ -101,6 +101,15 @@ function statements(s: string): readonly string[] {
   ];
 }
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * `text` as PostgreSQL's text and jsonb can store it: unchanged, or, when it holds U+0000 or a lone surrogate
+ * (both refused), its JSON string literal (quotes included), which escapes them.
+ */
+const storable = (text: string): string =>
+  text.includes("\u0000") || LONE_SURROGATE.test(text) ? JSON.stringify(text) : text;
+
 class SqlIngestStore implements IngestStore {
   readonly kind: "pglite" | "postgres";
   readonly #recordSql: string;
@@ -184,11 +193,17 @@ class SqlIngestStore implements IngestStore {
   }
 
   async deadLetter(message: RawMessage, error: unknown): Promise<void> {
+    // A dead letter is stored whatever it holds: text the database refuses is kept escaped (see storable).
+    const payload = storable(message.payload);
+    const described =
+      payload === message.payload || typeof error !== "object" || error === null
+        ? error
+        : { ...error, payloadEncoding: "json" };
     await this.exec.query(this.#deadLetterSql, [
-      `${message.feed}:${message.id}`,
-      message.feed,
-      message.payload,
-      JSON.stringify(error ?? null),
+      storable(`${message.feed}:${message.id}`),
+      storable(message.feed),
+      payload,
+      JSON.stringify(described ?? null, (_, v) => (typeof v === "string" ? storable(v) : v)),
     ]);
   }
 

@@ -1,10 +1,13 @@
-import { Result } from "@pipe/pipeline";
+import { PipeError, Result } from "@pipe/pipeline";
 import type { TenantProcessor } from "@pipe/tenants";
 import type { Envelope } from "./envelope.ts";
 import type { TenantFault } from "./faults.ts";
 import type { Ingress } from "./ingress.ts";
 import type { AppStats } from "./stats.ts";
-import type { LedgerStore } from "./store.ts";
+import { type LedgerStore, unstorableEnvelope } from "./store.ts";
+
+/** The dead-letter code of an envelope the store cannot hold (U+0000 or a lone surrogate in an id or the payload). */
+export const INVALID_ENVELOPE_CODE = "tenant-router.invalid-envelope";
 
 /** What the processor needs. */
 export interface ProcessorDeps {
@@ -36,7 +39,8 @@ async function revert(state: RevertState): Promise<void> {
  * comes last: a failure before it leaves the envelope unacknowledged (retried after the restart, or
  * dead-lettered and then acknowledged). The router's `signal` is handed to the injected faults only, not to
  * `Result.tryAsync`: a database call in flight is awaited rather than abandoned, so a rollback never races the
- * append it undoes.
+ * append it undoes. An envelope the store cannot hold ({@link INVALID_ENVELOPE_CODE}) is bad input, not a
+ * tenant failure: it is stored as a dead letter (escaped) and acknowledged, and the tenant carries on.
  *
  * @example
  * ```ts
@@ -51,6 +55,24 @@ export function createProcessor(deps: ProcessorDeps): TenantProcessor<Envelope> 
     Result.tryAsync(async () => {
       const fault = faults?.get(tenantId);
       if (fault?.before !== undefined) await fault.before(envelope, signal);
+      const problem = unstorableEnvelope(envelope);
+      if (problem !== undefined) {
+        const error = PipeError.from(`The envelope cannot be stored: ${problem}.`, INVALID_ENVELOPE_CODE);
+        const messageId = envelope.messageId;
+        await store.deadLetter([
+          {
+            tenantId,
+            messageId,
+            code: INVALID_ENVELOPE_CODE,
+            error: error.toJSON(),
+            payload: envelope.payload,
+          },
+        ]);
+        stats.countDeadLetter(INVALID_ENVELOPE_CODE);
+        stats.tenant(tenantId).deadLettersStored++;
+        ingress.ack(envelope);
+        return;
+      }
       context.registerCompensation<RevertState>({ deps, tenantId, messageId: envelope.messageId }, revert);
       const tenant = stats.tenant(tenantId);
       if (await store.append(envelope)) tenant.appended++;

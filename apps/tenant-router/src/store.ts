@@ -89,6 +89,27 @@ const migrations = (s: string): readonly string[] => [
     created_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
+/**
+ * `\u` escapes in JSON text that PostgreSQL's jsonb refuses: `\u0000` and lone surrogates (which
+ * `JSON.stringify` writes as `\udXXX`), when not themselves escaped by a backslash.
+ */
+const REFUSED_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/gi;
+const REFUSED_ESCAPE_ONCE = new RegExp(REFUSED_ESCAPE.source, "i");
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why `envelope` cannot be appended as it is (U+0000 or a lone surrogate where the store refuses them), or `undefined`. */
+export function unstorableEnvelope(envelope: Envelope): string | undefined {
+  for (const [name, id] of [
+    ["tenantId", envelope.tenantId],
+    ["messageId", envelope.messageId],
+  ] as const)
+    if (typeof id === "string" && (id.includes("\u0000") || LONE_SURROGATE.test(id)))
+      return `${name} holds U+0000 or a lone surrogate`;
+  if (REFUSED_ESCAPE_ONCE.test(JSON.stringify(envelope.payload ?? null)))
+    return "the payload holds U+0000 or a lone surrogate";
+  return undefined;
+}
+
 class SqlLedgerStore implements LedgerStore {
   readonly kind: "pglite" | "postgres";
   readonly #sql: Readonly<Record<"append" | "revert" | "dead" | "ledger" | "counts", string>>;
@@ -161,7 +182,9 @@ class SqlLedgerStore implements LedgerStore {
         payload: r.payload ?? null,
       })),
     );
-    await this.exec.query(this.#sql.dead, [json]);
+    // One row holding text jsonb refuses would fail the whole batch: such text is kept with the escape
+    // spelled out (`\u0000` as six characters), so every dead letter is stored.
+    await this.exec.query(this.#sql.dead, [json.replace(REFUSED_ESCAPE, "$1\\\\u$2")]);
   }
 
   async ledger(tenantId: string): Promise<readonly string[]> {

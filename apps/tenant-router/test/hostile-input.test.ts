@@ -1,0 +1,76 @@
+/**
+ * Envelopes the store cannot hold as they are: U+0000 or a lone surrogate in the payload (PostgreSQL's jsonb
+ * refuses both) or U+0000 in an id (text refuses it). Such an envelope is invalid input: it is dead-lettered
+ * with `tenant-router.invalid-envelope`, stored and acknowledged, and its tenant keeps running. Before, every
+ * append of it failed: the tenant was restarted, parked and its whole ledger rolled back, and the dead-letter
+ * batch holding it (up to 256 rows, other tenants' included) failed to store, so none of them was kept.
+ */
+import { ResultRetryPolicy, VirtualTimeProvider } from "@pipe/pipeline";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TenantRouterApp } from "../src/app.ts";
+import { INVALID_ENVELOPE_CODE } from "../src/processor.ts";
+import { type LedgerStore, openStore } from "../src/store.ts";
+import { drive, env, manualIngress } from "./helpers.ts";
+
+describe("envelopes the store cannot hold", () => {
+  let store: LedgerStore;
+  beforeEach(async () => {
+    store = await openStore({ dataDir: "memory://" });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const deadLetters = () =>
+    store.query<{ tenant_id: string | null; message_id: string; code: string }>(
+      "SELECT tenant_id, message_id, code FROM tenant_router.dead_letters ORDER BY seq",
+    );
+
+  it("are dead-lettered with a code while the tenant keeps its ledger and runs on (fails without the fix)", async () => {
+    const clock = new VirtualTimeProvider();
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({
+      store,
+      ingress,
+      tenants: ["acme"],
+      retry: ResultRetryPolicy.exponential(2, 50),
+      timeProvider: clock,
+    });
+    const run = app.run();
+    for (let n = 1; n <= 3; n++) ingress.push(env("acme", n));
+    ingress.push({ tenantId: "acme", messageId: "nul", payload: { text: "a\u0000b" } });
+    ingress.push({ tenantId: "acme", messageId: "surrogate", payload: { "\ud800": 1 } });
+    ingress.push({ tenantId: "acme", messageId: "id\u0000", payload: 1 });
+    for (let n = 4; n <= 5; n++) ingress.push(env("acme", n));
+    ingress.end();
+    const summary = await drive(run, clock);
+    expect(summary.tenants.find((t) => t.tenantId === "acme")).toMatchObject({
+      state: "stopped",
+      restarts: 0,
+    });
+    expect(await store.ledger("acme")).toEqual(["t-acme-1", "t-acme-2", "t-acme-3", "t-acme-4", "t-acme-5"]);
+    expect((await deadLetters()).map((d) => [d.message_id, d.code])).toEqual([
+      ["nul", INVALID_ENVELOPE_CODE],
+      ["surrogate", INVALID_ENVELOPE_CODE],
+      [JSON.stringify("id\u0000").slice(1, -1), INVALID_ENVELOPE_CODE],
+    ]);
+    expect(ingress.acked).toHaveLength(8);
+    expect(summary.deadLetterStoreFailures).toBe(0);
+  });
+
+  it("an unknown tenant id with U+0000 does not keep the dead letters batched with it from being stored (fails without the fix)", async () => {
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({ store, ingress, tenants: [] });
+    const run = app.run();
+    ingress.push(
+      env("ghost", 1),
+      { tenantId: "ghost\u0000", messageId: "g", payload: "x\u0000" },
+      env("ghost", 2),
+    );
+    ingress.end();
+    const summary = await run;
+    expect(summary.deadLetterStoreFailures).toBe(0);
+    expect((await deadLetters()).map((d) => d.message_id)).toEqual(["t-ghost-1", "g", "t-ghost-2"]);
+    expect(ingress.acked).toHaveLength(3);
+  });
+});
