@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type OverflowPolicy, TenantErrorCodes } from "@pipe/tenants";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { TenantRouterApp } from "./app.ts";
 import { renderMetrics } from "./metrics.ts";
 
@@ -16,13 +17,32 @@ export function tokenMatches(presented: string, expected: string): boolean {
 
 const OVERFLOWS = new Set<string>(["block", "deadLetter", "dropOldest"]);
 
+/** The largest branch capacity `POST /admin/tenants` accepts (a larger one would leave the branch unbounded in practice). */
+export const MAX_TENANT_CAPACITY = 1_000_000;
+/** The largest `POST /admin/tenants` body, in bytes. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** U+0000-U+001F, U+007F-U+009F, or a lone surrogate: the store cannot hold U+0000, and none of them is typed on purpose. */
+const UNUSABLE_ID = /[\p{Cc}\p{Cs}]/u;
+
+const NOT_AN_ID = "tenantId must be a non-blank string (<= 200 chars).";
+
+/** Why `tenantId` cannot be registered through the API, or `undefined`. */
+function tenantIdProblem(tenantId: string): string | undefined {
+  if (tenantId.trim() === "" || tenantId.length > 200) return NOT_AN_ID;
+  if (tenantId.trim() !== tenantId) return "tenantId must not start or end with white space.";
+  if (UNUSABLE_ID.test(tenantId)) return "tenantId must not contain control characters or lone surrogates.";
+  return undefined;
+}
+
 /**
  * The admin HTTP API and `/metrics`, as a Hono app (serve it with `@hono/node-server`, bound to 127.0.0.1).
  *
  * Routes: `GET /healthz` and `GET /metrics` (Prometheus text) are open; `/admin/*` needs
  * `Authorization: Bearer <token>`: 401 when the header is missing or not a bearer token, 403 when the token is
  * wrong. `GET /admin/tenants` lists tenants with counters; `POST /admin/tenants` `{ tenantId, capacity?,
- * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 for a bad body);
+ * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 for a bad body: a tenant id
+ * that is blank, over 200 characters, padded with white space or holding control characters or lone
+ * surrogates, a capacity outside 1..{@link MAX_TENANT_CAPACITY}; 413 over 64 KiB);
  * `DELETE /admin/tenants/:id` removes one, waiting until it drained what it accepted (200; 404
  * `tenants.not_found`).
  *
@@ -70,7 +90,15 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
     });
   });
 
-  api.post("/admin/tenants", async (c) => {
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      c.json(
+        { error: "payload_too_large", message: `The body must be at most ${MAX_BODY_BYTES} bytes.` },
+        413,
+      ),
+  });
+  api.post("/admin/tenants", limit, async (c) => {
     let body: unknown;
     try {
       body = await c.req.json();
@@ -78,13 +106,17 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
       return c.json({ error: "bad_request", message: "The body must be JSON: { tenantId }." }, 400);
     }
     const { tenantId, capacity, overflow } = (body ?? {}) as Record<string, unknown>;
-    if (typeof tenantId !== "string" || tenantId.trim() === "" || tenantId.length > 200)
+    const problem = typeof tenantId === "string" ? tenantIdProblem(tenantId) : NOT_AN_ID;
+    if (problem !== undefined || typeof tenantId !== "string")
+      return c.json({ error: "bad_request", message: problem }, 400);
+    if (
+      capacity !== undefined &&
+      (!Number.isInteger(capacity) || (capacity as number) < 1 || (capacity as number) > MAX_TENANT_CAPACITY)
+    )
       return c.json(
-        { error: "bad_request", message: "tenantId must be a non-blank string (<= 200 chars)." },
+        { error: "bad_request", message: `capacity must be an integer from 1 to ${MAX_TENANT_CAPACITY}.` },
         400,
       );
-    if (capacity !== undefined && (!Number.isInteger(capacity) || (capacity as number) < 1))
-      return c.json({ error: "bad_request", message: "capacity must be an integer >= 1." }, 400);
     if (overflow !== undefined && !OVERFLOWS.has(overflow as string))
       return c.json(
         { error: "bad_request", message: "overflow must be block, deadLetter or dropOldest." },

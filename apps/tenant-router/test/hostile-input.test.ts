@@ -7,20 +7,21 @@
  */
 import { ResultRetryPolicy, VirtualTimeProvider } from "@pipe/pipeline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAdminApp, MAX_TENANT_CAPACITY } from "../src/admin.ts";
 import { TenantRouterApp } from "../src/app.ts";
 import { INVALID_ENVELOPE_CODE } from "../src/processor.ts";
 import { type LedgerStore, openStore } from "../src/store.ts";
 import { drive, env, manualIngress } from "./helpers.ts";
 
-describe("envelopes the store cannot hold", () => {
-  let store: LedgerStore;
-  beforeEach(async () => {
-    store = await openStore({ dataDir: "memory://" });
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+let store: LedgerStore;
+beforeEach(async () => {
+  store = await openStore({ dataDir: "memory://" });
+});
+afterEach(async () => {
+  await store.close();
+});
 
+describe("envelopes the store cannot hold", () => {
   const deadLetters = () =>
     store.query<{ tenant_id: string | null; message_id: string; code: string }>(
       "SELECT tenant_id, message_id, code FROM tenant_router.dead_letters ORDER BY seq",
@@ -72,5 +73,37 @@ describe("envelopes the store cannot hold", () => {
     expect(summary.deadLetterStoreFailures).toBe(0);
     expect((await deadLetters()).map((d) => d.message_id)).toEqual(["t-ghost-1", "g", "t-ghost-2"]);
     expect(ingress.acked).toHaveLength(3);
+  });
+});
+
+describe("the admin API under careless and hostile bodies", () => {
+  it("rejects tenant ids the store or the routing cannot use, unbounded capacities and oversized bodies; nothing is added (fails without the fix)", async () => {
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({ store, ingress, tenants: ["acme"] });
+    const admin = createAdminApp(app, "test-token-1234");
+    const run = app.run();
+    const post = (body: string) =>
+      admin.request("/admin/tenants", {
+        method: "POST",
+        headers: { authorization: "Bearer test-token-1234", "content-type": "application/json" },
+        body,
+      });
+    const cases: [string, number][] = [
+      [JSON.stringify({ tenantId: "nul\u0000" }), 400],
+      [JSON.stringify({ tenantId: "\ud800" }), 400],
+      [JSON.stringify({ tenantId: "tab\tin" }), 400],
+      [JSON.stringify({ tenantId: " padded " }), 400],
+      ['{"tenantId":"big","capacity":1e300}', 400],
+      [JSON.stringify({ tenantId: "big", capacity: MAX_TENANT_CAPACITY + 1 }), 400],
+      [JSON.stringify({ tenantId: "huge", pad: "x".repeat(70_000) }), 413],
+    ];
+    for (const [body, status] of cases) {
+      const res = await post(body);
+      expect([body.slice(0, 40), res.status]).toEqual([body.slice(0, 40), status]);
+    }
+    expect(app.router.snapshot().tenants.map((t) => t.tenantId)).toEqual(["acme"]);
+    expect((await post(JSON.stringify({ tenantId: "max", capacity: MAX_TENANT_CAPACITY }))).status).toBe(201);
+    ingress.end();
+    await run;
   });
 });
