@@ -258,9 +258,10 @@ export class ShardControlPlaneService {
    * against and one change ticket. The first failure (e.g. `shards.control.version.conflict`) rolls back the
    * changes already applied (newest first) and is returned with metadata `applied` / `rolledBack`.
    *
-   * Errors (before anything is written): `shards.control.plan.invalid` for a malformed plan or a change whose
-   * namespace is not the plan's; `error.validation` when a change's keys are not lookup values or the strategy,
-   * a proposed owner or the governance text break the identifier grammar (`ShardIdentifierLimits`).
+   * Errors (before anything is written): `shards.control.plan.invalid` for a malformed plan, a change whose
+   * namespace is not the plan's or a second change of one shard; `error.validation` when a change's keys
+   * are not lookup values or the strategy, a proposed owner or the governance text break the identifier
+   * grammar (`ShardIdentifierLimits`).
    */
   apply(request: ShardApplyRequest, options: ShardCallOptions = {}): Promise<Result<ShardApplyResult>> {
     return applyPlan(

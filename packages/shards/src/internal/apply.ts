@@ -124,11 +124,12 @@ export async function applyPlan(
 }
 
 /**
- * Checks a plan before anything is written: every change belongs to the plan's namespace
- * (`shards.control.plan.invalid`), its keys are lookup values, and what it writes (strategy, proposed owner)
+ * Checks a plan before anything is written: every change belongs to the plan's namespace and names a shard no
+ * other change names (`shards.control.plan.invalid`), its keys are lookup values, and what it writes (strategy, proposed owner)
  * are identifiers, the governance fields text (`error.validation`). */
 function checkPlan(request: ShardApplyRequest): PipeError | undefined {
   const sim = request.simulation;
+  const seen = new Map<unknown, number>();
   for (let i = 0; i < sim.changes.length; i++) {
     const change = sim.changes[i];
     if (change.namespace !== sim.namespace) {
@@ -138,6 +139,17 @@ function checkPlan(request: ShardApplyRequest): PipeError | undefined {
         metadata: { issues: [{ path, message }], namespace: sim.namespace },
       });
     }
+    // A second change of one shard always conflicts with the first: every change before it would be written
+    // and rolled back for nothing.
+    const first = seen.get(change.shardId);
+    if (first !== undefined) {
+      const path = `$.simulation.changes[${i}].shardId`;
+      const message = `Change ${i} moves shard '${String(change.shardId)}' again (first at $.simulation.changes[${first}]).`;
+      return PipeError.from(message, ShardErrorCodes.planInvalid, {
+        metadata: { issues: [{ path, message }], namespace: sim.namespace },
+      });
+    }
+    seen.set(change.shardId, i);
   }
   const issues: { path: string; message: string }[] = [];
   const add = (path: string, value: unknown, check: (text: string) => string | undefined): void => {

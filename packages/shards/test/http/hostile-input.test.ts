@@ -102,6 +102,36 @@ describe("repeated parameters", () => {
   });
 });
 
+describe("apply", () => {
+  it("rejects a plan naming one shard twice before writing anything (it wrote and rolled back every change, then blamed another actor: fails without the fix)", async () => {
+    const { app, repository, upsert } = fixture();
+    for (let i = 0; i < 6; i++) await upsert(`s-${i}`, "n1");
+    const post = (path: string, body: unknown) =>
+      app.request(path, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const simulation = (await (
+      await post("/control/shards/simulate", { namespace: "ns", nodes: [{ nodeId: "a" }, { nodeId: "b" }] })
+    ).json()) as { changes: { shardId: string }[] };
+    const head = (await repository.highestPosition()).unwrap();
+    const changes = [...simulation.changes, simulation.changes[0]];
+    const res = await post("/control/shards/apply", {
+      simulation: { ...simulation, changes },
+      actor: "fuzz",
+      reason: "concatenated plans",
+      changeTicket: "T-1",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: "shards.control.plan.invalid",
+      metadata: { issues: [{ path: `$.simulation.changes[${changes.length - 1}].shardId` }] },
+    });
+    expect((await repository.highestPosition()).unwrap()).toBe(head);
+  });
+});
+
 describe("any query string", () => {
   const PARAMS = [
     "namespace",
