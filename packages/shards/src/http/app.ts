@@ -64,7 +64,8 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
  *
  * Gotchas: mutations are not interrupted when the client disconnects (they finish or roll back); reads and
  * simulations are (`error.canceled`, 499). The token is checked before the body is read. Unknown query
- * parameters are rejected (400), so typos do not silently widen a filter.
+ * parameters are rejected (400), so typos do not silently widen a filter, and so are percent-escapes that are
+ * not UTF-8 (`%FF`, `%ED%A0%80`: URL parsing would turn them into U+FFFD and ask for other text).
  *
  * @example
  * ```ts

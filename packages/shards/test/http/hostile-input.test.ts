@@ -102,6 +102,28 @@ describe("repeated parameters", () => {
   });
 });
 
+describe("percent-escapes that are not UTF-8", () => {
+  it("are a 400 naming the parameter on every route, not a lookup of U+FFFD (fails without the fix)", async () => {
+    const { app, upsert } = fixture();
+    await upsert("s-0", "n1");
+    for (const route of ["/control/shards", "/control/shards/ownership", "/control/shards/diff"])
+      for (const bytes of ["%FF", "%ED%A0%80", "%C3", "ns%80"]) {
+        const res = await app.request(`${route}?namespace=${bytes}`, { headers: auth });
+        expect([route, bytes, res.status]).toEqual([route, bytes, 400]);
+        expect(await res.json()).toMatchObject({
+          code: "error.validation",
+          metadata: {
+            issues: [{ path: "$.query.namespace", message: "Expected percent-escapes of UTF-8 text" }],
+          },
+        });
+      }
+    const fine = await app.request("/control/shards?namespace=%6E%73&search=%C3%A9%F0%9F%98%80", {
+      headers: auth,
+    });
+    expect(fine.status).toBe(200);
+  });
+});
+
 describe("apply", () => {
   it("rejects a plan naming one shard twice before writing anything (it wrote and rolled back every change, then blamed another actor: fails without the fix)", async () => {
     const { app, repository, upsert } = fixture();

@@ -67,9 +67,42 @@ const ALIASES: Readonly<Record<string, string>> = {
 };
 const IGNORED = new Set(["access_token"]);
 
+/** A percent-escape of a byte 0x80-0xFF: only those can make a query string's bytes invalid UTF-8. */
+const HIGH_ESCAPE = /%[89a-f][0-9a-f]/i;
+const PERCENT_RUN = /(?:%[0-9a-f]{2})+/gi;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The `$.query.<name>` issues of parameters whose percent-escapes are not UTF-8 (`%FF`, an encoded surrogate
+ * `%ED%A0%80`): URL parsing turns each such byte into U+FFFD, so the request would silently ask for other
+ * text. Checks nothing unless the query escapes a byte over 0x7F. @internal
+ */
+export function percentEscapeIssues(url: URL): Issue[] {
+  const search = url.search;
+  if (!HIGH_ESCAPE.test(search)) return [];
+  const issues: Issue[] = [];
+  for (const part of search.slice(1).split("&")) {
+    const runs = part.match(PERCENT_RUN) ?? [];
+    const bad = runs.some((run) => {
+      const bytes = Uint8Array.from(run.slice(1).split("%"), (h) => Number.parseInt(h, 16));
+      try {
+        strictUtf8.decode(bytes);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (bad) {
+      const name = new URLSearchParams(part).keys().next().value ?? "";
+      issues.push({ path: `$.query.${name}`, message: "Expected percent-escapes of UTF-8 text" });
+    }
+  }
+  return issues;
+}
+
 function collect(url: URL, known: readonly string[]): Result<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const issues: Issue[] = [];
+  const issues: Issue[] = percentEscapeIssues(url);
   for (const [rawKey, rawValue] of url.searchParams) {
     if (IGNORED.has(rawKey)) continue;
     const key = ALIASES[rawKey] ?? rawKey;

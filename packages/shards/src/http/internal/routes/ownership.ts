@@ -1,12 +1,16 @@
 import { ErrorCodes, PipeError } from "@pipe/result";
 import type { Handler } from "hono";
+import { validationError } from "../decode.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
+import { percentEscapeIssues } from "../query.ts";
 
 /** `GET /control/shards/ownership`: shards per owner of one namespace and their balance. @internal */
 export const ownership =
   (plane: ControlPlane): Handler<ShardAppEnv> =>
   async (c) => {
     const url = new URL(c.req.url);
+    const escapes = percentEscapeIssues(url);
+    if (escapes.length > 0) return plane.fail(c, validationError("query", escapes));
     const unknown = [...url.searchParams.keys()].find((k) => k !== "namespace" && k !== "access_token");
     if (unknown !== undefined)
       return plane.fail(
