@@ -15,28 +15,13 @@ import type {
   ShardRepository,
   ShardRepositoryCallOptions,
 } from "../repository.ts";
-import { shardStatusValue } from "../status.ts";
 import type { SqlExecutor } from "../stores/sql-executor.ts";
 import { keyTextError, mutationTextError, queryTextError } from "./lookup.ts";
 import { ChangeNotifier } from "./notifier.ts";
-import { foldSearch } from "./search-fold.ts";
-import {
-  DIFF_TUPLE,
-  decodeDiffRow,
-  decodePage,
-  decodeRecordRow,
-  RECORD_TUPLE,
-  recordPage,
-} from "./sql-rows.ts";
-import {
-  canceled,
-  concurrentWrite,
-  diffStream,
-  guard,
-  historyCompacted,
-  prepareMutation,
-  STREAM_PAGE,
-} from "./store-common.ts";
+import { DIFF_TUPLE, decodeDiffRow, decodePage, decodeRecordRow, recordPage } from "./sql-rows.ts";
+import { buildQuery, readRecord } from "./sql-statements.ts";
+import { upsertShard } from "./sql-upsert.ts";
+import { canceled, diffStream, guard, historyCompacted, STREAM_PAGE } from "./store-common.ts";
 
 /** History rows removed per compaction transaction. */
 const COMPACT_BATCH = 10_000;
@@ -71,20 +56,8 @@ export class SqlShardRepository implements ShardRepository {
   get(k: ShardKey, options?: ShardRepositoryCallOptions): Promise<Result<ShardRecord | null>> {
     return guard("shards.repository.get", options, () => {
       const invalid = keyTextError(k.namespace, k.shardId);
-      return invalid === undefined ? this.#read(this.#db, k) : err(invalid);
+      return invalid === undefined ? readRecord(this.#db, this.#s, k) : err(invalid);
     });
-  }
-
-  /** Reads one record through `db` (the pool or a transaction); `lock` takes its row lock (FOR UPDATE). */
-  async #read(db: SqlExecutor, k: ShardKey, lock = false): Promise<Result<ShardRecord | null>> {
-    const rows = await db.query<{ page: string }>(
-      recordPage(
-        `SELECT * FROM ${this.#s}.shard_records WHERE namespace = $1 AND shard_id = $2${lock ? " FOR UPDATE" : ""}`,
-        "r.shard_id",
-      ),
-      [k.namespace, k.shardId],
-    );
-    return decodePage(rows[0]?.page, decodeRecordRow).map((items) => items[0] ?? null);
   }
 
   list(namespace?: string, options?: ShardRepositoryCallOptions): Promise<Result<readonly ShardRecord[]>> {
@@ -126,84 +99,10 @@ export class SqlShardRepository implements ShardRepository {
     return guard("shards.repository.upsert", options, async () => {
       const invalid = mutationTextError(mutation);
       if (invalid !== undefined) return err(invalid);
-      const s = this.#s;
-      const outcome = await this.#db.transaction(async (tx): Promise<Result<ShardMutationResult>> => {
-        // The row lock serialises writers of one shard: each reads the version the one before it committed,
-        // so an unconditional upsert (no expectedVersion) never loses a race, and every write is in history.
-        let read = await this.#read(tx, mutation, true);
-        if (read.isErr) return err(read.error);
-        let inserted = false;
-        const prepare = (existing: ShardRecord | null) =>
-          prepareMutation(mutation, existing, this.#time.now());
-        let prepared = prepare(read.value);
-        if (prepared.isErr) return err(prepared.error);
-        if (prepared.value.created) {
-          inserted = await insertRecord(tx, s, recordValues(prepared.value.record));
-          if (!inserted) {
-            // A concurrent creator committed first (ON CONFLICT waited for it). A create-only write
-            // (expectedVersion 0) conflicts; any other now updates the row it created, under its lock.
-            if (mutation.expectedVersion !== undefined) return err(concurrentWrite(mutation, true));
-            read = await this.#read(tx, mutation, true);
-            if (read.isErr) return err(read.error);
-            prepared = prepare(read.value);
-            if (prepared.isErr) return err(prepared.error);
-          }
-        }
-        const existing = read.value;
-        const { record: r, history: h } = prepared.value;
-        // `prepared.value.created` is `existing === null`: an existing row is updated, a new one inserted.
-        if (existing !== null) {
-          const written = await tx.query(
-            `UPDATE ${s}.shard_records SET strategy_id = $3, owner_node_id = $4, leader_id = $5, capacity_hint = $6, status = $7,
-               version = $8, checksum = $9, updated_at = $10, change_ticket = $11, search_key = $12
-             WHERE namespace = $1 AND shard_id = $2 AND version = $13 RETURNING 1 AS ok`,
-            [...recordValues(r), existing.version],
-          );
-          // Defensive: the row is locked, so its version cannot have moved.
-          if (written.length === 0) return err(concurrentWrite(mutation, false));
-        }
-        const pos = await tx.query<{ position: number }>(
-          `UPDATE ${s}.shard_log SET position = position + 1 RETURNING position::float8 AS position`,
-        );
-        const position = Number(pos[0].position);
-        await tx.query(
-          `INSERT INTO ${s}.shard_history (id, namespace, shard_id, version, strategy_id, owner_node_id, previous_owner_node_id, actor, reason,
-             change_ticket, ownership_delta_percent, metadata, created_at, leader_id, capacity_hint, status, checksum,
-             previous_version, previous_strategy_id, previous_leader_id, previous_capacity_hint, previous_status, previous_checksum,
-             previous_updated_at, previous_change_ticket)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
-          [
-            position,
-            h.namespace,
-            h.shardId,
-            h.version,
-            h.strategyId,
-            h.ownerNodeId,
-            h.previousOwnerNodeId,
-            h.actor,
-            h.reason,
-            h.changeTicket,
-            h.ownershipDeltaPercent,
-            h.metadata,
-            h.createdAt,
-            r.leaderId,
-            r.capacityHint,
-            shardStatusValue(r.status),
-            r.checksum,
-            existing?.version ?? null,
-            existing?.strategyId ?? null,
-            existing?.leaderId ?? null,
-            existing?.capacityHint ?? null,
-            existing === null ? null : shardStatusValue(existing.status),
-            existing?.checksum ?? null,
-            existing?.updatedAt ?? null,
-            existing?.changeTicket ?? null,
-          ],
-        );
-        if (this.#db.kind === "postgres")
-          await tx.query("SELECT pg_notify($1, $2)", [this.#channel, String(position)]);
-        return ok(prepared.value);
-      });
+      const notifyChannel = this.#db.kind === "postgres" ? this.#channel : undefined;
+      const outcome = await this.#db.transaction((tx) =>
+        upsertShard(tx, this.#s, mutation, this.#time, notifyChannel),
+      );
       if (outcome.isOk) this.#notifier.notify();
       return outcome;
     });
@@ -299,56 +198,4 @@ export class SqlShardRepository implements ShardRepository {
     after: number,
     signal: AbortSignal | undefined,
   ): Promise<Result<readonly ShardRecordDiff[]>> => this.readDiffs(after, { limit: STREAM_PAGE, signal });
-}
-
-/** The parameters $1..$12 of a record row. */
-function recordValues(r: ShardRecord): unknown[] {
-  return [
-    r.namespace,
-    r.shardId,
-    r.strategyId,
-    r.ownerNodeId,
-    r.leaderId,
-    r.capacityHint,
-    shardStatusValue(r.status),
-    r.version,
-    r.checksum,
-    r.updatedAt,
-    r.changeTicket,
-    foldSearch(r.shardId),
-  ];
-}
-
-/** Inserts a new record; false when the key exists (a concurrent creator committed first). */
-async function insertRecord(tx: SqlExecutor, s: string, values: unknown[]): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO ${s}.shard_records (namespace, shard_id, strategy_id, owner_node_id, leader_id, capacity_hint, status, version, checksum, updated_at, change_ticket, search_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
-    values,
-  );
-  return rows.length > 0;
-}
-
-/** Builds the listing statement: only the predicates in use (so indexes apply), one extra row for "more". */
-function buildQuery(s: string, q: ShardQueryOptions): { text: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const bind = (value: unknown): string => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (q.namespace !== undefined) where.push(`namespace = ${bind(q.namespace)}`);
-  if (q.ownerNodeId !== undefined) where.push(`owner_node_id = ${bind(q.ownerNodeId)}`);
-  if (q.search !== undefined) where.push(`strpos(search_key, ${bind(foldSearch(q.search))}) > 0`);
-  if (q.statuses !== undefined && q.statuses.length > 0) {
-    where.push(`status IN (${[...new Set(q.statuses)].map(shardStatusValue).join(", ")})`);
-  }
-  if (q.cursor !== undefined) {
-    where.push(`(namespace, shard_id) > (${bind(q.cursor.namespace)}, ${bind(q.cursor.shardId)})`);
-  }
-  const filtered = `SELECT * FROM ${s}.shard_records ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY namespace, shard_id LIMIT ${Math.max(1, Math.floor(q.pageSize)) + 1}`;
-  const text = `SELECT coalesce(json_agg(${RECORD_TUPLE} ORDER BY r.namespace, r.shard_id), '[]')::text AS page,
-    (SELECT position::float8 FROM ${s}.shard_log) AS head FROM (${filtered}) r`;
-  return { text, params };
 }
