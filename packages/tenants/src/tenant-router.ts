@@ -6,24 +6,18 @@ import {
   keyedFanOut,
   TimeProvider,
 } from "@pipe/channels";
-import {
-  ResultCompensationPolicy,
-  ResultPipelineStepContext,
-  ResultRetryPolicy,
-  runCompensation,
-  WaitGroup,
-} from "@pipe/pipeline";
+import { ResultPipelineStepContext, runCompensation, WaitGroup } from "@pipe/pipeline";
 import { err, ok, PipeError, type Result } from "@pipe/result";
 import "./codes.ts";
 import type { DeadLetter } from "./dead-letter.ts";
-import { RouterCore } from "./internal/core.ts";
+import { type RouterCore, routerCoreOf } from "./internal/core.ts";
 import { DeadLetterSink } from "./internal/dead-letter-sink.ts";
 import { closedError, duplicateError, notFoundError } from "./internal/errors.ts";
 import { runOutcome } from "./internal/outcome.ts";
 import { applyRegistryEvent, consumeRegistry } from "./internal/registry-loop.ts";
 import { isTenantId, type Key, TenantTable } from "./internal/table.ts";
 import { Tenant } from "./internal/tenant.ts";
-import { checkCapacity, checkOverflow, defaultKeyOf, validRetain } from "./internal/validate.ts";
+import { checkCapacity, checkOverflow, checkUnknownTenant, defaultKeyOf } from "./internal/validate.ts";
 import { TenantWorker } from "./internal/worker.ts";
 import type { OverflowPolicy } from "./policies.ts";
 import type { TenantRouterOptions } from "./router-options.ts";
@@ -117,24 +111,15 @@ export class TenantRouter<E> {
     this.#options = options;
     this.#capacity = checkCapacity(options.capacity ?? 1_000, "TenantRouter");
     this.#overflow = checkOverflow(options.overflow ?? "block", "TenantRouter");
-    const unknown = options.unknownTenant ?? "deadLetter";
-    if (unknown !== "deadLetter" && unknown !== "createOnFirstSight")
-      throw new TypeError(`TenantRouter: unknown unknownTenant ${JSON.stringify(unknown)}.`);
+    const unknown = checkUnknownTenant(options.unknownTenant);
     const timeProvider = options.timeProvider ?? options.context?.timeProvider ?? TimeProvider.system;
     this.#context =
       options.context ?? new ResultPipelineStepContext({ stepName: "ingress.tenants", timeProvider });
     this.#ownsDeadLetters = options.deadLetters === undefined;
     this.#deadLetters = options.deadLetters ?? Channel.createUnbounded<DeadLetter<E>>();
-    const core = new RouterCore<E>({
-      process: options.process,
-      failureMode: options.failureMode ?? "isolate",
-      retry: options.retry ?? ResultRetryPolicy.exponential(5, 100, 2, 10_000),
-      compensation: options.compensation ?? ResultCompensationPolicy.sequentialReverse,
-      isolateRollback: options.isolateRollback ?? "tenant",
-      retainEnvelope: validRetain(options.retain),
+    const core = routerCoreOf<E>(options, {
       timeProvider,
       sink: new DeadLetterSink<E>(this.#deadLetters.writer),
-      onDrop: options.onDrop,
       abortRun: (reason) => this.#runController?.abort(reason),
       stopped: (t) => this.#table.stopped(t as Tenant<E>),
     });

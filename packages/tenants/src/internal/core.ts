@@ -1,12 +1,14 @@
 import type { TimeProvider } from "@pipe/channels";
-import type { ResultCompensationPolicy, ResultRetryPolicy } from "@pipe/pipeline";
+import { ResultCompensationPolicy, ResultRetryPolicy } from "@pipe/pipeline";
 import { PipeError } from "@pipe/result";
 import type { DroppedEnvelope } from "../dead-letter.ts";
 import type { FailureMode, IsolateRollback } from "../policies.ts";
 import type { TenantProcessor } from "../processor.ts";
+import type { TenantRouterOptions } from "../router-options.ts";
 import type { DeadLetterSink } from "./dead-letter-sink.ts";
 import { shutdownError } from "./errors.ts";
 import { instruments } from "./metrics.ts";
+import { validRetain } from "./validate.ts";
 
 /** Counters every tenant keeps (and the router sums over retired tenants). @internal */
 export interface Counters {
@@ -115,4 +117,24 @@ export class RouterCore<E> {
     r.dropped += counters.dropped;
     r.restarts += counters.restarts;
   }
+}
+
+/**
+ * The core of a router built from its options, their defaults applied (isolate, 5 retries from 100 ms ×2 up to
+ * 10 s, sequential-reverse compensation, tenant rollback, retain per run), and the router's links. @internal
+ */
+export function routerCoreOf<E>(
+  options: TenantRouterOptions<E>,
+  links: Pick<RouterCoreOptions<E>, "timeProvider" | "sink" | "abortRun" | "stopped">,
+): RouterCore<E> {
+  return new RouterCore<E>({
+    process: options.process,
+    failureMode: options.failureMode ?? "isolate",
+    retry: options.retry ?? ResultRetryPolicy.exponential(5, 100, 2, 10_000),
+    compensation: options.compensation ?? ResultCompensationPolicy.sequentialReverse,
+    isolateRollback: options.isolateRollback ?? "tenant",
+    retainEnvelope: validRetain(options.retain),
+    onDrop: options.onDrop,
+    ...links,
+  });
 }

@@ -1,4 +1,4 @@
-import type { OverflowPolicy } from "../policies.ts";
+import type { OverflowPolicy, UnknownTenantPolicy } from "../policies.ts";
 
 const OVERFLOWS: readonly OverflowPolicy[] = ["block", "deadLetter", "dropOldest"];
 /** Reads `envelope.tenantId`. @internal */
@@ -23,4 +23,12 @@ export function validRetain(retain: unknown): boolean {
   if (retain === undefined || retain === "run") return false;
   if (retain === "envelope") return true;
   throw new TypeError(`TenantRouter: retain must be "run" or "envelope", got ${JSON.stringify(retain)}.`);
+}
+
+/** Validates the `unknownTenant` option; `undefined` is `"deadLetter"`. */
+export function checkUnknownTenant(policy: unknown): UnknownTenantPolicy {
+  const checked = policy ?? "deadLetter";
+  if (checked !== "deadLetter" && checked !== "createOnFirstSight")
+    throw new TypeError(`TenantRouter: unknown unknownTenant ${JSON.stringify(checked)}.`);
+  return checked;
 }
