@@ -48,6 +48,21 @@ describe("ShardNodeHasher", () => {
     for (const i of [0, 1, 7_777, 19_999]) expect(d[i]).toBe(xxh64(prefix + nodes[i]));
   });
 
+  it("hashes keys that end at the very end of the kernel's memory", () => {
+    // 3-byte characters fill the key buffer as far as the room check lets a prefix go, for node ids of every
+    // length modulo 8 (the kernel copies them in 8-byte words).
+    for (const longest of [8, 9, 15, 41]) {
+      const nodes = ["a", "x".repeat(longest), "bc".repeat(Math.floor(longest / 2))];
+      const hasher = ShardNodeHasher.create(nodes);
+      const most = Math.floor(65_536 / 3);
+      for (let k = most - 60; k <= most + 2; k++) {
+        const prefix = "€".repeat(k);
+        const d = digestsOf(hasher, prefix);
+        for (const [i, n] of nodes.entries()) expect(d[i]).toBe(xxh64(prefix + n));
+      }
+    }
+  });
+
   it("ships the module compiled from wasm/xxh64.wat", () => {
     const script = fileURLToPath(new URL("../scripts/build-wasm.mjs", import.meta.url));
     expect(() => execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" })).not.toThrow();

@@ -8,6 +8,8 @@ interface Kernel {
 }
 
 const PAGE = 65_536;
+/** Bytes the kernel may read past a node id and write past a key: it copies node ids in 8-byte words. */
+const WORD_SLACK = 7;
 const encoder = new TextEncoder();
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -59,13 +61,16 @@ export class ShardNodeHasher {
   readonly #names: Uint8Array[];
   #keyOffset = 0;
   #keyRoom = 0;
-  #maxName = 0;
+  /** The longest node id in bytes plus {@link WORD_SLACK}: the room a key needs past its prefix. */
+  #tail = 0;
   #scratch = new Uint8Array(256);
 
   private constructor(nodeIds: readonly string[], useWasm: boolean) {
     this.#count = nodeIds.length;
     this.#names = nodeIds.map((id) => encoder.encode(id));
-    for (const n of this.#names) this.#maxName = Math.max(this.#maxName, n.length);
+    let maxName = 0;
+    for (const n of this.#names) maxName = Math.max(maxName, n.length);
+    this.#tail = maxName + WORD_SLACK;
     const module = useWasm ? wasmModule() : null;
     if (module === null) {
       this.#kernel = undefined;
@@ -81,7 +86,7 @@ export class ShardNodeHasher {
     let size = names;
     for (const n of this.#names) size += n.length;
     this.#keyOffset = size;
-    this.#grow(kernel, size + 256 + this.#maxName);
+    this.#grow(kernel, size + 256 + this.#tail);
     const bytes = new Uint8Array(kernel.memory.buffer);
     const entries = new Uint32Array(kernel.memory.buffer, table, this.#count * 2);
     let at = names;
@@ -115,15 +120,15 @@ export class ShardNodeHasher {
     const kernel = this.#kernel;
     if (kernel === undefined) return this.#hashJs(prefix);
     if (prefix.length * 3 > this.#keyRoom)
-      this.#grow(kernel, this.#keyOffset + prefix.length * 3 + this.#maxName);
-    const key = new Uint8Array(kernel.memory.buffer, this.#keyOffset, this.#keyRoom + this.#maxName);
+      this.#grow(kernel, this.#keyOffset + prefix.length * 3 + this.#tail);
+    const key = new Uint8Array(kernel.memory.buffer, this.#keyOffset, this.#keyRoom);
     const length = encoder.encodeInto(prefix, key).written;
     kernel.hashAll(this.#count * 8, this.#count, this.#keyOffset, length, 0);
     return this.#digests;
   }
 
   #hashJs(prefix: string): Uint32Array {
-    const needed = prefix.length * 3 + this.#maxName;
+    const needed = prefix.length * 3 + this.#tail;
     if (needed > this.#scratch.length) this.#scratch = new Uint8Array(needed * 2);
     const key = this.#scratch;
     const length = encoder.encodeInto(prefix, key).written;
@@ -138,12 +143,12 @@ export class ShardNodeHasher {
     return out;
   }
 
-  /** Grows the kernel's memory to at least `bytes` and records the key buffer's room. */
+  /** Grows the kernel's memory to at least `bytes` and records the room a prefix has in the key buffer. */
   #grow(kernel: Kernel, bytes: number): void {
     const memory = kernel.memory;
     const pages = Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE;
     if (pages > 0) memory.grow(pages);
-    this.#keyRoom = memory.buffer.byteLength - this.#keyOffset - this.#maxName;
+    this.#keyRoom = memory.buffer.byteLength - this.#keyOffset - this.#tail;
     // Growing detaches the old buffer: views over it are made anew.
     this.#digests = new Uint32Array(memory.buffer, 0, this.#count * 2);
   }
