@@ -4,9 +4,8 @@ import {
   assignment,
   hashError,
   isBlank,
-  linearScoreOf,
-  logScoreOf,
   plan,
+  type ShardScoreKind,
   selectOwnerIndex,
   validateHashRequest,
   weightOf,
@@ -22,13 +21,11 @@ import type {
   ShardPlacement,
 } from "./types.ts";
 
-type Score = (high: number, low: number, weight: number) => number;
-
 /**
  * Validates `request` and prepares its node set once: node ids encoded for the hashing kernel, weights in a
  * typed array. `place` then costs one kernel call and one scoring pass per shard.
  */
-function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result<ShardPlacement> {
+function prepareHrw(id: string, score: ShardScoreKind, request: ShardHashRequest): Result<ShardPlacement> {
   const invalid = validateHashRequest(request, id);
   if (invalid !== undefined) return err(invalid);
   const nodes = request.nodes;
@@ -60,7 +57,7 @@ function prepareHrw(id: string, score: Score, request: ShardHashRequest): Result
 
 function computeHrw(
   id: string,
-  score: Score,
+  score: ShardScoreKind,
   request: ShardHashRequest,
   options: ShardHashOptions | undefined,
 ): Result<ShardAssignmentPlan> {
@@ -87,9 +84,8 @@ function computeHrw(
 export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
-    computeHrw("rendezvous", linearScoreOf, request, options),
-  prepare: (request: ShardHashRequest): Result<ShardPlacement> =>
-    prepareHrw("rendezvous", linearScoreOf, request),
+    computeHrw("rendezvous", "linear", request, options),
+  prepare: (request: ShardHashRequest): Result<ShardPlacement> => prepareHrw("rendezvous", "linear", request),
 });
 
 /**
@@ -111,7 +107,7 @@ export const rendezvousStrategy: ShardHashStrategy = Object.freeze({
 export const weightedRendezvousStrategy: ShardHashStrategy = Object.freeze({
   id: "weighted-rendezvous",
   compute: (request: ShardHashRequest, options?: ShardHashOptions): Result<ShardAssignmentPlan> =>
-    computeHrw("weighted-rendezvous", logScoreOf, request, options),
+    computeHrw("weighted-rendezvous", "log", request, options),
   prepare: (request: ShardHashRequest): Result<ShardPlacement> =>
-    prepareHrw("weighted-rendezvous", logScoreOf, request),
+    prepareHrw("weighted-rendezvous", "log", request),
 });

@@ -52,20 +52,10 @@ export const weightOf = (node: ShardNodeDescriptor): number => node.weight ?? 1;
 /** Linear HRW score of the original: normalised XXH64 × max(0.001, weight). @internal */
 export const linearScore = (weight: number): number => digestUnit() * Math.max(0.001, weight);
 
-/** {@link linearScore} of a given digest. @internal */
-export const linearScoreOf = (high: number, low: number, weight: number): number =>
-  ((high * TWO_POW_32 + low) / TWO_POW_64) * Math.max(0.001, weight);
-
 const TWO_POW_21 = 2097152;
 const TWO_POW_32 = 4294967296;
 const TWO_POW_64 = 2 ** 64;
 const TWO_POW_53 = 9007199254740992;
-
-/** Weighted HRW score −w / ln(u), u the top 53 hash bits mapped into (0, 1), of a given digest. @internal */
-export const logScoreOf = (high: number, low: number, weight: number): number => {
-  const u = (high * TWO_POW_21 + (low >>> 11) + 0.5) / TWO_POW_53;
-  return -Math.max(0.001, weight) / Math.log(u);
-};
 
 /**
  * Highest-random-weight owner over `nodes` (input order) for key prefix `<namespace>/<shardId>::`: a strictly
@@ -94,21 +84,48 @@ export function selectOwner(
 }
 
 /**
+ * How a rendezvous strategy scores a node's digest: `linear` is the original's normalised XXH64 × weight,
+ * `log` is −w / ln(u) with u the top 53 hash bits mapped into (0, 1) as (bits + 0.5) / 2^53. Weights below
+ * 0.001 count as 0.001. @internal
+ */
+export type ShardScoreKind = "linear" | "log";
+
+/**
  * {@link selectOwner} over a prepared {@link ShardNodeHasher} of `nodes` (same scores, same tie-break): the owner
- * index. `nodes` must be non-blank (checked once by the caller). @internal
+ * index. `nodes` must be non-blank (checked once by the caller). Each score kind has its own loop with the
+ * score written inline, so the loop never calls through a function value that differs between strategies.
+ * @internal
  */
 export function selectOwnerIndex(
   hasher: ShardNodeHasher,
   prefix: string,
   nodeIds: readonly string[],
   weights: Float64Array,
-  score: (high: number, low: number, weight: number) => number,
+  kind: ShardScoreKind,
 ): number {
   const d = hasher.hash(prefix);
+  return kind === "linear" ? linearArgMax(d, nodeIds, weights) : logArgMax(d, nodeIds, weights);
+}
+
+function linearArgMax(d: Uint32Array, nodeIds: readonly string[], weights: Float64Array): number {
   let best = Number.NEGATIVE_INFINITY;
   let owner = -1;
   for (let i = 0; i < nodeIds.length; i++) {
-    const s = score(d[i * 2 + 1], d[i * 2], weights[i]);
+    const s = ((d[i * 2 + 1] * TWO_POW_32 + d[i * 2]) / TWO_POW_64) * Math.max(0.001, weights[i]);
+    if (s > best || (owner >= 0 && Math.abs(s - best) < 1e-12 && nodeIds[i] < nodeIds[owner])) {
+      best = s;
+      owner = i;
+    }
+  }
+  return owner;
+}
+
+function logArgMax(d: Uint32Array, nodeIds: readonly string[], weights: Float64Array): number {
+  let best = Number.NEGATIVE_INFINITY;
+  let owner = -1;
+  for (let i = 0; i < nodeIds.length; i++) {
+    const u = (d[i * 2 + 1] * TWO_POW_21 + (d[i * 2] >>> 11) + 0.5) / TWO_POW_53;
+    const s = -Math.max(0.001, weights[i]) / Math.log(u);
     if (s > best || (owner >= 0 && Math.abs(s - best) < 1e-12 && nodeIds[i] < nodeIds[owner])) {
       best = s;
       owner = i;

@@ -36,14 +36,16 @@ export interface SimulationDeps {
   ) => Promise<Result<readonly ShardRecord[]>>;
 }
 
-interface IndexedChange extends ShardSimulationChange {
-  readonly planIndex: number;
+/** One worker's changes, in plan order, from plan index `start` on. */
+interface ChangeBatch {
+  readonly start: number;
+  readonly changes: readonly ShardSimulationChange[];
 }
 
 const STAGE = "shards.simulate";
 /** Assignments a worker reconciles between two yields to the event loop. */
 const RECONCILE_SLICE = 4096;
-/** Records indexed (or assignments checked) between two yields to the event loop. */
+/** Records indexed (or assignments paired) between two yields to the event loop. */
 const INDEX_SLICE = 65_536;
 
 /** The bounds that depend on the namespace's size: shard count and shards × nodes (see `ShardLimits`). */
@@ -125,33 +127,33 @@ export async function simulate(
   if (assignments.length === 0)
     return ok({ ...base, changes: [], moves: 0, minimumMoves: 0, balance: balanceOf(nodes, []) });
 
-  const byId = new Map<string, ShardRecord>();
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
-    byId.set(records[i].shardId, records[i]);
-  }
-  for (let i = 0; i < assignments.length; i++) {
-    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return canceled();
-    const a = assignments[i];
-    if (!byId.has(a.shardId)) return err(serviceErrors.assignmentMissing(a.shardId));
-  }
+  const current = await recordsInPlanOrder(records, assignments, signal);
+  if (current === undefined) return canceled();
+  if (current instanceof PipeError) return err(current);
 
   const workerCount = Math.max(1, Math.min(assignments.length, deps.workers));
   const size = Math.ceil(assignments.length / workerCount);
-  const slices: { start: number; items: readonly ShardAssignment[] }[] = [];
-  for (let start = 0; start < assignments.length; start += size) {
-    slices.push({ start, items: assignments.slice(start, start + size) });
-  }
-  const channels = slices.map((s) =>
-    Channel.createBounded<IndexedChange>({
-      capacity: Math.max(16, s.items.length),
+  const starts: number[] = [];
+  for (let start = 0; start < assignments.length; start += size) starts.push(start);
+  // Each worker writes its changes as one batch, so the merge moves one item per worker, not one per change.
+  const channels = starts.map(() =>
+    Channel.createBounded<ChangeBatch>({
+      capacity: 1,
       fullMode: "wait",
       singleReader: true,
       singleWriter: true,
     }),
   );
-  const operations = slices.map((slice, w) =>
-    worker(deps, slice.start, slice.items, byId, channels[w].writer, w),
+  const operations = starts.map((start, w) =>
+    worker(
+      deps,
+      assignments,
+      current,
+      start,
+      Math.min(start + size, assignments.length),
+      channels[w].writer,
+      w,
+    ),
   );
   const context = new ResultPipelineStepContext({
     stepName: STAGE,
@@ -171,13 +173,10 @@ export async function simulate(
       return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
     return err(fanned.error);
   }
-  const destination = Channel.createBounded<IndexedChange>({
-    capacity: assignments.length,
-    singleReader: true,
-  });
+  const destination = Channel.createBounded<ChangeBatch>({ capacity: channels.length, singleReader: true });
   const merged = await ResultPipelineChannels.merge(
     context,
-    channels.map((c) => c.reader as ChannelReader<IndexedChange>),
+    channels.map((c) => c.reader as ChannelReader<ChangeBatch>),
     destination.writer,
     { completeDestination: true, ...(signal === undefined ? {} : { signal }) },
   );
@@ -186,14 +185,13 @@ export async function simulate(
       return err(serviceErrors.canceled("Shard simulation canceled.", STAGE, signal?.reason));
     return err(merged.error);
   }
-  // Plan indexes are unique and below assignments.length: slotting them restores plan order without a sort.
-  const slots: (ShardSimulationChange | undefined)[] = new Array(assignments.length);
-  for (let v = destination.reader.tryRead(); v !== NO_VALUE; v = destination.reader.tryRead()) {
-    const { planIndex, ...change } = v;
-    slots[planIndex] = change;
-  }
+  // Batches cover disjoint runs of the plan, each in plan order: ordering them by start restores plan order.
+  const batches: ChangeBatch[] = [];
+  for (let v = destination.reader.tryRead(); v !== NO_VALUE; v = destination.reader.tryRead())
+    batches.push(v);
+  batches.sort((x, y) => x.start - y.start);
   const output: ShardSimulationChange[] = [];
-  for (const change of slots) if (change !== undefined) output.push(change);
+  for (const batch of batches) for (const change of batch.changes) output.push(change);
   const simulation: ShardSimulation = {
     ...base,
     changes: output,
@@ -205,27 +203,56 @@ export async function simulate(
 }
 
 /**
- * One worker: reconciles its slice into a fresh buffer (so a retried attempt never duplicates), then writes
- * the buffer to its channel, which has room for the whole slice, and completes it.
+ * The current record of each assignment, in plan order; undefined when `signal` aborts while indexing. The
+ * built-in strategies place shards in input order, so the listing already is that order (checked by id);
+ * otherwise (a custom strategy) records are paired by shard id, and an assignment of an unknown shard fails.
+ */
+async function recordsInPlanOrder(
+  records: readonly ShardRecord[],
+  assignments: readonly ShardAssignment[],
+  signal: AbortSignal | undefined,
+): Promise<readonly ShardRecord[] | PipeError | undefined> {
+  let aligned = records.length === assignments.length;
+  for (let i = 0; aligned && i < assignments.length; i++)
+    aligned = records[i].shardId === assignments[i].shardId;
+  if (aligned) return records;
+  const byId = new Map<string, ShardRecord>();
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return undefined;
+    byId.set(records[i].shardId, records[i]);
+  }
+  const paired: ShardRecord[] = new Array(assignments.length);
+  for (let i = 0; i < assignments.length; i++) {
+    if (i > 0 && i % INDEX_SLICE === 0 && (await yieldAborted(signal))) return undefined;
+    const record = byId.get(assignments[i].shardId);
+    if (record === undefined) return serviceErrors.assignmentMissing(assignments[i].shardId);
+    paired[i] = record;
+  }
+  return paired;
+}
+
+/**
+ * One worker: reconciles plan indexes [start, end) into a fresh batch (so a retried attempt never duplicates),
+ * then writes the batch to its channel and completes it.
  */
 function worker(
   deps: SimulationDeps,
+  assignments: readonly ShardAssignment[],
+  current: readonly ShardRecord[],
   start: number,
-  slice: readonly ShardAssignment[],
-  byId: ReadonlyMap<string, ShardRecord>,
-  writer: ChannelWriter<IndexedChange>,
+  end: number,
+  writer: ChannelWriter<ChangeBatch>,
   workerIndex: number,
 ) {
   let attempt = 0;
   return async (context: ResultPipelineStepContext, signal: AbortSignal): Promise<Result<number>> => {
     attempt++;
-    const buffer: IndexedChange[] = [];
-    for (let i = 0; i < slice.length; i++) {
-      if (i > 0 && i % RECONCILE_SLICE === 0) await yieldToEventLoop();
+    const changes: ShardSimulationChange[] = [];
+    for (let i = start; i < end; i++) {
+      if (i > start && (i - start) % RECONCILE_SLICE === 0) await yieldToEventLoop();
       if (signal.aborted) return err(PipeError.canceled("Shard simulation canceled.", signal.reason));
-      const assignment = slice[i];
-      const record = byId.get(assignment.shardId);
-      if (record === undefined) return err(serviceErrors.assignmentMissing(assignment.shardId));
+      const assignment = assignments[i];
+      const record = current[i];
       if (deps.hook !== undefined) {
         const hooked = await deps.hook({ assignment, record, attempt, workerIndex, context, signal });
         if (hooked?.isErr) {
@@ -241,20 +268,19 @@ function worker(
         }
       }
       if (record.ownerNodeId !== assignment.ownerNodeId) {
-        buffer.push({
+        changes.push({
           namespace: assignment.namespace,
           shardId: assignment.shardId,
           currentOwner: record.ownerNodeId,
           proposedOwner: assignment.ownerNodeId,
           changesOwner: true,
           currentVersion: record.version,
-          planIndex: start + i,
         });
       }
     }
-    for (const change of buffer) writer.tryWrite(change);
+    writer.tryWrite({ start, changes });
     writer.tryComplete();
-    return ok(buffer.length);
+    return ok(changes.length);
   };
 }
 
