@@ -50,7 +50,8 @@ function wasmModule(): WebAssembly.Module | null {
  * import { ShardNodeHasher, xxh64 } from "@pipe/shards";
  * const hasher = ShardNodeHasher.create(["node-a", "node-b"]);
  * const d = hasher.hash("ns/shard-1::");
- * const first = (BigInt(d[1]!) << 32n) | BigInt(d[0]!);
+ * const [low = 0, high = 0] = d; // node-a's 64-bit digest: low 32 bits, then high
+ * const first = (BigInt(high) << 32n) | BigInt(low);
  * console.log(first === xxh64("ns/shard-1::node-a")); // true
  * ```
  */

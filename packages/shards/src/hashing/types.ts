@@ -144,7 +144,7 @@ export interface ShardPlacement {
  * const first: ShardHashStrategy = {
  *   id: "first",
  *   compute: (r) => ok({ namespace: r.namespace, strategyId: "first", generatedAt: new Date(0).toISOString(),
- *     assignments: r.shards.map((s) => ({ namespace: r.namespace, shardId: s.shardId, ownerNodeId: r.nodes[0]!.nodeId, capacity: s.capacity ?? 1, leaderId: null, localityHint: s.localityHint ?? null })) }),
+ *     assignments: r.shards.map((s) => ({ namespace: r.namespace, shardId: s.shardId, ownerNodeId: r.nodes[0]?.nodeId ?? "", capacity: s.capacity ?? 1, leaderId: null, localityHint: s.localityHint ?? null })) }),
  * };
  * console.log(first.id);
  * ```
