@@ -144,6 +144,7 @@ export async function startIngest(config: IngestConfig, hooks: StartHooks = {}):
         roundTimeout: config.roundTimeout,
         poisonEvery: config.poisonEvery,
         trackCompensations: config.trackCompensations,
+        maxDeliveries: config.maxDeliveries,
         signal: controller.signal,
         ...(config.maxFailures === undefined ? {} : { maxFailures: config.maxFailures }),
         ...(hooks.onRoundFailed === undefined ? {} : { onRoundFailed: hooks.onRoundFailed }),

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isLogFormat, type LogFormat } from "@pipe/pipeline";
+import { DEFAULT_MAX_DELIVERIES } from "./handler.ts";
 
 /** Everything the CLI can configure (see {@link HELP}). */
 export interface IngestConfig {
@@ -17,6 +18,7 @@ export interface IngestConfig {
   readonly invalidEvery: number;
   readonly trackCompensations: boolean;
   readonly maxFailures: number | undefined;
+  readonly maxDeliveries: number;
   readonly duration: number;
   readonly runId: string;
   readonly dataDir: string;
@@ -84,6 +86,8 @@ Processing:
   --message-timeout <ms>     bound for one message (default: 30000)
   --round-timeout <ms>       deadline for one fan-in round, 0 = none (default: 0)
   --max-failures <n>         stop after n failed rounds (default: unlimited)
+  --max-deliveries <n>       dead-letter a message delivered more than n times (ingest.delivery-limit;
+                             default 10)
   --duration <ms>            stop after this long (default: until drained or Ctrl-C)
 
 Demo faults:
@@ -156,6 +160,7 @@ export function parseConfig(
       "round-timeout": { type: "string" },
       "lease-timeout": { type: "string" },
       "poison-every": { type: "string" },
+      "max-deliveries": { type: "string" },
       "invalid-every": { type: "string" },
       "no-compensation": { type: "boolean" },
       "max-failures": { type: "string" },
@@ -211,6 +216,7 @@ export function parseConfig(
     invalidEvery: int("invalid-every", v["invalid-every"], 0),
     trackCompensations: v["no-compensation"] !== true,
     maxFailures,
+    maxDeliveries: int("max-deliveries", v["max-deliveries"], DEFAULT_MAX_DELIVERIES, 1),
     duration: int("duration", v.duration, 0),
     runId: v["run-id"] ?? crypto.randomUUID().slice(0, 8),
     dataDir: v["data-dir"] ?? DEFAULT_DATA_DIR,

@@ -7,6 +7,12 @@ import type { IngestStore } from "./store.ts";
 /** Error code of a failure injected by `poisonEvery` (demo). */
 export const POISON_CODE = "ingest.poison";
 
+/** Error code of a message dead-lettered because it was delivered more than `maxDeliveries` times. */
+export const DELIVERY_LIMIT_CODE = "ingest.delivery-limit";
+
+/** Default of `HandlerDeps.maxDeliveries`: below the worker's default of 20 stalled rounds. */
+export const DEFAULT_MAX_DELIVERIES = 10;
+
 /** What the handler works with. */
 export interface HandlerDeps {
   /** Idempotency keys + outbox. */
@@ -22,6 +28,12 @@ export interface HandlerDeps {
   readonly poisonEvery?: number;
   /** Register the per-message compensations (default true; false only to measure their cost). */
   readonly trackCompensations?: boolean;
+  /**
+   * Deliveries of one message before it is dead-lettered with `ingest.delivery-limit` instead of handled
+   * again (default {@link DEFAULT_MAX_DELIVERIES}; a positive integer). A message that fails every time
+   * (a store that refuses it, a bug it triggers) otherwise fails round after round until the worker stops.
+   */
+  readonly maxDeliveries?: number;
 }
 
 /** One message in flight: the state every compensation of the message gets (no closure per action). */
@@ -150,9 +162,11 @@ async function deadLetter(s: InFlight, error: PipeError): Promise<void> {
  * keep and later replay compensations of settled messages. A settled message's compensations are no-ops
  * anyway, as a second guard.)
  * Undecodable messages are stored in the dead-letter table and acknowledged, then reported as a failure (seed
- * 001: "Result.fail when validation fails").
+ * 001: "Result.fail when validation fails"); so is a message delivered more than `deps.maxDeliveries` times
+ * (its earlier deliveries failed), without being handled again.
  *
- * Error codes: `ingest.invalid-message` (decode/validation), `ingest.poison` (demo fault),
+ * Error codes: `ingest.invalid-message` (decode/validation), `ingest.delivery-limit` (delivered more than
+ * `maxDeliveries` times; metadata `attempt`), `ingest.poison` (demo fault),
  * `error.exception` (a store or broker fault), `error.canceled` (the fan-in stopped before it started).
  *
  * @example
@@ -168,6 +182,11 @@ export function createIngestHandler(
   deps: HandlerDeps,
 ): PipelineFanInHandler<RawMessage> {
   const track = deps.trackCompensations !== false;
+  const maxDeliveries = deps.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  if (!Number.isSafeInteger(maxDeliveries) || maxDeliveries < 1)
+    throw new RangeError(
+      `createIngestHandler: maxDeliveries must be a positive integer, got ${String(maxDeliveries)}.`,
+    );
   return (message, signal) => {
     const feed = deps.feeds.get(message.feed);
     if (feed === undefined) {
@@ -177,7 +196,15 @@ export function createIngestHandler(
     // success drops exactly its own compensations and a failure stages exactly its own (see Details).
     const s = new InFlight(deps, feed, message, track ? ctx.child(STEP) : undefined);
     s.ctx?.registerCompensation(s, releaseLease);
-    const decoded = decodeEnvelope(message.payload);
+    const decoded =
+      message.attempt > maxDeliveries
+        ? Result.fail(
+            PipeError.from(
+              `Message ${message.id} was delivered ${message.attempt} times (limit ${maxDeliveries}); its earlier deliveries failed.`,
+              DELIVERY_LIMIT_CODE,
+            ).withMetadata({ attempt: message.attempt }),
+          )
+        : decodeEnvelope(message.payload);
     if (decoded.isErr) {
       const error = decoded.error.withMetadata({ feed: message.feed, messageId: message.id });
       return Result.tryAsync(() => deadLetter(s, error))

@@ -17,7 +17,13 @@ export {
 } from "./envelope.ts";
 export type { Feed, FeedStats, RawMessage } from "./feed.ts";
 export { type GenerateOptions, generatePayload, messageId } from "./generator.ts";
-export { createIngestHandler, type HandlerDeps, POISON_CODE } from "./handler.ts";
+export {
+  createIngestHandler,
+  DEFAULT_MAX_DELIVERIES,
+  DELIVERY_LIMIT_CODE,
+  type HandlerDeps,
+  POISON_CODE,
+} from "./handler.ts";
 export {
   type HealthServer,
   type HealthSource,

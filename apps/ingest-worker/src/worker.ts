@@ -35,6 +35,8 @@ export interface WorkerOptions {
   readonly poisonEvery?: number;
   /** Register compensations (default true). */
   readonly trackCompensations?: boolean;
+  /** Deliveries of one message before it is dead-lettered: see `HandlerDeps.maxDeliveries` (default 10). */
+  readonly maxDeliveries?: number;
   /** Stop after this many failed rounds (default: never). */
   readonly maxFailures?: number;
   /**
@@ -120,6 +122,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     stats,
     poisonEvery: options.poisonEvery ?? 0,
     trackCompensations: options.trackCompensations ?? true,
+    ...(options.maxDeliveries === undefined ? {} : { maxDeliveries: options.maxDeliveries }),
   };
   const fanInOptions = {
     concurrency: options.concurrency ?? 8,

@@ -7,10 +7,12 @@
 import { ResultPipelineChannels, ResultPipelineStepContext } from "@pipe/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INVALID_MESSAGE_CODE } from "../src/envelope.ts";
-import { generatePayload } from "../src/generator.ts";
-import { createIngestHandler } from "../src/handler.ts";
+import { generatePayload, messageId } from "../src/generator.ts";
+import { createIngestHandler, DELIVERY_LIMIT_CODE } from "../src/handler.ts";
+import { createMemoryFeed } from "../src/memory-feed.ts";
 import { createStats } from "../src/stats.ts";
 import { type IngestStore, openStore } from "../src/store.ts";
+import { runWorker } from "../src/worker.ts";
 import { scriptedFeed } from "./helpers.ts";
 
 let store: IngestStore;
@@ -67,5 +69,49 @@ describe("text the store cannot hold", () => {
     expect(stats.deadLettered).toBe(1);
     expect(rows[0]?.payload).toBe(JSON.stringify(raw));
     expect(rows[0]?.error).toMatchObject({ code: INVALID_MESSAGE_CODE, payloadEncoding: "json" });
+  });
+});
+
+describe("a message that fails on every delivery", () => {
+  it("is dead-lettered with ingest.delivery-limit after maxDeliveries and the worker drains the rest (fails without the limit: the worker stopped as stalled)", async () => {
+    const runId = "always-fails";
+    const feed = createMemoryFeed({ name: "orders", messages: 40, runId });
+    // A store that refuses one message every time (a fault nothing else can fix), the rest as usual.
+    const refused = messageId("orders", runId, 17);
+    const record: IngestStore["record"] = (envelope, events) =>
+      envelope.id === refused
+        ? Promise.reject(new Error("the store refuses this message"))
+        : store.record(envelope, events);
+    const failing = new Proxy(store, {
+      get: (target, key) => {
+        if (key === "record") return record;
+        const value = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const result = await runWorker({
+      feeds: [feed],
+      store: failing,
+      concurrency: 4,
+      maxDeliveries: 3,
+      maxStalledRounds: 6,
+    });
+    expect(result.status, JSON.stringify(result.error)).toBe("drained");
+    expect(result.stats.processed).toBe(39);
+    expect(result.stats.deadLettered).toBe(1);
+    const rows = await store.query<{ error: { code: string; metadata?: { attempt?: number } } }>(
+      `SELECT error FROM "ingest".ingest_dead_letters WHERE error->>'code' = $1`,
+      [DELIVERY_LIMIT_CODE],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.error.metadata?.attempt).toBe(4);
+  });
+
+  it("maxDeliveries must be a positive integer", () => {
+    const ctx = new ResultPipelineStepContext({ stepName: "ingest.fan-in" });
+    for (const bad of [0, -1, 1.5, Number.NaN])
+      expect(() =>
+        createIngestHandler(ctx, { store, feeds: new Map(), stats: createStats(), maxDeliveries: bad }),
+      ).toThrow(RangeError);
   });
 });
