@@ -28,7 +28,8 @@ export {
   type ShardRecordDiff,
   shardKeyString,
 } from "./model.ts";
-export { type ShardPositionWaitOptions, ShardReadView, type ShardReadViewOptions } from "./read-view.ts";
+export { ShardReadView } from "./read-view.ts";
+export type { ShardPositionWaitOptions, ShardReadViewOptions } from "./read-view-options.ts";
 export type {
   ShardCompaction,
   ShardDiffReadOptions,

@@ -1,3 +1,8 @@
+import type { TimeProvider } from "@pipe/channels";
+
+/** The longest delay timers accept (about 24.8 days); longer waits are capped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * In-process change notification: a generation counter plus waiters. A reader remembers the generation
  * before reading, so a change between its read and its wait is never lost. @internal
@@ -44,5 +49,25 @@ export class ChangeNotifier {
       this.#waiters.add(wake);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
+  }
+
+  /** Waits until `done()` holds, `ms` pass (on `time`), `signal` aborts or the notifier closes. */
+  async waitUntil(
+    done: () => boolean,
+    ms: number,
+    signal: AbortSignal | undefined,
+    time: TimeProvider,
+  ): Promise<void> {
+    if (signal?.aborted) return;
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = time.setTimeout(() => stop.abort(), Math.min(ms, MAX_TIMER_MS));
+    try {
+      while (!done() && !stop.signal.aborted && !this.#closed) await this.wait(this.#generation, stop.signal);
+    } finally {
+      time.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 }

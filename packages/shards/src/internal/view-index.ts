@@ -124,16 +124,10 @@ export class ViewIndex {
 
   /** Trigram lists, the saturated trigrams, and the entries listed in all (summed over namespaces). */
   get searchStats(): { readonly grams: number; readonly saturated: number; readonly listed: number } {
-    let grams = 0;
-    let saturated = 0;
-    let listed = 0;
-    for (const ns of this.#namespaces.values()) {
-      const s = ns.grams.stats;
-      grams += s.grams;
-      saturated += s.saturated;
-      listed += s.listed;
-    }
-    return { grams, saturated, listed };
+    const sum = { grams: 0, saturated: 0, listed: 0 };
+    for (const { grams } of this.#namespaces.values())
+      for (const k of ["grams", "saturated", "listed"] as const) sum[k] += grams.stats[k];
+    return sum;
   }
 
   /** Applies `record` unless the index already holds that version or a newer one; true when applied. */
@@ -157,8 +151,8 @@ export class ViewIndex {
       ...record,
       namespace: this.#names[this.#nameBound(record.namespace)],
       shardId: existing?.record.shardId ?? record.shardId,
-      strategyId: this.#intern(record.strategyId),
-      ownerNodeId: this.#intern(record.ownerNodeId),
+      strategyId: this.#strings.intern(record.strategyId),
+      ownerNodeId: this.#strings.intern(record.ownerNodeId),
     };
     if (existing === undefined) {
       const entry = new Entry(shared);
@@ -200,8 +194,8 @@ export class ViewIndex {
       ...record,
       namespace: held?.namespace ?? record.namespace,
       shardId: held?.shardId ?? record.shardId,
-      strategyId: this.#intern(record.strategyId),
-      ownerNodeId: this.#intern(record.ownerNodeId),
+      strategyId: this.#strings.intern(record.strategyId),
+      ownerNodeId: this.#strings.intern(record.ownerNodeId),
     };
   }
 
@@ -285,10 +279,6 @@ export class ViewIndex {
     }
     this.#pages.set(items, entries);
     return { items, more };
-  }
-
-  #intern(value: string): string {
-    return this.#strings.intern(value);
   }
 
   #nameBound(name: string): number {
