@@ -1,5 +1,6 @@
 // Import cycle check (`pnpm cycles`, part of `pnpm test`): madge over every package, app, conformance, benchmarks
-// and scripts, with the settings in `.madgerc` (type-only imports skipped: they are erased when compiled). It also
+// and scripts, with the settings in `.madgerc`. Type-only imports count too: they are erased when compiled, but a
+// circle of types still means two modules that cannot be read (or moved) one without the other. It also
 // fails when madge reads almost no module, which is how a misread config looks ("Processed 0 files", no cycle).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import madge from "madge";

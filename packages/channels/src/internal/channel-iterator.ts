@@ -3,19 +3,31 @@
  * otherwise, and ends on completion (rejecting with the completion error, if any).
  */
 import type { PipeError, Result } from "@pipe/result";
-import { NO_VALUE } from "../channel-types.ts";
-import type { ChannelCore } from "./channel-core.ts";
+import { NO_VALUE, type NoValue } from "../channel-types.ts";
 import { canceledError } from "./errors.ts";
 import { RELEASED, ReadWaiter, type Released } from "./waiters.ts";
 
 const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined }) as IteratorResult<never>;
+
+/** What the iterator reads through: the channel base class provides it (kept structural, so this module does not import it). */
+interface IterableChannel<T> {
+  /** Completed and drained: readers see the end. */
+  readonly drained: boolean;
+  tryRead(): T | NoValue;
+  /** Parks a read waiter (called only when nothing is buffered and the channel is not drained). */
+  enqueueReader(waiter: ReadWaiter<T>): void;
+  /** The error readers see once drained. */
+  endError(): PipeError;
+  /** How the channel ended: `null` completed cleanly, a `PipeError` faulted, `undefined` not drained yet. */
+  pipeStatus(): PipeError | null | undefined;
+}
 
 /** Async iterator over a channel; uses `tryRead` first, parks one read waiter otherwise. */
 export class ChannelIterator<T> implements AsyncIterableIterator<T> {
   private done = false;
   private pending: ReadWaiter<T> | undefined = undefined;
   constructor(
-    private readonly channel: ChannelCore<T>,
+    private readonly channel: IterableChannel<T>,
     private readonly signal: AbortSignal | undefined,
   ) {}
 
