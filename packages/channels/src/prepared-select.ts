@@ -1,6 +1,7 @@
 import type { Result } from "@pipe/result";
-import { executePlan, planSelect, type SelectOptions, type SelectPlan } from "./select.ts";
+import { executePlan, planSelect, type SelectPlan } from "./internal/select-plan.ts";
 import type { SelectCase } from "./select-case.ts";
+import type { SelectOptions } from "./select-options.ts";
 
 /**
  * A select validated once and run many times: the fastest way to `select` in a loop.

@@ -1,7 +1,8 @@
 import type { Result } from "@pipe/result";
 import type { ChannelReader } from "./channel-types.ts";
-import { type SelectOptions, select } from "./select.ts";
+import { select } from "./select.ts";
 import { SelectCase, type SelectCaseOptions, type SelectContinuation } from "./select-case.ts";
+import type { SelectOptions } from "./select-options.ts";
 
 /**
  * Fluent form of {@link select}: add cases, then `execute()`.
