@@ -216,17 +216,16 @@ export class FanInRun<T> {
   async drain(): Promise<Result<void>> {
     const timeout = this.options.timeout;
     const tp = this.ctx.timeProvider;
-    // Everything after `run` started tracking is undone in `finally`, even when the clock throws here.
+    if (timeout !== undefined && Number.isFinite(timeout)) {
+      this.deadline = tp.setTimeout(() => {
+        this.deadlineHit = true;
+        this.link.abort(stopReason(`The fan-in timed out after ${timeout} ms.`, "TimeoutError"));
+        this.onWake();
+      }, timeout);
+    }
+    this.signal.addEventListener("abort", this.onAbort);
+    this.aborted = this.signal.aborted;
     try {
-      if (timeout !== undefined && Number.isFinite(timeout)) {
-        this.deadline = tp.setTimeout(() => {
-          this.deadlineHit = true;
-          this.link.abort(stopReason(`The fan-in timed out after ${timeout} ms.`, "TimeoutError"));
-          this.onWake();
-        }, timeout);
-      }
-      this.signal.addEventListener("abort", this.onAbort);
-      this.aborted = this.signal.aborted;
       for (;;) {
         if (this.stopped()) break;
         if (this.slots.length < this.concurrency) {
