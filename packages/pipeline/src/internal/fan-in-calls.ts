@@ -52,7 +52,7 @@ export class FanInCalls<T> {
    * what it registers after its awaits reaches `record`, which is kept while it is in flight.
    */
   firstAwaiting: FanInSlot | undefined;
-  /** `perMessage`: the record of the last `call` and whether it entered the store (else undefined, false). */
+  /** The record of the last `call` (`undefined`: `record`) and whether it entered the store. */
   lastRecord: Attribution | undefined;
   lastStored = false;
   // The handler call `tracker.run` makes (set right before it; read synchronously).

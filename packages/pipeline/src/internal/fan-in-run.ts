@@ -99,10 +99,7 @@ export class FanInRun<T> {
     const calls = this.calls;
     let value_: unknown;
     try {
-      // Without per-message records every call notes into the fan-in's record, directly.
-      value_ = calls.perMessage
-        ? calls.call(value, signal, context)
-        : calls.callDirect(calls.record, value, signal, context);
+      value_ = calls.call(value, signal, context);
     } catch (thrown) {
       value_ = err(fromThrown(thrown, { signal }));
     }
