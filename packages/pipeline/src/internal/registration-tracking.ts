@@ -2,8 +2,8 @@ import { type AsyncStore, createAsyncStore } from "./async-context.ts";
 
 /**
  * Receives the sequence number of every compensation registered (in any scope) while the code it was set for
- * runs: synchronously through a direct sink, after awaits through the async store. A fan-in sets one per handler
- * call, so it can remove exactly its messages' entries from a shared scope.
+ * runs, including after awaits. A fan-in sets one per message, so it can release exactly that message's
+ * entries from a shared scope.
  * @internal
  */
 export interface RegistrationSink {
@@ -18,14 +18,8 @@ let direct: RegistrationSink | undefined;
 /** Tells the current sink, if any, that `seq` was just registered. Free while nobody tracks. @internal */
 export function noteRegistration(seq: number): void {
   if (users === 0) return;
-  const sink = direct ?? store?.getStore();
+  const sink = direct ?? (store as AsyncStore<RegistrationSink>).getStore();
   sink?.note(seq);
-}
-
-/** The sink registrations made right now would be noted in (an enclosing fan-in handler's), if any. @internal */
-export function currentSink(): RegistrationSink | undefined {
-  if (users === 0) return undefined;
-  return direct ?? store?.getStore();
 }
 
 /**
@@ -39,14 +33,14 @@ export function setDirectSink(sink: RegistrationSink | undefined): RegistrationS
 }
 
 /**
- * Starts noting registrations (direct sinks work from now on); returns the async store to run code under
- * (`store.run(sink, fn)`) for what it registers after an await, or `undefined` when the runtime has none (the
- * portable entry installs none). Pair every call with one `stopTracking()`.
+ * Starts attributing registrations; returns the store to run code under (`store.run(sink, fn)`), or `undefined`
+ * when the runtime has no async store. Pair every store returned with one `stopTracking()`.
  * @internal
  */
 export function startTracking(): AsyncStore<RegistrationSink> | undefined {
-  users++;
   store ??= createAsyncStore<RegistrationSink>();
+  if (store === undefined) return undefined;
+  users++;
   return store;
 }
 

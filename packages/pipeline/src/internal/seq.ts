@@ -10,3 +10,8 @@ let counter = 0;
 export function nextSeq(): number {
   return ++counter;
 }
+
+/** The last sequence number handed out (a watermark: everything registered later compares greater). */
+export function currentSeq(): number {
+  return counter;
+}
