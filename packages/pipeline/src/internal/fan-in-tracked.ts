@@ -1,11 +1,37 @@
 import { linkAbort } from "@pipe/channels";
-import { err, fromThrown, isResult, PipeError } from "@pipe/result";
+import { err, fromThrown, isResult, PipeError, type Result } from "@pipe/result";
+import type { PipelineFanInHandler, PipelineFanInOptions } from "../channels/fan-in-options.ts";
+import type { ResultPipelineStepContext } from "../step-context.ts";
+import type { AsyncStore } from "./async-context.ts";
 import { attachedChild } from "./context-internals.ts";
-import type { FanInRun } from "./fan-in-run.ts";
 import { type FanInSlot, MessageEntries, newSlot, stopReason } from "./fan-in-slot.ts";
-import { setDirectSink } from "./registration-tracking.ts";
+import { type RegistrationSink, setDirectSink } from "./registration-tracking.ts";
 import { currentSeq } from "./seq.ts";
 import { isThenable } from "./util.ts";
+
+/**
+ * What a tracked launch reads and calls on its fan-in run (the run class provides it; structural, so this module
+ * does not import the run's module, which imports this one). @internal
+ */
+export interface TrackedRun<T> {
+  readonly options: PipelineFanInOptions;
+  readonly tracker: AsyncStore<RegistrationSink> | undefined;
+  readonly free: FanInSlot[];
+  readonly slots: FanInSlot[];
+  readonly signal: AbortSignal;
+  readonly ctx: ResultPipelineStepContext;
+  readonly messageStepName: string;
+  readonly handler: PipelineFanInHandler<T>;
+  underStore: boolean;
+  nextValue: T | undefined;
+  nextSignal: AbortSignal | undefined;
+  nextContext: ResultPipelineStepContext | undefined;
+  readonly callNext: () => unknown;
+  readonly onWake: () => void;
+  complete(slot: FanInSlot, result: Result<unknown>): void;
+  await(slot: FanInSlot, value_: unknown, signal: AbortSignal): void;
+  fail(error: PipeError): void;
+}
 
 /**
  * Launches one fan-in message that needs a slot from the start: under a message timeout (the handler gets a
@@ -14,7 +40,7 @@ import { isThenable } from "./util.ts";
  * while it runs synchronously, through the async store once it has awaited).
  * @internal
  */
-export function launchTracked<T>(run: FanInRun<T>, value: T): void {
+export function launchTracked<T>(run: TrackedRun<T>, value: T): void {
   const messageTimeout = run.options.messageTimeout;
   const tracker = run.tracker;
   const slot = run.free.pop() ?? newSlot();
@@ -71,7 +97,7 @@ export function launchTracked<T>(run: FanInRun<T>, value: T): void {
 
 /** Gives the message of `slot` its own signal, aborted by `parent` or when `messageTimeout` ms pass. */
 function armMessageTimeout<T>(
-  run: FanInRun<T>,
+  run: TrackedRun<T>,
   slot: FanInSlot,
   parent: AbortSignal,
   messageTimeout: number,
