@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { ErrorCodes } from "@pipe/pipeline";
 import { type OverflowPolicy, TenantErrorCodes } from "@pipe/tenants";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { TenantRouterApp } from "./app.ts";
 import { renderMetrics } from "./metrics.ts";
+import { problemResponse, routerProblem, TenantAdminErrorCodes, validationProblem } from "./problem.ts";
 
 const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
@@ -40,11 +42,16 @@ function tenantIdProblem(tenantId: string): string | undefined {
  * Routes: `GET /healthz` and `GET /metrics` (Prometheus text) are open; `/admin/*` needs
  * `Authorization: Bearer <token>`: 401 when the header is missing or not a bearer token, 403 when the token is
  * wrong. `GET /admin/tenants` lists tenants with counters; `POST /admin/tenants` `{ tenantId, capacity?,
- * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 for a bad body: a tenant id
- * that is blank, over 200 characters, padded with white space or holding control characters or lone
- * surrogates, a capacity outside 1..{@link MAX_TENANT_CAPACITY}; 413 over 64 KiB);
+ * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 `error.validation` for a bad
+ * field: a tenant id that is blank, over 200 characters, padded with white space or holding control
+ * characters or lone surrogates, a capacity that is not an integer in 1..{@link MAX_TENANT_CAPACITY}, an
+ * unknown overflow; 400 `tenant-router.http.json.malformed` when the body is not JSON; 413 over 64 KiB);
  * `DELETE /admin/tenants/:id` removes one, waiting until it drained what it accepted (200; 404
  * `tenants.not_found`).
+ *
+ * Details: every error is `application/problem+json` in the shard control plane's shape (`type`, `title`,
+ * `status`, `detail`, `code`, `metadata`; `metadata.issues` `{ path, message }[]` for `error.validation`);
+ * the codes of the API's own failures are `TenantAdminErrorCodes`.
  *
  * @example
  * ```ts
@@ -68,11 +75,16 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null) {
-      c.header("www-authenticate", 'Bearer realm="tenant-router"');
-      return c.json({ error: "unauthorized", message: "Send Authorization: Bearer <token>." }, 401);
+      return problemResponse(
+        401,
+        TenantAdminErrorCodes.unauthorized,
+        "Send Authorization: Bearer <token>.",
+        {},
+        { "www-authenticate": 'Bearer realm="tenant-router"' },
+      );
     }
     if (!tokenMatches(match[1] as string, token))
-      return c.json({ error: "forbidden", message: "Wrong token." }, 403);
+      return problemResponse(403, TenantAdminErrorCodes.forbidden, "Wrong token.");
     await next();
   });
 
@@ -92,10 +104,12 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
 
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      c.json(
-        { error: "payload_too_large", message: `The body must be at most ${MAX_BODY_BYTES} bytes.` },
+    onError: () =>
+      problemResponse(
         413,
+        TenantAdminErrorCodes.payloadTooLarge,
+        `The body must be at most ${MAX_BODY_BYTES} bytes.`,
+        { maxBytes: MAX_BODY_BYTES },
       ),
   });
   api.post("/admin/tenants", limit, async (c) => {
@@ -103,30 +117,28 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
     try {
       body = await c.req.json();
     } catch {
-      return c.json({ error: "bad_request", message: "The body must be JSON: { tenantId }." }, 400);
+      return problemResponse(
+        400,
+        TenantAdminErrorCodes.malformedJson,
+        "The body must be JSON: { tenantId }.",
+      );
     }
     const { tenantId, capacity, overflow } = (body ?? {}) as Record<string, unknown>;
     const problem = typeof tenantId === "string" ? tenantIdProblem(tenantId) : NOT_AN_ID;
     if (problem !== undefined || typeof tenantId !== "string")
-      return c.json({ error: "bad_request", message: problem }, 400);
+      return validationProblem("$.tenantId", problem ?? NOT_AN_ID);
     if (
       capacity !== undefined &&
       (!Number.isInteger(capacity) || (capacity as number) < 1 || (capacity as number) > MAX_TENANT_CAPACITY)
     )
-      return c.json(
-        { error: "bad_request", message: `capacity must be an integer from 1 to ${MAX_TENANT_CAPACITY}.` },
-        400,
-      );
+      return validationProblem("$.capacity", `capacity must be an integer from 1 to ${MAX_TENANT_CAPACITY}.`);
     if (overflow !== undefined && !OVERFLOWS.has(overflow as string))
-      return c.json(
-        { error: "bad_request", message: "overflow must be block, deadLetter or dropOldest." },
-        400,
-      );
+      return validationProblem("$.overflow", "overflow must be block, deadLetter or dropOldest.");
     const added = router.add(tenantId, {
       ...(capacity === undefined ? {} : { capacity: capacity as number }),
       ...(overflow === undefined ? {} : { overflow: overflow as OverflowPolicy }),
     });
-    if (added.isErr) return c.json({ error: added.error.code, message: added.error.message }, 409);
+    if (added.isErr) return routerProblem(409, added.error);
     const snap = router.snapshot().tenants.find((t) => t.tenantId === tenantId);
     return c.json({ tenantId, state: snap?.state, capacity: snap?.capacity, overflow: snap?.overflow }, 201);
   });
@@ -136,11 +148,18 @@ export function createAdminApp(app: TenantRouterApp, token: string): Hono {
     const removed = await router.remove(tenantId);
     if (removed.isErr) {
       const status = removed.error.code === TenantErrorCodes.notFound ? 404 : 409;
-      return c.json({ error: removed.error.code, message: removed.error.message }, status);
+      return routerProblem(status, removed.error);
     }
     return c.json({ tenantId, removed: true, ledger: app.stats.tenant(tenantId) });
   });
 
-  api.notFound((c) => c.json({ error: "not_found" }, 404));
+  api.notFound((c) =>
+    problemResponse(
+      404,
+      TenantAdminErrorCodes.routeNotFound,
+      `No endpoint at ${c.req.method} ${c.req.path}.`,
+    ),
+  );
+  api.onError((e) => problemResponse(500, ErrorCodes.exception, String(e)));
   return api;
 }

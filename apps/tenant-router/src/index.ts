@@ -15,6 +15,7 @@ export { type GeneratorOptions, generateEnvelopes } from "./generator.ts";
 export type { Ingress, IngressStats } from "./ingress.ts";
 export { createMemoryIngress, type MemoryIngressOptions } from "./memory-ingress.ts";
 export { escapeLabel, renderMetrics } from "./metrics.ts";
+export { TenantAdminErrorCodes } from "./problem.ts";
 export { createProcessor, type ProcessorDeps } from "./processor.ts";
 export {
   connectRedis,

@@ -80,7 +80,7 @@ describe("admin API and /metrics", () => {
       body: JSON.stringify({ tenantId: "newco" }),
     });
     expect(dup.status).toBe(409);
-    expect(await dup.json()).toMatchObject({ error: "tenants.duplicate" });
+    expect(await dup.json()).toMatchObject({ code: "tenants.duplicate" });
     for (const body of [
       "not json",
       JSON.stringify({}),

@@ -76,18 +76,24 @@ describe("envelopes the store cannot hold", () => {
   });
 });
 
+/** A running app with tenant `acme` and its admin API; `post` sends a body to `POST /admin/tenants`. */
+function runningAdmin() {
+  const ingress = manualIngress();
+  const app = new TenantRouterApp({ store, ingress, tenants: ["acme"] });
+  const admin = createAdminApp(app, "test-token-1234");
+  const run = app.run();
+  const auth = { authorization: "Bearer test-token-1234", "content-type": "application/json" };
+  const post = (body: string) => admin.request("/admin/tenants", { method: "POST", headers: auth, body });
+  const stop = async () => {
+    ingress.end();
+    await run;
+  };
+  return { app, admin, auth, post, stop };
+}
+
 describe("the admin API under careless and hostile bodies", () => {
   it("rejects tenant ids the store or the routing cannot use, unbounded capacities and oversized bodies; nothing is added (fails without the fix)", async () => {
-    const ingress = manualIngress();
-    const app = new TenantRouterApp({ store, ingress, tenants: ["acme"] });
-    const admin = createAdminApp(app, "test-token-1234");
-    const run = app.run();
-    const post = (body: string) =>
-      admin.request("/admin/tenants", {
-        method: "POST",
-        headers: { authorization: "Bearer test-token-1234", "content-type": "application/json" },
-        body,
-      });
+    const { app, post, stop } = runningAdmin();
     const cases: [string, number][] = [
       [JSON.stringify({ tenantId: "nul\u0000" }), 400],
       [JSON.stringify({ tenantId: "\ud800" }), 400],
@@ -95,6 +101,12 @@ describe("the admin API under careless and hostile bodies", () => {
       [JSON.stringify({ tenantId: " padded " }), 400],
       ['{"tenantId":"big","capacity":1e300}', 400],
       [JSON.stringify({ tenantId: "big", capacity: MAX_TENANT_CAPACITY + 1 }), 400],
+      [JSON.stringify({ tenantId: "neg", capacity: -1 }), 400],
+      [JSON.stringify({ tenantId: "half", capacity: 0.5 }), 400],
+      [JSON.stringify({ tenantId: "text", capacity: "10" }), 400],
+      [JSON.stringify({ tenantId: "null", capacity: null }), 400],
+      ['{"tenantId":"inf","capacity":1e309}', 400],
+      ['{"tenantId":"ninf","capacity":-1e309}', 400],
       [JSON.stringify({ tenantId: "huge", pad: "x".repeat(70_000) }), 413],
     ];
     for (const [body, status] of cases) {
@@ -103,7 +115,62 @@ describe("the admin API under careless and hostile bodies", () => {
     }
     expect(app.router.snapshot().tenants.map((t) => t.tenantId)).toEqual(["acme"]);
     expect((await post(JSON.stringify({ tenantId: "max", capacity: MAX_TENANT_CAPACITY }))).status).toBe(201);
-    ingress.end();
-    await run;
+    await stop();
+  });
+});
+
+describe("admin API errors", () => {
+  it("are application/problem+json with a code, like the shard control plane's (fails without the fix)", async () => {
+    const { admin, auth, post, stop } = runningAdmin();
+    const cases: [string, Response | Promise<Response>, number, string][] = [
+      ["no token", admin.request("/admin/tenants"), 401, "tenant-router.http.unauthorized"],
+      [
+        "wrong token",
+        admin.request("/admin/tenants", { headers: { authorization: "Bearer nope" } }),
+        403,
+        "tenant-router.http.forbidden",
+      ],
+      ["not JSON", post("{"), 400, "tenant-router.http.json.malformed"],
+      ["no id", post("{}"), 400, "error.validation"],
+      ["bad id", post(JSON.stringify({ tenantId: "\ud800" })), 400, "error.validation"],
+      ["bad capacity", post(JSON.stringify({ tenantId: "x", capacity: -1 })), 400, "error.validation"],
+      ["bad overflow", post(JSON.stringify({ tenantId: "x", overflow: "nope" })), 400, "error.validation"],
+      [
+        "too large",
+        post(JSON.stringify({ tenantId: "x", pad: "x".repeat(70_000) })),
+        413,
+        "tenant-router.http.payload_too_large",
+      ],
+      ["duplicate", post(JSON.stringify({ tenantId: "acme" })), 409, "tenants.duplicate"],
+      [
+        "remove unknown",
+        admin.request("/admin/tenants/ghost", { method: "DELETE", headers: auth }),
+        404,
+        "tenants.not_found",
+      ],
+      ["no route", admin.request("/nope"), 404, "tenant-router.http.route.not_found"],
+    ];
+    for (const [name, pending, status, code] of cases) {
+      const res = await pending;
+      const body = (await res.json()) as Record<string, unknown>;
+      expect([name, res.status, res.headers.get("content-type"), body.status, body.code]).toEqual([
+        name,
+        status,
+        "application/problem+json",
+        status,
+        code,
+      ]);
+      expect(body).toMatchObject({
+        type: `urn:pipe:error:${code}`,
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
+    }
+    const invalid = (await (await post(JSON.stringify({ tenantId: "x", capacity: 1.5 }))).json()) as {
+      metadata: { issues: { path: string }[] };
+    };
+    expect(invalid.metadata.issues.map((i) => i.path)).toEqual(["$.capacity"]);
+    expect((await admin.request("/admin/tenants")).headers.get("www-authenticate")).toContain("Bearer");
+    await stop();
   });
 });
