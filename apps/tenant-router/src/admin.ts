@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { TenantRouterApp } from "./app.ts";
 import { renderMetrics } from "./metrics.ts";
 import { problemResponse, routerProblem, TenantAdminErrorCodes, validationProblem } from "./problem.ts";
+import { NOT_AN_ID, tenantIdProblem } from "./tenant-id.ts";
 
 const digest = (s: string): Buffer => createHash("sha256").update(s, "utf8").digest();
 
@@ -23,18 +24,6 @@ const OVERFLOWS = new Set<string>(["block", "deadLetter", "dropOldest"]);
 export const MAX_TENANT_CAPACITY = 1_000_000;
 /** The largest `POST /admin/tenants` body, in bytes. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** U+0000-U+001F, U+007F-U+009F, or a lone surrogate: the store cannot hold U+0000, and none of them is typed on purpose. */
-const UNUSABLE_ID = /[\p{Cc}\p{Cs}]/u;
-
-const NOT_AN_ID = "tenantId must be a non-blank string (<= 200 chars).";
-
-/** Why `tenantId` cannot be registered through the API, or `undefined`. */
-function tenantIdProblem(tenantId: string): string | undefined {
-  if (tenantId.trim() === "" || tenantId.length > 200) return NOT_AN_ID;
-  if (tenantId.trim() !== tenantId) return "tenantId must not start or end with white space.";
-  if (UNUSABLE_ID.test(tenantId)) return "tenantId must not contain control characters or lone surrogates.";
-  return undefined;
-}
 
 /**
  * The admin HTTP API and `/metrics`, as a Hono app (serve it with `@hono/node-server`, bound to 127.0.0.1).

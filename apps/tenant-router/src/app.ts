@@ -16,6 +16,7 @@ import { createProcessor } from "./processor.ts";
 import { AppStats } from "./stats.ts";
 import type { LedgerStore } from "./store.ts";
 import { buildSummary, type RunSummary } from "./summary.ts";
+import { envelopeTenantKey, tenantIdProblem } from "./tenant-id.ts";
 
 /** Options of {@link TenantRouterApp}: the store, the ingress, and the `@pipe/tenants` router settings. */
 export interface TenantRouterAppOptions {
@@ -55,7 +56,9 @@ const defined = <T extends object>(o: T): T =>
  * When to use: embed it (tests, your own server) or run it through the CLI (`main.ts`), which adds the admin
  * HTTP API, `/metrics`, the live view and the demo.
  *
- * Details: `run()` resolves when the ingress completes and every tenant drained, or the signal aborted. Under
+ * Details: an envelope whose `tenantId` the admin API would refuse (blank, over 200 characters, padded with
+ * white space, holding control characters or lone surrogates) is dead-lettered with `tenants.key.invalid`: it
+ * never makes a tenant (`createOnFirstSight`), counters or a `/metrics` series. `run()` resolves when the ingress completes and every tenant drained, or the signal aborted. Under
  * `isolate` a failing tenant's compensations already ran when it failed; the rollbacks of completed work that
  * the router hands back in its root scope are then cleared (the ledger is the durable record). Under
  * `failFast` the router replays every tenant's compensations itself.
@@ -76,7 +79,15 @@ export class TenantRouterApp {
   readonly ingress: Ingress;
   #running: Promise<RunSummary> | undefined;
 
+  /**
+   * @throws RangeError when a tenant in `options.tenants` is not a usable id (blank, over 200 characters,
+   * padded with white space, holding control characters or lone surrogates).
+   */
   constructor(options: TenantRouterAppOptions) {
+    for (const id of options.tenants ?? []) {
+      const problem = tenantIdProblem(id);
+      if (problem !== undefined) throw new RangeError(`TenantRouterApp: ${JSON.stringify(id)}: ${problem}`);
+    }
     this.store = options.store;
     this.ingress = options.ingress;
     const process = createProcessor({
@@ -89,6 +100,7 @@ export class TenantRouterApp {
       options.ingress.reader,
       defined({
         process,
+        keyOf: envelopeTenantKey,
         tenants: options.tenants,
         tenantOptions: options.tenantOptions,
         capacity: options.capacity,

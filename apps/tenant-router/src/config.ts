@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { FailureMode, IsolateRollback, OverflowPolicy, UnknownTenantPolicy } from "@pipe/tenants";
+import { tenantIdProblem } from "./tenant-id.ts";
 
 /** Everything the CLI can be told (flags, then environment). */
 export interface Config {
@@ -94,6 +95,15 @@ const list = (s: string): string[] =>
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
 
+function tenantList(v: string): string[] {
+  const ids = list(v);
+  for (const id of ids) {
+    const problem = tenantIdProblem(id);
+    if (problem !== undefined) throw new RangeError(`--tenants: ${JSON.stringify(id)}: ${problem}`);
+  }
+  return ids;
+}
+
 function int(name: string, v: string | undefined, dflt: number, min = 0): number {
   if (v === undefined) return dflt;
   const n = Number(v);
@@ -159,7 +169,7 @@ export function parseConfig(
     json: v.json === true,
     logFormat: oneOf("log-format", v["log-format"] ?? blank(env.LOG_FORMAT), ["text", "json"], "text"),
     view: v["no-view"] !== true,
-    tenants: list(v.tenants ?? "acme,globex,initech"),
+    tenants: tenantList(v.tenants ?? "acme,globex,initech"),
     messages: int("messages", v.messages, 20_000),
     rate: int("rate", v.rate, demo ? 4_000 : 0),
     seconds: int("seconds", v.seconds, 5, 1),

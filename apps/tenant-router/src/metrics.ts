@@ -2,9 +2,15 @@ import type { TenantRouterSnapshot, TenantSnapshot } from "@pipe/tenants";
 import type { IngressStats } from "./ingress.ts";
 import type { AppStats, TenantLedgerStats } from "./stats.ts";
 
-/** Escapes a Prometheus label value (backslash, double quote, newline). */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/**
+ * Escapes a Prometheus label value (backslash, double quote, newline) and replaces a lone surrogate with U+FFFD
+ * (the text format is UTF-8; such a value has no UTF-8 form). The app refuses such tenant ids at every entry;
+ * this keeps the output valid for ids registered in code.
+ */
 export const escapeLabel = (value: string): string =>
-  value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(LONE_SURROGATE, "\ufffd");
 
 type Family = readonly [name: string, type: "counter" | "gauge", help: string];
 

@@ -9,6 +9,8 @@ import { ResultRetryPolicy, VirtualTimeProvider } from "@pipe/pipeline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdminApp, MAX_TENANT_CAPACITY } from "../src/admin.ts";
 import { TenantRouterApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { escapeLabel, renderMetrics } from "../src/metrics.ts";
 import { INVALID_ENVELOPE_CODE } from "../src/processor.ts";
 import { type LedgerStore, openStore } from "../src/store.ts";
 import { drive, env, manualIngress } from "./helpers.ts";
@@ -172,5 +174,71 @@ describe("admin API errors", () => {
     expect(invalid.metadata.issues.map((i) => i.path)).toEqual(["$.capacity"]);
     expect((await admin.request("/admin/tenants")).headers.get("www-authenticate")).toContain("Bearer");
     await stop();
+  });
+});
+
+describe("tenant ids from envelopes in /metrics", () => {
+  /** One sample line per series, label values escaped as the Prometheus text format (0.0.4) wants them. */
+  const SAMPLE = /^[a-z_]+(\{([a-z]+="([^"\\\n]|\\[\\"n])*",?)*\})? -?\d+(\.\d+)?$/;
+  const LONE_SURROGATE = /\p{Cs}/u;
+
+  it("never creates a tenant or a series from an id the admin API would refuse: tenants.key.invalid (fails without the fix)", async () => {
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({
+      store,
+      ingress,
+      tenants: ["acme"],
+      unknownTenant: "createOnFirstSight",
+    });
+    const admin = createAdminApp(app, "test-token-1234");
+    const run = app.run();
+    const bad = ["\ud800", "a\udc00b", "tab\tin", "new\nline", " padded", "x".repeat(201)];
+    for (const [i, tenantId] of bad.entries()) ingress.push({ tenantId, messageId: `bad-${i}`, payload: i });
+    ingress.push({ tenantId: 'quo"te\\back', messageId: "q", payload: 1 });
+    ingress.end();
+    const summary = await run;
+    expect(
+      app.router
+        .snapshot()
+        .tenants.map((t) => t.tenantId)
+        .sort(),
+    ).toEqual(["acme", 'quo"te\\back']);
+    expect(summary.deadLetterStoreFailures).toBe(0);
+    const letters = await store.query<{ tenant_id: string | null; message_id: string; code: string }>(
+      "SELECT tenant_id, message_id, code FROM tenant_router.dead_letters ORDER BY seq",
+    );
+    expect(letters.map((d) => [d.tenant_id, d.message_id, d.code])).toEqual(
+      bad.map((_, i) => [null, `bad-${i}`, "tenants.key.invalid"]),
+    );
+    const text = await (await admin.request("/metrics")).text();
+    expect(LONE_SURROGATE.test(text)).toBe(false);
+    for (const line of text.trim().split("\n")) if (!line.startsWith("#")) expect(line).toMatch(SAMPLE);
+    expect(text).toContain('tenant_router_processed_total{tenant="quo\\"te\\\\back"} 1');
+    expect(app.stats.tenants.has("\ud800")).toBe(false);
+  });
+
+  it("unknown tenants under deadLetter add no series for an unusable id either (fails without the fix)", async () => {
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({ store, ingress, tenants: [] });
+    const run = app.run();
+    ingress.push({ tenantId: "\ud800", messageId: "m", payload: 1 });
+    ingress.end();
+    await run;
+    const text = renderMetrics(app.router.snapshot(), app.stats, ingress.stats);
+    expect(LONE_SURROGATE.test(text)).toBe(false);
+  });
+
+  it("labels stay well-formed for ids registered in code, past the app's checks", () => {
+    const escaped = escapeLabel('a\ud800\\"\n\udc00');
+    expect(LONE_SURROGATE.test(escaped)).toBe(false);
+    expect(escaped).toBe('a\ufffd\\\\\\"\\n\ufffd');
+    expect(escapeLabel("\ud83d\ude00")).toBe("\ud83d\ude00");
+  });
+
+  it("the app and the CLI refuse such ids among the tenants registered at start", () => {
+    expect(
+      () => new TenantRouterApp({ store, ingress: manualIngress(), tenants: ["ok", "bad\u0000"] }),
+    ).toThrow(RangeError);
+    expect(() => parseConfig(["--tenants", "a,b\u0085c"], {})).toThrow(RangeError);
   });
 });
