@@ -2,8 +2,8 @@
 /**
  * `@pipe/pipeline` on server runtimes (Node, Deno and Bun pick this entry through the `node`, `deno` and `bun`
  * export conditions): the same API as the portable entry, plus an async store from `node:async_hooks`, so
- * `ResultPipelineChannels.fanIn` with `retain: "message"` knows which message's handler registered a
- * compensation on a shared context or scope, at any concurrency, and releases exactly that message's entries.
+ * `ResultPipelineChannels.fanIn` knows which message's handler registered a compensation on a shared context or
+ * scope, after awaits too, at any concurrency, and removes exactly its messages' entries (never other code's).
  *
  * @module @pipe/pipeline
  */

@@ -40,11 +40,12 @@ export interface ResultPipelineChannelsApi {
    * message context) and those attached to its returned Result go into `ctx`'s scope. The first failure stops
    * the fan-in: in-flight handlers are aborted and awaited, values still in the channels stay there, and the
    * failure is returned with every staged compensation left in the scope (run `Result.runCompensation` once).
-   * On success the fan-in's staged compensations are cleared, so `scope.hasActions` is false after a clean run
-   * (the .NET original kept them). `retain: "message"` releases a message's compensations as soon as its
-   * handler succeeds, so the scope holds at most the in-flight messages' entries and an endless feed holds flat
-   * memory; on failure what remains is exactly the messages that had not succeeded (the failing one, those in
-   * flight), each with all its compensations.
+   * On success the compensations its messages staged are cleared, and only those: what other code registers on
+   * `ctx` while the fan-in runs (a sibling step, another fan-in) stays, so `scope.hasActions` is false after a
+   * clean run of a context nobody else uses (the .NET original kept them). `retain: "message"` releases a
+   * message's compensations as soon as its handler succeeds, so the scope holds at most the in-flight messages'
+   * entries and an endless feed holds flat memory; on failure what remains is exactly the messages that had not
+   * succeeded (the failing one, those in flight), each with all its compensations.
    *
    * Error codes: the handler's failure (a throw is `error.exception`); `error.timeout` for `timeout` (one
    * deadline for the whole fan-in on the context's clock) or `messageTimeout` (one handler: once it passes, the
@@ -55,18 +56,19 @@ export interface ResultPipelineChannelsApi {
    * Abort: via `ctx.signal` or `options.signal`: stops reading, aborts the handlers' signal, waits for them and
    * returns `error.canceled` (staged compensations are kept for rollback). Pre-aborted: nothing is read.
    *
-   * Gotchas: which message registered a compensation on the shared `ctx` (seed 001) is known through an async
-   * store, which the package's server entry (Node, Deno, Bun) installs; without one (the portable entry, e.g. in
-   * a browser) such registrations are released once every handler in flight when they were made has succeeded,
-   * so register on the message context there for exact per-message release. A handler that is not an `async`
-   * function is called without entering the store (what it registers before returning is attributed directly)
-   * until it first returns a promise; what that one message registers after its first await follows the
-   * in-flight rule, and every later message runs under the store. Handlers that keep registering
-   * after they returned register on the fan-in's context (kept until the fan-in ends). Give the fan-in a context
-   * of its own (a child context) when other code registers compensations on `ctx` while it runs (another fan-in,
-   * a sibling step): on success the fan-in clears what was registered in `ctx`'s scope while it ran, theirs
-   * included, so their rollbacks would not run if the pipeline failed later. `Result.tryAsync(fn, { signal })` settles as canceled when the signal aborts even if `fn` keeps
-   * running: a handler whose side effects must finish before rollback should await them itself.
+   * Gotchas: a registration is a message's when its handler made it: before returning (seen directly), on its
+   * message context, attached to its Result, or after an await, which is known through an async store that the
+   * package's server entry (Node, Deno, Bun) installs; code a handler starts (a timer, a promise it does not
+   * await) counts as the handler's. Without a store (the portable entry, e.g. in a browser) a registration on the
+   * shared `ctx` or its scope made while one of the fan-in's handlers awaits cannot be told from another task's:
+   * it is taken for the fan-in's (released when the fan-in succeeds; with `retain: "message"`, after a success once
+   * no handler called before it still awaits), so a sibling registering on the same context at that moment loses
+   * its entry on success. There, give siblings their own context (a child step) or register on the message
+   * context; what siblings register while no handler awaits always stays. With `retain: "message"` and `concurrency > 1` a handler that is not an `async` function is called
+   * without entering the store until it first returns a promise; what that one message registers after its
+   * awaits is released once it has succeeded. `Result.tryAsync(fn, { signal })` settles as canceled when the
+   * signal aborts even if `fn` keeps running: a handler whose side effects must finish before rollback should
+   * await them itself.
    *
    * @throws TypeError/RangeError for a bad handler, readers (not an iterable of readers), timeout, concurrency
    * or retain (programmer errors).

@@ -1,6 +1,7 @@
 /**
- * The compensation log's removals: `removeAfter(seq)` (the fan-in's release when no handler is in flight) drops
- * exactly what `removeRange(seq, Infinity)` drops, keeping every older entry in place with its state and action.
+ * The compensation log's removal by sequence number (`removeSeqs`, what a fan-in removes on success): it drops
+ * exactly the listed entries, whatever their order, repeats or entries the log does not hold, and keeps every
+ * other entry in place with its state and action, through both the one-by-one and the one-pass path.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -17,22 +18,28 @@ function logOf(seqs: readonly number[]): CompensationLog {
 }
 
 const sortedSeqs = fc
-  .uniqueArray(fc.integer({ min: 1, max: 200 }), { maxLength: 40 })
+  .uniqueArray(fc.integer({ min: 1, max: 200 }), { maxLength: 60 })
   .map((a) => a.sort((x, y) => x - y));
 
-describe("CompensationLog.removeAfter", () => {
-  it("drops the same entries as removeRange(seq, Infinity) and keeps the rest in order", () => {
+describe("CompensationLog.removeSeqs", () => {
+  it("drops exactly the first `count` listed seqs and keeps the rest in order with their states and actions", () => {
     fc.assert(
-      fc.property(sortedSeqs, fc.integer({ min: 0, max: 210 }), (seqs, after) => {
-        const a = logOf(seqs);
-        const b = logOf(seqs);
-        const actionsBefore = a.actions.slice();
-        expect(a.removeAfter(after)).toBe(b.removeRange(after, Number.POSITIVE_INFINITY));
-        expect(a.seqs).toEqual(b.seqs);
-        expect(a.states).toEqual(b.states);
-        expect(a.seqs).toEqual(seqs.filter((s) => s <= after));
-        expect(a.actions).toEqual(actionsBefore.slice(0, a.seqs.length));
-      }),
+      fc.property(
+        sortedSeqs,
+        fc.array(fc.integer({ min: 0, max: 210 }), { maxLength: 50 }),
+        fc.nat(),
+        (seqs, listed, cut) => {
+          const count = listed.length === 0 ? 0 : cut % (listed.length + 1);
+          const log = logOf(seqs);
+          const actionOf = new Map(seqs.map((seq, i) => [seq, log.actions[i]]));
+          const drop = new Set(listed.slice(0, count));
+          const kept = seqs.filter((seq) => !drop.has(seq));
+          expect(log.removeSeqs(listed, count)).toBe(seqs.length - kept.length);
+          expect(log.seqs).toEqual(kept);
+          expect(log.states).toEqual(kept.map((seq) => `s${seq}`));
+          expect(log.actions).toEqual(kept.map((seq) => actionOf.get(seq)));
+        },
+      ),
     );
   });
 });

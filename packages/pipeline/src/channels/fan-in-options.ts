@@ -8,8 +8,8 @@ import type { ResultPipelineStepContext } from "../step-context.ts";
  * Registering on the message context attributes a compensation to its message on every runtime. Registering on
  * the fan-in's context or its scope (as seed 001 does) is attributed to the message whose handler made the call
  * too, after awaits included, on runtimes with an async store (Node, Deno and Bun through the package's server
- * entry); elsewhere such registrations are released once every handler in flight when they were made has
- * succeeded.
+ * entry); elsewhere what is registered there while a handler awaits is taken for the fan-in's (anyone's: a
+ * sibling registering on the same context at that moment is the portable entry's limit).
  */
 export type PipelineFanInHandler<T> = (
   value: T,
@@ -30,8 +30,8 @@ export interface PipelineFanInOptions {
   readonly concurrency?: number;
   /**
    * `"pipeline"` (default): every message's compensations stay in the context's scope until the fan-in ends and
-   * are cleared when it succeeds. `"message"`: a message's compensations are released as soon as its handler
-   * succeeds, so the scope holds at most the in-flight messages' entries (flat memory for endless feeds).
+   * are cleared when it succeeds (only those: what other code registered on the context stays). `"message"`: a
+   * message's compensations are released as soon as its handler succeeds, so the scope holds at most the in-flight messages' entries (flat memory for endless feeds).
    */
   readonly retain?: "pipeline" | "message";
   /** Extra cancellation signal (linked with the context's). */

@@ -2,28 +2,20 @@ import { type ChannelReader, NO_VALUE } from "@pipe/channels";
 import { err, fromThrown, isResult, ok, PipeError, type Result } from "@pipe/result";
 import type { PipelineFanInHandler, PipelineFanInOptions } from "../channels/fan-in-options.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import type { AsyncStore } from "./async-context.ts";
 import { attachedChild } from "./context-internals.ts";
-import { type FanInSlot, type MessageEntries, newSlot, stopReason } from "./fan-in-slot.ts";
-import { launchTracked } from "./fan-in-tracked.ts";
+import { type Attribution, absorbNoted, noteOwnScope } from "./fan-in-attribution.ts";
+import { FanInCalls } from "./fan-in-calls.ts";
+import { armMessageTimeout, type FanInSlot, newSlot, stopReason } from "./fan-in-slot.ts";
 import { asResult } from "./invoke.ts";
 import { ReaderRing } from "./reader-ring.ts";
-import { type RegistrationSink, startTracking, stopTracking } from "./registration-tracking.ts";
-import { currentSeq } from "./seq.ts";
 import { type LinkedSignal, linkSignals } from "./signals.ts";
 import { canceledBy, isThenable } from "./util.ts";
-
-const AsyncFunction: unknown = (async () => {}).constructor;
-
-/** Whether `fn` is an `async` function (its awaits always run later, after the call returned). */
-function isAsyncFunction(fn: unknown): boolean {
-  return typeof fn === "function" && fn.constructor === AsyncFunction;
-}
 
 /**
  * One `ResultPipelineChannels.fanIn` call: drains the readers through a {@link ReaderRing}, runs the handler per
  * message (at most `concurrency` in flight), keeps or releases each message's compensations, and concludes with
- * one Result.
+ * one Result. Only what its handlers registered (attributed by {@link FanInCalls}) is ever removed from `ctx`'s
+ * scope, so what other code registers there while the fan-in runs stays.
  * @internal
  */
 export class FanInRun<T> {
@@ -36,7 +28,6 @@ export class FanInRun<T> {
     this.aborted = true;
     this.onWake();
   };
-  readonly startSeq: number = currentSeq();
   /** Handlers in flight, oldest first. */
   readonly slots: FanInSlot[] = [];
   readonly free: FanInSlot[] = [];
@@ -44,24 +35,12 @@ export class FanInRun<T> {
   readonly concurrency: number;
   readonly messageRetain: boolean;
   readonly messageStepName: string;
-  /** Attributes shared-scope registrations to messages (retain "message" with concurrency > 1). */
-  tracker: AsyncStore<RegistrationSink> | undefined;
-  /**
-   * Whether each handler call enters the async store (needed for what it registers after an await). An `async`
-   * handler does from the first message; another handler is called with a direct sink (its synchronous
-   * registrations are attributed without the store's per-call cost) until it first returns a promise.
-   */
-  underStore: boolean;
-  // The handler call `tracker.run` makes (set right before it; read synchronously).
-  nextValue: T | undefined;
-  nextSignal: AbortSignal | undefined;
-  nextContext: ResultPipelineStepContext | undefined;
-  readonly callNext = (): unknown =>
-    this.handler(
-      this.nextValue as T,
-      this.nextSignal as AbortSignal,
-      this.nextContext as ResultPipelineStepContext,
-    );
+  readonly calls: FanInCalls<T>;
+  readonly drainNext = (): Promise<Result<void>> => this.drain();
+  readonly onMessageTimeout = (): void => {
+    this.fail(PipeError.timeout(this.options.messageTimeout));
+    this.onWake();
+  };
   failure: PipeError | undefined;
   deadlineHit = false;
   deadline: unknown;
@@ -75,12 +54,11 @@ export class FanInRun<T> {
   constructor(
     readonly ctx: ResultPipelineStepContext,
     readers: ChannelReader<T>[],
-    readonly handler: PipelineFanInHandler<T>,
+    handler: PipelineFanInHandler<T>,
     readonly options: PipelineFanInOptions,
     /** The handler as the caller gave it (before any tracing wrapper). */
     given: unknown,
   ) {
-    this.underStore = isAsyncFunction(given);
     this.link = linkSignals(ctx.signal, options.signal, true);
     this.signal = this.link.signal;
     this.concurrency = options.concurrency ?? 1;
@@ -93,6 +71,7 @@ export class FanInRun<T> {
     );
     this.messageStepName = `${ctx.stepName}.message`;
     this.messageRetain = options.retain === "message";
+    this.calls = new FanInCalls(handler, given, this.messageRetain && this.concurrency > 1);
   }
 
   fail(error: PipeError): void {
@@ -101,37 +80,49 @@ export class FanInRun<T> {
     this.link.abort(stopReason("The fan-in stopped after a failure.", "AbortError"));
   }
 
-  /** Runs the handler for one message (it settles now or when its promise does). */
-  launch(value: T): void {
-    if (this.options.messageTimeout === undefined && this.tracker === undefined) this.launchUntracked(value);
-    else launchTracked(this, value);
-  }
-
   /**
-   * `launch` without a message timeout or registration tracking: a handler that returns a Result settles the
-   * message at once, without taking a slot (nothing else runs while it runs, so no other message can look for
-   * it among those in flight); a slot is taken only when it returns a promise (or another value).
+   * Runs the handler for one message (it settles now or when its promise does). A handler that returns a Result
+   * without a message timeout settles at once, without taking a slot (nothing else runs while it runs, so no
+   * other message can look for it among those in flight); a slot is taken when it returns a promise (or another
+   * value), or before the call when the message gets a timeout of its own.
    */
-  launchUntracked(value: T): void {
-    const signal = this.signal;
-    const launchSeq = currentSeq();
+  launch(value: T): void {
+    const messageTimeout = this.options.messageTimeout;
+    let slot: FanInSlot | undefined;
+    let signal = this.signal;
+    if (messageTimeout !== undefined) {
+      slot = this.takeSlot();
+      signal = armMessageTimeout(slot, this.ctx.timeProvider, signal, messageTimeout, this.onMessageTimeout);
+    }
+    // Always passed, whatever the handler declares (rest parameters and wrappers included).
     const context = attachedChild(this.ctx, this.messageStepName, signal);
+    const calls = this.calls;
+    const before = calls.seqBeforeCall();
     let value_: unknown;
     try {
-      value_ = this.handler(value, signal, context);
+      // Without per-message records every call notes into the fan-in's record, directly.
+      value_ = calls.perMessage
+        ? calls.call(value, signal, context)
+        : calls.callDirect(calls.record, value, signal, context);
     } catch (thrown) {
-      this.settle(context, undefined, false, err(fromThrown(thrown, { signal })));
+      value_ = err(fromThrown(thrown, { signal }));
+    }
+    if (slot === undefined && isResult(value_)) {
+      this.settle(context, calls.lastRecord, undefined, false, value_);
       return;
     }
-    if (isResult(value_)) {
-      this.settle(context, undefined, false, value_);
-      return;
-    }
-    const slot = this.free.pop() ?? newSlot();
+    slot ??= this.takeSlot();
     slot.context = context;
-    slot.launchSeq = launchSeq;
+    calls.keep(slot, value_, before);
+    if (isResult(value_)) this.complete(slot, value_);
+    else this.await(slot, value_, signal);
+  }
+
+  /** A slot for a message in flight from now on. */
+  takeSlot(): FanInSlot {
+    const slot = this.free.pop() ?? newSlot();
     this.slots.push(slot);
-    this.await(slot, value_, signal);
+    return slot;
   }
 
   /** Settles the message of `slot` once the handler's promise (or other non-Result value) settles. */
@@ -162,21 +153,26 @@ export class FanInRun<T> {
       slot.timedOut = false;
     }
     const context = slot.context as ResultPipelineStepContext;
-    const entries = slot.entries;
+    const record = slot.record;
     slot.context = undefined;
-    slot.entries = undefined;
+    slot.record = undefined;
     this.free.push(slot);
-    this.settle(context, entries, timedOut, result);
+    this.settle(context, record, slot, timedOut, result);
   }
 
-  /** Ends a message (its slot, if it had one, already released): keeps or releases what it registered. */
+  /**
+   * Ends a message (its slot, if it had one, already released): keeps or releases what it registered (noted in
+   * `record`, or in the fan-in's own record).
+   */
   settle(
     context: ResultPipelineStepContext,
-    entries: MessageEntries | undefined,
+    record: Attribution | undefined,
+    slot: FanInSlot | undefined,
     timedOut: boolean,
     result: Result<unknown>,
   ): void {
-    if (entries !== undefined) entries.open = false;
+    const calls = this.calls;
+    calls.settled(record, slot);
     if (result.isErr || timedOut) {
       // A failed or timed-out message keeps every compensation it registered, for the caller's rollback.
       context.end();
@@ -190,48 +186,48 @@ export class FanInRun<T> {
       this.fail(error);
       return;
     }
-    if (this.failure !== undefined || !this.messageRetain) {
+    if (this.failure !== undefined) {
       context.end();
       if (result.compensations.length > 0) this.ctx.absorb(result);
       return;
     }
-    this.release(context, entries);
-  }
-
-  /**
-   * retain "message", after a success: drops this message's registrations (its context's, its result's, and
-   * those it made on the shared scope, noted per message) and every entry that no handler still in flight can
-   * own (registered before the oldest one started). Later registrations on its ended context reach the parent.
-   */
-  release(context: ResultPipelineStepContext, entries: MessageEntries | undefined): void {
-    context.scope?.clear();
+    if (this.messageRetain) {
+      // A context its handler ended already has `ctx`'s scope as its own: never cleared from here.
+      if (!context.ended) context.scope?.clear();
+      context.end();
+      calls.release(this.ctx.compensationScope.log, record);
+      return;
+    }
+    // retain "pipeline": staged until the fan-in ends, noted in its record (removed on success). Without a store,
+    // what a handler registered on its message context after an await was seen by no sink: noted from the scope.
+    if (slot !== undefined && calls.tracker === undefined) noteOwnScope(context, calls.record);
     context.end();
-    const log = this.ctx.compensationScope.log;
-    if (log.size === 0) return;
-    if (entries?.seqs !== undefined) log.removeSeqs(entries.seqs);
-    const oldest = this.slots[0];
-    if (oldest === undefined) log.removeAfter(this.startSeq);
-    else log.removeRange(this.startSeq, oldest.launchSeq + 1);
+    if (result.compensations.length > 0) absorbNoted(this.ctx, result, calls.record);
   }
 
   stopped(): boolean {
     return this.failure !== undefined || this.deadlineHit || this.aborted;
   }
 
-  async run(): Promise<Result<void>> {
+  /** Runs the fan-in (inside the async store, on runtimes that have one: see {@link FanInCalls}). */
+  run(): Promise<Result<void>> {
+    return this.calls.run(this.drainNext);
+  }
+
+  async drain(): Promise<Result<void>> {
     const timeout = this.options.timeout;
     const tp = this.ctx.timeProvider;
-    if (timeout !== undefined && Number.isFinite(timeout)) {
-      this.deadline = tp.setTimeout(() => {
-        this.deadlineHit = true;
-        this.link.abort(stopReason(`The fan-in timed out after ${timeout} ms.`, "TimeoutError"));
-        this.onWake();
-      }, timeout);
-    }
-    this.signal.addEventListener("abort", this.onAbort);
-    this.aborted = this.signal.aborted;
+    // Everything after `run` started tracking is undone in `finally`, even when the clock throws here.
     try {
-      if (this.messageRetain && this.concurrency > 1) this.tracker = startTracking();
+      if (timeout !== undefined && Number.isFinite(timeout)) {
+        this.deadline = tp.setTimeout(() => {
+          this.deadlineHit = true;
+          this.link.abort(stopReason(`The fan-in timed out after ${timeout} ms.`, "TimeoutError"));
+          this.onWake();
+        }, timeout);
+      }
+      this.signal.addEventListener("abort", this.onAbort);
+      this.aborted = this.signal.aborted;
       for (;;) {
         if (this.stopped()) break;
         if (this.slots.length < this.concurrency) {
@@ -256,7 +252,7 @@ export class FanInRun<T> {
         });
       }
     } finally {
-      if (this.tracker !== undefined) stopTracking();
+      this.calls.stop();
       if (this.deadline !== undefined) tp.clearTimeout(this.deadline);
       this.signal.removeEventListener("abort", this.onAbort);
       if (!this.signal.aborted) this.link.abort(stopReason("The fan-in ended.", "AbortError"));
@@ -274,8 +270,8 @@ export class FanInRun<T> {
         ? this.options.signal
         : undefined;
     if (aborted !== undefined) return err(canceledBy(aborted));
-    // Success: the staged compensations of this fan-in are cleared (both retain modes).
-    this.ctx.compensationScope.log.removeRange(this.startSeq, Number.POSITIVE_INFINITY);
+    // Success: the staged compensations of this fan-in's messages are cleared (both retain modes), nothing else.
+    this.calls.record.removeFrom(this.ctx.compensationScope.log);
     return ok();
   }
 }

@@ -1,26 +1,17 @@
+import { linkAbort, type TimeProvider } from "@pipe/channels";
 import type { ResultPipelineStepContext } from "../step-context.ts";
-import type { RegistrationSink } from "./registration-tracking.ts";
-
-/**
- * The compensations registered while one fan-in message's handler ran (noted through the async store, in any
- * scope). Fresh per message: a continuation that outlives its handler still notes into its own, closed, record.
- * @internal
- */
-export class MessageEntries implements RegistrationSink {
-  seqs: number[] | undefined = undefined;
-  open = true;
-
-  note(seq: number): void {
-    if (this.open) (this.seqs ??= []).push(seq);
-  }
-}
+import type { Attribution } from "./fan-in-attribution.ts";
 
 /** One handler in flight (reused from a free list; everything per message is reset on launch). @internal */
 export interface FanInSlot {
-  /** The registration watermark when the handler started: everything at or below it was registered earlier. */
-  launchSeq: number;
   context: ResultPipelineStepContext | undefined;
-  entries: MessageEntries | undefined;
+  /** retain "message": what the handler registered (its message's record). */
+  record: Attribution | undefined;
+  /**
+   * Without an async store, while its handler awaits: the last registration seq before the handler was called
+   * (everything it registers has a greater one). -1 otherwise.
+   */
+  awaitSeq: number;
   controller: AbortController | undefined;
   timer: unknown;
   unlink: (() => void) | undefined;
@@ -30,14 +21,39 @@ export interface FanInSlot {
 /** A fresh, empty slot. @internal */
 export function newSlot(): FanInSlot {
   return {
-    launchSeq: 0,
     context: undefined,
-    entries: undefined,
+    record: undefined,
+    awaitSeq: -1,
     controller: undefined,
     timer: undefined,
     unlink: undefined,
     timedOut: false,
   };
+}
+
+/**
+ * Gives the message of `slot` its own signal, aborted by `parent` or when `messageTimeout` ms pass on `clock`
+ * (then `slot.timedOut` is set before `onTimeout` runs: the message has failed, whatever its handler returns).
+ * @internal
+ */
+export function armMessageTimeout(
+  slot: FanInSlot,
+  clock: TimeProvider,
+  parent: AbortSignal,
+  messageTimeout: number,
+  onTimeout: () => void,
+): AbortSignal {
+  const controller = new AbortController();
+  slot.controller = controller;
+  slot.timedOut = false;
+  slot.timer = clock.setTimeout(() => {
+    slot.timedOut = true;
+    controller.abort(stopReason(`The handler timed out after ${messageTimeout} ms.`, "TimeoutError"));
+    onTimeout();
+  }, messageTimeout);
+  if (parent.aborted) controller.abort(parent.reason);
+  else slot.unlink = linkAbort(parent, controller);
+  return controller.signal;
 }
 
 /** An abort reason: a DOMException with `name` where the runtime has one, else an Error. @internal */

@@ -110,24 +110,6 @@ export class CompensationLog {
     this.seqs = [];
   }
 
-  /** Keeps entries [0, count) and drops the rest. */
-  truncate(count: number): void {
-    const drop = this.seqs.length - count;
-    if (drop <= 0) return;
-    if (drop <= 16) {
-      // Shrinking `length` is slow on V8; popping a few entries is not (the per-message fan-in path).
-      for (let i = 0; i < drop; i++) {
-        this.states.pop();
-        this.actions.pop();
-        this.seqs.pop();
-      }
-      return;
-    }
-    this.states.length = count;
-    this.actions.length = count;
-    this.seqs.length = count;
-  }
-
   /** Index of the first entry whose seq is greater than `seq` (binary search). */
   indexAfter(seq: number): number {
     let lo = 0;
@@ -140,59 +122,55 @@ export class CompensationLog {
     return lo;
   }
 
-  /** Drops every entry with a seq greater than `afterSeq` (walking back from the newest); returns how many. */
-  removeAfter(afterSeq: number): number {
-    const seqs = this.seqs;
-    let n = seqs.length;
-    if (n === 0 || (seqs[n - 1] as number) <= afterSeq) return 0;
-    const size = n;
-    const states = this.states;
-    const actions = this.actions;
-    do {
-      seqs.pop();
-      states.pop();
-      actions.pop();
-      n--;
-    } while (n > 0 && (seqs[n - 1] as number) > afterSeq);
-    return size - n;
-  }
-
-  /** Drops every entry with `afterSeq < seq < beforeSeq`; returns how many were dropped. */
-  removeRange(afterSeq: number, beforeSeq: number): number {
-    const from = this.indexAfter(afterSeq);
-    const to = this.indexAfter(beforeSeq - 1);
-    const count = to - from;
-    if (count <= 0) return 0;
-    if (to === this.seqs.length) {
-      this.truncate(from);
-    } else {
-      this.states.splice(from, count);
-      this.actions.splice(from, count);
-      this.seqs.splice(from, count);
-    }
-    return count;
-  }
-
   /**
-   * Drops the entries whose seq is listed in `seqs` (ascending; seqs not in this log are ignored); returns how
-   * many were dropped. Walks from the newest, so dropping recent entries pops instead of shifting.
+   * Drops the entries whose seq is among the first `count` of `seqs` (in any order, repeats allowed; seqs not in
+   * this log are ignored); returns how many were dropped. A few are looked up one by one from the newest (popping
+   * when they are the newest entries, as a fan-in's just-registered ones are); many are dropped in one pass.
    */
-  removeSeqs(seqs: readonly number[]): number {
+  removeSeqs(seqs: readonly number[], count: number = seqs.length): number {
+    if (count === 0 || this.seqs.length === 0) return 0;
+    if (count > 16) return this.removeMany(seqs, count);
     let dropped = 0;
-    for (let k = seqs.length - 1; k >= 0 && this.seqs.length > 0; k--) {
+    for (let k = count - 1; k >= 0 && this.seqs.length > 0; k--) {
       const seq = seqs[k] as number;
-      const i = this.indexAfter(seq - 1);
-      if (this.seqs[i] !== seq) continue;
-      dropped++;
-      if (i === this.seqs.length - 1) {
+      const last = this.seqs.length - 1;
+      if (this.seqs[last] === seq) {
         this.states.pop();
         this.actions.pop();
         this.seqs.pop();
-      } else {
-        this.states.splice(i, 1);
-        this.actions.splice(i, 1);
-        this.seqs.splice(i, 1);
+        dropped++;
+        continue;
       }
+      const i = this.indexAfter(seq - 1);
+      if (this.seqs[i] !== seq) continue;
+      dropped++;
+      this.states.splice(i, 1);
+      this.actions.splice(i, 1);
+      this.seqs.splice(i, 1);
+    }
+    return dropped;
+  }
+
+  /** `removeSeqs` for many: one pass over the log against the sorted seqs. */
+  private removeMany(seqs: readonly number[], count: number): number {
+    const drop = seqs.slice(0, count).sort((a, b) => a - b);
+    const n = this.seqs.length;
+    let write = this.indexAfter((drop[0] as number) - 1);
+    let d = 0;
+    for (let read = write; read < n; read++) {
+      const seq = this.seqs[read] as number;
+      while (d < count && (drop[d] as number) < seq) d++;
+      if (d < count && drop[d] === seq) continue;
+      this.states[write] = this.states[read];
+      this.actions[write] = this.actions[read] as StatefulCompensationAction<unknown>;
+      this.seqs[write] = seq;
+      write++;
+    }
+    const dropped = n - write;
+    if (dropped > 0) {
+      this.states.length = write;
+      this.actions.length = write;
+      this.seqs.length = write;
     }
     return dropped;
   }

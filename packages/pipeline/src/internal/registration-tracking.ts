@@ -2,8 +2,8 @@ import { type AsyncStore, createAsyncStore } from "./async-context.ts";
 
 /**
  * Receives the sequence number of every compensation registered (in any scope) while the code it was set for
- * runs, including after awaits. A fan-in sets one per message, so it can release exactly that message's
- * entries from a shared scope.
+ * runs: synchronously through a direct sink, after awaits through the async store. A fan-in sets one per handler
+ * call, so it can remove exactly its messages' entries from a shared scope.
  * @internal
  */
 export interface RegistrationSink {
@@ -14,12 +14,41 @@ let store: AsyncStore<RegistrationSink> | undefined;
 let users = 0;
 /** The sink of a handler running synchronously right now (set around the call; wins over the store). */
 let direct: RegistrationSink | undefined;
+/**
+ * Sinks that take what no other sink sees, while they are set: the records of fan-ins without an async store whose
+ * handlers are awaiting (what runs after an await there is most likely such a handler's continuation).
+ */
+const ambient: RegistrationSink[] = [];
 
 /** Tells the current sink, if any, that `seq` was just registered. Free while nobody tracks. @internal */
 export function noteRegistration(seq: number): void {
   if (users === 0) return;
-  const sink = direct ?? (store as AsyncStore<RegistrationSink>).getStore();
-  sink?.note(seq);
+  const sink = direct ?? store?.getStore();
+  if (sink !== undefined) sink.note(seq);
+  else if (ambient.length > 0)
+    for (let i = 0; i < ambient.length; i++) (ambient[i] as RegistrationSink).note(seq);
+}
+
+/**
+ * Adds `sink` to those noting registrations no direct or stored sink sees (a fan-in on the portable entry, while
+ * one of its handlers awaits). Each sink notes into its own record; only entries of its own context's scope are
+ * ever removed by it, so several at once each take only what is theirs to take. Pair with `removeAmbientSink`.
+ * @internal
+ */
+export function addAmbientSink(sink: RegistrationSink): void {
+  ambient.push(sink);
+}
+
+/** Undoes one `addAmbientSink(sink)` (nothing when it is not set). @internal */
+export function removeAmbientSink(sink: RegistrationSink): void {
+  const i = ambient.lastIndexOf(sink);
+  if (i >= 0) ambient.splice(i, 1);
+}
+
+/** The sink registrations made right now would be noted in (an enclosing fan-in handler's), if any. @internal */
+export function currentSink(): RegistrationSink | undefined {
+  if (users === 0) return undefined;
+  return direct ?? store?.getStore();
 }
 
 /**
@@ -33,14 +62,14 @@ export function setDirectSink(sink: RegistrationSink | undefined): RegistrationS
 }
 
 /**
- * Starts attributing registrations; returns the store to run code under (`store.run(sink, fn)`), or `undefined`
- * when the runtime has no async store. Pair every store returned with one `stopTracking()`.
+ * Starts noting registrations (direct sinks work from now on); returns the async store to run code under
+ * (`store.run(sink, fn)`) for what it registers after an await, or `undefined` when the runtime has none (the
+ * portable entry installs none). Pair every call with one `stopTracking()`.
  * @internal
  */
 export function startTracking(): AsyncStore<RegistrationSink> | undefined {
-  store ??= createAsyncStore<RegistrationSink>();
-  if (store === undefined) return undefined;
   users++;
+  store ??= createAsyncStore<RegistrationSink>();
   return store;
 }
 

@@ -11,7 +11,7 @@ export function nextSeq(): number {
   return ++counter;
 }
 
-/** The last sequence number handed out (a watermark: everything registered later compares greater). */
+/** Returns the last number handed out: every registration from now on gets a greater one. */
 export function currentSeq(): number {
   return counter;
 }
