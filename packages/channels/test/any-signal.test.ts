@@ -1,30 +1,6 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
+import { heapGrowthOverRounds } from "../../../test-support/heap.ts";
 import { anySignal, ErrGroup } from "../src/index.ts";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** The heap after full GCs with turns between them, so finalization callbacks run. */
-async function settledHeap(): Promise<number> {
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
-}
-
-/** Heap growth over three more rounds after a first one (which fills caches and compiles the code). */
-async function growthOverRounds(round: () => void): Promise<number> {
-  round();
-  const before = await settledHeap();
-  for (let r = 0; r < 3; r++) {
-    round();
-    await settledHeap();
-  }
-  return (await settledHeap()) - before;
-}
 
 describe("anySignal", () => {
   it("aborts with the reason of the first source that aborts, once", () => {
@@ -71,7 +47,7 @@ describe("anySignal", () => {
 
   it("signals linked to a long-lived source and dropped do not stay in memory (AbortSignal.any's do on Node 20 and 22)", async () => {
     const longLived = new AbortController().signal;
-    const grown = await growthOverRounds(() => {
+    const grown = await heapGrowthOverRounds(() => {
       for (let i = 0; i < 40_000; i++) anySignal([longLived, new AbortController().signal]);
     });
     expect(grown).toBeLessThan(2_000_000);
@@ -79,7 +55,7 @@ describe("anySignal", () => {
 
   it("ErrGroups with a long-lived parent signal do not stay in memory once dropped", async () => {
     const parent = new AbortController().signal;
-    const grown = await growthOverRounds(() => {
+    const grown = await heapGrowthOverRounds(() => {
       for (let i = 0; i < 20_000; i++) new ErrGroup({ signal: parent });
     });
     expect(grown).toBeLessThan(2_000_000);

@@ -3,35 +3,11 @@
  * texts of dropped positions, long actor/reason texts are not kept in the shared table, and the index's id
  * table releases ids no record uses any more. Each test fails without its fix (the heap grows by tens of MB).
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
+import { heapGrowthOverRounds } from "../../../test-support/heap.ts";
 import type { ShardHistoryRecord, ShardRecord } from "../src/index.ts";
 import { DiffHistory } from "../src/internal/diff-history.ts";
 import { ViewIndex } from "../src/internal/view-index.ts";
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-/** The heap after full GCs with turns between them. */
-async function settledHeap(): Promise<number> {
-  for (let i = 0; i < 4; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    gc();
-  }
-  return process.memoryUsage().heapUsed;
-}
-
-/** Heap growth over three more rounds after a first one (which fills caches and compiles the code). */
-async function growthOverRounds(round: (r: number) => void): Promise<number> {
-  round(0);
-  const before = await settledHeap();
-  for (let r = 1; r <= 3; r++) {
-    round(r);
-    await settledHeap();
-  }
-  return (await settledHeap()) - before;
-}
 
 const record = (shardId: string, version: number, ownerNodeId: string): ShardRecord => ({
   namespace: "ns",
@@ -71,7 +47,7 @@ describe("ShardReadView memory", () => {
   it("a history of 3 diffs holds the texts of 3 diffs, not of every position written", async () => {
     const history = new DiffHistory(3);
     let position = 0;
-    const grown = await growthOverRounds(() => {
+    const grown = await heapGrowthOverRounds(() => {
       // 800 positions a round, each with distinct 4 KB actor, reason and metadata texts (about 10 MB a round).
       for (let i = 0; i < 800; i++) {
         position++;
@@ -87,7 +63,7 @@ describe("ShardReadView memory", () => {
     const index = new ViewIndex();
     const pad = "n".repeat(100);
     let version = 0;
-    const grown = await growthOverRounds((r) => {
+    const grown = await heapGrowthOverRounds((r) => {
       // One shard moved to 65,536 distinct owners a round (about 7 MB of ids a round).
       for (let i = 0; i < 65_536; i++) index.apply(record("s", ++version, `owner-${r}-${i}-${pad}`));
     });
