@@ -51,7 +51,7 @@ export class ErrGroup extends ChannelsErrGroup {
     third?: PipelineGoOptions,
   ): void {
     if (typeof first === "function") {
-      super.go(tracedGroupWork(first, "pipeline.err_group.go"), second as GoOptions | undefined);
+      super.go(tracedGroupWork(first, "errgroup"), second as GoOptions | undefined);
       return;
     }
     // Started now, or in order once a running work settled when the group's limit is reached.

@@ -79,7 +79,7 @@ export class WaitGroup extends ChannelsWaitGroup {
     third?: PipelineGoOptions,
   ): void {
     if (typeof first === "function") {
-      super.go(tracedGroupWork(first, "pipeline.wait_group.go"), second as GoOptions | undefined);
+      super.go(tracedGroupWork(first, "waitgroup"), second as GoOptions | undefined);
       return;
     }
     // Started now, or in order once a running work settled when the group's limit is reached.

@@ -115,9 +115,13 @@ function runInChild<T>(
   return isThenable(pending) ? pending.then((r) => end(parent, child, r)) : end(parent, child, pending);
 }
 
-/** `work` (the `@pipe/channels` form of `go`) running in a span named `spanName` when tracing. @internal */
-export function tracedGroupWork(work: GroupWork, spanName: string): GroupWork {
+/**
+ * `work` (the `@pipe/channels` form of `go`) of the pipeline `WaitGroup` (`group` "waitgroup") or `ErrGroup`
+ * ("errgroup"), running in a span named as the group's when tracing. @internal
+ */
+export function tracedGroupWork(work: GroupWork, group: keyof typeof SPAN_NAMES): GroupWork {
   const tracer = tracing.tracer;
   if (tracer === undefined || typeof work !== "function") return work;
+  const spanName = SPAN_NAMES[group];
   return (signal) => inSpan(tracer, spanName, {}, () => work(signal));
 }
