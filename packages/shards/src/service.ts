@@ -256,7 +256,9 @@ export class ShardControlPlaneService {
   /**
    * Persists a simulation's changes in plan order, each with `expectedVersion` = the version it was simulated
    * against and one change ticket. The first failure (e.g. `shards.control.version.conflict`) rolls back the
-   * changes already applied (newest first) and is returned with metadata `applied` / `rolledBack`.
+   * changes already applied (newest first) and is returned with metadata `applied` / `rolledBack`. A rollback
+   * restores each record as it was, its change ticket (hence its checksum) included: its history row carries
+   * that restored ticket and the reason `rollback of <ticket>: <reason>`, never the failed plan's ticket.
    *
    * Errors (before anything is written): `shards.control.plan.invalid` for a malformed plan, a change whose
    * namespace is not the plan's or a second change of one shard; `error.validation` when a change's keys

@@ -247,6 +247,66 @@ describe("upsert and apply", () => {
   });
 });
 
+describe("a failed apply's rollback", () => {
+  it("restores each record as it was, its change ticket and checksum included, and says in history which ticket it undid (fails without the fix)", async () => {
+    const repo = new InMemoryShardRepository();
+    await seed(repo, "ns", 30, ["a", "b", "c"]);
+    const service = new ShardControlPlaneService({ repository: repo, workers: 2 });
+    const sim = (
+      await service.simulate({ namespace: "ns", nodes: [{ nodeId: "a" }, { nodeId: "b" }] })
+    ).unwrap();
+    expect(sim.changes.length).toBeGreaterThan(3);
+    // the first change's shard carries an earlier ticket; the second none
+    const first = sim.changes[0]!;
+    const ticketed = (
+      await repo.upsert(
+        mutation("ns", first.shardId, first.currentOwner, {
+          capacityHint: 1,
+          changeTicket: "CHG-OLD",
+          expectedVersion: first.currentVersion,
+        }),
+      )
+    ).unwrap().record;
+    const plan = {
+      ...sim,
+      changes: [{ ...first, currentVersion: ticketed.version }, ...sim.changes.slice(1)],
+    };
+    const victim = plan.changes[2]!;
+    await repo.upsert(mutation("ns", victim.shardId, "zzz"));
+    const before = await Promise.all(
+      plan.changes.slice(0, 2).map(async (c) => (await repo.get(c)).unwrap()!),
+    );
+    expect(before.map((r) => r.changeTicket)).toEqual(["CHG-OLD", null]);
+    const head = (await repo.highestPosition()).unwrap();
+    const request = { simulation: plan, actor: "ops", reason: "shrink", changeTicket: "CHG-FAIL" };
+    const failed = await service.apply(request);
+    expect(failed.error?.code).toBe(ShardErrorCodes.versionConflict);
+    expect(failed.error?.metadata).toMatchObject({ applied: 2, rolledBack: 2 });
+    for (const b of before) {
+      const after = (await repo.get(b)).unwrap()!;
+      const { version, updatedAt, ...content } = after;
+      const { version: v0, updatedAt: u0, ...was } = b;
+      expect([b.shardId, content]).toEqual([b.shardId, was]);
+      expect(version).toBe(v0 + 2);
+    }
+    const diffs = (await repo.readDiffs(head, { limit: 10 })).unwrap();
+    expect(
+      diffs.map((d) => [
+        d.current.shardId,
+        d.history?.changeTicket,
+        d.current.changeTicket,
+        d.history?.reason,
+      ]),
+    ).toEqual([
+      [before[0]!.shardId, "CHG-FAIL", "CHG-FAIL", "shrink"],
+      [before[1]!.shardId, "CHG-FAIL", "CHG-FAIL", "shrink"],
+      [before[1]!.shardId, null, null, "rollback of CHG-FAIL: shrink"],
+      [before[0]!.shardId, "CHG-OLD", "CHG-OLD", "rollback of CHG-FAIL: shrink"],
+    ]);
+    expect(diffs[3]!.current.checksum).toBe(before[0]!.checksum);
+  });
+});
+
 describe("issue 14 smaller items", () => {
   it("apply rejects a change outside the plan's namespace before writing anything", async () => {
     const repo = new InMemoryShardRepository();

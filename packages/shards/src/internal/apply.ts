@@ -95,6 +95,9 @@ export async function applyPlan(
   if (failure === undefined) {
     return ok({ changeTicket: request.changeTicket, applied: applied.map((a) => a.after) });
   }
+  // A rollback restores the record as it was, its change ticket included (so its checksum is the one before
+  // the plan): the failed plan's ticket never took effect. The history row carries that restored ticket too (a
+  // store writes one effective ticket to both), and names the ticket it undid in its reason.
   let rolledBack = 0;
   for (let i = applied.length - 1; i >= 0; i--) {
     const { before, after } = applied[i];
@@ -107,12 +110,11 @@ export async function applyPlan(
         leaderId: before.leaderId,
         capacityHint: before.capacityHint,
         status: before.status,
-        changeTicket: request.changeTicket,
+        changeTicket: before.changeTicket,
         expectedVersion: after.version,
         changeMetadata: {
           actor: request.actor,
-          reason: `rollback: ${request.reason}`,
-          changeTicket: request.changeTicket,
+          reason: `rollback of ${request.changeTicket}: ${request.reason}`,
           metadata,
         },
       },
