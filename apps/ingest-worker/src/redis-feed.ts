@@ -60,8 +60,6 @@ class RedisFeed implements Feed {
   readonly #writer: ChannelWriter<RawMessage>;
   /** Entries held by this worker: id → attempt. */
   readonly #held = new Map<string, number>();
-  /** Attempts of released entries, so their redelivery says attempt + 1. */
-  readonly #attempts = new Map<string, number>();
   readonly #o: Required<Omit<RedisFeedOptions, "exitWhenDrained">> & { exitWhenDrained: boolean };
   #closed = false;
   #reclaimSoon = false;
@@ -96,16 +94,40 @@ class RedisFeed implements Feed {
     });
   }
 
-  #deliver(entry: Entry, reclaimed: boolean): void {
-    if (entry === null) return;
-    const [id, fields] = entry;
-    if (this.#held.has(id)) return; // already ours locally: XAUTOCLAIM just refreshed its idle time
-    const attempt = reclaimed ? (this.#attempts.get(id) ?? 1) + 1 : 1;
-    this.#attempts.delete(id);
+  #deliver(id: string, fields: readonly string[], attempt: number, reclaimed: boolean): void {
     this.#held.set(id, attempt);
     if (reclaimed) this.stats.reclaimed++;
     this.stats.delivered++;
     this.#writer.tryWrite({ feed: this.name, id, leaseId: id, attempt, payload: payloadOf(fields) });
+  }
+
+  /**
+   * Delivers entries read again (this consumer's history after a restart, or XAUTOCLAIM's) with the attempt
+   * Redis counted: XPENDING's delivery count, which both reads increment (and `release`'s XCLAIM JUSTID does
+   * not), so a restart does not reset it. Entries this worker holds are skipped (XAUTOCLAIM only refreshed
+   * their idle time); so are entries no longer pending once asked (acknowledged elsewhere meanwhile).
+   */
+  async #redeliver(entries: readonly Entry[]): Promise<number> {
+    // Filter before any await: a lease completed meanwhile must still count as held here (see `complete`).
+    const fresh = entries.filter((e): e is [string, string[]] => e !== null && !this.#held.has(e[0]));
+    if (fresh.length === 0) return 0;
+    const counts = await Promise.all(
+      fresh.map(
+        ([id]) =>
+          this.commands.sendCommand(["XPENDING", this.#o.stream, this.#o.group, id, id, "1"]) as Promise<
+            [string, string, number, number][]
+          >,
+      ),
+    );
+    let n = 0;
+    for (let i = 0; i < fresh.length; i++) {
+      const [id, fields] = fresh[i] as [string, string[]];
+      const deliveries = counts[i]?.[0]?.[3];
+      if (deliveries === undefined || this.#held.has(id)) continue;
+      this.#deliver(id, fields, Math.max(1, Number(deliveries)), true);
+      n++;
+    }
+    return n;
   }
 
   async #readOwnPending(): Promise<void> {
@@ -125,10 +147,8 @@ class RedisFeed implements Feed {
       ])) as [string, Entry[]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
-      for (const e of entries) {
-        if (e !== null) from = e[0];
-        this.#deliver(e, true);
-      }
+      for (const e of entries) if (e !== null) from = e[0];
+      await this.#redeliver(entries);
     }
   }
 
@@ -144,12 +164,7 @@ class RedisFeed implements Feed {
       String(this.#o.batch),
     ])) as [string, Entry[], string[]];
     this.#cursor = reply[0];
-    let n = 0;
-    for (const e of reply[1]) {
-      if (e !== null && !this.#held.has(e[0])) n++;
-      this.#deliver(e, true);
-    }
-    return n;
+    return this.#redeliver(reply[1]);
   }
 
   async #refreshLag(): Promise<number> {
@@ -208,7 +223,7 @@ class RedisFeed implements Feed {
       ])) as [string, Entry[]][] | null;
       if (this.#closed) return;
       const entries = reply?.[0]?.[1] ?? [];
-      for (const e of entries) this.#deliver(e, false);
+      for (const e of entries) if (e !== null) this.#deliver(e[0], e[1], 1, false);
       got += entries.length;
       if (got === 0 || Date.now() - lastLag >= 1000) {
         lastLag = Date.now();
@@ -245,7 +260,6 @@ class RedisFeed implements Feed {
 
   async release(message: RawMessage): Promise<boolean> {
     if (!this.#held.delete(message.leaseId)) return false;
-    this.#attempts.set(message.leaseId, message.attempt);
     // Make the entry immediately claimable (idle = lease timeout) by any consumer, this one included.
     const claimed = (await this.commands.sendCommand([
       "XCLAIM",
@@ -280,7 +294,8 @@ class RedisFeed implements Feed {
  *
  * Details: XREADGROUP `>` delivers new entries (attempt 1); on start the consumer's own pending entries are
  * delivered again (after a restart with the same consumer name); XAUTOCLAIM reclaims entries idle longer than
- * `leaseTimeout` from any consumer (a crashed worker's). `complete` is XACK (only after the effect is
+ * `leaseTimeout` from any consumer (a crashed worker's). A redelivery's `attempt` is the delivery count Redis
+ * keeps in the pending-entries list (XPENDING), so restarts and other workers do not reset it. `complete` is XACK (only after the effect is
  * committed); `release` (a compensation) resets the entry's idle time to `leaseTimeout` with XCLAIM so the
  * next XAUTOCLAIM pass (here or on another worker) redelivers it at once. Blocking reads use their own
  * connection. A connection failure completes the reader with the error (the fan-in fails with it).

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { DELIVERY_LIMIT_CODE } from "../src/handler.ts";
 import { connectRedis, createRedisFeed } from "../src/redis-feed.ts";
 import { produceToRedis } from "../src/redis-producer.ts";
 import { openStore } from "../src/store.ts";
@@ -87,6 +88,48 @@ describe.skipIf(skip)("Redis Streams feeds (REDIS_URL)", () => {
       expect(r.stats.processed).toBe(50);
       expect(feed.stats.reclaimed).toBe(20);
       expect(await store.report()).toMatchObject({ once: 50, duplicated: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("counts deliveries in Redis, so restarts do not reset a message's attempt and maxDeliveries holds across them (fails without the fix)", async () => {
+    const stream = `${prefix}:c:orders`;
+    await produceToRedis({ url, feeds: ["orders"], prefix: `${prefix}:c`, messages: 1, runId: "r" });
+    const open = (exitWhenDrained = false) =>
+      createRedisFeed({
+        url,
+        name: "orders",
+        stream,
+        group: "g",
+        consumer: "w3",
+        blockMs: 50,
+        exitWhenDrained,
+      });
+    // Each "process" takes the message and stops before acknowledging it (a crash or a restart).
+    const attempts: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const feed = await open();
+      const got = await feed.reader.read();
+      attempts.push(got.unwrap().attempt);
+      await feed.close();
+    }
+    expect(attempts).toEqual([1, 2, 3]);
+    // A fourth start over the limit of 3 dead-letters it instead of handling it again.
+    const store = await openStore({ dataDir: "memory://" });
+    try {
+      const feed = await open(true);
+      const r = await runWorker({ feeds: [feed], store, concurrency: 1, maxDeliveries: 3 });
+      await feed.close();
+      expect(r.status).toBe("drained");
+      expect(r.stats.processed).toBe(0);
+      expect(r.stats.deadLettered).toBe(1);
+      const letters = await store.query<{ error: { code: string; metadata?: { attempt?: number } } }>(
+        `SELECT error FROM "ingest".ingest_dead_letters`,
+      );
+      expect(letters.map((l) => [l.error.code, l.error.metadata?.attempt])).toEqual([
+        [DELIVERY_LIMIT_CODE, 4],
+      ]);
     } finally {
       await store.close();
     }
