@@ -105,11 +105,18 @@ class RedisFeed implements Feed {
    * Delivers entries read again (this consumer's history after a restart, or XAUTOCLAIM's) with the attempt
    * Redis counted: XPENDING's delivery count, which both reads increment (and `release`'s XCLAIM JUSTID does
    * not), so a restart does not reset it. Entries this worker holds are skipped (XAUTOCLAIM only refreshed
-   * their idle time); so are entries no longer pending once asked (acknowledged elsewhere meanwhile).
+   * their idle time); so are entries no longer pending once asked (acknowledged elsewhere meanwhile). An
+   * entry deleted from the stream while pending (its fields are nil) is acknowledged and skipped.
    */
   async #redeliver(entries: readonly Entry[]): Promise<number> {
     // Filter before any await: a lease completed meanwhile must still count as held here (see `complete`).
-    const fresh = entries.filter((e): e is [string, string[]] => e !== null && !this.#held.has(e[0]));
+    const fresh: [string, string[]][] = [];
+    for (const e of entries) {
+      if (e === null || this.#held.has(e[0])) continue;
+      // Deleted from the stream while pending (XDEL, a MAXLEN trim): no payload is left to handle.
+      if (Array.isArray(e[1])) fresh.push(e);
+      else await this.commands.sendCommand(["XACK", this.#o.stream, this.#o.group, e[0]]);
+    }
     if (fresh.length === 0) return 0;
     const counts = await Promise.all(
       fresh.map(

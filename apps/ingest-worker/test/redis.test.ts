@@ -134,4 +134,29 @@ describe.skipIf(skip)("Redis Streams feeds (REDIS_URL)", () => {
       await store.close();
     }
   });
+
+  it("acknowledges and skips its pending entries deleted from the stream meanwhile, instead of failing the feed (fails without the fix)", async () => {
+    const stream = `${prefix}:d:orders`;
+    await produceToRedis({ url, feeds: ["orders"], prefix: `${prefix}:d`, messages: 3, runId: "r" });
+    const redis = await connectRedis(url);
+    await redis.sendCommand(["XGROUP", "CREATE", stream, "g", "0"]);
+    // This consumer took two entries before it stopped; one of them was deleted (XDEL, MAXLEN trim) since.
+    const read = ["XREADGROUP", "GROUP", "g", "w4", "COUNT", "2", "STREAMS", stream, ">"];
+    const taken = (await redis.sendCommand(read)) as [string, [string, string[]][]][];
+    await redis.sendCommand(["XDEL", stream, taken[0]?.[1][0]?.[0] as string]);
+    const store = await openStore({ dataDir: "memory://" });
+    try {
+      const options = { url, name: "orders", stream, group: "g", consumer: "w4", blockMs: 50 };
+      const feed = await createRedisFeed({ ...options, exitWhenDrained: true });
+      const r = await runWorker({ feeds: [feed], store, concurrency: 1 });
+      await feed.close();
+      expect(r.status).toBe("drained");
+      expect(r.stats.processed).toBe(2);
+      const pending = (await redis.sendCommand(["XPENDING", stream, "g"])) as [number];
+      expect(pending[0]).toBe(0);
+    } finally {
+      await redis.close();
+      await store.close();
+    }
+  });
 });
