@@ -15,6 +15,7 @@ const BATCH = 256;
  * when the ingress redelivers (Redis): they stay unacknowledged in the pending-entries list and are processed
  * on the next start; they are counted as `leftForRedelivery`. With the in-memory ingress they are stored like
  * any other. A batch the database refuses is counted (`deadLetterStoreFailures`) and not acknowledged.
+ * `tenants.unknown` dead letters count per tenant only for a tenant the app already counts (a removed one).
  */
 export async function drainDeadLetters(
   letters: ChannelReader<DeadLetter<Envelope>>,
@@ -50,7 +51,12 @@ export async function drainDeadLetters(
       return;
     }
     for (const d of stored) {
-      if (d.tenantId !== undefined) stats.tenant(d.tenantId).deadLettersStored++;
+      // An unknown tenant's id is outside input: it gets no counters (nor /metrics series) of its own, or every
+      // new id would add some for the rest of the run. A removed tenant keeps counting its own.
+      const own =
+        d.tenantId !== undefined &&
+        (d.error.code !== TenantErrorCodes.unknown || stats.tenants.has(d.tenantId));
+      if (own) stats.tenant(d.tenantId as string).deadLettersStored++;
       ingress.ack(d.envelope);
     }
   };

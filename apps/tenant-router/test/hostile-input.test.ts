@@ -242,3 +242,19 @@ describe("tenant ids from envelopes in /metrics", () => {
     expect(() => parseConfig(["--tenants", "a,b\u0085c"], {})).toThrow(RangeError);
   });
 });
+
+describe("envelopes for tenants nobody registered", () => {
+  it("add no per-tenant counters or /metrics series, however many ids arrive (fails without the fix)", async () => {
+    const ingress = manualIngress();
+    const app = new TenantRouterApp({ store, ingress, tenants: ["acme"] });
+    const run = app.run();
+    for (let n = 0; n < 200; n++) ingress.push(env(`ghost-${n}`, n));
+    ingress.push(env("acme", 1));
+    ingress.end();
+    const summary = await run;
+    expect(summary.deadLetterStoreFailures).toBe(0);
+    expect(app.router.snapshot().unknown).toBe(200);
+    expect([...app.stats.tenants.keys()]).toEqual(["acme"]);
+    expect(renderMetrics(app.router.snapshot(), app.stats, ingress.stats)).not.toContain("ghost-");
+  });
+});
