@@ -59,6 +59,21 @@ describe("a whole simulation's body", () => {
     );
   });
 
+  it("is JSON.stringify of pieces that straddle a chunk or are longer than one, in any script", async () => {
+    // Chunks hold 128 KB; a piece is encoded into the chunk only when it fits even at 3 bytes per unit.
+    const long = (unit: string, n: number) => unit.repeat(n);
+    const object = {
+      a: [long("x", 40_000), long("é", 50_000), long("😀", 30_000), "z"],
+      b: long("€", 200_000),
+      c: Array.from({ length: 5_000 }, (_, i) => ({ i, s: long("ü", i % 97) })),
+    };
+    const res = streamedJsonResponse(object);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const expected = new TextEncoder().encode(JSON.stringify(object));
+    expect(bytes.length).toBe(expected.length);
+    expect(bytes.findIndex((b, i) => b !== expected[i])).toBe(-1);
+  });
+
   it("is the simulation's JSON, and other requests are answered while it is written", async () => {
     const { app, service } = await make(1);
     // Enough shards for a body of many chunks (about 7 MB); two nodes keep the placement itself short.

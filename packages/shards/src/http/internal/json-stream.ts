@@ -1,7 +1,9 @@
 import { yieldToEventLoop } from "../../internal/place.ts";
 
-/** Characters of JSON text per chunk of a streamed body: about a millisecond of serialising. */
-const CHUNK_CHARS = 128 * 1024;
+/** Bytes per chunk of a streamed body: about a millisecond of serialising. */
+const CHUNK_BYTES = 128 * 1024;
+/** UTF-8 bytes per UTF-16 code unit at most. */
+const MAX_BYTES_PER_UNIT = 3;
 
 const encoder = new TextEncoder();
 
@@ -34,26 +36,41 @@ function* pieces(value: object): Generator<string> {
 }
 
 /**
- * A 200 `no-store` JSON response whose body is `JSON.stringify(value)` produced in chunks of about 128 K
- * characters with a yield to the event loop after each, so serialising a large body (a simulation of 1M shards)
- * never holds up other requests for longer than one chunk. Cancelling the body stops the serialising. @internal
+ * A 200 `no-store` JSON response whose body is `JSON.stringify(value)` produced in chunks of about 128 KB with a
+ * yield to the event loop after each, so serialising a large body (a simulation of 1M shards) never holds up
+ * other requests for longer than one chunk. Each piece of text is encoded straight into its chunk's bytes (no
+ * text of a whole chunk is built, flattened and encoded again). Cancelling the body stops the serialising.
+ * @internal
  */
 export function streamedJsonResponse(value: object): Response {
   const source = pieces(value);
+  /** A piece that did not fit the previous chunk. */
+  let pending: string | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let text = "";
+      const out = new Uint8Array(CHUNK_BYTES);
+      let used = 0;
       for (;;) {
-        const next = source.next();
-        if (next.done === true) {
-          if (text.length > 0) controller.enqueue(encoder.encode(text));
-          controller.close();
-          return;
+        let piece = pending;
+        pending = undefined;
+        if (piece === undefined) {
+          const next = source.next();
+          if (next.done === true) {
+            if (used > 0) controller.enqueue(out.subarray(0, used));
+            controller.close();
+            return;
+          }
+          piece = next.value;
         }
-        text += next.value;
-        if (text.length >= CHUNK_CHARS) break;
+        if (piece.length * MAX_BYTES_PER_UNIT > CHUNK_BYTES - used) {
+          if (used > 0) pending = piece;
+          // A piece longer than a chunk on its own is a chunk of its own.
+          else controller.enqueue(encoder.encode(piece));
+          break;
+        }
+        used += encoder.encodeInto(piece, out.subarray(used)).written;
       }
-      controller.enqueue(encoder.encode(text));
+      if (used > 0) controller.enqueue(out.subarray(0, used));
       await yieldToEventLoop();
     },
     cancel() {
