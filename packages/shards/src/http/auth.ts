@@ -111,13 +111,12 @@ export function shardTokenMatcher(
     for (let j = 0; j < t.token.length; j++) units[i * span + j] = t.token.charCodeAt(j);
   });
   return (presented) => {
-    const mine = new Uint16Array(span);
-    for (let j = 0; j < span && j < presented.length; j++) mine[j] = presented.charCodeAt(j);
     let found = -1;
     for (let i = 0; i < principals.length; i++) {
       let diff = lengths[i] ^ presented.length;
       const base = i * span;
-      for (let j = 0; j < span; j++) diff |= mine[j] ^ units[base + j];
+      // Past the presented text charCodeAt is NaN, and NaN | 0 the zero padding: no copy of it per call.
+      for (let j = 0; j < span; j++) diff |= (presented.charCodeAt(j) | 0) ^ units[base + j];
       // Branch-free select: keeps scanning every token whatever matched.
       const hit = ((diff - 1) >>> 31) & 1;
       found = hit === 1 ? i : found;
