@@ -29,6 +29,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { RUNTIME_IDS, runtime } from "../runtimes.ts";
 import { closeFixtures, type FixtureSpec, fixture } from "../shards/fixture.ts";
+import { collectCursors, shardQueries } from "./shard-queries.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string =>
@@ -148,8 +149,6 @@ async function drive(
   });
 }
 
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-
 async function main(): Promise<void> {
   const points: Point[] = [];
   const hello = await start(helloCommand(), /listening at/);
@@ -195,39 +194,7 @@ async function main(): Promise<void> {
     );
     console.log(`${spec.label}: app ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     try {
-      // Cursors to vary pages: every 200th page start of one namespace.
-      const cursors: string[] = [];
-      let cursor: string | null = null;
-      for (let i = 0; i < 400; i++) {
-        const res = await fetch(
-          `${app.url}/control/shards?namespace=ns-3&pageSize=500${cursor === null ? "" : `&cursor=${cursor}`}`,
-          {
-            headers: { authorization: `Bearer ${TOKEN}` },
-          },
-        );
-        const page = (await res.json()) as { nextCursor: string | null };
-        if (page.nextCursor === null) break;
-        cursor = page.nextCursor;
-        cursors.push(cursor);
-      }
-      const queries: Record<string, () => string> = {
-        "list 100": () => `/control/shards?namespace=ns-3&pageSize=100&cursor=${pick(cursors)}`,
-        "list 500": () => `/control/shards?namespace=ns-3&pageSize=500&cursor=${pick(cursors)}`,
-        "list 100 owner": () =>
-          `/control/shards?namespace=ns-3&pageSize=100&owner=node-${String(Math.floor(Math.random() * 1000)).padStart(4, "0")}`,
-        "list 100 status": () =>
-          `/control/shards?namespace=ns-3&pageSize=100&status=paused&cursor=${pick(cursors)}`,
-        "list 100 search": () =>
-          `/control/shards?namespace=ns-3&pageSize=100&search=${String(Math.floor(Math.random() * 100)).padStart(2, "0")}3`,
-        "diff 1k recent": () => {
-          const from = head - 5_000 + Math.floor(Math.random() * 4_000);
-          return `/control/shards/diff?fromPosition=${from}&toPosition=${from + 999}`;
-        },
-        "diff 1k anywhere": () => {
-          const from = 1 + Math.floor(Math.random() * (head - 1_000));
-          return `/control/shards/diff?fromPosition=${from}&toPosition=${from + 999}`;
-        },
-      };
+      const queries = shardQueries(await collectCursors(app.url, TOKEN), head);
       const selected = Object.entries(queries).filter(
         ([query]) =>
           queryNames.length === 0 ||
