@@ -62,8 +62,8 @@ export interface ResultPipelineChannelsApi {
    * await) counts as the handler's. Without a store (the portable entry, e.g. in a browser) a registration on the
    * shared `ctx` or its scope made while one of the fan-in's handlers awaits cannot be told from another task's:
    * it is taken for the fan-in's (released when the fan-in succeeds; with `retain: "message"`, after a success once
-   * no handler called before it still awaits), so a sibling registering on the same context at that moment loses
-   * its entry on success. There, give siblings their own context (a child step) or register on the message
+   * no handler called before it still awaits), so a sibling registering on the same context at that moment (another
+   * fan-in's handler on that context included) loses its entry on success. There, give siblings their own context (a child step) or register on the message
    * context; what siblings register while no handler awaits always stays. With `retain: "message"` and `concurrency > 1` a handler that is not an `async` function is called
    * without entering the store until it first returns a promise; what that one message registers after its
    * awaits is released once it has succeeded. `Result.tryAsync(fn, { signal })` settles as canceled when the

@@ -32,8 +32,8 @@ function isAsyncFunction(fn: unknown): boolean {
  * noted there; with retain "message" above concurrency 1 (`perMessage`) each call of a handler known to await
  * enters the store with a record of its own, so each message's entries are released as soon as it succeeds.
  * Without a store (the portable entry), while at least one handler awaits, the fan-in's `record` is an ambient
- * sink: it notes what no other sink sees (a handler's continuation, or other code running meanwhile: the portable
- * limit the docs name). With retain "message" only its entries older than the oldest awaiting handler's call are
+ * sink: it notes what no other sink sees among the registrations into its context's scope (a handler's
+ * continuation, or other code registering there meanwhile: the portable limit the docs name). With retain "message" only its entries older than the oldest awaiting handler's call are
  * released after a success (newer ones may be that handler's, kept for a rollback if it fails); all on success.
  * @internal
  */
@@ -79,6 +79,8 @@ export class FanInCalls<T> {
     /** The handler as the caller gave it (before any tracing wrapper). */
     given: unknown,
     readonly perMessage: boolean,
+    /** The log of the fan-in context's scope: the only one whose registrations the ambient record takes. */
+    readonly log: CompensationLog,
   ) {
     this.underStore = isAsyncFunction(given);
     // Inside an enclosing fan-in's handler, what this one's handlers register is that handler's too.
@@ -130,7 +132,7 @@ export class FanInCalls<T> {
     if (this.tracker === undefined && isThenable(returned)) {
       // No store: what the handler registers after its awaits reaches the ambient record.
       slot.awaitSeq = before;
-      if (this.awaiting.push(slot) === 1) addAmbientSink(this.record);
+      if (this.awaiting.push(slot) === 1) addAmbientSink(this.record, this.log);
     }
     const record = this.lastRecord;
     // A reused record stays the message's (an enclosing fan-in's continuation may still note into it).

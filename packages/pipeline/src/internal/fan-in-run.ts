@@ -71,7 +71,12 @@ export class FanInRun<T> {
     );
     this.messageStepName = `${ctx.stepName}.message`;
     this.messageRetain = options.retain === "message";
-    this.calls = new FanInCalls(handler, given, this.messageRetain && this.concurrency > 1);
+    this.calls = new FanInCalls(
+      handler,
+      given,
+      this.messageRetain && this.concurrency > 1,
+      ctx.compensationScope.log,
+    );
   }
 
   fail(error: PipeError): void {

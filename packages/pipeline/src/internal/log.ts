@@ -36,7 +36,7 @@ export class CompensationLog {
     this.actions.push(action);
     const seq = nextSeq();
     this.seqs.push(seq);
-    noteRegistration(seq);
+    noteRegistration(seq, this);
   }
 
   /** Appends result compensation entries (oldest first) as newly registered. */

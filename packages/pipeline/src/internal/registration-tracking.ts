@@ -16,33 +16,44 @@ let users = 0;
 let direct: RegistrationSink | undefined;
 /**
  * Sinks that take what no other sink sees, while they are set: the records of fan-ins without an async store whose
- * handlers are awaiting (what runs after an await there is most likely such a handler's continuation).
+ * handlers are awaiting (what runs after an await there is most likely such a handler's continuation). Each one
+ * takes only registrations into its fan-in context's own log (`ambientLogs[i]`).
  */
 const ambient: RegistrationSink[] = [];
+const ambientLogs: object[] = [];
 
-/** Tells the current sink, if any, that `seq` was just registered. Free while nobody tracks. @internal */
-export function noteRegistration(seq: number): void {
+/**
+ * Tells the current sink, if any, that `seq` was just registered into `log`. Free while nobody tracks.
+ * @internal
+ */
+export function noteRegistration(seq: number, log: object): void {
   if (users === 0) return;
   const sink = direct ?? store?.getStore();
   if (sink !== undefined) sink.note(seq);
   else if (ambient.length > 0)
-    for (let i = 0; i < ambient.length; i++) (ambient[i] as RegistrationSink).note(seq);
+    for (let i = 0; i < ambient.length; i++)
+      if (ambientLogs[i] === log) (ambient[i] as RegistrationSink).note(seq);
 }
 
 /**
  * Adds `sink` to those noting registrations no direct or stored sink sees (a fan-in on the portable entry, while
- * one of its handlers awaits). Each sink notes into its own record; only entries of its own context's scope are
- * ever removed by it, so several at once each take only what is theirs to take. Pair with `removeAmbientSink`.
+ * one of its handlers awaits), for registrations made straight into `log` (its context's scope) only: what other
+ * code registers elsewhere meanwhile (a sibling's own child context, merged into that scope later) is never
+ * taken for the fan-in's. Two such fan-ins on one context both note what is registered there (the portable
+ * limit). Pair with `removeAmbientSink`.
  * @internal
  */
-export function addAmbientSink(sink: RegistrationSink): void {
+export function addAmbientSink(sink: RegistrationSink, log: object): void {
   ambient.push(sink);
+  ambientLogs.push(log);
 }
 
 /** Undoes one `addAmbientSink(sink)` (nothing when it is not set). @internal */
 export function removeAmbientSink(sink: RegistrationSink): void {
   const i = ambient.lastIndexOf(sink);
-  if (i >= 0) ambient.splice(i, 1);
+  if (i < 0) return;
+  ambient.splice(i, 1);
+  ambientLogs.splice(i, 1);
 }
 
 /** The sink registrations made right now would be noted in (an enclosing fan-in handler's), if any. @internal */
