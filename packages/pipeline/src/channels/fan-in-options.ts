@@ -19,11 +19,16 @@ export type PipelineFanInHandler<T> = (
 
 /** Options of `ResultPipelineChannels.fanIn`. */
 export interface PipelineFanInOptions {
-  /** Deadline for the whole fan-in in ms on the context's TimeProvider (`error.timeout`). */
+  /**
+   * Deadline for the whole fan-in in ms on the context's TimeProvider (`error.timeout`). When it passes, the
+   * handlers' signal aborts and the fan-in still waits for the handlers in flight to settle (so what they register
+   * is kept for rollback): a handler that ignores its signal holds the fan-in's result until it settles.
+   */
   readonly timeout?: number;
   /**
    * Bound for one handler in ms on the context's TimeProvider: when it passes, the handler's signal aborts and
-   * the fan-in fails with `error.timeout`, whatever the handler returns afterwards.
+   * the fan-in fails with `error.timeout`, whatever the handler returns afterwards (once it settles: the fan-in
+   * waits for it, as for `timeout`).
    */
   readonly messageTimeout?: number;
   /** Handlers in flight at once (default 1: one at a time, in selection order). */
