@@ -8,7 +8,9 @@ import type { SelectOptions } from "./select-options.ts";
  * case, else waits for the first case to become ready (Go's `select`).
  *
  * When to use: consuming several channels with priorities, adding a timeout or deadline to a read, or polling
- * with a default case.
+ * with a default case. In a hot loop over the same cases, use {@link prepareSelect} and call `run()`: it
+ * validates the cases once, while `select(cases)` looks up the plan of `cases` and checks on every call that
+ * the array still holds the same cases (so an edited array never runs an old plan).
  *
  * Details: returns a plain Result when a case is ready at once and its continuation is synchronous (no
  * promise allocated), else a Promise. Only the winning case reads a value; losing cases consume nothing, and

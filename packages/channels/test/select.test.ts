@@ -33,6 +33,24 @@ describe("select", () => {
     expect(select(cases)).toMatchObject({ value: "B:b1" });
   });
 
+  it("omitted and null options behave alike (ready: synchronous; none ready: waits; drained: fails)", async () => {
+    for (const options of [undefined, null as never]) {
+      const a = Channel.createUnbounded<number>();
+      const cases = [SelectCase.read(a.reader, (v: number) => ok(v * 2))];
+      a.writer.tryWrite(1);
+      expect(select(cases, options)).toMatchObject({ isOk: true, value: 2 });
+      const waiting = select(cases, options);
+      expect(waiting).toBeInstanceOf(Promise);
+      a.writer.tryWrite(3);
+      expect(await waiting).toMatchObject({ isOk: true, value: 6 });
+      a.writer.complete();
+      expect(prepareSelect(cases).run(options)).toMatchObject({
+        isErr: true,
+        error: { code: "error.select.drained" },
+      });
+    }
+  });
+
   it("priority beats registration order", () => {
     const a = Channel.createUnbounded<number>();
     const b = Channel.createUnbounded<number>();
