@@ -1,5 +1,5 @@
 import type { Result } from "@pipe/result";
-import { runAttempts } from "./internal/attempts.ts";
+import { runAttemptsIn } from "./internal/attempts.ts";
 import {
   callerAborted,
   type Environment,
@@ -67,15 +67,7 @@ function attempt<T>(
   env: Environment,
   options: OrchestrationOptions,
 ): Result<T> | Promise<Result<T>> {
-  const outcome = runAttempts(
-    operation,
-    env.stepName,
-    env.timeProvider,
-    env.link.signal,
-    env.policy,
-    env.compensationSignal,
-    env.span,
-  );
+  const outcome = runAttemptsIn(env, operation, env.stepName, env.link.signal);
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     env.link.dispose();
     const scope = o.ctx.scope;

@@ -1,6 +1,6 @@
 import { err, fromThrown, PipeError, type Result, type StatefulCompensationAction } from "@pipe/result";
 import { CompensationScope } from "./compensation-scope.ts";
-import { runAttempts } from "./internal/attempts.ts";
+import { runAttemptsIn } from "./internal/attempts.ts";
 import { operationContext } from "./internal/context-internals.ts";
 import {
   callerAborted,
@@ -67,15 +67,7 @@ class SagaRun<S> {
       const step = steps[this.index] as Step;
       const stepName = this.names[this.index] as string;
       if (this.retry) {
-        const outcome = runAttempts(
-          (ctx) => step.operation(ctx, this.state),
-          stepName,
-          env.timeProvider,
-          signal,
-          env.policy,
-          env.compensationSignal,
-          env.span,
-        );
+        const outcome = runAttemptsIn(env, (ctx) => step.operation(ctx, this.state), stepName, signal);
         if (isThenable(outcome))
           return outcome.then((o) => this.afterStep(step, o.ctx, o.result) ?? this.run());
         const done = this.afterStep(step, outcome.ctx, outcome.result);

@@ -1,5 +1,5 @@
 import { err, fromThrown, PipeError, type Result } from "@pipe/result";
-import { type AttemptOutcome, runAttempts, settleAttempt } from "./internal/attempts.ts";
+import { type AttemptOutcome, runAttemptsIn, settleAttempt } from "./internal/attempts.ts";
 import { operationContext } from "./internal/context-internals.ts";
 import {
   callerAborted,
@@ -76,15 +76,7 @@ class FanOutRun<T> {
           this.record(index, ctx, value as Result<T>, undefined);
         }
       } else {
-        const pending = runAttempts(
-          operation,
-          `${env.stepName}[${index}]`,
-          env.timeProvider,
-          signal,
-          env.policy,
-          env.compensationSignal,
-          env.span,
-        );
+        const pending = runAttemptsIn(env, operation, `${env.stepName}[${index}]`, signal);
         if (isThenable(pending)) {
           this.active++;
           pending.then((o) => this.settleAsync(index, o.ctx, o.result, o));

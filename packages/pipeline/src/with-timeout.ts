@@ -1,5 +1,5 @@
 import { PipeError, type Result } from "@pipe/result";
-import { runAttempts } from "./internal/attempts.ts";
+import { runAttemptsIn } from "./internal/attempts.ts";
 import {
   callerAborted,
   type Environment,
@@ -95,15 +95,7 @@ function attempt<T>(
         env.link.abort(timeoutReason(timeoutMs));
       }, timeoutMs)
     : undefined;
-  const outcome = runAttempts(
-    operation,
-    env.stepName,
-    env.timeProvider,
-    env.link.signal,
-    env.policy,
-    env.compensationSignal,
-    env.span,
-  );
+  const outcome = runAttemptsIn(env, operation, env.stepName, env.link.signal);
   const finish = (o: Awaited<typeof outcome>): Result<T> | Promise<Result<T>> => {
     if (finite) env.timeProvider.clearTimeout(handle);
     env.link.dispose();

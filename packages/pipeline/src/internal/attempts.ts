@@ -6,6 +6,7 @@ import type { RetrySchedule } from "../retry-policy.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import type { SpanLike } from "../tracer-like.ts";
 import { operationContext } from "./context-internals.ts";
+import type { Environment } from "./environment.ts";
 import { invoke } from "./invoke.ts";
 import { runLog } from "./run-log.ts";
 import { canceledBy, isThenable } from "./util.ts";
@@ -102,7 +103,7 @@ async function continueAttempts<T>(
  * `span` (when tracing) gets the compensation events of the rollbacks between attempts.
  * @internal
  */
-export function runAttempts<T>(
+function runAttempts<T>(
   operation: ResultPipelineOperation<T>,
   stepName: string,
   timeProvider: TimeProvider,
@@ -122,4 +123,25 @@ export function runAttempts<T>(
   }
   const first = { ctx, pending };
   return continueAttempts(operation, stepName, timeProvider, signal, policy, compensationSignal, first, span);
+}
+
+/**
+ * {@link runAttempts} under an orchestration's clock, policy, compensation signal and span: what `retry`,
+ * `withTimeout`, `whenAll`, `race` and `saga` run for one operation under a retry policy. @internal
+ */
+export function runAttemptsIn<T>(
+  env: Environment,
+  operation: ResultPipelineOperation<T>,
+  stepName: string,
+  signal: AbortSignal,
+): AttemptOutcome<T> | Promise<AttemptOutcome<T>> {
+  return runAttempts(
+    operation,
+    stepName,
+    env.timeProvider,
+    signal,
+    env.policy,
+    env.compensationSignal,
+    env.span,
+  );
 }

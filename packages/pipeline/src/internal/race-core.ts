@@ -3,7 +3,7 @@ import type { ResultPipelineOperation } from "../operation.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
 import type { ResultPipelineStepContext } from "../step-context.ts";
 import type { SpanLike } from "../tracer-like.ts";
-import { type AttemptOutcome, runAttempts, settleAttempt } from "./attempts.ts";
+import { type AttemptOutcome, runAttemptsIn, settleAttempt } from "./attempts.ts";
 import { operationContext } from "./context-internals.ts";
 import { type Environment, environment } from "./environment.ts";
 import { invoke } from "./invoke.ts";
@@ -71,15 +71,7 @@ class RaceRun<T> {
           pending.then((r) => this.settleAsync(index, ctx, r, undefined));
         } else this.record(index, ctx, pending, undefined);
       } else {
-        const pending = runAttempts(
-          operation,
-          `${env.stepName}[${index}]`,
-          env.timeProvider,
-          signal,
-          env.policy,
-          env.compensationSignal,
-          env.span,
-        );
+        const pending = runAttemptsIn(env, operation, `${env.stepName}[${index}]`, signal);
         if (isThenable(pending)) {
           this.active++;
           pending.then((o) => this.settleAsync(index, o.ctx, o.result, o));
