@@ -13,7 +13,7 @@ import {
   concatCompensations,
   EMPTY_COMPENSATIONS,
 } from "./internal/compensations.ts";
-import { countFailure, countSuccess } from "./internal/diagnostics-state.ts";
+import { counters } from "./internal/diagnostics-state.ts";
 import { keptResults } from "./internal/kept.ts";
 import { renderValue } from "./internal/render.ts";
 import { PipeError } from "./pipe-error.ts";
@@ -54,7 +54,7 @@ export type Result<T> = Ok<T> | Err<T>;
 export function ok(): Ok<void>;
 export function ok<T>(value: T): Ok<T>;
 export function ok<T>(value?: T): Ok<T | undefined> {
-  countSuccess();
+  if (counters !== undefined) counters.successes.add(1);
   return new Ok(value);
 }
 
@@ -73,7 +73,7 @@ export function ok<T>(value?: T): Ok<T | undefined> {
  * ```
  */
 export function err<T = never>(error: PipeError): Err<T> {
-  countFailure();
+  if (counters !== undefined) counters.failures.add(1);
   return new Err<T>(error instanceof PipeError ? error : toPipeError(error));
 }
 
@@ -154,7 +154,7 @@ export class Ok<T> {
    */
   map<U>(fn: (value: T) => U): Result<U> {
     const next = new Ok(fn(this.value), this.compensations);
-    countSuccess();
+    if (counters !== undefined) counters.successes.add(1);
     return next;
   }
 
@@ -229,7 +229,7 @@ export class Ok<T> {
         ? new PipeError(ENSURE_MESSAGE, "error.validation")
         : errorFactory(this.value);
     const failed = new Err<T>(error, this.compensations);
-    countFailure();
+    if (counters !== undefined) counters.failures.add(1);
     return failed;
   }
 

@@ -13,7 +13,11 @@ interface ResultCounters {
 
 /** The configured meter, or `undefined` when metrics are off. */
 export let currentMeter: MeterLike | undefined;
-let counters: ResultCounters | undefined;
+/**
+ * The result counters while a meter is configured, `undefined` otherwise: the one read a result operation makes
+ * to decide whether it counts.
+ */
+export let counters: ResultCounters | undefined;
 
 /** Installs (or removes, with `undefined`) the meter and creates the result counters. */
 export function setMeter(meter: MeterLike | undefined): void {
