@@ -1,7 +1,8 @@
 /**
  * Deno bootstrap: `deno run --allow-all --no-lock src/deno.ts [--port 8787] [--help]`.
  */
-import { announce, openControlPlane, serveWhileLoading } from "./app.ts";
+import { announce, openControlPlane } from "./app.ts";
+import { serveWhileLoading } from "./serve-while-loading.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { controlPlaneLog } from "./log.ts";
 

@@ -3,7 +3,8 @@
  * Node bootstrap: `node dist/node.js [--port 8787] [--help]`.
  */
 import { fileURLToPath } from "node:url";
-import { announce, openControlPlane, serveWhileLoading } from "./app.ts";
+import { announce, openControlPlane } from "./app.ts";
+import { serveWhileLoading } from "./serve-while-loading.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { controlPlaneLog } from "./log.ts";
 import { startNodeServer } from "./node-server.ts";

@@ -1,6 +1,7 @@
 /** serveWhileLoading: a listener can answer before the store and its read view are loaded. */
 import { describe, expect, it } from "vitest";
-import { type ControlPlane, serveWhileLoading } from "../src/app.ts";
+import type { ControlPlane } from "../src/app.ts";
+import { serveWhileLoading } from "../src/serve-while-loading.ts";
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
