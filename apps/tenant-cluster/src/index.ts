@@ -7,13 +7,8 @@
  * @module @pipe/app-tenant-cluster
  */
 export { type ClusterConfig, HELP, parseClusterConfig } from "./config.ts";
-export {
-  Coordinator,
-  type CoordinatorOptions,
-  type CoordinatorRound,
-  PLACEMENT_STRATEGY,
-  UNASSIGNED,
-} from "./coordinator.ts";
+export { Coordinator, PLACEMENT_STRATEGY, UNASSIGNED } from "./coordinator.ts";
+export type { CoordinatorOptions, CoordinatorRound } from "./coordinator-options.ts";
 export {
   type EffectWrite,
   type FencedWrite,
@@ -30,7 +25,8 @@ export {
   type ProcessorStats,
   zeroProcessorStats,
 } from "./processor.ts";
-export { Runner, type RunnerOptions } from "./runner.ts";
+export { Runner } from "./runner.ts";
+export type { RunnerOptions } from "./runner-options.ts";
 export { migrateCluster } from "./schema.ts";
 export { renderMetrics, serveRunner } from "./server.ts";
 export {
