@@ -33,7 +33,9 @@ export {
 } from "./health-server.ts";
 export { createMemoryFeed, type MemoryFeedOptions } from "./memory-feed.ts";
 export { progressLine } from "./progress.ts";
-export { connectRedis, createRedisFeed, type RedisConnection, type RedisFeedOptions } from "./redis-feed.ts";
+export { connectRedis, type RedisConnection } from "./redis-connection.ts";
+export { createRedisFeed } from "./redis-feed.ts";
+export type { RedisFeedOptions } from "./redis-feed-options.ts";
 export { type ProduceOptions, produceToRedis } from "./redis-producer.ts";
 export { type CompensationStats, createStats, type WorkerStats } from "./stats.ts";
 export { type EffectReport, type IngestStore, openStore, type StoreOptions } from "./store.ts";

@@ -1,50 +1,7 @@
 import { Channel, type ChannelWriter } from "@pipe/pipeline";
-import { createClient } from "redis";
 import type { Feed, FeedStats, RawMessage } from "./feed.ts";
-
-/** A connected node-redis client speaking RESP2 (replies as plain arrays). */
-export type RedisConnection = ReturnType<typeof createClient<{}, {}, {}, 2>>;
-
-/**
- * Connects a RESP2 node-redis client (the worker parses stream replies as arrays).
- *
- * @example
- * ```ts
- * import { connectRedis } from "@pipe/app-ingest-worker";
- * const redis = await connectRedis("redis://127.0.0.1:6379");
- * await redis.close();
- * ```
- */
-export async function connectRedis(url: string): Promise<RedisConnection> {
-  const client = createClient({ url, RESP: 2, socket: { connectTimeout: 3000, reconnectStrategy: false } });
-  client.on("error", () => undefined);
-  await client.connect();
-  return client;
-}
-
-/** Options of {@link createRedisFeed}. */
-export interface RedisFeedOptions {
-  /** Redis URL. */
-  readonly url: string;
-  /** Feed name (for stats and message `feed`). */
-  readonly name: string;
-  /** Stream key. */
-  readonly stream: string;
-  /** Consumer group (created at the stream's start when missing). */
-  readonly group: string;
-  /** This worker's consumer name (stable across restarts to pick up its own pending entries at once). */
-  readonly consumer: string;
-  /** Entries per XREADGROUP / XAUTOCLAIM call (default 100). */
-  readonly batch?: number;
-  /** How long one XREADGROUP blocks, in ms (default 500). */
-  readonly blockMs?: number;
-  /** A pending entry idle this long is reclaimed by XAUTOCLAIM (default 30 000 ms). */
-  readonly leaseTimeout?: number;
-  /** Most leases held locally at once (default 256); keep it small enough to process within `leaseTimeout`. */
-  readonly window?: number;
-  /** Complete the reader once the stream has nothing new and the group nothing pending. */
-  readonly exitWhenDrained?: boolean;
-}
+import { connectRedis, type RedisConnection } from "./redis-connection.ts";
+import type { RedisFeedOptions } from "./redis-feed-options.ts";
 
 type Entry = [id: string, fields: string[]] | null;
 

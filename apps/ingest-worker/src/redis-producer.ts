@@ -1,5 +1,5 @@
 import { generatePayload } from "./generator.ts";
-import { connectRedis } from "./redis-feed.ts";
+import { connectRedis } from "./redis-connection.ts";
 
 /** Options of {@link produceToRedis}. */
 export interface ProduceOptions {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { connectRedis } from "../src/redis-feed.ts";
+import { connectRedis } from "../src/redis-connection.ts";
 import { produceToRedis } from "../src/redis-producer.ts";
 import { openStore } from "../src/store.ts";
 import { cliCommand, postgresUnavailable, redisUnavailable, reportSkip, uniqueName } from "./helpers.ts";

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DELIVERY_LIMIT_CODE } from "../src/handler.ts";
-import { connectRedis, createRedisFeed } from "../src/redis-feed.ts";
+import { connectRedis } from "../src/redis-connection.ts";
+import { createRedisFeed } from "../src/redis-feed.ts";
 import { produceToRedis } from "../src/redis-producer.ts";
 import { openStore } from "../src/store.ts";
 import { runWorker } from "../src/worker.ts";
