@@ -6,9 +6,13 @@
  * each page of 500, in-process), which writes each record's JSON text into the view's arena, and the heap is
  * measured again (the worst case: texts are written on first use). The history has the 1M-shard fixture's shape: one create per shard, then
  * `moves` owner moves (each holds an older record version too). Prints MB per 1M shards, bytes per history
- * position, and the total, and exits non-zero when the total exceeds the budget.
+ * position, and the total, and exits non-zero when the total exceeds the budget. With the whole view loaded and
+ * served it also times a full collection (median of 5 forced ones: the marking cost of what the view holds, which
+ * does not depend on the machine's load) and, with `--census` (Node and Deno: `node:v8` heap snapshots), counts
+ * the heap objects the view adds, by kind, per shard (two snapshots: before the open and with the view served).
  *
- * Usage: `node --expose-gc --import tsx src/shards/view-memory.ts [shards=1000000] [moves=shards/10]`
+ * Usage: `node --expose-gc --import tsx src/shards/view-memory.ts [shards=1000000] [moves=shards/10] [--census]`
+ * (the census parses whole heap snapshots: run it at 100000 shards, the per-shard counts carry over)
  * (Deno: `deno run --allow-all --v8-flags=--expose-gc src/shards/view-memory.ts`; Bun: `bun src/shards/view-memory.ts`).
  *
  * @module
@@ -52,8 +56,10 @@ const heap = (): number => {
   return m.heapUsed + (m.arrayBuffers ?? 0);
 };
 
-const shards = Number(g.process!.argv[2] ?? 1_000_000);
-const moves = Number(g.process!.argv[3] ?? Math.floor(shards / 10));
+const args = g.process!.argv.slice(2).filter((a) => !a.startsWith("--"));
+const census = g.process!.argv.includes("--census");
+const shards = Number(args[0] ?? 1_000_000);
+const moves = Number(args[1] ?? Math.floor(shards / 10));
 const positions = shards + moves;
 const nodes = 1000;
 const owner = (i: number, version: number): string =>
@@ -144,14 +150,57 @@ async function serveAll(view: ShardReadView): Promise<void> {
   } while (cursor !== null);
 }
 
+/** Milliseconds of a forced full collection: the median of 5. */
+function fullGcMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    gc();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
+/** Live heap objects by kind ("type" or "type:constructor" for objects) and edges, from a heap snapshot. */
+async function heapCensus(): Promise<{ counts: Map<string, number>; edges: number }> {
+  gc();
+  const v8 = await import("node:v8");
+  const parts: string[] = [];
+  for await (const part of v8.getHeapSnapshot()) parts.push(String(part));
+  const snap = JSON.parse(parts.join("")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf("type");
+  const nameAt = fields.indexOf("name");
+  const edgesAt = fields.indexOf("edge_count");
+  const types = snap.snapshot.meta.node_types[0];
+  const counts = new Map<string, number>();
+  let edges = 0;
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + typeAt]];
+    const kind = type === "object" ? `object:${snap.strings[snap.nodes[i + nameAt]]}` : type;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    edges += snap.nodes[i + edgesAt];
+  }
+  return { counts, edges };
+}
+
+let gcMs = 0;
+let censusLines: string[] = [];
+
 /**
  * Heap held by a view opened over `store` with `recentDiffs`, its load time, and (with `served`) the heap
- * after every record was served as JSON once.
+ * after every record was served as JSON once, then the full-collection time (and the census) with it held.
  */
 async function measure(
   recentDiffs: number,
   served = false,
 ): Promise<{ bytes: number; seconds: number; held: number; servedBytes: number }> {
+  const base = served && census ? await heapCensus() : undefined;
   const before = heap();
   const started = performance.now();
   const view = (await ShardReadView.open(store, { recentDiffs })).unwrap();
@@ -162,6 +211,22 @@ async function measure(
   if (served) {
     await serveAll(view);
     servedBytes = heap() - before;
+    gcMs = fullGcMs();
+    if (base !== undefined) {
+      const now = await heapCensus();
+      let objects = 0;
+      const rows: [string, number][] = [];
+      for (const [kind, n] of now.counts) {
+        const added = n - (base.counts.get(kind) ?? 0);
+        objects += added;
+        if (Math.abs(added) >= shards / 100) rows.push([kind, added]);
+      }
+      rows.sort((a, b) => b[1] - a[1]);
+      censusLines = [
+        `census (view with history, served): ${(objects / shards).toFixed(2)} heap objects and ${((now.edges - base.edges) / shards).toFixed(2)} edges per shard; by kind, per shard:`,
+        ...rows.map(([kind, n]) => `  ${kind}: ${(n / shards).toFixed(2)}`),
+      ];
+    }
   }
   await view.close();
   return { bytes, seconds, held, servedBytes };
@@ -188,4 +253,8 @@ console.log(
 console.log(
   `1M shards + 1M positions, every record served: ${totalPerMillion.toFixed(0)} MB (budget ${BUDGET_MB_PER_MILLION} MB); measured total ${(all.servedBytes / MB).toFixed(0)} MB`,
 );
+console.log(
+  `full GC with the whole view held (${(all.servedBytes / MB).toFixed(0)} MB): ${gcMs.toFixed(0)} ms (median of 5)`,
+);
+for (const line of censusLines) console.log(line);
 if (totalPerMillion > BUDGET_MB_PER_MILLION) g.process!.exit(1);
