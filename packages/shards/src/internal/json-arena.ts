@@ -13,7 +13,10 @@ const OUTPUT_POOL_BYTES = 1 << 22;
 /** Outputs larger than this get an array of their own. */
 const POOLED_OUTPUT_MAX = OUTPUT_POOL_BYTES >>> 2;
 
-/** Where a value's JSON bytes are kept in a {@link JsonArena}; `slab` -1 when none are. @internal */
+/**
+ * Where a value's JSON bytes are kept in a {@link JsonArena}; `slab` -1 when none are. The arena reads and writes
+ * a slot only during the call that receives it (so a slot may be a view over columns). @internal
+ */
 export interface JsonSlot {
   slab: number;
   at: number;

@@ -4,60 +4,43 @@ import { JsonArena, type JsonSlot } from "./json-arena.ts";
 import { compareCodePoints } from "./ordinal.ts";
 import { foldSearch } from "./search-fold.ts";
 import { SearchGrams } from "./search-grams.ts";
+import { SlotColumns } from "./slot-columns.ts";
 import { SortedChunks } from "./sorted-chunks.ts";
 import { TextInterner } from "./text-interner.ts";
 
 /**
- * One shard id's place in the index: its current record, the id's case-folded search key (computed once, when
- * the id enters the index), and the slot of the record's JSON text in the index's arena (written when the
- * record is first served as JSON). A newer version replaces `record` in place, so the lists that hold the
- * entry (id order, search trigrams) need no update.
- */
-class Entry implements JsonSlot {
-  record: ShardRecord;
-  readonly search: string;
-  slab = -1;
-  at = 0;
-  len = 0;
-
-  constructor(record: ShardRecord) {
-    this.record = record;
-    this.search = foldSearch(record.shardId);
-  }
-}
-
-/**
- * One namespace: every record by id, in id order, per owner and per status in id order, and per trigram of
- * the folded ids.
+ * One namespace: the slot of every record by id, and slot lists in id order (all, per owner, per status, per
+ * trigram of the folded ids).
  */
 interface Namespace {
-  readonly byId: Map<string, Entry>;
-  readonly ordered: SortedChunks<Entry>;
-  readonly byOwner: Map<string, SortedChunks<Entry>>;
-  readonly byStatus: Map<ShardStatus, SortedChunks<Entry>>;
-  readonly grams: SearchGrams<Entry>;
+  readonly byId: Map<string, number>;
+  readonly ordered: SortedChunks<number>;
+  readonly byOwner: Map<string, SortedChunks<number>>;
+  readonly byStatus: Map<ShardStatus, SortedChunks<number>>;
+  readonly grams: SearchGrams<number>;
 }
 
 /** Distinct owner and strategy ids shared by reference (the table starts over beyond it). */
 const INTERN_LIMIT = 65_536;
 
 const recordJson = (record: ShardRecord): string => JSON.stringify(record);
-const entryKey = (e: Entry): string => e.record.shardId;
-const entrySearch = (e: Entry): string => e.search;
-const chunks = (): SortedChunks<Entry> => new SortedChunks(entryKey);
 
-/** The list of `key` in `lists`, created empty when missing. */
-function listIn<K>(lists: Map<K, SortedChunks<Entry>>, key: K): SortedChunks<Entry> {
+/** The list of `key` in `lists`, created empty (ordered by `key`) when missing. */
+function listIn<K>(
+  lists: Map<K, SortedChunks<number>>,
+  key: K,
+  idOf: (slot: number) => string,
+): SortedChunks<number> {
   let list = lists.get(key);
   if (list === undefined) {
-    list = chunks();
+    list = new SortedChunks(idOf);
     lists.set(key, list);
   }
   return list;
 }
 
 /** Removes `shardId` from the list of `key` in `lists`, and the list when it empties. */
-function dropFrom<K>(lists: Map<K, SortedChunks<Entry>>, key: K, shardId: string): void {
+function dropFrom<K>(lists: Map<K, SortedChunks<number>>, key: K, shardId: string): void {
   const list = lists.get(key);
   if (list === undefined) return;
   list.delete(shardId);
@@ -73,7 +56,7 @@ function narrowest(
   owner: string | undefined,
   status: ShardStatus | undefined,
   search: string | undefined,
-): SortedChunks<Entry> | null {
+): SortedChunks<number> | null {
   const byOwner = owner === undefined ? ns.ordered : ns.byOwner.get(owner);
   const byStatus = status === undefined ? ns.ordered : ns.byStatus.get(status);
   const bySearch = search === undefined ? ns.ordered : (ns.grams.narrowest(search) ?? ns.ordered);
@@ -93,7 +76,12 @@ export interface ViewPage {
  * (namespace, owner), per (namespace, status) and per (namespace, search trigram), so a page is a binary
  * search plus a slice of the shortest list that holds every match of its filters (an owner, one status, a
  * search of three or more units), checked record by record with the stores' rules. Applying a record is
- * guarded by its version, so replays are idempotent. @internal
+ * guarded by its version, so replays are idempotent.
+ *
+ * Details: each shard id gets a slot number when it enters the index (ids are never removed); the current
+ * record, its JSON slot and its folded search key (kept only when folding changes the id) are columns indexed
+ * by slot, and every list holds slot numbers, so an update replaces one column cell and no list changes
+ * unless the owner or status does. @internal
  */
 export class ViewIndex {
   readonly #namespaces = new Map<string, Namespace>();
@@ -101,7 +89,12 @@ export class ViewIndex {
   readonly #gramsSaturateAbove: number | undefined;
   /** Namespace names in code-point order. */
   readonly #names: string[] = [];
-  #size = 0;
+  /** The current record of each slot. */
+  readonly #records: ShardRecord[] = [];
+  /** The folded search key of the slots whose id folding changes (the others search their id). */
+  readonly #folded = new Map<number, string>();
+  /** The JSON slot of each slot's record. */
+  readonly #slots = new SlotColumns();
   /**
    * One copy of each owner and strategy id (records read from a store carry a fresh string each); bounded,
    * so ids no record uses any more are released.
@@ -109,8 +102,10 @@ export class ViewIndex {
   readonly #strings = new TextInterner(INTERN_LIMIT, Number.POSITIVE_INFINITY);
   /** The JSON texts of records served as JSON. */
   readonly #json = new JsonArena();
-  /** The entries behind each page of items `query` handed out (while the page is in use). */
-  readonly #pages = new WeakMap<readonly ShardRecord[], readonly Entry[]>();
+  /** The slots behind each page of items `query` handed out (while the page is in use). */
+  readonly #pages = new WeakMap<readonly ShardRecord[], Int32Array>();
+  readonly #idOf = (slot: number): string => this.#records[slot].shardId;
+  readonly #searchOf = (slot: number): string => this.#folded.get(slot) ?? this.#records[slot].shardId;
 
   /** `gramsSaturateAbove` overrides the trigram lists' saturation length (tests). */
   constructor(options: { readonly gramsSaturateAbove?: number } = {}) {
@@ -119,7 +114,7 @@ export class ViewIndex {
 
   /** Records held. */
   get size(): number {
-    return this.#size;
+    return this.#records.length;
   }
 
   /** Trigram lists, the saturated trigrams, and the entries listed in all (summed over namespaces). */
@@ -134,53 +129,57 @@ export class ViewIndex {
   apply(record: ShardRecord): boolean {
     let ns = this.#namespaces.get(record.namespace);
     if (ns === undefined) {
-      const ordered = chunks();
+      const ordered = new SortedChunks(this.#idOf);
       ns = {
         byId: new Map(),
         ordered,
         byOwner: new Map(),
         byStatus: new Map(),
-        grams: new SearchGrams(entrySearch, ordered, this.#gramsSaturateAbove),
+        grams: new SearchGrams(this.#searchOf, ordered, this.#gramsSaturateAbove),
       };
       this.#namespaces.set(record.namespace, ns);
       this.#names.splice(this.#nameBound(record.namespace), 0, record.namespace);
     }
-    const existing = ns.byId.get(record.shardId);
-    if (existing !== undefined && existing.record.version >= record.version) return false;
+    const slot = ns.byId.get(record.shardId);
+    const existing = slot === undefined ? undefined : this.#records[slot];
+    if (existing !== undefined && existing.version >= record.version) return false;
     const shared: ShardRecord = {
       ...record,
       namespace: this.#names[this.#nameBound(record.namespace)],
-      shardId: existing?.record.shardId ?? record.shardId,
+      shardId: existing?.shardId ?? record.shardId,
       strategyId: this.#strings.intern(record.strategyId),
       ownerNodeId: this.#strings.intern(record.ownerNodeId),
     };
-    if (existing === undefined) {
-      const entry = new Entry(shared);
-      ns.byId.set(shared.shardId, entry);
-      this.#size++;
-      ns.ordered.set(entry);
-      listIn(ns.byOwner, shared.ownerNodeId).set(entry);
-      listIn(ns.byStatus, shared.status).set(entry);
-      ns.grams.add(entry);
+    if (slot === undefined || existing === undefined) {
+      const added = this.#records.length;
+      this.#records.push(shared);
+      const folded = foldSearch(shared.shardId);
+      if (folded !== shared.shardId) this.#folded.set(added, folded);
+      ns.byId.set(shared.shardId, added);
+      ns.ordered.set(added);
+      listIn(ns.byOwner, shared.ownerNodeId, this.#idOf).set(added);
+      listIn(ns.byStatus, shared.status, this.#idOf).set(added);
+      ns.grams.add(added);
       return true;
     }
-    const before = existing.record;
-    this.#json.release(existing);
-    existing.slab = -1;
-    existing.record = shared;
-    if (before.ownerNodeId !== shared.ownerNodeId) {
-      dropFrom(ns.byOwner, before.ownerNodeId, shared.shardId);
-      listIn(ns.byOwner, shared.ownerNodeId).set(existing);
+    const cell = this.#slots.point(slot);
+    this.#json.release(cell);
+    cell.slab = -1;
+    this.#records[slot] = shared;
+    if (existing.ownerNodeId !== shared.ownerNodeId) {
+      dropFrom(ns.byOwner, existing.ownerNodeId, shared.shardId);
+      listIn(ns.byOwner, shared.ownerNodeId, this.#idOf).set(slot);
     }
-    if (before.status !== shared.status) {
-      dropFrom(ns.byStatus, before.status, shared.shardId);
-      listIn(ns.byStatus, shared.status).set(existing);
+    if (existing.status !== shared.status) {
+      dropFrom(ns.byStatus, existing.status, shared.shardId);
+      listIn(ns.byStatus, shared.status, this.#idOf).set(slot);
     }
     return true;
   }
 
   get(key: ShardKey): ShardRecord | null {
-    return this.#namespaces.get(key.namespace)?.byId.get(key.shardId)?.record ?? null;
+    const slot = this.#namespaces.get(key.namespace)?.byId.get(key.shardId);
+    return slot === undefined ? null : this.#records[slot];
   }
 
   /**
@@ -188,8 +187,7 @@ export class ViewIndex {
    * ones the index already holds, for records kept beside the index (older versions in the diff history).
    */
   share(record: ShardRecord): ShardRecord {
-    const ns = this.#namespaces.get(record.namespace);
-    const held = ns?.byId.get(record.shardId)?.record;
+    const held = this.get(record);
     return {
       ...record,
       namespace: held?.namespace ?? record.namespace,
@@ -205,8 +203,8 @@ export class ViewIndex {
     const names = namespace === undefined ? this.#names : [namespace];
     for (const name of names) {
       const ns = this.#namespaces.get(name);
-      ns?.ordered.scan(undefined, (e) => {
-        out.push(e.record);
+      ns?.ordered.scan(undefined, (slot) => {
+        out.push(this.#records[slot]);
         return true;
       });
     }
@@ -219,11 +217,12 @@ export class ViewIndex {
    * text from the arena, written there on first use; others are serialised for this call.
    */
   jsonArray(records: readonly ShardRecord[], before: string, after: string): Uint8Array<ArrayBuffer> {
-    const entries = this.#pages.get(records);
+    const slots = this.#pages.get(records);
     const slotOf = (record: ShardRecord, i: number): JsonSlot | undefined => {
-      let entry = entries?.[i];
-      if (entry?.record !== record) entry = this.#namespaces.get(record.namespace)?.byId.get(record.shardId);
-      return entry !== undefined && entry.record === record ? entry : undefined;
+      let slot = slots !== undefined && i < slots.length ? slots[i] : undefined;
+      if (slot === undefined || this.#records[slot] !== record)
+        slot = this.#namespaces.get(record.namespace)?.byId.get(record.shardId);
+      return slot !== undefined && this.#records[slot] === record ? this.#slots.point(slot) : undefined;
     };
     return this.#json.arrayOf(records, slotOf, recordJson, before, after);
   }
@@ -244,23 +243,25 @@ export class ViewIndex {
   /** One page with the stores' ordering and filter rules (exclusive cursor, one extra row decides `more`). */
   query(q: ShardQueryOptions): ViewPage {
     const items: ShardRecord[] = [];
-    const entries: Entry[] = [];
+    const slots: number[] = [];
+    const records = this.#records;
     const statuses = q.statuses !== undefined && q.statuses.length > 0 ? q.statuses : undefined;
     const oneStatus = statuses?.every((s) => s === statuses[0]) === true ? statuses[0] : undefined;
     const search = q.search === undefined ? undefined : foldSearch(q.search);
     const owner = q.ownerNodeId;
     const pageSize = q.pageSize;
     let more = false;
-    const visit = (e: Entry): boolean => {
-      if (owner !== undefined && e.record.ownerNodeId !== owner) return true;
-      if (statuses !== undefined && !statuses.includes(e.record.status)) return true;
-      if (search !== undefined && !e.search.includes(search)) return true;
+    const visit = (slot: number): boolean => {
+      const record = records[slot];
+      if (owner !== undefined && record.ownerNodeId !== owner) return true;
+      if (statuses !== undefined && !statuses.includes(record.status)) return true;
+      if (search !== undefined && !this.#searchOf(slot).includes(search)) return true;
       if (items.length === pageSize) {
         more = true;
         return false;
       }
-      items.push(e.record);
-      entries.push(e);
+      items.push(record);
+      slots.push(slot);
       return true;
     };
     const cursor = q.cursor;
@@ -277,7 +278,7 @@ export class ViewIndex {
       list.scan(cursor !== undefined && cursor.namespace === name ? cursor.shardId : undefined, visit);
       if (more) break;
     }
-    this.#pages.set(items, entries);
+    this.#pages.set(items, Int32Array.from(slots));
     return { items, more };
   }
 
