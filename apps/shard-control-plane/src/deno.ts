@@ -2,9 +2,9 @@
  * Deno bootstrap: `deno run --allow-all --no-lock src/deno.ts [--port 8787] [--help]`.
  */
 import { announce, openControlPlane } from "./app.ts";
-import { serveWhileLoading } from "./serve-while-loading.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { controlPlaneLog } from "./log.ts";
+import { serveWhileLoading } from "./serve-while-loading.ts";
 
 interface DenoServer {
   readonly finished: Promise<void>;

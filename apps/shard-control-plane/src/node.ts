@@ -4,10 +4,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { announce, openControlPlane } from "./app.ts";
-import { serveWhileLoading } from "./serve-while-loading.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { controlPlaneLog } from "./log.ts";
 import { startNodeServer } from "./node-server.ts";
+import { serveWhileLoading } from "./serve-while-loading.ts";
 
 const defaultDataDir = fileURLToPath(new URL("../.data/shards", import.meta.url));
 

@@ -5,8 +5,8 @@ import {
   type ShardRepository,
   weightedRendezvousStrategy,
 } from "@pipe/shards";
-import { q, quoteSchema } from "./internal/db.ts";
 import type { CoordinatorOptions, CoordinatorRound } from "./coordinator-options.ts";
+import { q, quoteSchema } from "./internal/db.ts";
 
 /** The strategy placing tenants over runners. */
 export const PLACEMENT_STRATEGY = "weighted-rendezvous";
