@@ -19,6 +19,47 @@ export function callbackFault(exception: unknown, signal: AbortSignal | undefine
 }
 
 /**
+ * What an operator does with one item of its source: yields its outputs and returns `true` to end the stream.
+ * @internal
+ */
+type OnItem<T, U> = (
+  item: Result<T>,
+  signal: AbortSignal | undefined,
+  puller: Puller<Result<T>>,
+) => AsyncGenerator<Result<U>, boolean, undefined>;
+
+/**
+ * The frame every stream operator shares: one `error.canceled` item for an already-aborted signal (the source is
+ * not touched), then `onItem` for each item until it returns `true`, a fault of the source as one last item, and
+ * the source's `return()` on the way out. `operation` names the operator in the `TypeError` for a non-Result item.
+ */
+async function* eachItem<T, U>(
+  source: ResultStream<T>,
+  options: StreamOptions | undefined,
+  operation: string,
+  onItem: OnItem<T, U>,
+): AsyncGenerator<Result<U>, void, undefined> {
+  const signal = options?.signal;
+  if (signal?.aborted) {
+    yield errWith(canceledBy(signal), []);
+    return;
+  }
+  const puller = new Puller(source, signal, operation);
+  try {
+    for (;;) {
+      const step = await puller.pull();
+      if (step.done) {
+        if (step.fault !== undefined) yield errWith(step.fault, []);
+        return;
+      }
+      if (yield* onItem(step.value, signal, puller)) return;
+    }
+  } finally {
+    await puller.close();
+  }
+}
+
+/**
  * Maps each success through `selector(value, signal)` (which returns a Result, sync or async).
  *
  * Details: the first failure (from the source or the selector) is emitted and the stream ends. An item's
@@ -39,47 +80,31 @@ export function callbackFault(exception: unknown, signal: AbortSignal | undefine
  * for await (const r of mapStream(source(), (n) => ok(n * 10))) console.log(String(r)); // Ok(10), Ok(20)
  * ```
  */
-export async function* mapStream<T, U>(
+export function mapStream<T, U>(
   source: ResultStream<T>,
   selector: (value: T, signal: AbortSignal) => Result<U> | PromiseLike<Result<U>>,
   options?: StreamOptions,
 ): AsyncGenerator<Result<U>, void, undefined> {
-  const signal = options?.signal;
-  if (signal?.aborted) {
-    yield errWith(canceledBy(signal), []);
-    return;
-  }
-  const puller = new Puller(source, signal, "mapStream");
-  try {
-    for (;;) {
-      const step = await puller.pull();
-      if (step.done) {
-        if (step.fault !== undefined) yield errWith(step.fault, []);
-        return;
-      }
-      const item = step.value;
-      if (item.isErr) {
-        yield item as unknown as Result<U>;
-        return;
-      }
-      let next: Result<U> | typeof ABORTED;
-      try {
-        next = await puller.race(selector(item.value, signal ?? NEVER_ABORTED));
-      } catch (e) {
-        yield errWith(callbackFault(e, signal), item.compensations);
-        return;
-      }
-      if (next === ABORTED) {
-        yield errWith(canceledBy(signal), item.compensations);
-        return;
-      }
-      const out = prependCompensations(item.compensations, next);
-      yield out;
-      if (out.isErr) return;
+  return eachItem<T, U>(source, options, "mapStream", async function* (item, signal, puller) {
+    if (item.isErr) {
+      yield item as unknown as Result<U>;
+      return true;
     }
-  } finally {
-    await puller.close();
-  }
+    let next: Result<U> | typeof ABORTED;
+    try {
+      next = await puller.race(selector(item.value, signal ?? NEVER_ABORTED));
+    } catch (e) {
+      yield errWith(callbackFault(e, signal), item.compensations);
+      return true;
+    }
+    if (next === ABORTED) {
+      yield errWith(canceledBy(signal), item.compensations);
+      return true;
+    }
+    const out = prependCompensations(item.compensations, next);
+    yield out;
+    return out.isErr;
+  });
 }
 
 /**
@@ -98,69 +123,54 @@ export async function* mapStream<T, U>(
  * const out = flatMapStream([ok(2)], (n) => [ok(n), ok(n + 1)]); // Ok(2), Ok(3)
  * ```
  */
-export async function* flatMapStream<T, U>(
+export function flatMapStream<T, U>(
   source: ResultStream<T>,
   selector: (value: T, signal: AbortSignal) => ResultStream<U> | null | undefined,
   options?: StreamOptions,
 ): AsyncGenerator<Result<U>, void, undefined> {
-  const signal = options?.signal;
-  if (signal?.aborted) {
-    yield errWith(canceledBy(signal), []);
-    return;
-  }
-  const puller = new Puller(source, signal, "flatMapStream");
-  try {
-    for (;;) {
-      const step = await puller.pull();
-      if (step.done) {
-        if (step.fault !== undefined) yield errWith(step.fault, []);
-        return;
-      }
-      const item = step.value;
-      if (item.isErr) {
-        yield item as unknown as Result<U>;
-        return;
-      }
-      let inner: Puller<Result<U>>;
-      try {
-        const stream = selector(item.value, signal ?? NEVER_ABORTED);
-        if (stream === null || stream === undefined) {
-          yield errWith(
-            PipeError.from("Selector returned null stream.", "error.validation"),
-            item.compensations,
-          );
-          return;
-        }
-        inner = new Puller(stream, signal, "flatMapStream (a selector's stream)");
-      } catch (e) {
-        yield errWith(callbackFault(e, signal), item.compensations);
-        return;
-      }
-      let pending = item.compensations;
-      try {
-        for (;;) {
-          const innerStep = await inner.pull();
-          if (innerStep.done) {
-            if (innerStep.fault !== undefined) {
-              yield errWith(innerStep.fault, pending);
-              return;
-            }
-            break;
-          }
-          const out = isResult(innerStep.value)
-            ? prependCompensations(pending, innerStep.value)
-            : errWith<U>(PipeError.from("Inner stream item is not a Result.", "error.validation"), pending);
-          pending = [];
-          yield out;
-          if (out.isErr) return;
-        }
-      } finally {
-        await inner.close();
-      }
+  return eachItem<T, U>(source, options, "flatMapStream", async function* (item, signal) {
+    if (item.isErr) {
+      yield item as unknown as Result<U>;
+      return true;
     }
-  } finally {
-    await puller.close();
-  }
+    let inner: Puller<Result<U>>;
+    try {
+      const stream = selector(item.value, signal ?? NEVER_ABORTED);
+      if (stream === null || stream === undefined) {
+        yield errWith(
+          PipeError.from("Selector returned null stream.", "error.validation"),
+          item.compensations,
+        );
+        return true;
+      }
+      inner = new Puller(stream, signal, "flatMapStream (a selector's stream)");
+    } catch (e) {
+      yield errWith(callbackFault(e, signal), item.compensations);
+      return true;
+    }
+    let pending = item.compensations;
+    try {
+      for (;;) {
+        const innerStep = await inner.pull();
+        if (innerStep.done) {
+          if (innerStep.fault !== undefined) {
+            yield errWith(innerStep.fault, pending);
+            return true;
+          }
+          break;
+        }
+        const out = isResult(innerStep.value)
+          ? prependCompensations(pending, innerStep.value)
+          : errWith<U>(PipeError.from("Inner stream item is not a Result.", "error.validation"), pending);
+        pending = [];
+        yield out;
+        if (out.isErr) return true;
+      }
+    } finally {
+      await inner.close();
+    }
+    return false;
+  });
 }
 
 /**
@@ -178,43 +188,28 @@ export async function* flatMapStream<T, U>(
  * const evens = filterStream([ok(1), ok(2)], (n) => n % 2 === 0); // Ok(2)
  * ```
  */
-export async function* filterStream<T>(
+export function filterStream<T>(
   source: ResultStream<T>,
   predicate: (value: T, signal: AbortSignal) => boolean | PromiseLike<boolean>,
   options?: StreamOptions,
 ): AsyncGenerator<Result<T>, void, undefined> {
-  const signal = options?.signal;
-  if (signal?.aborted) {
-    yield errWith(canceledBy(signal), []);
-    return;
-  }
-  const puller = new Puller(source, signal, "filterStream");
-  try {
-    for (;;) {
-      const step = await puller.pull();
-      if (step.done) {
-        if (step.fault !== undefined) yield errWith(step.fault, []);
-        return;
-      }
-      const item = step.value;
-      if (item.isErr) {
-        yield item;
-        continue;
-      }
-      let keep: boolean | typeof ABORTED;
-      try {
-        keep = await puller.race(predicate(item.value, signal ?? NEVER_ABORTED));
-      } catch (e) {
-        yield errWith(callbackFault(e, signal), item.compensations);
-        return;
-      }
-      if (keep === ABORTED) {
-        yield errWith(canceledBy(signal), item.compensations);
-        return;
-      }
-      if (keep) yield item;
+  return eachItem<T, T>(source, options, "filterStream", async function* (item, signal, puller) {
+    if (item.isErr) {
+      yield item;
+      return false;
     }
-  } finally {
-    await puller.close();
-  }
+    let keep: boolean | typeof ABORTED;
+    try {
+      keep = await puller.race(predicate(item.value, signal ?? NEVER_ABORTED));
+    } catch (e) {
+      yield errWith(callbackFault(e, signal), item.compensations);
+      return true;
+    }
+    if (keep === ABORTED) {
+      yield errWith(canceledBy(signal), item.compensations);
+      return true;
+    }
+    if (keep) yield item;
+    return false;
+  });
 }
