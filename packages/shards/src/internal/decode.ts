@@ -1,8 +1,8 @@
-import { err, ok, PipeError, type Result } from "@pipe/result";
+import { ErrorCodes, err, ok, PipeError, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
 
 /** One decode problem: where (path) and what. @internal */
-interface DecodeIssue {
+export interface Issue {
   readonly path: string;
   readonly message: string;
 }
@@ -35,10 +35,9 @@ function validatorOf(schema: Schema.Top): Validator {
   return v;
 }
 
-const renderPath = (path: readonly unknown[] | undefined): string => {
-  if (path === undefined || path.length === 0) return "$";
-  let out = "$";
-  for (const segment of path) {
+const renderPath = (prefix: string, path: readonly unknown[] | undefined): string => {
+  let out = prefix;
+  for (const segment of path ?? []) {
     const key =
       typeof segment === "object" && segment !== null && "key" in segment
         ? (segment as { key: unknown }).key
@@ -48,22 +47,40 @@ const renderPath = (path: readonly unknown[] | undefined): string => {
   return out;
 };
 
+/** An `error.validation` failure "Invalid <what>: <path>: <message>; …" with metadata `issues`. @internal */
+export const validationError = (what: string, issues: readonly Issue[]): PipeError =>
+  PipeError.from(
+    `Invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+    ErrorCodes.validation,
+    { metadata: { issues } },
+  );
+
 /**
- * Decodes `input` with an Effect schema (transformation-free schemas only); a failure is `error.validation` "Invalid <what>." with metadata
- * `issues`: `{ path, message }[]` (paths like `$.nodes[0].nodeId`). @internal
+ * Decodes untrusted input with an Effect schema (transformations allowed); a failure is `validationError(what)`
+ * listing every issue, with paths starting at `prefix` (`$`, `$.query`; `$.nodes[0].nodeId`). @internal
  */
-export function decode<S extends Schema.Top>(schema: S, input: unknown, what: string): Result<S["Type"]> {
-  // Fast path: the schemas decoded here have no transformations, so a value the schema's own guard accepts is
-  // already its decoded form (about 3× cheaper than a full decode for 1,000-row pages). Only a rejected value
-  // pays for the full decode that collects every issue with its path.
-  if (guardOf(schema)(input)) return ok(input as S["Type"]);
+export function decodeWith<S extends Schema.Top>(
+  schema: S,
+  input: unknown,
+  what: string,
+  prefix = "$",
+): Result<S["Type"]> {
   const out = validatorOf(schema)(input);
   if (out instanceof Promise) throw new TypeError("decode: asynchronous schemas are not supported.");
   if (out.issues === undefined) return ok(out.value as S["Type"]);
-  const issues: DecodeIssue[] = out.issues.map((issue) => {
+  const issues = out.issues.map((issue) => {
     const i = issue as { path?: readonly unknown[]; message?: string };
-    return { path: renderPath(i.path), message: i.message ?? "Invalid value" };
+    return { path: renderPath(prefix, i.path), message: i.message ?? "Invalid value" };
   });
-  const summary = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-  return err(PipeError.from(`Invalid ${what}: ${summary}`, "error.validation", { metadata: { issues } }));
+  return err(validationError(what, issues));
+}
+
+/**
+ * `decodeWith` for transformation-free schemas (Type = Encoded), with paths from `$`: a value the schema's own
+ * guard accepts is already its decoded form (about 3× cheaper than a full decode for 1,000-row pages), so only a
+ * rejected value pays for the full decode that collects every issue with its path. @internal
+ */
+export function decode<S extends Schema.Top>(schema: S, input: unknown, what: string): Result<S["Type"]> {
+  if (guardOf(schema)(input)) return ok(input as S["Type"]);
+  return decodeWith(schema, input, what);
 }

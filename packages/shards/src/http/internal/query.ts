@@ -3,9 +3,9 @@ import * as Schema from "effect/Schema";
 import { decodeShardCursor } from "../../cursor.ts";
 import { ShardFilter } from "../../filter.ts";
 import { ShardIdentifierLimits, ShardIdentifierSchemas, shardLookupProblem } from "../../identifier.ts";
+import { decodeWith, type Issue, validationError } from "../../internal/decode.ts";
 import type { ShardStatus } from "../../model.ts";
 import { parseShardStatus } from "../../status.ts";
-import { decodeWith, type Issue, validationError } from "./decode.ts";
 
 /** A cursor names two lookup values (`namespace|shardId`): base64url of at most 2 x 4 KiB + 1 bytes. */
 const MAX_CURSOR = Math.ceil((2 * ShardIdentifierLimits.lookupMaxBytes + 1) / 3) * 4;

@@ -1,10 +1,10 @@
 import { err, ok, type Result } from "@pipe/result";
 import * as Schema from "effect/Schema";
+import { decodeWith, validationError } from "../../internal/decode.ts";
 import type { ShardMutationRequest } from "../../model.ts";
 import { decodeShardMutationRequest, decodeShardSimulationRequest } from "../../schemas.ts";
 import type { ShardApplyRequest, ShardSimulation, ShardSimulationRequest } from "../../service-types.ts";
 import { shardStatuses } from "../../status.ts";
-import { decodeWith, validationError } from "./decode.ts";
 
 const MAX_CHANGES = 200_000;
 const nonBlank = Schema.makeFilter((s: string) => s.trim().length > 0, { expected: "a non-blank string" });

@@ -1,6 +1,6 @@
 import { ErrorCodes, PipeError } from "@pipe/result";
 import type { Handler } from "hono";
-import { validationError } from "../decode.ts";
+import { validationError } from "../../../internal/decode.ts";
 import type { ControlPlane, ShardAppEnv } from "../plane.ts";
 import { percentEscapeIssues } from "../query.ts";
 
