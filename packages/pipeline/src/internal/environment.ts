@@ -4,15 +4,10 @@ import { ResultExecutionPolicy } from "../execution-policy.ts";
 import type { OrchestrationOptions } from "../orchestration-options.ts";
 import type { SpanLike } from "../tracer-like.ts";
 import { COMPENSATION_CODE } from "./codes.ts";
-import { keepLayout } from "./kept.ts";
 import { CompensationLog } from "./log.ts";
 import { runLog } from "./run-log.ts";
 import { type LinkedSignal, linkSignals } from "./signals.ts";
 import { isThenable, neverAbortedSignal } from "./util.ts";
-
-// The results every orchestrator returns (see kept.ts).
-keepLayout(ok(undefined));
-keepLayout(err(PipeErrorClass.from("kept", "error.validation")));
 
 /** Resolved orchestration options. @internal */
 export interface Environment {

@@ -1,13 +1,9 @@
 /**
- * One instance of each class the hot paths create and drop in bulk (contexts, scopes, logs, runs), held for the
- * life of the program.
- *
- * Why: when a full garbage collection finds no live instance of a class, the engine may discard what it compiled
- * for objects of that shape, so the fan-out and saga code runs slowly again after every full collection. One live
- * instance of each keeps it.
- *
- * When it can go: once removing it no longer slows the forced-GC rounds of the fan-out and saga benchmarks (see
- * benchmarks/README.md). It costs one small object per class.
+ * One instance of each class the orchestrators create and drop in bulk (contexts, scopes, run logs, fan-out and
+ * saga runs), held for the life of the program: when a full garbage collection finds no live instance of a
+ * class, the engine may drop the code compiled for that shape, and fan-out and saga run slowly again after each
+ * full collection. (The `Ok` and `Err` instances are held by `@pipe/result` itself.) It can go once the A/B of
+ * this module no longer slows the forced-GC fan-out and saga rounds (benchmarks/README.md, "Kept instances").
  *
  * @internal
  * @module

@@ -1,10 +1,8 @@
 /**
- * One success and one failure held for the life of the program.
- *
- * Why: when a full garbage collection finds no live instance of a class, the engine may discard what it compiled
- * for objects of that shape, so code that creates and drops results in bulk runs slowly again after every full
- * collection. One live instance of each keeps it. It can go once removing it no longer slows the result-chain
- * benchmark's forced-GC rounds (see benchmarks/README.md); it costs two small objects.
+ * One success and one failure held for the life of the program: when a full garbage collection finds no live
+ * `Ok` or `Err`, the engine may drop the code compiled for that shape, and code that creates and drops results in
+ * bulk runs slowly again after each full collection. It can go once removing it no longer slows the W4 chain's
+ * forced-GC rounds (benchmarks/README.md, "Kept instances"; `benchmarks/src/result/kept-results.ts`).
  *
  * @internal
  * @module
