@@ -7,15 +7,23 @@ export interface PipelineInstruments {
   readonly compensationFailures: CounterLike;
 }
 
-let cachedMeter: MeterLike | undefined;
+/** The configured meter (kept up to date by `GoDiagnostics.subscribe`), and its instruments once created. */
+let configured: MeterLike | undefined;
 let cached: PipelineInstruments | undefined;
+GoDiagnostics.subscribe((meter) => {
+  configured = meter;
+  cached = undefined;
+});
 
-/** The instruments of the configured meter, or `undefined` when diagnostics are off (one property read). */
+/**
+ * The instruments of the configured meter, or `undefined` when diagnostics are off: the one way this package asks
+ * whether it is metered (the same pattern as `@pipe/channels`). Instruments are created on first use after a meter
+ * is configured.
+ */
 export function instruments(): PipelineInstruments | undefined {
-  const meter = GoDiagnostics.meter;
+  const meter = configured;
   if (meter === undefined) return undefined;
-  if (meter !== cachedMeter || cached === undefined) {
-    cachedMeter = meter;
+  if (cached === undefined) {
     cached = {
       compensationRuns: meter.createCounter("pipeline.compensation.runs", {
         description: "Compensation runs that had at least one action to replay.",
