@@ -33,4 +33,27 @@ describe("diagnostics", () => {
     expect(counts.get("pipeline.compensation.actions")).toBe(2);
     expect(counts.get("pipeline.compensation.failures")).toBe(1);
   });
+
+  it("counts reach the meter configured now: configure A, reset, configure B", async () => {
+    const a = fakeMeter();
+    const b = fakeMeter();
+    const run = async () => {
+      const scope = new CompensationScope();
+      scope.register(() => {});
+      await Result.runCompensation(undefined, scope);
+    };
+    GoDiagnostics.configure(a.meter);
+    await run();
+    GoDiagnostics.reset();
+    await run();
+    GoDiagnostics.configure(b.meter);
+    await run();
+    await run();
+    expect(a.counts.get("pipeline.compensation.runs")).toBe(1);
+    expect(b.counts.get("pipeline.compensation.runs")).toBe(2);
+    GoDiagnostics.configure(a.meter);
+    await run();
+    expect(a.counts.get("pipeline.compensation.runs")).toBe(2);
+    expect(b.counts.get("pipeline.compensation.runs")).toBe(2);
+  });
 });

@@ -76,6 +76,33 @@ describe("observability", () => {
     expect(values.get("tenants.active{a}")).toBe(0);
   });
 
+  it("counts reach the meter configured now: configure A, reset, configure B", async () => {
+    const run = async () => {
+      const clock = new VirtualTimeProvider();
+      const router = new TenantRouter(filledIngress([env("a", 1)]), {
+        tenants: ["a"],
+        timeProvider: clock,
+        process: () => ok(),
+      });
+      await drive(router.run(), clock);
+    };
+    const a = fakeMeter();
+    const b = fakeMeter();
+    GoDiagnostics.configure(a.meter);
+    await run();
+    GoDiagnostics.reset();
+    await run();
+    GoDiagnostics.configure(b.meter);
+    await run();
+    await run();
+    expect(a.values.get("tenants.processed{a}")).toBe(1);
+    expect(b.values.get("tenants.processed{a}")).toBe(2);
+    GoDiagnostics.configure(a.meter);
+    await run();
+    expect(a.values.get("tenants.processed{a}")).toBe(2);
+    expect(b.values.get("tenants.processed{a}")).toBe(2);
+  });
+
   it("the snapshot adds up", async () => {
     const clock = new VirtualTimeProvider();
     const router = new TenantRouter(filledIngress([env("a", 1), env("b", 2), env("q", 3)]), {
