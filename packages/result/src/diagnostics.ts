@@ -47,7 +47,8 @@ export interface GoDiagnosticsApi {
  * `result.failures` (one per created result; a failure propagated through combinators is not counted again;
  * copies made by `withCompensation`/`withoutCompensations` are not counted).
  *
- * Details: package authors read `GoDiagnostics.meter` and cache their instruments keyed by the meter instance.
+ * Details: the `@pipe` packages learn the meter through `subscribe` and create their instruments on first use
+ * after it changes; other package authors can do the same, or read `meter` when they need it.
  *
  * @example
  * ```ts

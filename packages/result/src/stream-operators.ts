@@ -19,25 +19,20 @@ export function callbackFault(exception: unknown, signal: AbortSignal | undefine
 }
 
 /**
- * What an operator does with one item of its source: yields its outputs and returns `true` to end the stream.
- * @internal
+ * The frame `mapStream` and `filterStream` share: one `error.canceled` item for an already-aborted signal (the
+ * source is not touched); for each success, `call(value, signal)` awaited once (raced against the abort) and
+ * `finish(item, settled)` giving the item to emit (`undefined`: none); a failure of the source emitted (ending the
+ * stream when `failureEnds`); a fault of the source or `call` as one last item; the source's `return()` on the way
+ * out. An emitted failure ends the stream. Per item it costs what a hand-written loop costs: one await, one yield.
+ * `operation` names the operator in the `TypeError` for a non-Result item.
  */
-type OnItem<T, U> = (
-  item: Result<T>,
-  signal: AbortSignal | undefined,
-  puller: Puller<Result<T>>,
-) => AsyncGenerator<Result<U>, boolean, undefined>;
-
-/**
- * The frame every stream operator shares: one `error.canceled` item for an already-aborted signal (the source is
- * not touched), then `onItem` for each item until it returns `true`, a fault of the source as one last item, and
- * the source's `return()` on the way out. `operation` names the operator in the `TypeError` for a non-Result item.
- */
-async function* eachItem<T, U>(
+async function* eachSuccess<T, S, U>(
   source: ResultStream<T>,
   options: StreamOptions | undefined,
   operation: string,
-  onItem: OnItem<T, U>,
+  failureEnds: boolean,
+  call: (value: T, signal: AbortSignal) => S | PromiseLike<S>,
+  finish: (item: Result<T>, settled: S) => Result<U> | undefined,
 ): AsyncGenerator<Result<U>, void, undefined> {
   const signal = options?.signal;
   if (signal?.aborted) {
@@ -52,7 +47,27 @@ async function* eachItem<T, U>(
         if (step.fault !== undefined) yield errWith(step.fault, []);
         return;
       }
-      if (yield* onItem(step.value, signal, puller)) return;
+      const item = step.value;
+      if (item.isErr) {
+        yield item as unknown as Result<U>;
+        if (failureEnds) return;
+        continue;
+      }
+      let settled: S | typeof ABORTED;
+      try {
+        settled = await puller.race(call(item.value, signal ?? NEVER_ABORTED));
+      } catch (e) {
+        yield errWith(callbackFault(e, signal), item.compensations);
+        return;
+      }
+      if (settled === ABORTED) {
+        yield errWith(canceledBy(signal), item.compensations);
+        return;
+      }
+      const out = finish(item, settled);
+      if (out === undefined) continue;
+      yield out;
+      if (out.isErr) return;
     }
   } finally {
     await puller.close();
@@ -85,26 +100,9 @@ export function mapStream<T, U>(
   selector: (value: T, signal: AbortSignal) => Result<U> | PromiseLike<Result<U>>,
   options?: StreamOptions,
 ): AsyncGenerator<Result<U>, void, undefined> {
-  return eachItem<T, U>(source, options, "mapStream", async function* (item, signal, puller) {
-    if (item.isErr) {
-      yield item as unknown as Result<U>;
-      return true;
-    }
-    let next: Result<U> | typeof ABORTED;
-    try {
-      next = await puller.race(selector(item.value, signal ?? NEVER_ABORTED));
-    } catch (e) {
-      yield errWith(callbackFault(e, signal), item.compensations);
-      return true;
-    }
-    if (next === ABORTED) {
-      yield errWith(canceledBy(signal), item.compensations);
-      return true;
-    }
-    const out = prependCompensations(item.compensations, next);
-    yield out;
-    return out.isErr;
-  });
+  return eachSuccess(source, options, "mapStream", true, selector, (item, next: Result<U>) =>
+    prependCompensations(item.compensations, next),
+  );
 }
 
 /**
@@ -123,54 +121,69 @@ export function mapStream<T, U>(
  * const out = flatMapStream([ok(2)], (n) => [ok(n), ok(n + 1)]); // Ok(2), Ok(3)
  * ```
  */
-export function flatMapStream<T, U>(
+export async function* flatMapStream<T, U>(
   source: ResultStream<T>,
   selector: (value: T, signal: AbortSignal) => ResultStream<U> | null | undefined,
   options?: StreamOptions,
 ): AsyncGenerator<Result<U>, void, undefined> {
-  return eachItem<T, U>(source, options, "flatMapStream", async function* (item, signal) {
-    if (item.isErr) {
-      yield item as unknown as Result<U>;
-      return true;
-    }
-    let inner: Puller<Result<U>>;
-    try {
-      const stream = selector(item.value, signal ?? NEVER_ABORTED);
-      if (stream === null || stream === undefined) {
-        yield errWith(
-          PipeError.from("Selector returned null stream.", "error.validation"),
-          item.compensations,
-        );
-        return true;
+  const signal = options?.signal;
+  if (signal?.aborted) {
+    yield errWith(canceledBy(signal), []);
+    return;
+  }
+  const puller = new Puller(source, signal, "flatMapStream");
+  try {
+    for (;;) {
+      const step = await puller.pull();
+      if (step.done) {
+        if (step.fault !== undefined) yield errWith(step.fault, []);
+        return;
       }
-      inner = new Puller(stream, signal, "flatMapStream (a selector's stream)");
-    } catch (e) {
-      yield errWith(callbackFault(e, signal), item.compensations);
-      return true;
-    }
-    let pending = item.compensations;
-    try {
-      for (;;) {
-        const innerStep = await inner.pull();
-        if (innerStep.done) {
-          if (innerStep.fault !== undefined) {
-            yield errWith(innerStep.fault, pending);
-            return true;
-          }
-          break;
+      const item = step.value;
+      if (item.isErr) {
+        yield item as unknown as Result<U>;
+        return;
+      }
+      let inner: Puller<Result<U>>;
+      try {
+        const stream = selector(item.value, signal ?? NEVER_ABORTED);
+        if (stream === null || stream === undefined) {
+          yield errWith(
+            PipeError.from("Selector returned null stream.", "error.validation"),
+            item.compensations,
+          );
+          return;
         }
-        const out = isResult(innerStep.value)
-          ? prependCompensations(pending, innerStep.value)
-          : errWith<U>(PipeError.from("Inner stream item is not a Result.", "error.validation"), pending);
-        pending = [];
-        yield out;
-        if (out.isErr) return true;
+        inner = new Puller(stream, signal, "flatMapStream (a selector's stream)");
+      } catch (e) {
+        yield errWith(callbackFault(e, signal), item.compensations);
+        return;
       }
-    } finally {
-      await inner.close();
+      let pending = item.compensations;
+      try {
+        for (;;) {
+          const innerStep = await inner.pull();
+          if (innerStep.done) {
+            if (innerStep.fault !== undefined) {
+              yield errWith(innerStep.fault, pending);
+              return;
+            }
+            break;
+          }
+          const out = isResult(innerStep.value)
+            ? prependCompensations(pending, innerStep.value)
+            : errWith<U>(PipeError.from("Inner stream item is not a Result.", "error.validation"), pending);
+          pending = [];
+          yield out;
+          if (out.isErr) return;
+        }
+      } finally {
+        await inner.close();
+      }
     }
-    return false;
-  });
+  } finally {
+    await puller.close();
+  }
 }
 
 /**
@@ -193,23 +206,7 @@ export function filterStream<T>(
   predicate: (value: T, signal: AbortSignal) => boolean | PromiseLike<boolean>,
   options?: StreamOptions,
 ): AsyncGenerator<Result<T>, void, undefined> {
-  return eachItem<T, T>(source, options, "filterStream", async function* (item, signal, puller) {
-    if (item.isErr) {
-      yield item;
-      return false;
-    }
-    let keep: boolean | typeof ABORTED;
-    try {
-      keep = await puller.race(predicate(item.value, signal ?? NEVER_ABORTED));
-    } catch (e) {
-      yield errWith(callbackFault(e, signal), item.compensations);
-      return true;
-    }
-    if (keep === ABORTED) {
-      yield errWith(canceledBy(signal), item.compensations);
-      return true;
-    }
-    if (keep) yield item;
-    return false;
-  });
+  return eachSuccess(source, options, "filterStream", false, predicate, (item, keep: boolean) =>
+    keep ? item : undefined,
+  );
 }
