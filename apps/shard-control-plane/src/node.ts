@@ -6,12 +6,14 @@ import { fileURLToPath } from "node:url";
 import { announce, openControlPlane } from "./app.ts";
 import { HELP, parseServerArgs } from "./config.ts";
 import { controlPlaneLog } from "./log.ts";
+import { accountBodiesInHeapLimit } from "./node-heap.ts";
 import { startNodeServer } from "./node-server.ts";
 import { serveWhileLoading } from "./serve-while-loading.ts";
 
 const defaultDataDir = fileURLToPath(new URL("../.data/shards", import.meta.url));
 
 async function main(): Promise<void> {
+  accountBodiesInHeapLimit();
   let parsed: ReturnType<typeof parseServerArgs>;
   try {
     parsed = parseServerArgs(process.argv.slice(2), process.env, defaultDataDir);
