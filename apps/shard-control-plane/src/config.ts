@@ -2,6 +2,7 @@
  * Server configuration from command-line flags and environment variables (flags win). Runtime-neutral: each
  * bootstrap passes its own argv and env.
  */
+import { shardTokenProblem } from "@pipe/shards/http";
 
 export interface ServerConfig {
   readonly port: number;
@@ -39,8 +40,10 @@ Options (environment variable in brackets; flags win):
   --data-dir <path>      PGlite data directory (embedded store) [SHARDS_DATA_DIR, default apps/shard-control-plane/.data/shards]
   --database-url <url>   use PostgreSQL instead of PGlite        [DATABASE_URL]
   --schema <name>        PostgreSQL/PGlite schema               [SHARDS_DB_SCHEMA, default public]
-  --operator-token <t>   token with shards.operate (>= 16 chars) [SHARDS_OPERATOR_TOKEN, default: generated]
-  --read-token <t>       token with shards.read (>= 16 chars)    [SHARDS_READ_TOKEN, default: generated]
+  --operator-token <t>   token with shards.operate               [SHARDS_OPERATOR_TOKEN, default: generated]
+  --read-token <t>       token with shards.read                  [SHARDS_READ_TOKEN, default: generated]
+                         (16-4096 chars of A-Z a-z 0-9 - . _ ~ + /, then optional =; surrounding white
+                         space is trimmed)
   --no-seed              do not create the demo namespace        [SHARDS_SEED=0]
   --heartbeat-ms <n>     watch heartbeat interval               [SHARDS_HEARTBEAT_MS, default 15000]
   --history-retention <n> changes kept in the history, 0 = all  [SHARDS_HISTORY_RETENTION, default 1000000]
@@ -105,10 +108,16 @@ export function parseServerArgs(
       throw new Error(`${name} must be an integer from ${min} to ${max}.`);
     return n;
   };
-  const token = (name: string, raw: string | undefined): string | undefined => {
-    if (raw === undefined || raw === "") return undefined;
-    if (raw.length < 16) throw new Error(`${name} must be at least 16 characters.`);
-    return raw;
+  // White space around a token is trimmed: a token holds none (RFC 6750 b64token), so this changes no valid
+  // token and forgives the trailing newline a secret file or `echo` leaves. Inside, the library's rule holds.
+  const token = (flag: string, envName: string): string | undefined => {
+    const raw = flags[flag] ?? env[envName];
+    const source = flags[flag] === undefined ? envName : `--${flag}`;
+    const trimmed = raw?.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+    if (trimmed === undefined || trimmed === "") return undefined;
+    const problem = shardTokenProblem(trimmed);
+    if (problem !== undefined) throw new Error(`${source}: ${problem}.`);
+    return trimmed;
   };
   const logFormat = flags["log-format"] ?? (env.LOG_FORMAT || "text");
   if (logFormat !== "text" && logFormat !== "json") throw new Error('--log-format must be "text" or "json".');
@@ -122,6 +131,10 @@ export function parseServerArgs(
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const operatorToken = token("operator-token", "SHARDS_OPERATOR_TOKEN");
+  const readToken = token("read-token", "SHARDS_READ_TOKEN");
+  if (operatorToken !== undefined && operatorToken === readToken)
+    throw new Error("The read token must differ from the operator token.");
   return {
     help: false,
     config: {
@@ -130,8 +143,8 @@ export function parseServerArgs(
       dataDir: flags["data-dir"] ?? env.SHARDS_DATA_DIR ?? defaultDataDir,
       databaseUrl: flags["database-url"] ?? (env.DATABASE_URL || undefined),
       schema,
-      operatorToken: token("--operator-token", flags["operator-token"] ?? env.SHARDS_OPERATOR_TOKEN),
-      readToken: token("--read-token", flags["read-token"] ?? env.SHARDS_READ_TOKEN),
+      operatorToken,
+      readToken,
       seed,
       heartbeatMs: int(
         "--heartbeat-ms",

@@ -55,6 +55,43 @@ describe("config", () => {
     expect(() => parseServerArgs(["--recent-diffs", "10000001"], {}, "/d")).toThrow(/--recent-diffs/);
   });
 
+  it("tokens: surrounding white space trimmed, then 16+ characters of RFC 6750 b64token, never echoed", () => {
+    const tokens = (argv: string[], env: Record<string, string>) => {
+      const p = parseServerArgs(argv, env, "/d");
+      return p.help ? undefined : [p.config.operatorToken, p.config.readToken];
+    };
+    const op = "op_0123456789abcdef-._~+/==";
+    const ro = "ro_0123456789abcdef";
+    expect(tokens([], {})).toEqual([undefined, undefined]);
+    expect(tokens([], { SHARDS_OPERATOR_TOKEN: `${op}\n`, SHARDS_READ_TOKEN: ` ${ro}\r\n` })).toEqual([
+      op,
+      ro,
+    ]);
+    expect(tokens(["--operator-token", `\t${op} `], { SHARDS_OPERATOR_TOKEN: "ignored-0123456789" })).toEqual(
+      [op, undefined],
+    );
+    for (const bad of [
+      "op_0123456789 abcdef",
+      "op_0123456789,abcdef",
+      "op_0123456789abcdef\u00e9",
+      "op_0123456789\u0000abcdef",
+    ]) {
+      let thrown: unknown;
+      try {
+        parseServerArgs([], { SHARDS_OPERATOR_TOKEN: bad }, "/d");
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, JSON.stringify(bad)).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toMatch(/^SHARDS_OPERATOR_TOKEN: Expected/);
+      expect((thrown as Error).message).not.toContain(bad);
+    }
+    expect(() => parseServerArgs(["--read-token=op_0123456789 abcdef"], {}, "/d")).toThrow(/^--read-token: /);
+    expect(() =>
+      parseServerArgs([], { SHARDS_OPERATOR_TOKEN: op, SHARDS_READ_TOKEN: `${op}\n` }, "/d"),
+    ).toThrow(/differ/);
+  });
+
   it("generates distinct URL-safe tokens", () => {
     const a = generateToken("op");
     expect(a).toMatch(/^op_[A-Za-z0-9_-]{43}$/);

@@ -22,7 +22,10 @@ export type ShardScope = "shards.read" | "shards.operate";
  * ```
  */
 export interface ShardAccessToken {
-  /** The secret (at least 16 characters). Never logged or echoed. */
+  /**
+   * The secret: 16 to 4096 characters of RFC 6750 `b64token` (see {@link shardTokenProblem}). Never logged
+   * or echoed.
+   */
   readonly token: string;
   readonly scopes: readonly ShardScope[];
   /** A label for logs and metrics (never the token). */
@@ -58,6 +61,48 @@ export type ShardTokenVerifier = (presented: string) => Promise<ShardPrincipal |
 
 const SCOPES: readonly ShardScope[] = ["shards.read", "shards.operate"];
 
+/** RFC 6750 section 2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const MIN_TOKEN_LENGTH = 16;
+const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * Why `token` cannot be a configured bearer token (`undefined` when it can). The text names what is expected,
+ * never the token or any character of it.
+ *
+ * When to use: to check a token from a configuration file or the environment before building the app, and
+ * report the problem as a usage error; {@link createShardTokenVerifier} and the HTTP app throw a `TypeError`
+ * with this text for a token that fails it.
+ *
+ * Details: a token is 16 to 4096 characters of RFC 6750's `b64token`: ASCII letters, digits and
+ * `- . _ ~ + /`, then optionally trailing `=` (base64, base64url and hex secrets all fit). Anything else can
+ * never authenticate: white space splits `Bearer <token>`, a header value holds no control character and no
+ * character above U+00FF, and a proxy may fold or re-split a comma. The upper bound keeps the header within
+ * every runtime's default header limit and bounds the per-request comparison, which runs over the longest
+ * configured token.
+ *
+ * Gotchas: white space around a token (a trailing newline from a secret file) is a problem here, not
+ * trimmed: trim it where the text is read.
+ *
+ * @example
+ * ```ts
+ * import { shardTokenProblem } from "@pipe/shards/http";
+ * console.log(shardTokenProblem("0123456789abcdef-operator")); // undefined
+ * console.log(shardTokenProblem("0123456789abcdef operator") !== undefined); // true
+ * ```
+ */
+export function shardTokenProblem(token: string): string | undefined {
+  if (typeof token !== "string") return "Expected a string";
+  if (token.length < MIN_TOKEN_LENGTH || token.length > MAX_TOKEN_LENGTH)
+    return `Expected ${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} characters`;
+  if (!B64TOKEN.test(token))
+    return (
+      "Expected only ASCII letters, digits and - . _ ~ + / then optional trailing = (RFC 6750 b64token); " +
+      "white space, commas, control and non-ASCII characters cannot be sent in an Authorization header"
+    );
+  return undefined;
+}
+
 /**
  * Builds a constant-time bearer-token verifier.
  *
@@ -71,8 +116,10 @@ const SCOPES: readonly ShardScope[] = ["shards.read", "shards.operate"];
  * presented token's own length (known to the caller). It runs synchronously (no hashing, no thread-pool
  * hop), so verifying costs a few hundred nanoseconds per request.
  *
- * Gotchas: throws a `TypeError` synchronously for a token shorter than 16 characters, an unknown scope, or the
- * same token configured twice (programmer errors). An empty list makes every request unauthorized.
+ * Gotchas: throws a `TypeError` synchronously, naming `tokens[i]`, for a token {@link shardTokenProblem}
+ * rejects (not 16 to 4096 characters of RFC 6750 `b64token`: such a token could never be presented), an
+ * unknown scope, or the same token configured twice (programmer errors). An empty list makes every request
+ * unauthorized.
  *
  * @example
  * ```ts
@@ -95,8 +142,8 @@ export function shardTokenMatcher(
 ): (presented: string) => ShardPrincipal | undefined {
   const seen = new Set<string>();
   const principals: ShardPrincipal[] = tokens.map((t, i) => {
-    if (typeof t?.token !== "string" || t.token.length < 16)
-      throw new TypeError(`tokens[${i}]: a token must be a string of at least 16 characters.`);
+    const problem = shardTokenProblem(t?.token);
+    if (problem !== undefined) throw new TypeError(`tokens[${i}].token: ${problem}.`);
     if (seen.has(t.token)) throw new TypeError(`tokens[${i}]: the same token is configured twice.`);
     seen.add(t.token);
     for (const scope of t.scopes)

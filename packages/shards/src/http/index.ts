@@ -13,6 +13,7 @@ export {
   type ShardScope,
   type ShardTokenVerifier,
   shardScopeGranted,
+  shardTokenProblem,
 } from "./auth.ts";
 export { ShardHttpErrorCodes, shardHttpErrorDescriptors } from "./codes.ts";
 export type { ShardControlPlaneAppOptions, ShardHttpLogEntry } from "./options.ts";
