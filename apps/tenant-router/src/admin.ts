@@ -32,8 +32,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  * `Authorization: Bearer <token>`: 401 when the header is missing or not a bearer token, 403 when the token is
  * wrong. `GET /admin/tenants` lists tenants with counters; `POST /admin/tenants` `{ tenantId, capacity?,
  * overflow? }` adds one (201; 409 `tenants.duplicate` / `tenants.closed`; 400 `error.validation` for a bad
- * field: a tenant id that is blank, over 200 characters, padded with white space or holding control
- * characters or lone surrogates, a capacity that is not an integer in 1..{@link MAX_TENANT_CAPACITY}, an
+ * field: a tenant id that is blank, over 200 characters, padded with white space or holding control,
+ * invisible or bidi format characters, line/paragraph separators or lone surrogates, a capacity that is not an integer in 1..{@link MAX_TENANT_CAPACITY}, an
  * unknown overflow; 400 `tenant-router.http.json.malformed` when the body is not JSON; 413 over 64 KiB);
  * `DELETE /admin/tenants/:id` removes one, waiting until it drained what it accepted (200; 404
  * `tenants.not_found`).

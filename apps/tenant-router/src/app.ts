@@ -57,7 +57,8 @@ const defined = <T extends object>(o: T): T =>
  * HTTP API, `/metrics`, the live view and the demo.
  *
  * Details: an envelope whose `tenantId` the admin API would refuse (blank, over 200 characters, padded with
- * white space, holding control characters or lone surrogates) is dead-lettered with `tenants.key.invalid`: it
+ * white space, holding control, invisible or bidi format characters, line/paragraph separators or lone
+ * surrogates) is dead-lettered with `tenants.key.invalid`: it
  * never makes a tenant (`createOnFirstSight`), counters or a `/metrics` series. `run()` resolves when the ingress completes and every tenant drained, or the signal aborted. Under
  * `isolate` a failing tenant's compensations already ran when it failed; the rollbacks of completed work that
  * the router hands back in its root scope are then cleared (the ledger is the durable record). Under
@@ -81,7 +82,8 @@ export class TenantRouterApp {
 
   /**
    * @throws RangeError when a tenant in `options.tenants` is not a usable id (blank, over 200 characters,
-   * padded with white space, holding control characters or lone surrogates).
+   * padded with white space, holding control, invisible or bidi format characters, line/paragraph separators
+   * or lone surrogates).
    */
   constructor(options: TenantRouterAppOptions) {
     for (const id of options.tenants ?? []) {

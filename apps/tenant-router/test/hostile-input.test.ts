@@ -101,6 +101,11 @@ describe("the admin API under careless and hostile bodies", () => {
       [JSON.stringify({ tenantId: "\ud800" }), 400],
       [JSON.stringify({ tenantId: "tab\tin" }), 400],
       [JSON.stringify({ tenantId: " padded " }), 400],
+      [JSON.stringify({ tenantId: "zero\u200bwidth" }), 400],
+      [JSON.stringify({ tenantId: "rlo\u202eeulav" }), 400],
+      [JSON.stringify({ tenantId: "soft\u00adhyphen" }), 400],
+      [JSON.stringify({ tenantId: "\ufeffbom" }), 400],
+      [JSON.stringify({ tenantId: "line\u2028sep" }), 400],
       ['{"tenantId":"big","capacity":1e300}', 400],
       [JSON.stringify({ tenantId: "big", capacity: MAX_TENANT_CAPACITY + 1 }), 400],
       [JSON.stringify({ tenantId: "neg", capacity: -1 }), 400],
@@ -135,6 +140,7 @@ describe("admin API errors", () => {
       ["not JSON", post("{"), 400, "tenant-router.http.json.malformed"],
       ["no id", post("{}"), 400, "error.validation"],
       ["bad id", post(JSON.stringify({ tenantId: "\ud800" })), 400, "error.validation"],
+      ["bidi id", post(JSON.stringify({ tenantId: "ac\u202eme" })), 400, "error.validation"],
       ["bad capacity", post(JSON.stringify({ tenantId: "x", capacity: -1 })), 400, "error.validation"],
       ["bad overflow", post(JSON.stringify({ tenantId: "x", overflow: "nope" })), 400, "error.validation"],
       [
@@ -172,6 +178,10 @@ describe("admin API errors", () => {
       metadata: { issues: { path: string }[] };
     };
     expect(invalid.metadata.issues.map((i) => i.path)).toEqual(["$.capacity"]);
+    const invisible = (await (await post(JSON.stringify({ tenantId: "zero\u200bwidth" }))).json()) as {
+      metadata: { issues: { path: string }[] };
+    };
+    expect(invisible.metadata.issues.map((i) => i.path)).toEqual(["$.tenantId"]);
     expect((await admin.request("/admin/tenants")).headers.get("www-authenticate")).toContain("Bearer");
     await stop();
   });
@@ -192,7 +202,19 @@ describe("tenant ids from envelopes in /metrics", () => {
     });
     const admin = createAdminApp(app, "test-token-1234");
     const run = app.run();
-    const bad = ["\ud800", "a\udc00b", "tab\tin", "new\nline", " padded", "x".repeat(201)];
+    const bad = [
+      "\ud800",
+      "a\udc00b",
+      "tab\tin",
+      "new\nline",
+      " padded",
+      "x".repeat(201),
+      "ac\u200bme",
+      "\u202eemca",
+      "acme\u00ad",
+      "\ufeffacme",
+      "ac\u2029me",
+    ];
     for (const [i, tenantId] of bad.entries()) ingress.push({ tenantId, messageId: `bad-${i}`, payload: i });
     ingress.push({ tenantId: 'quo"te\\back', messageId: "q", payload: 1 });
     ingress.end();

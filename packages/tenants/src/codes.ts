@@ -11,7 +11,7 @@ import { ErrorCodes, type ErrorDescriptor } from "@pipe/result";
  * - Dead-letter reasons: `unknown` (no tenant for the key, policy `deadLetter`), `overflow` (the tenant's
  *   branch was full, overflow `deadLetter`), `parked` (the tenant exceeded its retry budget), `removed` (the
  *   tenant is draining after `remove`), `shutdown` (accepted but not processed because the run stopped),
- *   `keyInvalid` (the key function threw or returned a blank or non-string key).
+ *   `keyInvalid` (the key function threw or returned a value `tenantIdProblem` rejects).
  * - Drop records (overflow `dropOldest`): `dropped`.
  * - Registry calls: `duplicate` (`add` of a known tenant), `notFound` (`remove` of an unknown tenant),
  *   `closed` (the router already ran), `registryFailed` (the async registry source threw).
@@ -98,7 +98,7 @@ const descriptors: readonly ErrorDescriptor[] = [
   {
     code: TenantErrorCodes.keyInvalid,
     name: "TenantKeyInvalid",
-    description: "The key function threw or returned a blank or non-string tenant id.",
+    description: "The key function threw or returned a value that is not a tenant id (see tenantIdProblem).",
     category: "Tenants",
   },
   {

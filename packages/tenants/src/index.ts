@@ -12,5 +12,6 @@ export type { TenantRegistryEvent } from "./registry-event.ts";
 export type { TenantRouterOptions } from "./router-options.ts";
 export type { TenantRouterSnapshot, TenantRouterState, TenantSnapshot, TenantState } from "./snapshot.ts";
 export { decodeStreamFields, encodeStreamFields, type StreamEnvelopeFields } from "./stream-fields.ts";
+export { tenantIdProblem } from "./tenant-id.ts";
 export type { TenantOptions } from "./tenant-options.ts";
 export { TenantRouter } from "./tenant-router.ts";

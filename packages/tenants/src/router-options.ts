@@ -32,7 +32,10 @@ import type { TenantOptions } from "./tenant-options.ts";
 export interface TenantRouterOptions<E> {
   /** Processes one envelope of one tenant. */
   readonly process: TenantProcessor<E>;
-  /** Picks the tenant id of an envelope (default: `envelope.tenantId`). Must return a non-blank string. */
+  /**
+   * Picks the tenant id of an envelope (default: `envelope.tenantId`). Must return an id `tenantIdProblem`
+   * accepts; anything else dead-letters the envelope with `tenants.key.invalid`.
+   */
   readonly keyOf?: (envelope: E) => string;
   /** Tenants registered from the start. */
   readonly tenants?: Iterable<string>;

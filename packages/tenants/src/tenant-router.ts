@@ -15,13 +15,14 @@ import { DeadLetterSink } from "./internal/dead-letter-sink.ts";
 import { closedError, duplicateError, notFoundError } from "./internal/errors.ts";
 import { runOutcome } from "./internal/outcome.ts";
 import { applyRegistryEvent, consumeRegistry } from "./internal/registry-loop.ts";
-import { isTenantId, type Key, TenantTable } from "./internal/table.ts";
+import { type Key, TenantTable } from "./internal/table.ts";
 import { Tenant } from "./internal/tenant.ts";
 import { checkCapacity, checkOverflow, checkUnknownTenant, defaultKeyOf } from "./internal/validate.ts";
 import { TenantWorker } from "./internal/worker.ts";
 import type { OverflowPolicy } from "./policies.ts";
 import type { TenantRouterOptions } from "./router-options.ts";
 import type { TenantRouterSnapshot, TenantRouterState } from "./snapshot.ts";
+import { tenantIdProblem } from "./tenant-id.ts";
 import type { TenantOptions } from "./tenant-options.ts";
 
 const OK: Result<void> = ok();
@@ -152,10 +153,12 @@ export class TenantRouter<E> {
   /**
    * Registers a tenant; while running, starts its branch and worker at once.
    * Error codes: `tenants.duplicate` (already registered, or still draining), `tenants.closed` (the run ended
-   * or is ending). @throws TypeError for a blank or non-string id; RangeError for a bad capacity.
+   * or is ending). @throws TypeError for an id {@link tenantIdProblem} rejects; RangeError for a bad capacity.
    */
   add(tenantId: string, options?: TenantOptions): Result<void> {
-    if (!isTenantId(tenantId)) throw new TypeError("TenantRouter.add: tenantId must be a non-blank string.");
+    const problem = tenantIdProblem(tenantId);
+    if (problem !== undefined)
+      throw new TypeError(`TenantRouter.add: tenantId: ${problem} (see tenantIdProblem).`);
     if (this.#state === "stopping" || this.#state === "stopped" || this.#runContext?.signal.aborted === true)
       return err<void>(closedError());
     const table = this.#table;

@@ -43,7 +43,7 @@ export const shutdownError = (cause: PipeError | undefined): PipeError =>
 
 export const keyInvalidError = (cause: unknown, key: unknown): PipeError =>
   PipeError.from(
-    "The key function threw or returned a blank or non-string tenant id.",
+    "The key function threw or returned a value that is not a tenant id (see tenantIdProblem).",
     TenantErrorCodes.keyInvalid,
     {
       ...(cause === undefined ? {} : { cause }),

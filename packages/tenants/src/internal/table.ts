@@ -1,5 +1,6 @@
 import type { UnknownTenantPolicy } from "../policies.ts";
 import type { TenantRouterSnapshot, TenantRouterState } from "../snapshot.ts";
+import { tenantIdProblem } from "../tenant-id.ts";
 import type { Counters, RouterCore } from "./core.ts";
 import { keyInvalidError, unknownTenantError } from "./errors.ts";
 import type { Tenant } from "./tenant.ts";
@@ -9,9 +10,8 @@ const INVALID_KEY: unique symbol = Symbol("tenants.invalidKey");
 /** A routing key: a tenant id or {@link INVALID_KEY}. @internal */
 export type Key = string | typeof INVALID_KEY;
 
-/** A non-blank string. @internal */
-export const isTenantId = (k: unknown): k is string =>
-  typeof k === "string" && k.length > 0 && (k.charCodeAt(0) > 32 || k.trim().length > 0);
+/** A tenant id {@link tenantIdProblem} accepts. @internal */
+export const isTenantId = (k: unknown): k is string => tenantIdProblem(k) === undefined;
 
 const zero = (): Counters => ({
   received: 0,
