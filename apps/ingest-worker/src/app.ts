@@ -50,6 +50,8 @@ export interface StartHooks {
    * ends at once as `stopped` (the store still reports); aborted later, like {@link IngestRun.stop}.
    */
   readonly signal?: AbortSignal;
+  /** Warnings of the feeds: pending entries found deleted from a Redis stream before they were handled. */
+  readonly warn?: (line: string) => void;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function startIngest(config: IngestConfig, hooks: StartHooks = {}):
             batch: config.batch,
             leaseTimeout: config.leaseTimeout,
             exitWhenDrained: config.exitWhenDrained,
+            ...(hooks.warn === undefined ? {} : { log: hooks.warn }),
           }),
         );
       }

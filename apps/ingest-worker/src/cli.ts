@@ -81,6 +81,8 @@ export async function runIngestCli(
   try {
     run = await startIngest(config, {
       signal: stop,
+      // Lost data is worth a line even under --quiet (at most one per reclaim batch, 10 ids each).
+      warn: (line) => logger.warn(line),
       onRoundFailed: (failure, rollbackError) => {
         if (config.quiet) return;
         logger.warn(
@@ -133,7 +135,7 @@ function summaryText(summary: IngestSummary): string {
       `keys deleted ${c.keysDeleted}, leases released ${c.leasesReleased}), skipped ${c.skipped}, failed ${c.failed}`,
     ...summary.feeds.map(
       (f) =>
-        `  feed ${f.name}: delivered ${f.delivered}, completed ${f.completed}, released ${f.released}, reclaimed ${f.reclaimed}, lag ${f.lag}`,
+        `  feed ${f.name}: delivered ${f.delivered}, completed ${f.completed}, released ${f.released}, reclaimed ${f.reclaimed}, vanished ${f.vanished}, lag ${f.lag}`,
     ),
     `  store (${summary.store}, cumulative): ${e.keys} keys, ${e.once} exactly once, ${e.duplicated} duplicated, ` +
       `${e.undone} undone; outbox ${e.events} events + ${e.compensations} compensating; ${e.deadLetters} dead letters`,

@@ -31,6 +31,11 @@ export interface FeedStats {
   released: number;
   /** Leases reclaimed after the lease timeout. */
   reclaimed: number;
+  /**
+   * Pending entries found deleted from the broker (XDEL, a MAXLEN trim) before they were handled: acknowledged
+   * with nothing to process, their data lost. Non-zero means something removes entries the group still needs.
+   */
+  vanished: number;
   /** Messages not yet completed: still in the broker, buffered, or in flight. */
   lag: number;
 }

@@ -102,6 +102,12 @@ export function renderMetrics(source: HealthSource): string {
       per((f) => f.reclaimed),
     );
     metric(
+      "ingest_feed_vanished_total",
+      "counter",
+      "Pending entries deleted from the broker before they were handled (their data is lost).",
+      per((f) => f.vanished),
+    );
+    metric(
       "ingest_feed_lag",
       "gauge",
       "Messages waiting in the feed.",

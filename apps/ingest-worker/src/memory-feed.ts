@@ -1,6 +1,7 @@
 import { Channel, type ChannelWriter } from "@pipe/pipeline";
 import type { Feed, FeedStats, RawMessage } from "./feed.ts";
 import { generatePayload, messageId } from "./generator.ts";
+import { emptyFeedStats } from "./internal/feed-stats.ts";
 
 /** Options of {@link createMemoryFeed}. */
 export interface MemoryFeedOptions {
@@ -50,7 +51,7 @@ class MemoryFeed implements Feed {
     const { reader, writer } = Channel.createUnbounded<RawMessage>();
     this.reader = reader;
     this.#writer = writer;
-    this.stats = { name: options.name, delivered: 0, completed: 0, released: 0, reclaimed: 0, lag: 0 };
+    this.stats = emptyFeedStats(options.name);
     const leaseTimeout = options.leaseTimeout ?? 30_000;
     this.#sweeper = setInterval(() => this.#sweep(leaseTimeout), Math.max(50, leaseTimeout / 2));
     this.#sweeper.unref?.();

@@ -23,10 +23,11 @@ export function progressLine(
   const rate = ((stats.processed - processedBefore) / Math.max(1, intervalMs)) * 1000;
   const c = stats.compensations;
   const lag = feeds.map((f) => `${f.name}=${n(f.stats.lag)}`).join(" ");
+  const vanished = feeds.reduce((sum, f) => sum + f.stats.vanished, 0);
   return (
     `ingest ${(elapsedMs / 1000).toFixed(1)}s  processed ${n(stats.processed)}  ${n(rate)} msg/s  ` +
     `dup ${n(stats.duplicates)}  dead ${n(stats.deadLettered)}  failures ${n(stats.failures)}  ` +
     `compensations ${n(c.run)}${c.skipped > 0 ? ` (skipped ${n(c.skipped)})` : ""}${c.failed > 0 ? ` failed ${n(c.failed)}` : ""}  ` +
-    `lag ${lag}`
+    `lag ${lag}${vanished > 0 ? `  vanished ${n(vanished)}` : ""}`
   );
 }

@@ -18,6 +18,12 @@ export interface RedisFeedOptions {
   readonly leaseTimeout?: number;
   /** Most leases held locally at once (default 256); keep it small enough to process within `leaseTimeout`. */
   readonly window?: number;
+  /**
+   * Where warnings go: one line per batch of pending entries found deleted from the stream (XDEL, a MAXLEN
+   * trim) before they were handled, with their count and at most 10 ids (default: nowhere; `stats.vanished`
+   * counts them either way).
+   */
+  readonly log?: (line: string) => void;
   /** Complete the reader once the stream has nothing new and the group nothing pending. */
   readonly exitWhenDrained?: boolean;
 }

@@ -1,14 +1,9 @@
 import { Channel, type ChannelWriter } from "@pipe/pipeline";
 import type { Feed, FeedStats, RawMessage } from "./feed.ts";
+import { emptyFeedStats } from "./internal/feed-stats.ts";
+import { groupLag, payloadOf, type StreamEntry, vanishedEntriesLine } from "./internal/stream-entries.ts";
 import { connectRedis, type RedisConnection } from "./redis-connection.ts";
 import type { RedisFeedOptions } from "./redis-feed-options.ts";
-
-type Entry = [id: string, fields: string[]] | null;
-
-const payloadOf = (fields: readonly string[]): string => {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "payload") return fields[i + 1] as string;
-  return "";
-};
 
 class RedisFeed implements Feed {
   readonly name: string;
@@ -17,7 +12,8 @@ class RedisFeed implements Feed {
   readonly #writer: ChannelWriter<RawMessage>;
   /** Entries held by this worker: id → attempt. */
   readonly #held = new Map<string, number>();
-  readonly #o: Required<Omit<RedisFeedOptions, "exitWhenDrained">> & { exitWhenDrained: boolean };
+  readonly #o: Required<Omit<RedisFeedOptions, "exitWhenDrained" | "log">> & { exitWhenDrained: boolean };
+  readonly #log: ((line: string) => void) | undefined;
   #closed = false;
   #reclaimSoon = false;
   #wake: (() => void) | undefined;
@@ -38,10 +34,11 @@ class RedisFeed implements Feed {
       ...options,
       exitWhenDrained: options.exitWhenDrained ?? false,
     };
+    this.#log = options.log;
     const { reader, writer } = Channel.createUnbounded<RawMessage>();
     this.reader = reader;
     this.#writer = writer;
-    this.stats = { name: options.name, delivered: 0, completed: 0, released: 0, reclaimed: 0, lag: 0 };
+    this.stats = emptyFeedStats(options.name);
   }
 
   start(): void {
@@ -63,16 +60,26 @@ class RedisFeed implements Feed {
    * Redis counted: XPENDING's delivery count, which both reads increment (and `release`'s XCLAIM JUSTID does
    * not), so a restart does not reset it. Entries this worker holds are skipped (XAUTOCLAIM only refreshed
    * their idle time); so are entries no longer pending once asked (acknowledged elsewhere meanwhile). An
-   * entry deleted from the stream while pending (its fields are nil) is acknowledged and skipped.
+   * entry deleted from the stream while pending (its fields are nil, or XAUTOCLAIM lists it in `deleted`,
+   * having dropped it from the pending list itself) is acknowledged, counted and logged, unless this worker
+   * holds it (its payload was read: nothing is lost).
    */
-  async #redeliver(entries: readonly Entry[]): Promise<number> {
+  async #redeliver(entries: readonly StreamEntry[], deleted: readonly string[] = []): Promise<number> {
     // Filter before any await: a lease completed meanwhile must still count as held here (see `complete`).
     const fresh: [string, string[]][] = [];
+    const vanished = deleted.filter((id) => !this.#held.has(id));
     for (const e of entries) {
       if (e === null || this.#held.has(e[0])) continue;
       // Deleted from the stream while pending (XDEL, a MAXLEN trim): no payload is left to handle.
       if (Array.isArray(e[1])) fresh.push(e);
-      else await this.commands.sendCommand(["XACK", this.#o.stream, this.#o.group, e[0]]);
+      else {
+        await this.commands.sendCommand(["XACK", this.#o.stream, this.#o.group, e[0]]);
+        vanished.push(e[0]);
+      }
+    }
+    if (vanished.length > 0) {
+      this.stats.vanished += vanished.length;
+      this.#log?.(vanishedEntriesLine(this.name, vanished));
     }
     if (fresh.length === 0) return 0;
     const counts = await Promise.all(
@@ -108,7 +115,7 @@ class RedisFeed implements Feed {
         "STREAMS",
         this.#o.stream,
         from,
-      ])) as [string, Entry[]][] | null;
+      ])) as [string, StreamEntry[]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       if (entries.length === 0) return;
       for (const e of entries) if (e !== null) from = e[0];
@@ -126,23 +133,18 @@ class RedisFeed implements Feed {
       this.#cursor,
       "COUNT",
       String(this.#o.batch),
-    ])) as [string, Entry[], string[]];
+    ])) as [string, StreamEntry[], string[] | undefined];
     this.#cursor = reply[0];
-    return this.#redeliver(reply[1]);
+    // Redis 7 lists pending entries deleted from the stream third (and drops them from the pending list).
+    return this.#redeliver(reply[1], reply[2] ?? []);
   }
 
   async #refreshLag(): Promise<number> {
     const groups = (await this.commands.sendCommand(["XINFO", "GROUPS", this.#o.stream])) as unknown[][];
-    for (const g of groups) {
-      const info = new Map<string, unknown>();
-      for (let i = 0; i + 1 < g.length; i += 2) info.set(String(g[i]), g[i + 1]);
-      if (info.get("name") !== this.#o.group) continue;
-      const pending = Number(info.get("pending") ?? 0);
-      const lag = Number(info.get("lag") ?? 0);
-      this.stats.lag = pending + (Number.isFinite(lag) ? lag : 0);
-      return pending;
-    }
-    return 0;
+    const found = groupLag(groups, this.#o.group);
+    if (found === undefined) return 0;
+    this.stats.lag = found.lag;
+    return found.pending;
   }
 
   async #pump(): Promise<void> {
@@ -184,7 +186,7 @@ class RedisFeed implements Feed {
         "STREAMS",
         o.stream,
         ">",
-      ])) as [string, Entry[]][] | null;
+      ])) as [string, StreamEntry[]][] | null;
       if (this.#closed) return;
       const entries = reply?.[0]?.[1] ?? [];
       for (const e of entries) if (e !== null) this.#deliver(e[0], e[1], 1, false);

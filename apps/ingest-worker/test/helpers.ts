@@ -61,7 +61,15 @@ export interface ScriptedFeed extends Feed {
 
 export function scriptedFeed(name: string): ScriptedFeed {
   const { reader, writer } = Channel.createUnbounded<RawMessage>();
-  const stats: FeedStats = { name, delivered: 0, completed: 0, released: 0, reclaimed: 0, lag: 0 };
+  const stats: FeedStats = {
+    name,
+    delivered: 0,
+    completed: 0,
+    released: 0,
+    reclaimed: 0,
+    vanished: 0,
+    lag: 0,
+  };
   const log: string[] = [];
   return {
     name,

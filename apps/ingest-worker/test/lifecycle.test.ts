@@ -90,7 +90,9 @@ describe("health and metrics server", () => {
       phase = "running";
       stats.processed = 42;
       stats.compensations.leasesReleased = 3;
-      feeds = [{ name: 'or"ders', delivered: 50, completed: 42, released: 3, reclaimed: 0, lag: 7 }];
+      feeds = [
+        { name: 'or"ders', delivered: 50, completed: 42, released: 3, reclaimed: 0, vanished: 2, lag: 7 },
+      ];
       expect(await health()).toEqual([200, { status: "ready" }]);
       const res = await fetch(`${server.url}/metrics`);
       expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
@@ -100,6 +102,7 @@ describe("health and metrics server", () => {
       );
       expect(text).toContain('ingest_compensations_total{action="lease_released"} 3\n');
       expect(text).toContain('ingest_feed_lag{feed="or\\"ders"} 7\n');
+      expect(text).toContain('ingest_feed_vanished_total{feed="or\\"ders"} 2\n');
       expect(text).toContain("\ningest_ready 1\n");
       expect(text).toContain("\ningest_uptime_seconds 1.5\n");
       phase = "stopping";

@@ -148,16 +148,67 @@ describe.skipIf(skip)("Redis Streams feeds (REDIS_URL)", () => {
     const store = await openStore({ dataDir: "memory://" });
     try {
       const options = { url, name: "orders", stream, group: "g", consumer: "w4", blockMs: 50 };
-      const feed = await createRedisFeed({ ...options, exitWhenDrained: true });
+      const logs: string[] = [];
+      const feed = await createRedisFeed({ ...options, exitWhenDrained: true, log: (l) => logs.push(l) });
       const r = await runWorker({ feeds: [feed], store, concurrency: 1 });
       await feed.close();
       expect(r.status).toBe("drained");
       expect(r.stats.processed).toBe(2);
+      expect(feed.stats.vanished).toBe(1);
+      expect(logs).toEqual([expect.stringContaining(taken[0]?.[1][0]?.[0] as string)]);
       const pending = (await redis.sendCommand(["XPENDING", stream, "g"])) as [number];
       expect(pending[0]).toBe(0);
     } finally {
       await redis.close();
       await store.close();
     }
+  });
+
+  it("counts and logs, once per batch with at most 10 ids, the pending entries XAUTOCLAIM finds deleted from the stream (fails without the fix)", async () => {
+    const run = async (part: string, taken: number, deleted: number) => {
+      const stream = `${prefix}:${part}:orders`;
+      await produceToRedis({ url, feeds: ["orders"], prefix: `${prefix}:${part}`, messages: 20, runId: "r" });
+      const redis = await connectRedis(url);
+      await redis.sendCommand(["XGROUP", "CREATE", stream, "g", "0"]);
+      // A consumer reads entries without acknowledging them and dies; some are deleted from the stream since.
+      const read = ["XREADGROUP", "GROUP", "g", "ghost", "COUNT", String(taken), "STREAMS", stream, ">"];
+      const reply = (await redis.sendCommand(read)) as [string, [string, string[]][]][];
+      const gone = (reply[0]?.[1] ?? []).slice(0, deleted).map(([id]) => id);
+      await redis.sendCommand(["XDEL", stream, ...gone]);
+      await redis.close();
+      const store = await openStore({ dataDir: "memory://" });
+      const logs: string[] = [];
+      try {
+        const feed = await createRedisFeed({
+          url,
+          name: "orders",
+          stream,
+          group: "g",
+          consumer: "w5",
+          leaseTimeout: 200,
+          exitWhenDrained: true,
+          blockMs: 50,
+          log: (l) => logs.push(l),
+        });
+        const r = await runWorker({ feeds: [feed], store, concurrency: 2 });
+        await feed.close();
+        expect(r.status).toBe("drained");
+        expect(r.stats.processed).toBe(20 - deleted);
+        expect(feed.stats.reclaimed).toBe(taken - deleted);
+        expect(feed.stats.vanished).toBe(deleted);
+        return { logs, gone };
+      } finally {
+        await store.close();
+      }
+    };
+    const one = await run("e", 3, 1);
+    expect(one.logs).toHaveLength(1);
+    expect(one.logs[0]).toContain(one.gone[0]);
+    expect(one.logs[0]).toMatch(/^feed orders: 1 pending entry was deleted from the stream/);
+    const many = await run("f", 14, 12);
+    expect(many.logs).toHaveLength(1);
+    for (const id of many.gone.slice(0, 10)) expect(many.logs[0]).toContain(id);
+    for (const id of many.gone.slice(10)) expect(many.logs[0]).not.toContain(id);
+    expect(many.logs[0]).toContain("and 2 more");
   });
 });
