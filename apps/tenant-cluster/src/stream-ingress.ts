@@ -1,5 +1,5 @@
 import { Channel, type ChannelReader } from "@pipe/pipeline";
-import { decodeStreamFields, encodeStreamFields } from "@pipe/tenants";
+import { decodeStreamFields, encodeStreamFields, tenantIdProblem } from "@pipe/tenants";
 import { createClient } from "redis";
 
 /** A connected node-redis client speaking RESP2 (stream replies as plain arrays). */
@@ -167,9 +167,13 @@ export class TenantStreams {
     this.stats.trims++;
   }
 
-  /** Tenant ids seen on the ingress (the producer adds each to a set). */
+  /**
+   * Tenant ids seen on the ingress (the producer adds each to a set), without those `@pipe/tenants` refuses
+   * (`tenantIdProblem`: blank, padded, invisible or bidi characters), so they never become shards.
+   */
   async tenants(): Promise<readonly string[]> {
-    return (await this.commands.sendCommand(["SMEMBERS", tenantsKey(this.options.prefix)])) as string[];
+    const ids = (await this.commands.sendCommand(["SMEMBERS", tenantsKey(this.options.prefix)])) as string[];
+    return ids.filter((id) => tenantIdProblem(id) === undefined);
   }
 
   async #idle(ms = 50): Promise<void> {

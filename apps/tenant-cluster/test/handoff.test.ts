@@ -55,4 +55,45 @@ describe("tenant handoffs of a runner", () => {
     await handoffs.settled();
     expect(held.has("other")).toBe(false);
   });
+
+  it("never raises a fence for, nor retries, a tenant id the router refuses (invisible or bidi characters)", async () => {
+    let raises = 0;
+    const fences = {
+      raise: async () => {
+        raises++;
+        return { raised: true, position: "0-0" };
+      },
+    } as unknown as TenantFences;
+    const added: string[] = [];
+    const router = {
+      has: () => false,
+      add: (t: string) => {
+        added.push(t);
+        return ok(undefined);
+      },
+      remove: async () => ok(undefined),
+    } as unknown as TenantRouter<ClusterEnvelope>;
+    const streams = { open: () => 0, stop: () => undefined } as unknown as TenantStreams;
+    const held = new Map<string, Held>();
+    const logs: string[] = [];
+    const handoffs = new Handoffs({
+      router,
+      streams,
+      fences,
+      held,
+      runnerId: "a",
+      stopped: () => false,
+      counters: { acquired: 0, released: 0 },
+      log: (line) => logs.push(line),
+      retryMs: 1,
+    });
+    handoffs.want("ac\u202eme", 3);
+    handoffs.want("zero\u200bwidth", 4);
+    await handoffs.settled();
+    expect([raises, added, held.size]).toEqual([0, [], 0]);
+    expect(logs).toEqual([
+      expect.stringContaining("not acquiring ac\\u{202e}me: not a tenant id"),
+      expect.stringContaining("not acquiring zero\\u{200b}width: not a tenant id"),
+    ]);
+  });
 });

@@ -54,4 +54,19 @@ describe.skipIf(missing !== undefined)("tenant streams on Redis", () => {
       await admin.close();
     }
   });
+
+  it("discovers only tenant ids the router accepts: invisible or bidi ids never become shards", async () => {
+    const streams = await TenantStreams.connect({ url: REDIS_URL, prefix, readAhead: 10, blockMs: 50 });
+    try {
+      const ids = ["acme", "ac\u202eme", "zero\u200bwidth", " padded", "soft\u00adhyphen"];
+      await produce({
+        url: REDIS_URL,
+        prefix,
+        envelopes: ids.map((tenantId, i) => ({ tenantId, messageId: `d${i}`, payload: i })),
+      });
+      expect(await streams.tenants()).toEqual(["acme"]);
+    } finally {
+      await streams.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { TenantRouter } from "@pipe/tenants";
+import { type TenantRouter, tenantIdProblem } from "@pipe/tenants";
 import type { TenantFences } from "../fences.ts";
 import type { ClusterEnvelope, TenantStreams } from "../stream-ingress.ts";
 
@@ -99,6 +99,12 @@ export class Handoffs {
       log(`released ${tenantId} (token ${had.token})`);
     }
     if (token === undefined || held.has(tenantId) || this.deps.stopped()) return;
+    const problem = tenantIdProblem(tenantId);
+    if (problem !== undefined) {
+      // The router refuses it (TypeError): acquiring, or retrying, can never work. No fence is raised.
+      log(`not acquiring ${printable(tenantId)}: not a tenant id (${problem})`);
+      return;
+    }
     if (router.has(tenantId)) await router.remove(tenantId);
     const raised = await fences.raise(tenantId, token);
     let position: string;
@@ -117,3 +123,7 @@ export class Handoffs {
     log(`acquired ${tenantId} (token ${token}) after ${position}`);
   }
 }
+
+/** `text` with control, format and separator characters shown as `\u{...}` escapes, for a log line. */
+const printable = (text: string): string =>
+  text.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
