@@ -1,7 +1,13 @@
 import { Channel, type ChannelWriter } from "@pipe/pipeline";
 import type { Feed, FeedStats, RawMessage } from "./feed.ts";
 import { emptyFeedStats } from "./internal/feed-stats.ts";
-import { groupLag, payloadOf, type StreamEntry, vanishedEntriesLine } from "./internal/stream-entries.ts";
+import {
+  groupLag,
+  payloadOf,
+  releaseEntry,
+  type StreamEntry,
+  vanishedEntriesLine,
+} from "./internal/stream-entries.ts";
 import { connectRedis, type RedisConnection } from "./redis-connection.ts";
 import type { RedisFeedOptions } from "./redis-feed-options.ts";
 
@@ -77,10 +83,7 @@ class RedisFeed implements Feed {
         vanished.push(e[0]);
       }
     }
-    if (vanished.length > 0) {
-      this.stats.vanished += vanished.length;
-      this.#log?.(vanishedEntriesLine(this.name, vanished));
-    }
+    if (vanished.length > 0) this.#vanished(vanished);
     if (fresh.length === 0) return 0;
     const counts = await Promise.all(
       fresh.map(
@@ -202,6 +205,11 @@ class RedisFeed implements Feed {
     }
   }
 
+  #vanished(ids: readonly string[]): void {
+    this.stats.vanished += ids.length;
+    this.#log?.(vanishedEntriesLine(this.name, ids));
+  }
+
   #wakeUp(): void {
     const w = this.#wake;
     this.#wake = undefined;
@@ -226,22 +234,12 @@ class RedisFeed implements Feed {
 
   async release(message: RawMessage): Promise<boolean> {
     if (!this.#held.delete(message.leaseId)) return false;
-    // Make the entry immediately claimable (idle = lease timeout) by any consumer, this one included.
-    const claimed = (await this.commands.sendCommand([
-      "XCLAIM",
-      this.#o.stream,
-      this.#o.group,
-      this.#o.consumer,
-      "0",
-      message.leaseId,
-      "IDLE",
-      String(this.#o.leaseTimeout),
-      "JUSTID",
-    ])) as string[];
+    const outcome = await releaseEntry(this.commands, this.#o, message.leaseId);
     this.stats.released++;
     this.#reclaimSoon = true;
     this.#wakeUp();
-    return claimed.length > 0;
+    if (outcome === "deleted") this.#vanished([message.leaseId]);
+    return outcome === "claimable";
   }
 
   async close(): Promise<void> {

@@ -211,4 +211,25 @@ describe.skipIf(skip)("Redis Streams feeds (REDIS_URL)", () => {
     for (const id of many.gone.slice(10)) expect(many.logs[0]).not.toContain(id);
     expect(many.logs[0]).toContain("and 2 more");
   });
+
+  it("counts and logs a released lease whose entry was deleted from the stream meanwhile (it can never be redelivered)", async () => {
+    const stream = `${prefix}:g:orders`;
+    await produceToRedis({ url, feeds: ["orders"], prefix: `${prefix}:g`, messages: 2, runId: "r" });
+    const logs: string[] = [];
+    const options = { url, name: "orders", stream, group: "g", consumer: "w6", blockMs: 50 };
+    const feed = await createRedisFeed({ ...options, log: (l) => logs.push(l) });
+    const redis = await connectRedis(url);
+    try {
+      const first = (await feed.reader.read()).unwrap();
+      const second = (await feed.reader.read()).unwrap();
+      await redis.sendCommand(["XDEL", stream, first.id]);
+      expect(await feed.release(first)).toBe(false);
+      expect(await feed.release(second)).toBe(true);
+      expect(feed.stats.vanished).toBe(1);
+      expect(logs).toEqual([expect.stringContaining(first.id)]);
+    } finally {
+      await feed.close();
+      await redis.close();
+    }
+  });
 });

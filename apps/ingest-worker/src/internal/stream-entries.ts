@@ -26,6 +26,33 @@ export function groupLag(
   return undefined;
 }
 
+/** What the commands `RedisFeed.release` needs (a connected Redis client has it). @internal */
+interface Commands {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/**
+ * Makes a held pending entry immediately claimable (idle = `leaseTimeout`) by any consumer, this one included
+ * (XCLAIM JUSTID). When it is not pending any more, tells whether it was acknowledged elsewhere (a stale
+ * lease) or deleted from the stream (XDEL, a MAXLEN trim: it can never be redelivered). @internal
+ */
+export async function releaseEntry(
+  commands: Commands,
+  o: {
+    readonly stream: string;
+    readonly group: string;
+    readonly consumer: string;
+    readonly leaseTimeout: number;
+  },
+  id: string,
+): Promise<"claimable" | "acknowledged" | "deleted"> {
+  const { stream } = o;
+  const claim = ["XCLAIM", stream, o.group, o.consumer, "0", id, "IDLE", String(o.leaseTimeout), "JUSTID"];
+  if (((await commands.sendCommand(claim)) as string[]).length > 0) return "claimable";
+  const left = (await commands.sendCommand(["XRANGE", stream, id, id])) as unknown[];
+  return left.length === 0 ? "deleted" : "acknowledged";
+}
+
 /** Most entry ids one vanished-entries log line names. */
 const SHOWN_IDS = 10;
 
