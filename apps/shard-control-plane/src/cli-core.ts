@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { delay } from "@pipe/channels";
 import { OPTIONS } from "./cli-options.ts";
+import { bearerTokenFrom } from "./config.ts";
 import {
   DIFF_HEADERS,
   type DiffRow,
@@ -127,7 +128,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const base = (o.url ?? io.env.SHARDS_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
-  const token = o.token ?? io.env.SHARDS_TOKEN;
+  let token: string | undefined;
+  try {
+    token = bearerTokenFrom(
+      o.token ?? io.env.SHARDS_TOKEN,
+      o.token === undefined ? "SHARDS_TOKEN" : "--token",
+    );
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const statuses = (o.status ?? []).flatMap((s) => s.split(/[\s,;]+/)).filter((s) => s !== "");
   for (const s of statuses)
     if (!STATUSES.includes(s.toLowerCase()))

@@ -108,17 +108,8 @@ export function parseServerArgs(
       throw new Error(`${name} must be an integer from ${min} to ${max}.`);
     return n;
   };
-  // White space around a token is trimmed: a token holds none (RFC 6750 b64token), so this changes no valid
-  // token and forgives the trailing newline a secret file or `echo` leaves. Inside, the library's rule holds.
-  const token = (flag: string, envName: string): string | undefined => {
-    const raw = flags[flag] ?? env[envName];
-    const source = flags[flag] === undefined ? envName : `--${flag}`;
-    const trimmed = raw?.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
-    if (trimmed === undefined || trimmed === "") return undefined;
-    const problem = shardTokenProblem(trimmed);
-    if (problem !== undefined) throw new Error(`${source}: ${problem}.`);
-    return trimmed;
-  };
+  const token = (flag: string, envName: string): string | undefined =>
+    bearerTokenFrom(flags[flag] ?? env[envName], flags[flag] === undefined ? envName : `--${flag}`);
   const logFormat = flags["log-format"] ?? (env.LOG_FORMAT || "text");
   if (logFormat !== "text" && logFormat !== "json") throw new Error('--log-format must be "text" or "json".');
   const schema = flags.schema ?? env.SHARDS_DB_SCHEMA ?? "public";
@@ -165,6 +156,20 @@ export function parseServerArgs(
       logFormat,
     },
   };
+}
+
+/**
+ * A bearer token read from a flag or the environment (the server's tokens and the CLI's), or `undefined` when
+ * none is given. White space around it is trimmed: a token holds none (RFC 6750 b64token), so this changes no
+ * valid token and forgives the trailing newline a secret file or `echo` leaves. Inside, the library's rule
+ * holds: anything else throws an `Error` naming `source` (never the token).
+ */
+export function bearerTokenFrom(raw: string | undefined, source: string): string | undefined {
+  const trimmed = raw?.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+  if (trimmed === undefined || trimmed === "") return undefined;
+  const problem = shardTokenProblem(trimmed);
+  if (problem !== undefined) throw new Error(`${source}: ${problem}.`);
+  return trimmed;
 }
 
 /** A URL without its password (for logs). */

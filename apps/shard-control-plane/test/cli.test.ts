@@ -44,6 +44,30 @@ describe("shards CLI", () => {
     }
   });
 
+  it("trims the token it reads and refuses one no server can accept, as a usage error naming its source", async () => {
+    const cp = await open();
+    try {
+      // A secret file's trailing newline is trimmed, as the server trims its own configured tokens.
+      const padded = io(cp, { env: { SHARDS_URL: "http://cp.test", SHARDS_TOKEN: `${OPERATOR}\n` } });
+      expect(await runCli(["list", "--namespace", "demo"], padded.io)).toBe(0);
+      expect(padded.requests[0]!.headers.get("authorization")).toBe(`Bearer ${OPERATOR}`);
+      // Not an RFC 6750 b64token (a character above U+00FF cannot even be put in a header; inner white space
+      // splits "Bearer <token>"): exit 2 before any request, naming where it came from, never the token.
+      for (const [argv, env, source] of [
+        [["list"], { SHARDS_URL: "http://cp.test", SHARDS_TOKEN: "0123456789abcdef-\u0101" }, "SHARDS_TOKEN"],
+        [["list", "--token", "0123456789 abcdef"], { SHARDS_URL: "http://cp.test" }, "--token"],
+      ] as const) {
+        const bad = io(cp, { env });
+        expect(await runCli(argv, bad.io)).toBe(2);
+        expect(bad.requests).toHaveLength(0);
+        expect(bad.err()).toContain(`${source}:`);
+        expect(bad.err()).not.toContain("0123456789");
+      }
+    } finally {
+      await cp.close();
+    }
+  });
+
   it("list --all pages with a progress bar on stderr", async () => {
     const cp = await open();
     try {
