@@ -161,19 +161,24 @@ describe("web page", () => {
       current = next;
       await page.waitForSelector("#feed li:text('#66')", { timeout: 30_000 });
       await page.waitForSelector("#status:text('live')");
-      expect(watches.at(-1)).toEqual({ lastEventId: "65", resumeToken: "64", status: 200 });
+      // Resumed from 65: by EventSource's own reconnect (Last-Event-ID 65), or, when that reconnect reached the
+      // closing server first (its 503 ends an EventSource; seen on a loaded machine), by the page's new
+      // EventSource from the last position it showed (resumeToken 65).
+      const resumed = watches.at(-1);
+      expect(resumed?.status).toBe(200);
+      expect(resumed?.lastEventId ?? resumed?.resumeToken).toBe("65");
 
       // Restart again, and answer the reconnect with 503: EventSource gives up; the page opens a new one.
+      const beforeSecond = watches.length;
       await current.server.stop();
       next = await start(port, 1);
       await upsert(next.cp, "shard-03", "node-r3", "CHG-R3");
       current = next;
       await page.waitForSelector("#feed li:text('#67')", { timeout: 30_000 });
       await page.waitForSelector("#status:text('live')");
-      expect(watches.slice(-2)).toEqual([
-        { lastEventId: "66", resumeToken: "64", status: 503 },
-        { lastEventId: null, resumeToken: "66", status: 200 },
-      ]);
+      const second = watches.slice(beforeSecond);
+      expect(second.some((w) => w.status === 503)).toBe(true);
+      expect(second.at(-1)).toEqual({ lastEventId: null, resumeToken: "66", status: 200 });
       await upsert(current.cp, "shard-04", "node-r4", "CHG-R4");
       await page.waitForSelector("#feed li:text('#68')");
       expect((await feed(page)).map((t) => t.split(" ")[0])).toEqual(["#68", "#67", "#66", "#65"]);
